@@ -1,0 +1,163 @@
+// Package i18n holds the interface's message catalogs (locales/*.json) and
+// the Translator each page receives: messages, dates and numbers in the
+// visitor's language.
+package i18n
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"strings"
+	"time"
+
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
+	"github.com/ogptracker/ogptracker/app/model"
+)
+
+//go:embed locales/*.json
+var locales embed.FS
+
+// Catalog holds the messages of every supported language.
+type Catalog struct {
+	bundle  *goi18n.Bundle
+	matcher language.Matcher
+	tags    []language.Tag
+}
+
+// Supported are the interface languages, the default first.
+var Supported = []language.Tag{language.MustParse("zh-TW"), language.English}
+
+// Load reads the embedded catalogs.
+func Load() (*Catalog, error) {
+	b := goi18n.NewBundle(Supported[0])
+	b.RegisterUnmarshalFunc("json", json.Unmarshal)
+	files, err := fs.Glob(locales, "locales/*.json")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		data, err := locales.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := b.ParseMessageFileBytes(data, f); err != nil {
+			return nil, fmt.Errorf("catalog %s: %w", f, err)
+		}
+	}
+	return &Catalog{bundle: b, matcher: language.NewMatcher(Supported), tags: Supported}, nil
+}
+
+// Match picks the interface language for a requested tag or an
+// Accept-Language header; it returns the BCP 47 tag ("zh-TW" or "en").
+func (c *Catalog) Match(requested ...string) string {
+	var tags []language.Tag
+	for _, r := range requested {
+		if r == "" {
+			continue
+		}
+		t, _, err := language.ParseAcceptLanguage(r)
+		if err == nil {
+			tags = append(tags, t...)
+		}
+	}
+	if len(tags) == 0 {
+		return Supported[0].String()
+	}
+	_, i, conf := c.matcher.Match(tags...)
+	if conf == language.No {
+		return Supported[0].String()
+	}
+	return Supported[i].String()
+}
+
+// Translator renders messages for one language.
+type Translator struct {
+	Lang      string
+	localizer *goi18n.Localizer
+	printer   *message.Printer
+	loc       *time.Location
+}
+
+// Translator returns the translator for lang, showing times in loc.
+func (c *Catalog) Translator(lang string, loc *time.Location) *Translator {
+	return &Translator{Lang: lang, localizer: goi18n.NewLocalizer(c.bundle, lang),
+		printer: message.NewPrinter(language.MustParse(lang)), loc: loc}
+}
+
+// T returns message id filled with key/value pairs: T("plan.count", "Count", 19).
+// A key "Count" chooses the plural form. A missing message shows its id,
+// so that a gap in a catalog is visible and never blank.
+func (t *Translator) T(id string, pairs ...any) string {
+	cfg := &goi18n.LocalizeConfig{MessageID: id}
+	if len(pairs) > 0 {
+		data := make(map[string]any, len(pairs)/2)
+		for i := 0; i+1 < len(pairs); i += 2 {
+			k := fmt.Sprint(pairs[i])
+			data[k] = pairs[i+1]
+			if k == "Count" {
+				cfg.PluralCount = pairs[i+1]
+			}
+		}
+		cfg.TemplateData = data
+	}
+	s, err := t.localizer.Localize(cfg)
+	if err != nil {
+		slog.Warn("missing message", "id", id, "lang", t.Lang, "err", err)
+		return id
+	}
+	return s
+}
+
+// Date formats a date in the language, keeping month precision.
+func (t *Translator) Date(d model.Date) string {
+	switch {
+	case d.IsZero():
+		return ""
+	case t.Lang == "en" && d.MonthOnly():
+		return time.Month(d.Month).String()[:3] + " " + fmt.Sprint(d.Year)
+	case t.Lang == "en":
+		return fmt.Sprintf("%d %s %d", d.Day, time.Month(d.Month).String()[:3], d.Year)
+	case d.MonthOnly():
+		return fmt.Sprintf("%d年%d月", d.Year, d.Month)
+	default:
+		return fmt.Sprintf("%d年%d月%d日", d.Year, d.Month, d.Day)
+	}
+}
+
+// Time formats an instant as a local date and time.
+func (t *Translator) Time(ts time.Time) string {
+	if ts.IsZero() {
+		return ""
+	}
+	lt := ts.In(t.loc)
+	if t.Lang == "en" {
+		return lt.Format("2 Jan 2006 15:04")
+	}
+	return lt.Format("2006年1月2日 15:04")
+}
+
+// Number formats an integer with the language's grouping.
+func (t *Translator) Number(n any) string { return t.printer.Sprint(n) }
+
+// Text picks the value of a translatable text in the language. Fallback is
+// true when the value is in another language, so the page can mark it.
+func (t *Translator) Text(v model.Text) Shown {
+	value, shown := v.Get(t.Lang)
+	return Shown{Value: value, Lang: shown, Fallback: value != "" && !sameBase(shown, t.Lang)}
+}
+
+// Shown is a text value with the language it is shown in.
+type Shown struct {
+	Value    string
+	Lang     string
+	Fallback bool
+}
+
+func sameBase(a, b string) bool {
+	return strings.EqualFold(a, b) || strings.SplitN(strings.ToLower(a), "-", 2)[0] == strings.SplitN(strings.ToLower(b), "-", 2)[0]
+}

@@ -1,0 +1,53 @@
+package model
+
+import "time"
+
+// AgencyLevel places a government body.
+type AgencyLevel string
+
+const (
+	AgencyCentral     AgencyLevel = "central"
+	AgencyLocal       AgencyLevel = "local"
+	AgencyOtherBranch AgencyLevel = "other-branch" // legislature, judiciary, control, oversight
+	AgencyUnknown     AgencyLevel = ""             // not recorded (most imported institutions)
+)
+
+// AgencyLevels lists the levels that may be recorded.
+var AgencyLevels = []AgencyLevel{AgencyCentral, AgencyLocal, AgencyOtherBranch, AgencyUnknown}
+
+// Agency is a government body that leads or supports commitments.
+type Agency struct {
+	ID               uint   `gorm:"primaryKey"`
+	Code             string `gorm:"size:80;uniqueIndex;not null"` // stable identifier, e.g. "NDC"
+	Name             Text   `gorm:"not null"`
+	ShortName        Text
+	JurisdictionCode string      `gorm:"size:16;index"`
+	Level            AgencyLevel `gorm:"size:20"`
+	ParentID         *uint
+	Parent           *Agency `gorm:"constraint:OnDelete:SET NULL"`
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+// Validate checks an agency before it is saved.
+func (a *Agency) Validate() error {
+	fe := FieldErrors{}
+	if a.Code == "" {
+		fe.Add("code", "is required")
+	}
+	requireText(fe, "name", a.Name, 2000) // OGP data lists a dozen bodies in one cell
+	checkText(fe, "short_name", a.ShortName, 100)
+	checkEnum(fe, "level", a.Level, AgencyLevels)
+	if a.ParentID != nil && a.ID != 0 && *a.ParentID == a.ID {
+		fe.Add("parent", "an agency cannot be its own parent")
+	}
+	return fe.Err()
+}
+
+// Label is the short name where there is one, else the name.
+func (a *Agency) Label(lang string) (value, shown string) {
+	if !a.ShortName.IsEmpty() {
+		return a.ShortName.Get(lang)
+	}
+	return a.Name.Get(lang)
+}

@@ -1,0 +1,60 @@
+package model
+
+import "time"
+
+// MilestoneStatus is what the responsible agency reports of a milestone.
+type MilestoneStatus string
+
+const (
+	MilestoneNotStarted MilestoneStatus = "not-started"
+	MilestoneInProgress MilestoneStatus = "in-progress"
+	MilestoneCompleted  MilestoneStatus = "completed"
+	MilestoneDelayed    MilestoneStatus = "delayed"
+	MilestoneCancelled  MilestoneStatus = "cancelled"
+)
+
+// MilestoneStatuses lists every status in workflow order.
+var MilestoneStatuses = []MilestoneStatus{MilestoneNotStarted, MilestoneInProgress, MilestoneCompleted, MilestoneDelayed, MilestoneCancelled}
+
+// Milestone is a step of a commitment. A milestone may have child
+// milestones one level down (commitment → milestone → indicator).
+type Milestone struct {
+	ID           uint        `gorm:"primaryKey"`
+	CommitmentID uint        `gorm:"not null;uniqueIndex:idx_milestone_ref"`
+	Commitment   *Commitment `gorm:"constraint:OnDelete:CASCADE"`
+	Ref          string      `gorm:"size:20;not null;uniqueIndex:idx_milestone_ref"` // "3", or "3.1" for a child
+	ParentID     *uint       `gorm:"index"`
+	Parent       *Milestone  `gorm:"constraint:OnDelete:CASCADE"`
+	Position     int         `gorm:"not null"`
+	Title        Text        `gorm:"not null"`
+	Start        Date
+	Due          Date            `gorm:"index"`
+	AgencyID     *uint           `gorm:"index"` // responsible agency; the commitment's lead when not set
+	Agency       *Agency         `gorm:"constraint:OnDelete:SET NULL"`
+	Status       MilestoneStatus `gorm:"size:20;not null"`
+	CompletedOn  Date
+	Weight       float64 `gorm:"not null;default:1"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// Validate checks a milestone before it is saved.
+func (m *Milestone) Validate() error {
+	fe := FieldErrors{}
+	if m.Ref == "" {
+		fe.Add("ref", "is required")
+	}
+	requireText(fe, "title", m.Title, 2000)
+	checkEnum(fe, "status", m.Status, MilestoneStatuses)
+	checkPeriod(fe, "start", m.Start, m.Due)
+	if m.Weight <= 0 {
+		fe.Add("weight", "must be more than 0")
+	}
+	if !m.CompletedOn.IsZero() && m.Status != MilestoneCompleted {
+		fe.Add("completed_on", "only a completed milestone has a completion date")
+	}
+	return fe.Err()
+}
+
+// Counts reports whether the milestone takes part in progress.
+func (m *Milestone) Counts() bool { return m.Status != MilestoneCancelled }

@@ -1,0 +1,60 @@
+package model
+
+import "time"
+
+// PlanStatus is where an action plan is in its cycle.
+type PlanStatus string
+
+const (
+	PlanCoCreation     PlanStatus = "co-creation"
+	PlanImplementation PlanStatus = "implementation"
+	PlanEnded          PlanStatus = "ended"
+)
+
+// PlanStatuses lists every status in cycle order.
+var PlanStatuses = []PlanStatus{PlanCoCreation, PlanImplementation, PlanEnded}
+
+// JurisdictionLevel tells a national plan from a local government's.
+type JurisdictionLevel string
+
+const (
+	JurisdictionNational JurisdictionLevel = "national"
+	JurisdictionLocal    JurisdictionLevel = "local"
+)
+
+// Plan is one action plan of one OGP member.
+type Plan struct {
+	ID                uint   `gorm:"primaryKey"`
+	Ref               string `gorm:"size:64;uniqueIndex;not null"` // stable identifier, e.g. "TWN-1" or OGP's "AP_KGZ01"
+	Jurisdiction      Text   `gorm:"not null"`                     // the country or local government
+	JurisdictionCode  string `gorm:"size:16;index"`                // ISO 3166 alpha-3 where there is one
+	JurisdictionLevel JurisdictionLevel
+	Number            int  // the member's first, second… plan
+	Title             Text `gorm:"not null"`
+	Start             Date
+	End               Date
+	Status            PlanStatus `gorm:"size:20;not null"`
+	Documents         Links      // the official documents
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// Validate checks a plan before it is saved.
+func (p *Plan) Validate() error {
+	fe := FieldErrors{}
+	if p.Ref == "" {
+		fe.Add("ref", "is required")
+	}
+	requireText(fe, "jurisdiction", p.Jurisdiction, 200)
+	requireText(fe, "title", p.Title, 500)
+	checkEnum(fe, "status", p.Status, PlanStatuses)
+	if p.JurisdictionLevel != "" {
+		checkEnum(fe, "jurisdiction_level", p.JurisdictionLevel, []JurisdictionLevel{JurisdictionNational, JurisdictionLocal})
+	}
+	if p.Number < 0 {
+		fe.Add("number", "must not be negative")
+	}
+	checkPeriod(fe, "start", p.Start, p.End)
+	p.Documents.validate(fe, "documents")
+	return fe.Err()
+}

@@ -1,0 +1,307 @@
+package model_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+	_ "time/tzdata" // Asia/Taipei whatever the machine has installed
+
+	"github.com/ogptracker/ogptracker/app/model"
+)
+
+var taipei = mustLoadLocation("Asia/Taipei")
+
+func mustLoadLocation(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// on is mid-morning of day ("2021-12-31") in Taipei.
+func on(day string) time.Time {
+	t, err := time.ParseInLocation("2006-01-02 15:04", day+" 10:00", taipei)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// ms builds a milestone with weight 1; start and due may be "" (not given).
+func ms(id uint, status model.MilestoneStatus, start, due string) model.Milestone {
+	return model.Milestone{ID: id, Ref: fmt.Sprint(id), Title: model.T("en", fmt.Sprint("Milestone ", id)),
+		Status: status, Start: model.MustDate(start), Due: model.MustDate(due), Weight: 1}
+}
+
+func weighted(w float64, m model.Milestone) model.Milestone { m.Weight = w; return m }
+
+func childOf(parent uint, m model.Milestone) model.Milestone { m.ParentID = &parent; return m }
+
+func period(start, end string) *model.Commitment {
+	return &model.Commitment{Ref: "T/1", Code: "1", Title: model.T("en", "Test"), Start: model.MustDate(start), End: model.MustDate(end)}
+}
+
+const (
+	notStarted = model.MilestoneNotStarted
+	inProgress = model.MilestoneInProgress
+	completed  = model.MilestoneCompleted
+	cancelled  = model.MilestoneCancelled
+)
+
+func TestAssess(t *testing.T) {
+	tests := []struct {
+		name        string
+		commitment  *model.Commitment
+		milestones  []model.Milestone
+		asOf        time.Time
+		wantState   model.ScheduleState
+		wantPercent int // -1: no progress to show
+		wantOverdue int
+		wantDueSoon int
+	}{
+		{
+			name:       "no milestones: judged on the commitment's own dates",
+			commitment: period("2021-01", "2024-05"), asOf: on("2022-06-01"),
+			wantState: model.StateOnTrack, wantPercent: -1,
+		},
+		{
+			name:       "no milestones and no dates: unknown",
+			commitment: period("", ""), asOf: on("2022-06-01"),
+			wantState: model.StateUnknown, wantPercent: -1,
+		},
+		{
+			name:       "no milestones, start in the future: not started",
+			commitment: period("2023-01", "2024-05"), asOf: on("2022-06-01"),
+			wantState: model.StateNotStarted, wantPercent: -1,
+		},
+		{
+			name:       "no milestones, end passed: overdue",
+			commitment: period("2021-01", "2021-12"), asOf: on("2022-01-01"),
+			wantState: model.StateOverdue, wantPercent: -1,
+		},
+		{
+			name:       "no milestones, end within 30 days: due soon",
+			commitment: period("2021-01", "2021-12"), asOf: on("2021-12-15"),
+			wantState: model.StateDueSoon, wantPercent: -1,
+		},
+		{
+			name:       "all milestones cancelled: no progress, judged on the commitment's dates",
+			commitment: period("2021-01", "2024-05"), asOf: on("2022-06-01"),
+			milestones: []model.Milestone{ms(1, cancelled, "2021-01", "2021-02"), ms(2, cancelled, "", "")},
+			wantState:  model.StateOnTrack, wantPercent: -1,
+		},
+		{
+			name:       "weights 1 and 3, the heavy one completed",
+			commitment: period("2021-01", "2024-05"), asOf: on("2022-06-01"),
+			milestones: []model.Milestone{ms(1, inProgress, "2021-01", "2023-12"), weighted(3, ms(2, completed, "2021-01", "2022-03"))},
+			wantState:  model.StateOnTrack, wantPercent: 75,
+		},
+		{
+			name:       "weights 1 and 3, the light one completed",
+			commitment: period("2021-01", "2024-05"), asOf: on("2022-06-01"),
+			milestones: []model.Milestone{ms(1, completed, "2021-01", "2022-03"), weighted(3, ms(2, inProgress, "2021-01", "2023-12"))},
+			wantState:  model.StateOnTrack, wantPercent: 25,
+		},
+		{
+			name:       "children roll up into their parent's share",
+			commitment: period("2021-01", "2024-05"), asOf: on("2022-06-01"),
+			milestones: []model.Milestone{
+				ms(1, inProgress, "2021-01", "2023-12"),
+				childOf(1, ms(11, completed, "2021-01", "2021-12")),
+				childOf(1, weighted(3, ms(12, inProgress, "2021-01", "2023-12"))),
+				ms(2, completed, "2021-01", "2021-12"),
+			},
+			// parent 1: (1×1 + 3×0) / 4 = 0.25; commitment: (0.25 + 1) / 2
+			wantState: model.StateOnTrack, wantPercent: 63,
+		},
+		{
+			name:       "a cancelled child is left out of its parent's share",
+			commitment: period("2021-01", "2024-05"), asOf: on("2022-06-01"),
+			milestones: []model.Milestone{
+				ms(1, inProgress, "2021-01", "2023-12"),
+				childOf(1, ms(11, completed, "2021-01", "2021-12")),
+				childOf(1, ms(12, cancelled, "2021-01", "2021-12")),
+				ms(2, inProgress, "2021-01", "2023-12"),
+			},
+			wantState: model.StateOnTrack, wantPercent: 50,
+		},
+		{
+			name:       "a cancelled parent leaves out its children, even overdue ones",
+			commitment: period("2021-01", "2024-05"), asOf: on("2022-06-01"),
+			milestones: []model.Milestone{
+				ms(1, cancelled, "2021-01", "2021-12"),
+				childOf(1, ms(11, completed, "2021-01", "2021-06")),
+				childOf(1, ms(12, inProgress, "2021-01", "2021-12")),
+				ms(2, inProgress, "2021-01", "2023-12"),
+			},
+			wantState: model.StateOnTrack, wantPercent: 0,
+		},
+		{
+			name:       "an open child past its due date makes the commitment overdue",
+			commitment: period("2021-01", "2024-05"), asOf: on("2022-06-01"),
+			milestones: []model.Milestone{
+				ms(1, inProgress, "2021-01", "2023-12"),
+				childOf(1, ms(11, inProgress, "2021-01", "2021-12")),
+				childOf(1, ms(12, completed, "2021-01", "2021-12")),
+			},
+			wantState: model.StateOverdue, wantPercent: 50, wantOverdue: 1,
+		},
+		{
+			name:       "due 2021-12 is not overdue on 31 December",
+			commitment: period("2021-01", "2024-05"), asOf: on("2021-12-31"),
+			milestones: []model.Milestone{ms(1, inProgress, "2021-01", "2021-12")},
+			wantState:  model.StateDueSoon, wantPercent: 0, wantDueSoon: 1,
+		},
+		{
+			name:       "due 2021-12 is overdue on 1 January",
+			commitment: period("2021-01", "2024-05"), asOf: on("2022-01-01"),
+			milestones: []model.Milestone{ms(1, inProgress, "2021-01", "2021-12")},
+			wantState:  model.StateOverdue, wantPercent: 0, wantOverdue: 1,
+		},
+		{
+			name:       "due 2021-12 is due soon 30 days before the month ends",
+			commitment: period("2021-01", "2024-05"), asOf: on("2021-12-01"),
+			milestones: []model.Milestone{ms(1, inProgress, "2021-01", "2021-12")},
+			wantState:  model.StateDueSoon, wantPercent: 0, wantDueSoon: 1,
+		},
+		{
+			name:       "due 2021-12 is on track 31 days before the month ends",
+			commitment: period("2021-01", "2024-05"), asOf: on("2021-11-30"),
+			milestones: []model.Milestone{ms(1, inProgress, "2021-01", "2021-12")},
+			wantState:  model.StateOnTrack, wantPercent: 0,
+		},
+		{
+			name:       "due today: due soon, not overdue",
+			commitment: period("2021-01", "2024-05"), asOf: on("2022-03-15"),
+			milestones: []model.Milestone{ms(1, inProgress, "2021-01", "2022-03-15")},
+			wantState:  model.StateDueSoon, wantPercent: 0, wantDueSoon: 1,
+		},
+		{
+			name:       "due yesterday: overdue",
+			commitment: period("2021-01", "2024-05"), asOf: on("2022-03-16"),
+			milestones: []model.Milestone{ms(1, inProgress, "2021-01", "2022-03-15")},
+			wantState:  model.StateOverdue, wantPercent: 0, wantOverdue: 1,
+		},
+		{
+			name:       "overdue outranks due soon",
+			commitment: period("2021-01", "2024-05"), asOf: on("2022-03-16"),
+			milestones: []model.Milestone{ms(1, inProgress, "2021-01", "2022-03-15"), ms(2, inProgress, "2021-01", "2022-03-20")},
+			wantState:  model.StateOverdue, wantPercent: 0, wantOverdue: 1, wantDueSoon: 1,
+		},
+		{
+			name:       "every milestone completed: complete, even after the due dates",
+			commitment: period("2021-01", "2021-12"), asOf: on("2023-01-01"),
+			milestones: []model.Milestone{ms(1, completed, "2021-01", "2021-06"), ms(2, completed, "2021-01", "2021-12"), ms(3, cancelled, "2021-01", "2021-12")},
+			wantState:  model.StateComplete, wantPercent: 100,
+		},
+		{
+			name:       "milestones starting in the future: not started",
+			commitment: period("", ""), asOf: on("2022-06-01"),
+			milestones: []model.Milestone{ms(1, notStarted, "2023-01", "2023-12"), ms(2, notStarted, "2023-06", "2024-05")},
+			wantState:  model.StateNotStarted, wantPercent: 0,
+		},
+		{
+			name:       "a commitment starting in the future: not started",
+			commitment: period("2023-01", "2024-05"), asOf: on("2022-06-01"),
+			milestones: []model.Milestone{ms(1, notStarted, "", "2023-12")},
+			wantState:  model.StateNotStarted, wantPercent: 0,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := model.Assess(tt.commitment, tt.milestones, tt.asOf)
+			if a.State != tt.wantState {
+				t.Errorf("state = %s, want %s", a.State, tt.wantState)
+			}
+			if got := a.Percent(); got != tt.wantPercent {
+				t.Errorf("percent = %d, want %d", got, tt.wantPercent)
+			}
+			if (a.Progress == nil) != (tt.wantPercent == -1) {
+				t.Errorf("progress = %v, want nil exactly when there is nothing to measure", a.Progress)
+			}
+			if a.Overdue != tt.wantOverdue || a.DueSoon != tt.wantDueSoon {
+				t.Errorf("overdue, due soon = %d, %d; want %d, %d", a.Overdue, a.DueSoon, tt.wantOverdue, tt.wantDueSoon)
+			}
+			if len(a.Milestones) != len(tt.milestones) {
+				t.Errorf("%d milestone states for %d milestones: %v", len(a.Milestones), len(tt.milestones), a.Milestones)
+			}
+		})
+	}
+}
+
+func TestAssessMilestoneStates(t *testing.T) {
+	milestones := []model.Milestone{
+		ms(1, inProgress, "2021-01", "2023-12"),
+		childOf(1, ms(11, inProgress, "2021-01", "2022-06-10")), // due soon
+		childOf(1, ms(12, completed, "2021-01", "2021-12")),
+		ms(2, cancelled, "2021-01", "2021-12"),
+		childOf(2, ms(21, inProgress, "2021-01", "2021-12")), // overdue on its own, parent stays cancelled
+		ms(3, notStarted, "", ""),
+		ms(4, notStarted, "2023-01", "2023-12"),
+		ms(5, inProgress, "2021-01", "2023-12"),
+		childOf(99, ms(91, inProgress, "2021-01", "2021-12")), // parent missing: judged as top level
+	}
+	a := model.Assess(period("2021-01", "2024-05"), milestones, on("2022-06-01"))
+	want := map[uint]model.ScheduleState{
+		1:  model.StateDueSoon, // its most urgent child
+		11: model.StateDueSoon,
+		12: model.StateComplete,
+		2:  model.StateCancelled,
+		21: model.StateOverdue,
+		3:  model.StateUnknown,
+		4:  model.StateNotStarted,
+		5:  model.StateOnTrack,
+		91: model.StateOverdue,
+	}
+	for id, st := range want {
+		if a.Milestones[id] != st {
+			t.Errorf("milestone %d: state %q, want %q", id, a.Milestones[id], st)
+		}
+	}
+	if len(a.Milestones) != len(want) {
+		t.Errorf("states for %d milestones, want %d: %v", len(a.Milestones), len(want), a.Milestones)
+	}
+	if a.State != model.StateOverdue || a.Overdue != 1 || a.DueSoon != 1 {
+		t.Errorf("commitment: %s with %d overdue, %d due soon; want overdue with 1 overdue (91), 1 due soon (11)", a.State, a.Overdue, a.DueSoon)
+	}
+}
+
+func TestAssessLastUpdate(t *testing.T) {
+	t0 := time.Date(2022, 1, 10, 8, 0, 0, 0, time.UTC)
+	c := period("2021-01", "2024-05")
+	c.UpdatedAt = t0
+	older, newer := ms(1, inProgress, "2021-01", "2023-12"), ms(2, inProgress, "2021-01", "2023-12")
+	older.UpdatedAt, newer.UpdatedAt = t0.Add(-time.Hour), t0.Add(48*time.Hour)
+
+	if got := model.Assess(c, nil, on("2022-06-01")).LastUpdate; !got.Equal(t0) {
+		t.Errorf("without milestones: last update %v, want the commitment's %v", got, t0)
+	}
+	if got := model.Assess(c, []model.Milestone{older}, on("2022-06-01")).LastUpdate; !got.Equal(t0) {
+		t.Errorf("with an older milestone: last update %v, want the commitment's %v", got, t0)
+	}
+	if got := model.Assess(c, []model.Milestone{older, newer}, on("2022-06-01")).LastUpdate; !got.Equal(newer.UpdatedAt) {
+		t.Errorf("with a newer milestone: last update %v, want the milestone's %v", got, newer.UpdatedAt)
+	}
+}
+
+// The day is read in asOf's own location: the same instant can be
+// 31 December in UTC and already 1 January in Taipei.
+func TestAssessReadsTheDayInAsOfsLocation(t *testing.T) {
+	c := period("2021-01", "2024-05")
+	milestones := []model.Milestone{ms(1, inProgress, "2021-01", "2021-12")}
+	tests := []struct {
+		asOf time.Time
+		want model.ScheduleState
+	}{
+		{time.Date(2021, 12, 31, 23, 30, 0, 0, taipei), model.StateDueSoon},
+		{time.Date(2021, 12, 31, 15, 30, 0, 0, time.UTC), model.StateDueSoon}, // the same instant
+		{time.Date(2022, 1, 1, 0, 30, 0, 0, taipei), model.StateOverdue},
+		{time.Date(2021, 12, 31, 16, 30, 0, 0, time.UTC), model.StateDueSoon}, // the same instant
+	}
+	for _, tt := range tests {
+		if got := model.Assess(c, milestones, tt.asOf).State; got != tt.want {
+			t.Errorf("as of %s: %s, want %s", tt.asOf.Format(time.RFC3339), got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,171 @@
+package model
+
+import (
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"golang.org/x/text/language"
+)
+
+// Languages the interface is written in; the first is the default.
+var Languages = []string{"zh-TW", "en"}
+
+// Text is a value people read, kept in every language it was given in,
+// keyed by BCP 47 tag. It is stored as a JSON object so that it works
+// the same on SQLite and PostgreSQL.
+type Text map[string]string
+
+// T builds a Text from tag/value pairs: T("zh-TW", "標題", "en", "Title").
+func T(pairs ...string) Text {
+	t := Text{}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if v := strings.TrimSpace(pairs[i+1]); v != "" {
+			t[pairs[i]] = v
+		}
+	}
+	return t
+}
+
+// Get returns the value in lang, or falls back to another language.
+// shown is the tag of the value returned; it differs from lang on a
+// fallback, so that the page can mark it.
+func (t Text) Get(lang string) (value, shown string) {
+	if v, ok := t[lang]; ok && v != "" {
+		return v, lang
+	}
+	// Same base language (zh-Hant vs zh-TW, en-GB vs en).
+	base, _ := language.Make(lang).Base()
+	for _, tag := range t.Tags() {
+		b, _ := language.Make(tag).Base()
+		if b == base && t[tag] != "" {
+			return t[tag], tag
+		}
+	}
+	for _, tag := range append(append([]string{}, Languages...), t.Tags()...) {
+		if v := t[tag]; v != "" {
+			return v, tag
+		}
+	}
+	return "", lang
+}
+
+// String returns the value in the default language, falling back.
+func (t Text) String() string { v, _ := t.Get(Languages[0]); return v }
+
+// IsEmpty reports whether no language has a value.
+func (t Text) IsEmpty() bool {
+	for _, v := range t {
+		if strings.TrimSpace(v) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// Tags lists the languages present, sorted.
+func (t Text) Tags() []string {
+	tags := make([]string, 0, len(t))
+	for k := range t {
+		tags = append(tags, k)
+	}
+	sort.Strings(tags)
+	return tags
+}
+
+// Validate checks that every key is a well-formed BCP 47 tag.
+func (t Text) Validate() error {
+	for k := range t {
+		if _, err := language.Parse(k); err != nil {
+			return fmt.Errorf("%q is not a language tag", k)
+		}
+	}
+	return nil
+}
+
+// Value stores the Text as JSON; an empty Text is stored as "{}".
+func (t Text) Value() (driver.Value, error) {
+	if t == nil {
+		return "{}", nil
+	}
+	b, err := json.Marshal(map[string]string(t))
+	return string(b), err
+}
+
+// Scan reads the JSON form back.
+func (t *Text) Scan(src any) error {
+	var b []byte
+	switch v := src.(type) {
+	case nil:
+		*t = Text{}
+		return nil
+	case string:
+		b = []byte(v)
+	case []byte:
+		b = v
+	default:
+		return fmt.Errorf("model.Text: cannot scan %T", src)
+	}
+	m := map[string]string{}
+	if len(b) > 0 {
+		if err := json.Unmarshal(b, &m); err != nil {
+			return fmt.Errorf("model.Text: %w", err)
+		}
+	}
+	*t = m
+	return nil
+}
+
+// GormDataType keeps the column a plain text column on every database.
+func (Text) GormDataType() string { return "text" }
+
+// Strings is a list of short values (tags, OGP values) stored as JSON.
+type Strings []string
+
+// Has reports whether s contains v.
+func (s Strings) Has(v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Value stores the list as a JSON array.
+func (s Strings) Value() (driver.Value, error) {
+	if s == nil {
+		return "[]", nil
+	}
+	b, err := json.Marshal([]string(s))
+	return string(b), err
+}
+
+// Scan reads the JSON array back.
+func (s *Strings) Scan(src any) error {
+	var b []byte
+	switch v := src.(type) {
+	case nil:
+		*s = nil
+		return nil
+	case string:
+		b = []byte(v)
+	case []byte:
+		b = v
+	default:
+		return fmt.Errorf("model.Strings: cannot scan %T", src)
+	}
+	var out []string
+	if len(b) > 0 {
+		if err := json.Unmarshal(b, &out); err != nil {
+			return fmt.Errorf("model.Strings: %w", err)
+		}
+	}
+	*s = out
+	return nil
+}
+
+// GormDataType keeps the column a plain text column on every database.
+func (Strings) GormDataType() string { return "text" }

@@ -1,0 +1,92 @@
+package model_test
+
+import (
+	"testing"
+
+	"github.com/ogptracker/ogptracker/app/model"
+)
+
+func TestTextGet(t *testing.T) {
+	both := model.T("zh-TW", "開放資料", "en", "Open data")
+	tests := []struct {
+		name      string
+		text      model.Text
+		lang      string
+		want      string
+		wantShown string
+	}{
+		{"the language asked for", both, "en", "Open data", "en"},
+		{"the default language asked for", both, "zh-TW", "開放資料", "zh-TW"},
+		{"same base language: en-GB finds en", both, "en-GB", "Open data", "en"},
+		{"same base language: zh-Hant finds zh-TW", both, "zh-Hant", "開放資料", "zh-TW"},
+		{"no English: falls back to the default language and says so", model.T("zh-TW", "開放資料"), "en", "開放資料", "zh-TW"},
+		{"no Chinese: falls back to English and says so", model.T("en", "Open data"), "zh-TW", "Open data", "en"},
+		{"only another language: falls back to it", model.T("fr", "Données ouvertes"), "en", "Données ouvertes", "fr"},
+		{"an empty value is skipped", model.Text{"en": "", "zh-TW": "開放資料"}, "en", "開放資料", "zh-TW"},
+		{"nothing at all", model.Text{}, "en", "", "en"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, shown := tt.text.Get(tt.lang)
+			if got != tt.want || shown != tt.wantShown {
+				t.Errorf("Get(%q) = %q, %q; want %q, %q", tt.lang, got, shown, tt.want, tt.wantShown)
+			}
+		})
+	}
+}
+
+func TestTextT(t *testing.T) {
+	got := model.T("zh-TW", " 標題 ", "en", "  ")
+	if len(got) != 1 || got["zh-TW"] != "標題" {
+		t.Errorf("T trims values and drops blank ones: got %v", got)
+	}
+	if got.String() != "標題" {
+		t.Errorf("String() = %q, want the value in the default language", got.String())
+	}
+	if !model.T("en", " ").IsEmpty() || model.T("en", "x").IsEmpty() {
+		t.Error("IsEmpty is wrong")
+	}
+}
+
+func TestTextValidate(t *testing.T) {
+	if err := model.T("zh-TW", "標題", "en", "Title", "en-GB", "Title").Validate(); err != nil {
+		t.Errorf("well-formed tags refused: %v", err)
+	}
+	for _, tag := range []string{"bad tag", "en_US!", "x"} {
+		if err := (model.Text{tag: "value"}).Validate(); err == nil {
+			t.Errorf("tag %q accepted, want an error", tag)
+		}
+	}
+}
+
+func TestTextValueAndScan(t *testing.T) {
+	for _, text := range []model.Text{model.T("zh-TW", "標題 \"引號\" & <b>", "en", "Title"), {}, nil} {
+		v, err := text.Value()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back model.Text
+		if err := back.Scan(v); err != nil {
+			t.Fatalf("Scan(%v): %v", v, err)
+		}
+		if len(back) != len(text) || back.String() != text.String() {
+			t.Errorf("stored %v as %v, read back %v", text, v, back)
+		}
+		for k, val := range text {
+			if back[k] != val {
+				t.Errorf("%s: read back %q, want %q", k, back[k], val)
+			}
+		}
+		var fromBytes model.Text
+		if err := fromBytes.Scan([]byte(v.(string))); err != nil || len(fromBytes) != len(text) {
+			t.Errorf("Scan([]byte %s) = %v, %v", v, fromBytes, err)
+		}
+	}
+	var t1 model.Text
+	if err := t1.Scan(nil); err != nil || t1 == nil || len(t1) != 0 {
+		t.Errorf("Scan(nil) = %#v, %v; want an empty Text", t1, err)
+	}
+	if err := t1.Scan("not json"); err == nil {
+		t.Error("Scan of bad JSON succeeded")
+	}
+}

@@ -1,0 +1,460 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"sort"
+
+	"gorm.io/gorm"
+
+	"github.com/ogptracker/ogptracker/app/model"
+)
+
+// ImportResult counts what an import created and updated.
+type ImportResult struct {
+	Created, Updated, Unchanged              int
+	Plans, Commitments, Milestones, Agencies int // records in the dataset
+}
+
+// ImportDataset writes ds in one transaction: records are matched by their
+// identifiers (Ref, Code) and updated, or created when new, so importing the
+// same data twice changes nothing. Nothing is deleted. Any invalid record
+// rolls the whole import back and is reported with its path in the dataset.
+// progress, when not nil, is called after each commitment.
+func (s *Store) ImportDataset(ctx context.Context, ds *model.Dataset, progress func(done, total int)) (ImportResult, error) {
+	var res ImportResult
+	total, milestones := 0, 0
+	for _, p := range ds.Plans {
+		total += len(p.Commitments)
+		for _, c := range p.Commitments {
+			for _, m := range c.Milestones {
+				milestones += 1 + len(m.Children)
+			}
+		}
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		im := importer{tx: tx, res: &res, agencyIDs: map[string]uint{}, orgIDs: map[string]uint{}}
+		if err := im.agencies(ds.Agencies); err != nil {
+			return err
+		}
+		if err := im.organisations(ds.Organisations); err != nil {
+			return err
+		}
+		done := 0
+		var forward []pendingForward
+		for i := range ds.Plans {
+			pf, err := im.plan(fmt.Sprintf("plans[%d]", i), &ds.Plans[i], func() {
+				done++
+				if progress != nil {
+					progress(done, total)
+				}
+			})
+			if err != nil {
+				return err
+			}
+			forward = append(forward, pf...)
+		}
+		for _, f := range forward {
+			var from model.Commitment
+			if err := tx.Select("id").Where("ref = ?", f.ref).Take(&from).Error; err != nil {
+				return &model.DatasetError{Path: f.path + ".carried_forward_from", Err: fmt.Errorf("unknown commitment %q", f.ref)}
+			}
+			if err := tx.Model(&model.Commitment{}).Where("id = ? AND (carried_forward_from_id IS NULL OR carried_forward_from_id <> ?)", f.id, from.ID).
+				Update("carried_forward_from_id", from.ID).Error; err != nil {
+				return err
+			}
+		}
+		return im.contacts(ds.Contacts)
+	})
+	if err != nil {
+		return ImportResult{}, err
+	}
+	res.Plans = len(ds.Plans)
+	res.Commitments = total
+	res.Milestones = milestones
+	res.Agencies = len(ds.Agencies)
+	return res, nil
+}
+
+type pendingForward struct {
+	path string
+	id   uint
+	ref  string
+}
+
+type importer struct {
+	tx        *gorm.DB
+	res       *ImportResult
+	agencyIDs map[string]uint // code → id
+	orgIDs    map[string]uint
+}
+
+// save creates rec when no row has keyValue in the key column, or updates
+// the row when its content differs, keeping its id and creation time.
+func save[T any](im *importer, path string, rec *T, key string, keyValue any, validate func() error) error {
+	var existing T
+	err := im.tx.Where(key+" = ?", keyValue).Take(&existing).Error
+	if err != nil && err != gorm.ErrRecordNotFound {
+		return err
+	}
+	return saveByID(im, path, rec, &existing, err == nil, validate)
+}
+
+// gormAssociations keeps Create and Save from writing related records:
+// the importer writes each kind itself.
+const gormAssociations = "Plan,Theme,LeadAgency,SupportingAgencies,Organisations,CarriedForwardFrom,Commitment,Parent,Agency,Organisation"
+
+func (im *importer) agencies(recs []model.AgencyRecord) error {
+	// Parents may come after their children in the file: save all first,
+	// keeping the parent already stored, then set the parents.
+	unchanged := make([]bool, len(recs))
+	for i, r := range recs {
+		a := &model.Agency{Code: r.Code, Name: r.Name, ShortName: r.ShortName, JurisdictionCode: r.Jurisdiction, Level: r.Level}
+		var stored model.Agency
+		if err := im.tx.Select("parent_id").Where("code = ?", r.Code).Take(&stored).Error; err == nil {
+			a.ParentID = stored.ParentID
+		}
+		before := im.res.Unchanged
+		if err := save(im, fmt.Sprintf("agencies[%d]", i), a, "code", r.Code, a.Validate); err != nil {
+			return err
+		}
+		unchanged[i] = im.res.Unchanged > before
+		im.agencyIDs[r.Code] = a.ID
+	}
+	for i, r := range recs {
+		var parent *uint
+		if r.Parent != "" {
+			id, err := im.agencyID(fmt.Sprintf("agencies[%d].parent", i), r.Parent)
+			if err != nil {
+				return err
+			}
+			parent = &id
+		}
+		var a model.Agency
+		if err := im.tx.Select("id", "parent_id").Take(&a, im.agencyIDs[r.Code]).Error; err != nil {
+			return err
+		}
+		if reflect.DeepEqual(a.ParentID, parent) {
+			continue
+		}
+		if err := im.tx.Model(&a).Update("parent_id", parent).Error; err != nil {
+			return err
+		}
+		if unchanged[i] { // only the parent changed
+			im.res.Unchanged--
+			im.res.Updated++
+		}
+	}
+	return nil
+}
+
+func (im *importer) organisations(recs []model.OrganisationRecord) error {
+	for i, r := range recs {
+		o := &model.Organisation{Code: r.Code, Name: r.Name, URL: r.URL}
+		if err := save(im, fmt.Sprintf("organisations[%d]", i), o, "code", r.Code, o.Validate); err != nil {
+			return err
+		}
+		im.orgIDs[r.Code] = o.ID
+	}
+	return nil
+}
+
+func (im *importer) contacts(recs []model.ContactRecord) error {
+	for i, r := range recs {
+		path := fmt.Sprintf("contacts[%d]", i)
+		c := &model.Contact{Ref: r.Ref, Name: r.Name, Role: r.Role, Email: r.Email, Phone: r.Phone,
+			ActiveFrom: r.ActiveFrom, ActiveTo: r.ActiveTo, Public: r.Public, Demo: r.Demo}
+		if r.Agency != "" {
+			id, err := im.agencyID(path+".agency", r.Agency)
+			if err != nil {
+				return err
+			}
+			c.AgencyID = &id
+		}
+		if r.Organisation != "" {
+			id, err := im.orgID(path+".organisation", r.Organisation)
+			if err != nil {
+				return err
+			}
+			c.OrganisationID = &id
+		}
+		if err := save(im, path, c, "ref", r.Ref, c.Validate); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (im *importer) plan(path string, r *model.PlanRecord, committed func()) ([]pendingForward, error) {
+	p := &model.Plan{Ref: r.Ref, Jurisdiction: r.Jurisdiction, JurisdictionCode: r.JurisdictionCode,
+		JurisdictionLevel: r.JurisdictionLevel, Number: r.Number, Title: r.Title, Start: r.Start, End: r.End,
+		Status: r.Status, Documents: r.Documents}
+	if err := save(im, path, p, "ref", r.Ref, p.Validate); err != nil {
+		return nil, err
+	}
+	themes := map[int]uint{}
+	for i, tr := range r.Themes {
+		t := &model.Theme{PlanID: p.ID, Number: tr.Number, Name: tr.Name}
+		var existing model.Theme
+		err := im.tx.Where("plan_id = ? AND number = ?", p.ID, tr.Number).Take(&existing).Error
+		if err != nil && err != gorm.ErrRecordNotFound {
+			return nil, err
+		}
+		if err := saveByID(im, fmt.Sprintf("%s.themes[%d]", path, i), t, &existing, err == nil, t.Validate); err != nil {
+			return nil, err
+		}
+		themes[tr.Number] = t.ID
+	}
+	var forward []pendingForward
+	for i := range r.Commitments {
+		cpath := fmt.Sprintf("%s.commitments[%d]", path, i)
+		cr := &r.Commitments[i]
+		id, err := im.commitment(cpath, p.ID, themes, cr)
+		if err != nil {
+			return nil, err
+		}
+		if cr.CarriedForwardFrom != "" {
+			forward = append(forward, pendingForward{path: cpath, id: id, ref: cr.CarriedForwardFrom})
+		}
+		committed()
+	}
+	return forward, nil
+}
+
+// saveByID is save for records identified by a compound key the caller looked up.
+func saveByID[T any](im *importer, path string, rec, existing *T, exists bool, validate func() error) error {
+	if err := validate(); err != nil {
+		return &model.DatasetError{Path: path, Err: err}
+	}
+	if !exists {
+		if err := im.tx.Omit(gormAssociations).Create(rec).Error; err != nil {
+			return &model.DatasetError{Path: path, Err: err}
+		}
+		im.res.Created++
+		return nil
+	}
+	copyIdentity(rec, existing)
+	if sameContent(rec, existing) {
+		im.res.Unchanged++
+		return nil
+	}
+	if err := im.tx.Omit(gormAssociations).Save(rec).Error; err != nil {
+		return &model.DatasetError{Path: path, Err: err}
+	}
+	im.res.Updated++
+	return nil
+}
+
+func (im *importer) commitment(path string, planID uint, themes map[int]uint, r *model.CommitmentRecord) (uint, error) {
+	values := make(model.Strings, len(r.Values))
+	for i, v := range r.Values {
+		values[i] = string(v)
+	}
+	c := &model.Commitment{Ref: r.Ref, PlanID: planID, Code: r.Code, Title: r.Title, Description: r.Description,
+		Problem: r.Problem, Objective: r.Objective, Start: r.Start, End: r.End, Values: values,
+		PolicyAreas: model.Strings(r.PolicyAreas), IRM: r.IRM, SourceURL: r.SourceURL}
+	if r.Theme != 0 {
+		id, ok := themes[r.Theme]
+		if !ok {
+			return 0, &model.DatasetError{Path: path + ".theme", Err: fmt.Errorf("the plan has no theme %d", r.Theme)}
+		}
+		c.ThemeID = &id
+	}
+	if r.LeadAgency != "" {
+		id, err := im.agencyID(path+".lead_agency", r.LeadAgency)
+		if err != nil {
+			return 0, err
+		}
+		c.LeadAgencyID = &id
+	}
+	// Keep a carried-forward link already stored; the caller sets it afresh.
+	var existing model.Commitment
+	if err := im.tx.Select("carried_forward_from_id").Where("ref = ?", r.Ref).Take(&existing).Error; err == nil {
+		c.CarriedForwardFromID = existing.CarriedForwardFromID
+	}
+	if err := save(im, path, c, "ref", r.Ref, c.Validate); err != nil {
+		return 0, err
+	}
+	if err := im.commitmentAgencies(path, c.ID, r.SupportingAgencies); err != nil {
+		return 0, err
+	}
+	if err := im.commitmentOrganisations(path, c.ID, r.CoLeads, r.Partners); err != nil {
+		return 0, err
+	}
+	for i := range r.Milestones {
+		if err := im.milestone(fmt.Sprintf("%s.milestones[%d]", path, i), c.ID, nil, i+1, &r.Milestones[i]); err != nil {
+			return 0, err
+		}
+	}
+	return c.ID, nil
+}
+
+// commitmentAgencies makes the stored supporting agencies those of the file.
+func (im *importer) commitmentAgencies(path string, commitmentID uint, codes []string) error {
+	want := map[uint]bool{}
+	for j, code := range codes {
+		id, err := im.agencyID(fmt.Sprintf("%s.supporting_agencies[%d]", path, j), code)
+		if err != nil {
+			return err
+		}
+		want[id] = true
+	}
+	var have []uint
+	if err := im.tx.Table("commitment_agencies").Where("commitment_id = ?", commitmentID).Pluck("agency_id", &have).Error; err != nil {
+		return err
+	}
+	for _, id := range have {
+		if !want[id] {
+			if err := im.tx.Exec("DELETE FROM commitment_agencies WHERE commitment_id = ? AND agency_id = ?", commitmentID, id).Error; err != nil {
+				return err
+			}
+		}
+		delete(want, id)
+	}
+	for _, id := range sortedKeys(want) {
+		if err := im.tx.Exec("INSERT INTO commitment_agencies (commitment_id, agency_id) VALUES (?, ?)", commitmentID, id).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// commitmentOrganisations makes the stored co-leads and partners those of the file.
+func (im *importer) commitmentOrganisations(path string, commitmentID uint, coLeads, partners []string) error {
+	want := map[uint]model.OrganisationRole{}
+	for role, codes := range map[model.OrganisationRole][]string{model.RolePartner: partners, model.RoleCoLead: coLeads} {
+		field := map[model.OrganisationRole]string{model.RolePartner: "partners", model.RoleCoLead: "co_leads"}[role]
+		for j, code := range codes {
+			id, err := im.orgID(fmt.Sprintf("%s.%s[%d]", path, field, j), code)
+			if err != nil {
+				return err
+			}
+			if want[id] != model.RoleCoLead { // co-lead wins when named twice
+				want[id] = role
+			}
+		}
+	}
+	var have []model.CommitmentOrganisation
+	if err := im.tx.Where("commitment_id = ?", commitmentID).Find(&have).Error; err != nil {
+		return err
+	}
+	for _, h := range have {
+		if role, ok := want[h.OrganisationID]; ok && role == h.Role {
+			delete(want, h.OrganisationID)
+			continue
+		}
+		if err := im.tx.Where("commitment_id = ? AND organisation_id = ?", commitmentID, h.OrganisationID).Delete(&model.CommitmentOrganisation{}).Error; err != nil {
+			return err
+		}
+	}
+	for _, id := range sortedKeys(want) {
+		if err := im.tx.Create(&model.CommitmentOrganisation{CommitmentID: commitmentID, OrganisationID: id, Role: want[id]}).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (im *importer) milestone(path string, commitmentID uint, parentID *uint, position int, r *model.MilestoneRecord) error {
+	m := &model.Milestone{CommitmentID: commitmentID, Ref: r.Ref, ParentID: parentID, Position: position,
+		Title: r.Title, Start: r.Start, Due: r.Due, Status: r.Status, CompletedOn: r.CompletedOn, Weight: r.Weight}
+	if m.Weight == 0 {
+		m.Weight = 1
+	}
+	if m.Status == "" {
+		m.Status = model.MilestoneNotStarted
+	}
+	if r.Agency != "" {
+		id, err := im.agencyID(path+".agency", r.Agency)
+		if err != nil {
+			return err
+		}
+		m.AgencyID = &id
+	}
+	var existing model.Milestone
+	err := im.tx.Where("commitment_id = ? AND ref = ?", commitmentID, r.Ref).Take(&existing).Error
+	if err != nil && err != gorm.ErrRecordNotFound {
+		return err
+	}
+	if err := saveByID(im, path, m, &existing, err == nil, m.Validate); err != nil {
+		return err
+	}
+	if len(r.Children) > 0 && parentID != nil {
+		return &model.DatasetError{Path: path + ".children", Err: fmt.Errorf("milestones nest one level only")}
+	}
+	for i := range r.Children {
+		if err := im.milestone(fmt.Sprintf("%s.children[%d]", path, i), commitmentID, &m.ID, i+1, &r.Children[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (im *importer) agencyID(path, code string) (uint, error) {
+	if id, ok := im.agencyIDs[code]; ok {
+		return id, nil
+	}
+	var a model.Agency
+	if err := im.tx.Select("id").Where("code = ?", code).Take(&a).Error; err != nil {
+		return 0, &model.DatasetError{Path: path, Err: fmt.Errorf("unknown agency %q", code)}
+	}
+	im.agencyIDs[code] = a.ID
+	return a.ID, nil
+}
+
+func (im *importer) orgID(path, code string) (uint, error) {
+	if id, ok := im.orgIDs[code]; ok {
+		return id, nil
+	}
+	var o model.Organisation
+	if err := im.tx.Select("id").Where("code = ?", code).Take(&o).Error; err != nil {
+		return 0, &model.DatasetError{Path: path, Err: fmt.Errorf("unknown organisation %q", code)}
+	}
+	im.orgIDs[code] = o.ID
+	return o.ID, nil
+}
+
+// copyIdentity gives rec the id and creation time of the stored row.
+func copyIdentity[T any](rec, stored *T) {
+	rv, sv := reflect.ValueOf(rec).Elem(), reflect.ValueOf(stored).Elem()
+	for _, f := range []string{"ID", "CreatedAt", "UpdatedAt"} {
+		if dst := rv.FieldByName(f); dst.IsValid() {
+			dst.Set(sv.FieldByName(f))
+		}
+	}
+}
+
+// sameContent reports whether two rows hold the same stored values,
+// ignoring loaded associations.
+func sameContent[T any](a, b *T) bool {
+	av, bv := reflect.ValueOf(a).Elem(), reflect.ValueOf(b).Elem()
+	for i := 0; i < av.NumField(); i++ {
+		f := av.Type().Field(i)
+		switch f.Type.Kind() {
+		case reflect.Slice, reflect.Pointer:
+			if f.Type.Elem().Kind() == reflect.Struct && f.Type != reflect.TypeOf(model.Links{}) {
+				continue // an association, written separately
+			}
+		}
+		if f.Type.Kind() == reflect.Map && av.Field(i).Len() == 0 && bv.Field(i).Len() == 0 {
+			continue // nil and empty Text are the same value
+		}
+		if f.Type.Kind() == reflect.Slice && av.Field(i).Len() == 0 && bv.Field(i).Len() == 0 {
+			continue
+		}
+		if !reflect.DeepEqual(av.Field(i).Interface(), bv.Field(i).Interface()) {
+			return false
+		}
+	}
+	return true
+}
+
+func sortedKeys[V any](m map[uint]V) []uint {
+	keys := make([]uint, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	return keys
+}

@@ -1,0 +1,174 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/go-gormigrate/gormigrate/v2"
+	"gorm.io/gorm"
+
+	"github.com/ogptracker/ogptracker/app/model"
+)
+
+// migrations is the ordered, append-only list of schema changes. Each step
+// works on frozen copies of the structs as they were when it was written,
+// never on the live model, so an old database upgrades the same way on
+// SQLite and PostgreSQL whatever the model looks like today.
+var migrations = []*gormigrate.Migration{
+	{ID: "2026112301_initial_schema", Migrate: migrateInitialSchema},
+}
+
+// Migrate applies the pending migrations and reports how many it applied.
+func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
+	before, err := s.appliedMigrations(ctx)
+	if err != nil {
+		return 0, err
+	}
+	m := gormigrate.New(s.db.WithContext(ctx), &gormigrate.Options{
+		TableName: "schema_migrations", IDColumnName: "id", IDColumnSize: 255,
+		UseTransaction: true, ValidateUnknownMigrations: true,
+	}, migrations)
+	if err := m.Migrate(); err != nil {
+		return 0, fmt.Errorf("migrate: %w", err)
+	}
+	after, err := s.appliedMigrations(ctx)
+	return after - before, err
+}
+
+func (s *Store) appliedMigrations(ctx context.Context) (int, error) {
+	if !s.db.Migrator().HasTable("schema_migrations") {
+		return 0, nil
+	}
+	var n int64
+	err := s.db.WithContext(ctx).Table("schema_migrations").Count(&n).Error
+	return int(n), err
+}
+
+func migrateInitialSchema(tx *gorm.DB) error {
+	type Agency struct {
+		ID               uint       `gorm:"primaryKey"`
+		Code             string     `gorm:"size:80;uniqueIndex;not null"`
+		Name             model.Text `gorm:"not null"`
+		ShortName        model.Text
+		JurisdictionCode string `gorm:"size:16;index"`
+		Level            string `gorm:"size:20"`
+		ParentID         *uint
+		Parent           *Agency `gorm:"constraint:OnDelete:SET NULL"`
+		CreatedAt        time.Time
+		UpdatedAt        time.Time
+	}
+	type Organisation struct {
+		ID        uint       `gorm:"primaryKey"`
+		Code      string     `gorm:"size:80;uniqueIndex;not null"`
+		Name      model.Text `gorm:"not null"`
+		URL       string
+		CreatedAt time.Time
+		UpdatedAt time.Time
+	}
+	type Plan struct {
+		ID                uint       `gorm:"primaryKey"`
+		Ref               string     `gorm:"size:64;uniqueIndex;not null"`
+		Jurisdiction      model.Text `gorm:"not null"`
+		JurisdictionCode  string     `gorm:"size:16;index"`
+		JurisdictionLevel string
+		Number            int
+		Title             model.Text `gorm:"not null"`
+		Start             model.Date
+		End               model.Date
+		Status            string `gorm:"size:20;not null"`
+		Documents         model.Links
+		CreatedAt         time.Time
+		UpdatedAt         time.Time
+	}
+	type Theme struct {
+		ID        uint       `gorm:"primaryKey"`
+		PlanID    uint       `gorm:"not null;uniqueIndex:idx_theme_plan_number"`
+		Plan      *Plan      `gorm:"constraint:OnDelete:CASCADE"`
+		Number    int        `gorm:"not null;uniqueIndex:idx_theme_plan_number"`
+		Name      model.Text `gorm:"not null"`
+		CreatedAt time.Time
+		UpdatedAt time.Time
+	}
+	type Commitment struct {
+		ID                     uint       `gorm:"primaryKey"`
+		Ref                    string     `gorm:"size:80;uniqueIndex;not null"`
+		PlanID                 uint       `gorm:"not null;index"`
+		Plan                   *Plan      `gorm:"constraint:OnDelete:CASCADE"`
+		ThemeID                *uint      `gorm:"index"`
+		Theme                  *Theme     `gorm:"constraint:OnDelete:SET NULL"`
+		Code                   string     `gorm:"size:40;not null"`
+		Title                  model.Text `gorm:"not null"`
+		Description            model.Text
+		Problem                model.Text
+		Objective              model.Text
+		LeadAgencyID           *uint   `gorm:"index"`
+		LeadAgency             *Agency `gorm:"constraint:OnDelete:SET NULL"`
+		Start                  model.Date
+		End                    model.Date
+		Values                 model.Strings
+		PolicyAreas            model.Strings
+		IRMVerifiable          string `gorm:"size:20"`
+		IRMPotentialImpact     string `gorm:"size:40"`
+		IRMCompletionMidterm   string `gorm:"size:20"`
+		IRMCompletion          string `gorm:"size:20"`
+		IRMDidItOpenGovernment string `gorm:"column:irm_did_it_open_government;size:40"`
+		CarriedForwardFromID   *uint
+		CarriedForwardFrom     *Commitment `gorm:"constraint:OnDelete:SET NULL"`
+		SourceURL              string
+		CreatedAt              time.Time
+		UpdatedAt              time.Time
+	}
+	type CommitmentAgency struct {
+		CommitmentID uint        `gorm:"primaryKey"`
+		Commitment   *Commitment `gorm:"constraint:OnDelete:CASCADE"`
+		AgencyID     uint        `gorm:"primaryKey;index"`
+		Agency       *Agency     `gorm:"constraint:OnDelete:CASCADE"`
+	}
+	type CommitmentOrganisation struct {
+		CommitmentID   uint          `gorm:"primaryKey"`
+		Commitment     *Commitment   `gorm:"constraint:OnDelete:CASCADE"`
+		OrganisationID uint          `gorm:"primaryKey;index"`
+		Organisation   *Organisation `gorm:"constraint:OnDelete:CASCADE"`
+		Role           string        `gorm:"size:20;not null"`
+	}
+	type Milestone struct {
+		ID           uint        `gorm:"primaryKey"`
+		CommitmentID uint        `gorm:"not null;uniqueIndex:idx_milestone_ref"`
+		Commitment   *Commitment `gorm:"constraint:OnDelete:CASCADE"`
+		Ref          string      `gorm:"size:20;not null;uniqueIndex:idx_milestone_ref"`
+		ParentID     *uint       `gorm:"index"`
+		Parent       *Milestone  `gorm:"constraint:OnDelete:CASCADE"`
+		Position     int         `gorm:"not null"`
+		Title        model.Text  `gorm:"not null"`
+		Start        model.Date
+		Due          model.Date `gorm:"index"`
+		AgencyID     *uint      `gorm:"index"`
+		Agency       *Agency    `gorm:"constraint:OnDelete:SET NULL"`
+		Status       string     `gorm:"size:20;not null"`
+		CompletedOn  model.Date
+		Weight       float64 `gorm:"not null;default:1"`
+		CreatedAt    time.Time
+		UpdatedAt    time.Time
+	}
+	type Contact struct {
+		ID             uint          `gorm:"primaryKey"`
+		Ref            string        `gorm:"size:80;uniqueIndex;not null"`
+		Name           string        `gorm:"size:200;not null"`
+		AgencyID       *uint         `gorm:"index"`
+		Agency         *Agency       `gorm:"constraint:OnDelete:SET NULL"`
+		OrganisationID *uint         `gorm:"index"`
+		Organisation   *Organisation `gorm:"constraint:OnDelete:SET NULL"`
+		Role           string        `gorm:"size:30;not null"`
+		Email          string        `gorm:"size:254"`
+		Phone          string        `gorm:"size:50"`
+		ActiveFrom     model.Date
+		ActiveTo       model.Date
+		Public         bool
+		Demo           bool
+		CreatedAt      time.Time
+		UpdatedAt      time.Time
+	}
+	return tx.AutoMigrate(&Agency{}, &Organisation{}, &Plan{}, &Theme{}, &Commitment{},
+		&CommitmentAgency{}, &CommitmentOrganisation{}, &Milestone{}, &Contact{})
+}

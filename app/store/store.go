@@ -1,0 +1,143 @@
+// Package store is the only package that talks to the database. It opens
+// SQLite (the embedded default) with the settings production needs, applies
+// the recorded migrations, and offers one method per question the tracker asks.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/ogptracker/ogptracker/app/model"
+)
+
+// Store holds the database handle and the clock every write is stamped with.
+type Store struct {
+	db  *gorm.DB
+	now func() time.Time
+}
+
+// Options tune Open; the zero value is right for production.
+type Options struct {
+	Logger *slog.Logger
+	Now    func() time.Time // the clock; tests fake it
+}
+
+// ErrUnsupportedDatabase is returned for a DATABASE_URL the tracker cannot open yet.
+var ErrUnsupportedDatabase = errors.New("unsupported database")
+
+// Open connects to databaseURL: "sqlite:PATH" (the file and its folder are
+// created when missing). It does not migrate; call Migrate.
+func Open(databaseURL string, opts Options) (*Store, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	var dialector gorm.Dialector
+	switch {
+	case strings.HasPrefix(databaseURL, "sqlite:"):
+		path := strings.TrimPrefix(databaseURL, "sqlite:")
+		path = strings.TrimPrefix(path, "//")
+		if path == "" {
+			return nil, fmt.Errorf("%w: %q names no file (use sqlite:data/ogptracker.db)", ErrUnsupportedDatabase, databaseURL)
+		}
+		if dir := filepath.Dir(path); dir != "." {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return nil, fmt.Errorf("create database folder: %w", err)
+			}
+		}
+		// WAL lets pages read while an import writes; foreign keys are off by
+		// default in SQLite; the busy timeout and immediate transactions make
+		// concurrent writers wait their turn instead of failing.
+		dsn := "file:" + path + "?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL"
+		dialector = sqlite.Open(dsn)
+	case strings.HasPrefix(databaseURL, "postgres://"), strings.HasPrefix(databaseURL, "postgresql://"):
+		return nil, fmt.Errorf("%w: PostgreSQL is not supported yet; use sqlite:PATH", ErrUnsupportedDatabase)
+	default:
+		return nil, fmt.Errorf("%w: %q (use sqlite:PATH)", ErrUnsupportedDatabase, databaseURL)
+	}
+	db, err := gorm.Open(dialector, &gorm.Config{
+		Logger: logger.NewSlogLogger(opts.Logger, logger.Config{
+			SlowThreshold:             500 * time.Millisecond,
+			LogLevel:                  logger.Warn,
+			IgnoreRecordNotFoundError: true,
+			ParameterizedQueries:      true,
+		}),
+		NowFunc:     func() time.Time { return opts.Now().UTC() },
+		PrepareStmt: true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	sqlDB.SetMaxOpenConns(8)
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	return &Store{db: db, now: opts.Now}, nil
+}
+
+// Close releases the database.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Ping checks that the database answers, for /healthz.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// Now is the store's clock.
+func (s *Store) Now() time.Time { return s.now() }
+
+// Counts is how many records of each kind the tracker holds.
+type Counts struct {
+	Plans, Themes, Commitments, Milestones, Agencies, Organisations, Contacts int64
+}
+
+// Count returns the number of records of each kind.
+func (s *Store) Count(ctx context.Context) (Counts, error) {
+	var c Counts
+	db := s.db.WithContext(ctx)
+	for _, q := range []struct {
+		m   any
+		out *int64
+	}{
+		{&model.Plan{}, &c.Plans}, {&model.Theme{}, &c.Themes}, {&model.Commitment{}, &c.Commitments},
+		{&model.Milestone{}, &c.Milestones}, {&model.Agency{}, &c.Agencies},
+		{&model.Organisation{}, &c.Organisations}, {&model.Contact{}, &c.Contacts},
+	} {
+		if err := db.Model(q.m).Count(q.out).Error; err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+// notFound turns GORM's record-not-found into model.ErrNotFound.
+func notFound(err error) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return model.ErrNotFound
+	}
+	return err
+}

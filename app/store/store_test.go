@@ -1,0 +1,182 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/ogptracker/ogptracker/app/model"
+	"github.com/ogptracker/ogptracker/app/store"
+	"github.com/ogptracker/ogptracker/app/store/storetest"
+)
+
+// start is when every test's clock starts: 2022-01-01 09:00 in Taipei.
+var start = time.Date(2022, 1, 1, 1, 0, 0, 0, time.UTC)
+
+// openTestStore returns a migrated store on a fresh SQLite file and the
+// fake clock it is stamped with.
+func openTestStore(t *testing.T) (*store.Store, *storetest.Clock) {
+	t.Helper()
+	clock := storetest.NewClock(start)
+	return storetest.Open(t, clock.Now), clock
+}
+
+func TestOpenRefusesOtherDatabases(t *testing.T) {
+	tests := []struct {
+		url     string
+		wantMsg string
+	}{
+		{"postgres://tracker:secret@localhost/ogptracker", "PostgreSQL is not supported yet"},
+		{"postgresql://localhost/ogptracker", "PostgreSQL is not supported yet"},
+		{"mysql://localhost/ogptracker", "use sqlite:PATH"},
+		{"data/ogptracker.db", "use sqlite:PATH"},
+		{"sqlite:", "names no file"},
+		{"", "use sqlite:PATH"},
+	}
+	for _, tt := range tests {
+		s, err := store.Open(tt.url, store.Options{})
+		if err == nil {
+			s.Close()
+			t.Errorf("Open(%q) succeeded, want an error", tt.url)
+			continue
+		}
+		if !errors.Is(err, store.ErrUnsupportedDatabase) {
+			t.Errorf("Open(%q): %v, want ErrUnsupportedDatabase", tt.url, err)
+		}
+		if !strings.Contains(err.Error(), tt.wantMsg) {
+			t.Errorf("Open(%q): %q does not say %q", tt.url, err, tt.wantMsg)
+		}
+		if strings.Contains(err.Error(), "secret") {
+			t.Errorf("Open(%q): the error shows the password: %q", tt.url, err)
+		}
+	}
+}
+
+func TestOpenCreatesTheFileAndItsFolder(t *testing.T) {
+	for _, prefix := range []string{"sqlite:", "sqlite://"} {
+		path := filepath.Join(t.TempDir(), "new", "folder", "ogptracker.db")
+		s, err := store.Open(prefix+path, store.Options{})
+		if err != nil {
+			t.Fatalf("Open(%q): %v", prefix+path, err)
+		}
+		if err := s.Ping(context.Background()); err != nil {
+			t.Errorf("%s: ping: %v", prefix, err)
+		}
+		if _, err := os.Stat(path); err != nil {
+			t.Errorf("%s: no database file: %v", prefix, err)
+		}
+		s.Close()
+	}
+}
+
+func TestOpenSetsSQLiteForProduction(t *testing.T) {
+	s, _ := openTestStore(t)
+	db := s.DBForTest()
+	tests := []struct {
+		pragma, want string
+	}{
+		{"journal_mode", "wal"},
+		{"foreign_keys", "1"},
+		{"busy_timeout", "10000"},
+		{"synchronous", "1"}, // NORMAL
+	}
+	for _, tt := range tests {
+		var got string
+		if err := db.Raw("PRAGMA " + tt.pragma).Row().Scan(&got); err != nil {
+			t.Fatalf("PRAGMA %s: %v", tt.pragma, err)
+		}
+		if got != tt.want {
+			t.Errorf("PRAGMA %s = %q, want %q", tt.pragma, got, tt.want)
+		}
+	}
+	// Foreign keys are enforced, not just switched on.
+	err := db.Exec(`INSERT INTO milestones (commitment_id, ref, position, title, status, weight) VALUES (999, '1', 1, '{}', 'not-started', 1)`).Error
+	if err == nil || !strings.Contains(err.Error(), "FOREIGN KEY") {
+		t.Errorf("a milestone of a missing commitment was stored (err %v)", err)
+	}
+}
+
+func TestMigrate(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "ogptracker.db")
+	s, err := store.Open("sqlite:"+path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if n, err := s.Migrate(ctx); err != nil || n != 1 {
+		t.Fatalf("first Migrate: applied %d, %v; want 1", n, err)
+	}
+	if n, err := s.Migrate(ctx); err != nil || n != 0 {
+		t.Fatalf("second Migrate: applied %d, %v; want 0", n, err)
+	}
+	if c, err := s.Count(ctx); err != nil || c != (store.Counts{}) {
+		t.Errorf("a fresh database holds %+v, %v; want nothing", c, err)
+	}
+	s.Close()
+
+	// Reopening the same file finds it up to date.
+	s, err = store.Open("sqlite:"+path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.Migrate(ctx); err != nil || n != 0 {
+		t.Fatalf("Migrate after reopening: applied %d, %v; want 0", n, err)
+	}
+}
+
+// TestMigrationsMatchTheModel catches the live model drifting from the
+// migrations: every column GORM would read or write must exist.
+func TestMigrationsMatchTheModel(t *testing.T) {
+	s, _ := openTestStore(t)
+	db := s.DBForTest()
+	models := []any{&model.Plan{}, &model.Theme{}, &model.Commitment{}, &model.Milestone{}, &model.Agency{},
+		&model.Organisation{}, &model.Contact{}, &model.CommitmentOrganisation{}}
+	checked := map[string]bool{}
+	for _, m := range models {
+		stmt := &gorm.Statement{DB: db}
+		if err := stmt.Parse(m); err != nil {
+			t.Fatalf("parse %T: %v", m, err)
+		}
+		if !db.Migrator().HasTable(stmt.Schema.Table) {
+			t.Errorf("%T: no table %s", m, stmt.Schema.Table)
+			continue
+		}
+		for _, f := range stmt.Schema.Fields {
+			if f.DBName == "" {
+				continue // an association, not a column
+			}
+			checked[stmt.Schema.Table+"."+f.DBName] = true
+			if !db.Migrator().HasColumn(stmt.Schema.Table, f.DBName) {
+				t.Errorf("%T.%s: no column %s.%s in the migrated schema", m, f.Name, stmt.Schema.Table, f.DBName)
+			}
+		}
+		for _, rel := range stmt.Schema.Relationships.Relations {
+			if rel.JoinTable == nil {
+				continue
+			}
+			for _, f := range rel.JoinTable.Fields {
+				if f.DBName == "" {
+					continue
+				}
+				checked[rel.JoinTable.Table+"."+f.DBName] = true
+				if !db.Migrator().HasColumn(rel.JoinTable.Table, f.DBName) {
+					t.Errorf("%T.%s: no column %s.%s in the migrated schema", m, rel.Name, rel.JoinTable.Table, f.DBName)
+				}
+			}
+		}
+	}
+	// The test must look at the columns it is meant to.
+	for _, col := range []string{"commitments.irm_did_it_open_government", "commitments.irm_completion_midterm",
+		"commitment_agencies.agency_id", "commitment_organisations.role", "milestones.parent_id", "contacts.demo"} {
+		if !checked[col] {
+			t.Errorf("column %s was not checked", col)
+		}
+	}
+}

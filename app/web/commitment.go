@@ -1,0 +1,76 @@
+package web
+
+import (
+	"github.com/gin-gonic/gin"
+
+	"github.com/ogptracker/ogptracker/app/model"
+)
+
+type commitmentPage struct {
+	Page
+	C          *model.Commitment
+	A          model.Assessment
+	AsOf       model.Date
+	Milestones []milestoneRow
+	CarriedTo  []model.Commitment
+}
+
+type milestoneRow struct {
+	M      model.Milestone
+	Agency *model.Agency // the responsible agency, or the commitment's lead
+	State  model.ScheduleState
+}
+
+func (s *Server) showCommitment(c *gin.Context) {
+	ctx := c.Request.Context()
+	id, err := pathID(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	asOf, err := s.asOf(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	cm, err := s.store.FindCommitmentByID(ctx, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ms, err := s.store.FindMilestones(ctx, []uint{id})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	carried, err := s.store.FindCarriedForward(ctx, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	a := model.Assess(cm, ms[id], asOf)
+	data := commitmentPage{Page: s.page(c), C: cm, A: a, AsOf: model.DayOf(asOf), CarriedTo: carried}
+	// Children follow their parent.
+	kids := map[uint][]model.Milestone{}
+	for _, m := range ms[id] {
+		if m.ParentID != nil {
+			kids[*m.ParentID] = append(kids[*m.ParentID], m)
+		}
+	}
+	row := func(m model.Milestone) milestoneRow {
+		ag := m.Agency
+		if ag == nil {
+			ag = cm.LeadAgency
+		}
+		return milestoneRow{M: m, Agency: ag, State: a.Milestones[m.ID]}
+	}
+	for _, m := range ms[id] {
+		if m.ParentID == nil {
+			data.Milestones = append(data.Milestones, row(m))
+			for _, k := range kids[m.ID] {
+				data.Milestones = append(data.Milestones, row(k))
+			}
+		}
+	}
+	s.render(c, 200, "commitments/show", data)
+}

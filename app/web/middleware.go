@@ -1,0 +1,90 @@
+package web
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+)
+
+const (
+	requestIDKey = "request_id"
+	langKey      = "lang"
+	langCookie   = "lang"
+)
+
+// requestID tags each request with an id, taken from a proxy's
+// X-Request-ID when it sends one, so logs and error pages can be matched.
+func (s *Server) requestID(c *gin.Context) {
+	id := c.GetHeader("X-Request-ID")
+	if id == "" || len(id) > 64 {
+		id = uuid.NewString()
+	}
+	c.Set(requestIDKey, id)
+	c.Header("X-Request-ID", id)
+	c.Next()
+}
+
+// accessLog writes one structured line per request.
+func (s *Server) accessLog(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	level := slog.LevelInfo
+	if c.Writer.Status() >= 500 {
+		level = slog.LevelError
+	}
+	s.log.LogAttrs(c.Request.Context(), level, "request",
+		slog.String("request_id", c.GetString(requestIDKey)),
+		slog.String("method", c.Request.Method),
+		slog.String("path", c.Request.URL.Path),
+		slog.Int("status", c.Writer.Status()),
+		slog.Int("bytes", c.Writer.Size()),
+		slog.Duration("duration", time.Since(start)))
+}
+
+// recoverPanic turns a panic into the error page, so no visitor ever sees
+// a stack trace or a blank page.
+func (s *Server) recoverPanic(c *gin.Context) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.fail(c, fmt.Errorf("panic: %v", v))
+			c.Abort()
+		}
+	}()
+	c.Next()
+}
+
+// securityHeaders are sent with every answer.
+func securityHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+	h.Set("X-Frame-Options", "DENY")
+	c.Next()
+}
+
+// language chooses the interface language: ?lang= (remembered in a cookie),
+// then the cookie, then the browser's Accept-Language.
+func (s *Server) language(c *gin.Context) {
+	var lang string
+	if q := c.Query("lang"); q != "" {
+		lang = s.catalog.Match(q)
+		c.SetSameSite(http.SameSiteLaxMode)
+		c.SetCookie(langCookie, lang, 365*24*3600, "/", "", c.Request.TLS != nil, true)
+	} else if ck, err := c.Cookie(langCookie); err == nil && ck != "" {
+		lang = s.catalog.Match(ck)
+	} else {
+		lang = s.catalog.Match(c.GetHeader("Accept-Language"))
+	}
+	c.Set(langKey, lang)
+	c.Header("Content-Language", lang)
+	c.Header("Vary", "Accept-Language, Cookie")
+	c.Next()
+}

@@ -1,0 +1,191 @@
+package web
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ogptracker/ogptracker/app/model"
+	"github.com/ogptracker/ogptracker/app/store"
+)
+
+type planListPage struct {
+	Page
+	Plans  []model.Plan
+	Groups []jurisdictionGroup
+}
+
+type jurisdictionGroup struct {
+	Jurisdiction model.Text
+	Plans        []model.Plan
+}
+
+func (s *Server) listPlans(c *gin.Context) {
+	plans, err := s.store.ListPlans(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	data := planListPage{Page: s.page(c), Plans: plans}
+	for _, p := range plans {
+		if n := len(data.Groups); n == 0 || data.Groups[n-1].Plans[0].JurisdictionCode != p.JurisdictionCode {
+			data.Groups = append(data.Groups, jurisdictionGroup{Jurisdiction: p.Jurisdiction})
+		}
+		g := &data.Groups[len(data.Groups)-1]
+		g.Plans = append(g.Plans, p)
+	}
+	s.render(c, 200, "plans/index", data)
+}
+
+type planPage struct {
+	Page
+	Plan     *model.Plan
+	AsOf     model.Date
+	Progress int // whole percent, -1 when nothing can be measured
+	States   []stateCount
+	Themes   []themeGroup
+	Total    int
+}
+
+type stateCount struct {
+	State model.ScheduleState
+	Count int
+}
+
+type themeGroup struct {
+	Number int
+	Name   model.Text
+	Rows   []commitmentRow
+}
+
+type commitmentRow struct {
+	C model.Commitment
+	A model.Assessment
+}
+
+// home shows the tracker's own current plan.
+func (s *Server) home(c *gin.Context) {
+	p, err := s.store.FindHomePlan(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.renderPlan(c, p)
+}
+
+func (s *Server) showPlan(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	p, err := s.store.FindPlanByID(c.Request.Context(), id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.renderPlan(c, p)
+}
+
+func (s *Server) renderPlan(c *gin.Context, p *model.Plan) {
+	ctx := c.Request.Context()
+	asOf, err := s.asOf(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	themes, err := s.store.FindThemes(ctx, p.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	commitments, total, err := s.store.FindCommitments(ctx, store.CommitmentFilter{PlanID: p.ID})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	rows, err := s.assess(c, commitments, asOf)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+
+	data := planPage{Page: s.page(c), Plan: p, AsOf: model.DayOf(asOf), Total: int(total), Progress: -1}
+	groups := map[uint]int{}
+	for _, t := range themes {
+		groups[t.ID] = len(data.Themes)
+		data.Themes = append(data.Themes, themeGroup{Number: t.Number, Name: t.Name})
+	}
+	counts := map[model.ScheduleState]int{}
+	var sum float64
+	var measured int
+	for _, r := range rows {
+		i, ok := -1, false
+		if r.C.ThemeID != nil {
+			i, ok = groups[*r.C.ThemeID]
+		}
+		if !ok {
+			if _, seen := groups[0]; !seen {
+				groups[0] = len(data.Themes)
+				data.Themes = append(data.Themes, themeGroup{}) // commitments without a theme
+			}
+			i = groups[0]
+		}
+		data.Themes[i].Rows = append(data.Themes[i].Rows, r)
+		counts[r.A.State]++
+		if r.A.Progress != nil {
+			sum += *r.A.Progress
+			measured++
+		}
+	}
+	if measured > 0 {
+		data.Progress = int(sum/float64(measured)*100 + 0.5)
+	}
+	for _, st := range model.ScheduleStates {
+		if counts[st] > 0 {
+			data.States = append(data.States, stateCount{st, counts[st]})
+		}
+	}
+	s.render(c, 200, "plans/show", data)
+}
+
+// assess derives each commitment's progress and schedule with one query
+// for all their milestones.
+func (s *Server) assess(c *gin.Context, cs []model.Commitment, asOf time.Time) ([]commitmentRow, error) {
+	ids := make([]uint, len(cs))
+	for i, cm := range cs {
+		ids[i] = cm.ID
+	}
+	ms, err := s.store.FindMilestones(c.Request.Context(), ids)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]commitmentRow, len(cs))
+	for i := range cs {
+		rows[i] = commitmentRow{C: cs[i], A: model.Assess(&cs[i], ms[cs[i].ID], asOf)}
+	}
+	return rows, nil
+}
+
+// asOf is the day the page judges schedules on: today, or ?asof=2023-06-30
+// to see how things stood on a past day.
+func (s *Server) asOf(c *gin.Context) (time.Time, error) {
+	q := c.Query("asof")
+	if q == "" {
+		return s.now(), nil
+	}
+	d, err := model.ParseDate(q)
+	if err != nil || d.MonthOnly() {
+		return time.Time{}, errBadRequest
+	}
+	return d.Last(s.location).Add(12 * time.Hour), nil
+}
+
+func pathID(c *gin.Context) (uint, error) {
+	id, err := strconv.ParseUint(c.Param("id"), 10, 32)
+	if err != nil || id == 0 {
+		return 0, errNotFound
+	}
+	return uint(id), nil
+}

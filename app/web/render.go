@@ -1,0 +1,110 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/url"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ogptracker/ogptracker/app/i18n"
+	"github.com/ogptracker/ogptracker/app/model"
+	"github.com/ogptracker/ogptracker/templates"
+)
+
+// Page is what every page's data embeds: the visitor's language and the
+// pieces the layout needs.
+type Page struct {
+	T         *i18n.Translator
+	Lang      string
+	Languages []languageLink
+	RequestID string
+}
+
+type languageLink struct {
+	Tag, Name, URL string
+	Current        bool
+}
+
+// languageNames are written in their own language, as a switch should be.
+var languageNames = map[string]string{"zh-TW": "中文", "en": "English"}
+
+// page builds the shared page data for the current request.
+func (s *Server) page(c *gin.Context) Page {
+	lang := c.GetString(langKey)
+	p := Page{T: s.catalog.Translator(lang, s.location), Lang: lang, RequestID: c.GetString(requestIDKey)}
+	for _, tag := range i18n.Supported {
+		q := c.Request.URL.Query()
+		q.Set("lang", tag.String())
+		u := url.URL{Path: c.Request.URL.Path, RawQuery: q.Encode()}
+		p.Languages = append(p.Languages, languageLink{Tag: tag.String(), Name: languageNames[tag.String()],
+			URL: u.String(), Current: tag.String() == lang})
+	}
+	return p
+}
+
+// renderer holds one parsed template set per page: the layout, the
+// partials and the page itself, parsed once at start-up.
+type renderer struct {
+	pages map[string]*template.Template
+}
+
+var funcs = template.FuncMap{
+	// dict builds a map for passing several values to a partial.
+	"dict": func(kv ...any) (map[string]any, error) {
+		if len(kv)%2 != 0 {
+			return nil, fmt.Errorf("dict needs key/value pairs")
+		}
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i < len(kv); i += 2 {
+			m[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+		return m, nil
+	},
+	"stateIcon": func(s model.ScheduleState) string {
+		return map[model.ScheduleState]string{
+			model.StateComplete: "✔", model.StateOverdue: "⚠", model.StateDueSoon: "⏰",
+			model.StateOnTrack: "●", model.StateNotStarted: "○", model.StateCancelled: "✕", model.StateUnknown: "?",
+		}[s]
+	},
+}
+
+func newRenderer() (*renderer, error) {
+	r := &renderer{pages: map[string]*template.Template{}}
+	err := fs.WalkDir(templates.FS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".html") || path == "base.html" || path == "partials.html" {
+			return err
+		}
+		t, err := template.New(path).Funcs(funcs).ParseFS(templates.FS, "base.html", "partials.html", path)
+		if err != nil {
+			return fmt.Errorf("template %s: %w", path, err)
+		}
+		r.pages[strings.TrimSuffix(path, ".html")] = t
+		return nil
+	})
+	return r, err
+}
+
+// render writes page name with data, rendered to a buffer first so that a
+// template error becomes an error page instead of half a page.
+func (s *Server) render(c *gin.Context, status int, name string, data any) {
+	t, ok := s.pages.pages[name]
+	if !ok {
+		s.fail(c, fmt.Errorf("no template %q", name))
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "base", data); err != nil {
+		if name == "error" {
+			// The error page itself failed: answer in plain text, never blank.
+			c.Data(status, "text/plain; charset=utf-8", []byte("Internal error. 系統發生錯誤。\n"))
+			return
+		}
+		s.fail(c, fmt.Errorf("render %s: %w", name, err))
+		return
+	}
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}

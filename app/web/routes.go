@@ -1,0 +1,32 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ogptracker/ogptracker/static"
+)
+
+// routes lists every route of the tracker in one place.
+func (s *Server) routes() *gin.Engine {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.RedirectTrailingSlash = true
+	r.HandleMethodNotAllowed = true
+	r.Use(s.requestID, s.accessLog, s.recoverPanic, securityHeaders, s.language)
+
+	r.GET("/healthz", s.healthz)
+	r.StaticFS("/static", http.FS(static.FS))
+
+	// Public pages: no sign-in.
+	r.GET("/", s.home)
+	r.GET("/plans", s.listPlans)
+	r.GET("/plans/:id", s.showPlan)
+	r.GET("/commitments/:id", s.showCommitment)
+	r.GET("/about", s.about)
+
+	r.NoRoute(func(c *gin.Context) { s.fail(c, errNotFound) })
+	r.NoMethod(func(c *gin.Context) { s.fail(c, errMethodNotAllowed) })
+	return r
+}

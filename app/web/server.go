@@ -1,0 +1,62 @@
+// Package web is the only package that speaks HTTP: routes, handlers,
+// middleware and page rendering.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ogptracker/ogptracker/app/i18n"
+	"github.com/ogptracker/ogptracker/app/store"
+)
+
+// Server serves the tracker's pages.
+type Server struct {
+	store    *store.Store
+	catalog  *i18n.Catalog
+	pages    *renderer
+	log      *slog.Logger
+	location *time.Location
+	baseURL  string
+	router   *gin.Engine
+}
+
+// Options are what the web layer needs from the outside.
+type Options struct {
+	Store    *store.Store
+	Logger   *slog.Logger
+	Location *time.Location
+	BaseURL  string
+}
+
+// New builds the server, parsing every template up front so that a broken
+// template stops the start instead of a visitor's page.
+func New(opts Options) (*Server, error) {
+	catalog, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	pages, err := newRenderer()
+	if err != nil {
+		return nil, err
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Location == nil {
+		opts.Location = time.UTC
+	}
+	s := &Server{store: opts.Store, catalog: catalog, pages: pages, log: opts.Logger,
+		location: opts.Location, baseURL: opts.BaseURL}
+	s.router = s.routes()
+	return s, nil
+}
+
+// ServeHTTP makes the server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+
+// now is the current instant in the plan's time zone.
+func (s *Server) now() time.Time { return s.store.Now().In(s.location) }

@@ -1,0 +1,283 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/ogptracker/ogptracker/app"
+	"github.com/ogptracker/ogptracker/app/config"
+	"github.com/ogptracker/ogptracker/app/model"
+	"github.com/ogptracker/ogptracker/app/store"
+	"github.com/ogptracker/ogptracker/app/transfer"
+)
+
+// env is what a run of the command sees of the outside world.
+type env struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	now            func() time.Time // nil: the wall clock
+	ready          func(net.Addr)   // serve calls it once listening (tests)
+}
+
+type subcommand struct {
+	name, args, summary string
+	nargs               int                     // positional arguments required
+	flags               func(*flag.FlagSet) any // extra flags, handed back to run
+	run                 func(ctx context.Context, e env, cfg config.Config, args []string, flags any) error
+}
+
+var subcommands = []subcommand{
+	{name: "serve", summary: "run the web server (the default)", run: serve},
+	{name: "migrate", summary: "apply pending database migrations and exit", run: migrate},
+	{name: "import", args: "FILE", nargs: 1, summary: "import an OGP commitment-data CSV or an ogptracker JSON file", run: importFile},
+	{name: "export", args: "[-o FILE]", summary: "write all plan data as ogptracker JSON (to standard output by default)",
+		flags: func(fs *flag.FlagSet) any { return fs.String("o", "", "write to `FILE` instead of standard output") }, run: export},
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "ogptracker tracks open-government action-plan commitments.")
+	fmt.Fprintln(w, "\nUsage: ogptracker [SUBCOMMAND] [FLAGS] [ARGS]")
+	fmt.Fprintln(w, "\nSubcommands:")
+	for _, s := range subcommands {
+		fmt.Fprintf(w, "  %-8s %-10s %s\n", s.name, s.args, s.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'ogptracker SUBCOMMAND --help' for its flags. Every subcommand reads ADDR,")
+	fmt.Fprintln(w, "DATABASE_URL, BASE_URL, TZ and DEMO from the environment; a flag of the same name wins.")
+}
+
+// run executes one command line and returns the process exit code.
+func run(ctx context.Context, args []string, e env) int {
+	name := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	} else if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+		usage(e.stdout)
+		return 0
+	}
+	if name == "help" {
+		usage(e.stdout)
+		return 0
+	}
+	var sc *subcommand
+	for i := range subcommands {
+		if subcommands[i].name == name {
+			sc = &subcommands[i]
+		}
+	}
+	if sc == nil {
+		fmt.Fprintf(e.stderr, "ogptracker: unknown subcommand %q\n\n", name)
+		usage(e.stderr)
+		return 2
+	}
+	fs := flag.NewFlagSet("ogptracker "+sc.name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: ogptracker %s [FLAGS] %s\n\n%s.\n\nFlags:\n", sc.name, sc.args, strings.ToUpper(sc.summary[:1])+sc.summary[1:])
+		fs.PrintDefaults()
+	}
+	cfgFn := config.Flags(fs, e.getenv)
+	var extra any
+	if sc.flags != nil {
+		extra = sc.flags(fs)
+	}
+	positional, err := parseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		return 2
+	}
+	if len(positional) != sc.nargs {
+		fmt.Fprintf(e.stderr, "ogptracker %s: expected %s, got %q\n", sc.name, orNothing(sc.args), positional)
+		fs.Usage()
+		return 2
+	}
+	cfg, err := cfgFn()
+	if err == nil {
+		err = sc.run(ctx, e, cfg, positional, extra)
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "ogptracker %s: %v\n", sc.name, err)
+		return 1
+	}
+	return 0
+}
+
+func orNothing(s string) string {
+	if s == "" {
+		return "no arguments"
+	}
+	return s
+}
+
+// parseInterspersed parses flags that may stand before or after the
+// positional arguments ("import f.csv --database-url …").
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return positional, nil
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// open opens the migrated tracker, logging to standard error.
+func open(ctx context.Context, e env, cfg config.Config) (*app.App, error) {
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	slog.SetDefault(log)
+	return app.Open(ctx, cfg, log, e.now)
+}
+
+func serve(ctx context.Context, e env, cfg config.Config, _ []string, _ any) error {
+	a, err := open(ctx, e, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if a.Config.Demo {
+		if err := a.LoadDemo(ctx); err != nil {
+			return err
+		}
+	}
+	return a.Serve(ctx, func(addr net.Addr) {
+		fmt.Fprintf(e.stdout, "ogptracker is running at %s (database %s). Press Ctrl-C to stop.\n", browsable(addr), a.Config.DatabaseURL)
+		if e.ready != nil {
+			e.ready(addr)
+		}
+	})
+}
+
+// browsable turns a listening address into one a person can open.
+func browsable(addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok || tcp.IP.IsUnspecified() {
+		return fmt.Sprintf("http://localhost:%d/", tcp.Port)
+	}
+	return "http://" + addr.String() + "/"
+}
+
+func migrate(ctx context.Context, e env, cfg config.Config, _ []string, _ any) error {
+	a, err := open(ctx, e, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	fmt.Fprintf(e.stdout, "%s is up to date.\n", a.Config.DatabaseURL)
+	return nil
+}
+
+func importFile(ctx context.Context, e env, cfg config.Config, args []string, _ any) error {
+	path := args[0]
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	ds, err := readDataset(bufio.NewReader(f), path)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	a, err := open(ctx, e, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	before, err := a.Store.Count(ctx)
+	if err != nil {
+		return err
+	}
+	var progress func(done, total int)
+	if file, ok := e.stderr.(*os.File); ok && term.IsTerminal(int(file.Fd())) {
+		bar := progressbar.NewOptions(-1, progressbar.OptionSetWriter(file), progressbar.OptionSetDescription("importing commitments"),
+			progressbar.OptionShowCount(), progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100*time.Millisecond))
+		progress = func(done, total int) {
+			bar.ChangeMax(total)
+			_ = bar.Set(done)
+		}
+		defer bar.Finish()
+	}
+	res, err := a.Store.ImportDataset(ctx, ds, progress)
+	if err != nil {
+		return fmt.Errorf("%s: %w (nothing was imported)", path, err)
+	}
+	after, err := a.Store.Count(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Imported %s: %d plans, %d commitments, %d agencies (%d records created, %d updated, %d unchanged).\n",
+		path, res.Plans, res.Commitments, res.Agencies, res.Created, res.Updated, res.Unchanged)
+	fmt.Fprintf(e.stdout, "The tracker now holds %d plans, %d commitments, %d milestones and %d agencies (was %d, %d, %d, %d).\n",
+		after.Plans, after.Commitments, after.Milestones, after.Agencies, before.Plans, before.Commitments, before.Milestones, before.Agencies)
+	return nil
+}
+
+// readDataset reads either format: OGP's CSV layout or the tracker's JSON.
+func readDataset(r *bufio.Reader, path string) (*model.Dataset, error) {
+	ext := strings.ToLower(filepath.Ext(path))
+	if ext == ".json" {
+		return transfer.ReadJSON(r)
+	}
+	if ext == ".csv" {
+		return transfer.ReadOGPCSV(r)
+	}
+	first, err := r.Peek(1)
+	if err == nil && first[0] == '{' {
+		return transfer.ReadJSON(r)
+	}
+	return transfer.ReadOGPCSV(r)
+}
+
+func export(ctx context.Context, e env, cfg config.Config, _ []string, flags any) error {
+	out := flags.(*string)
+	a, err := open(ctx, e, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	ds, err := a.Store.ExportDataset(ctx, store.ExportOptions{Private: true}) // an operator's full copy
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		return transfer.WriteJSON(e.stdout, ds)
+	}
+	// Write beside the target and rename, so a failed export never leaves half a file.
+	tmp, err := os.CreateTemp(filepath.Dir(*out), ".ogptracker-export-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := transfer.WriteJSON(tmp, ds); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), *out); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "Exported %d plans to %s.\n", len(ds.Plans), *out)
+	return nil
+}
