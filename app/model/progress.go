@@ -77,7 +77,7 @@ func Assess(c *Commitment, ms []Milestone, asOf time.Time) Assessment {
 
 	// Leaf milestones decide the schedule: a parent with children is as
 	// late as its latest child; a leaf is judged on its own dates.
-	var open, done int
+	var open, done, undated, started int
 	var earliestStart time.Time
 	for i := range ms {
 		m := &ms[i]
@@ -95,8 +95,14 @@ func Assess(c *Commitment, ms []Milestone, asOf time.Time) Assessment {
 		case StateDueSoon:
 			a.DueSoon++
 			open++
+		case StateUnknown:
+			undated++
+			open++
 		default:
 			open++
+		}
+		if m.Status == MilestoneInProgress || m.Status == MilestoneDelayed || m.Status == MilestoneCompleted {
+			started++
 		}
 		if !m.Start.IsZero() && (earliestStart.IsZero() || m.Start.First(loc).Before(earliestStart)) {
 			earliestStart = m.Start.First(loc)
@@ -131,10 +137,10 @@ func Assess(c *Commitment, ms []Milestone, asOf time.Time) Assessment {
 		a.State = StateOverdue
 	case a.DueSoon > 0:
 		a.State = StateDueSoon
-	case open == 0 && done == 0:
-		// Nothing to measure: judge by the commitment's own dates.
+	case done == 0 && open == undated:
+		// No milestone has a date: judge by the commitment's own dates.
 		a.State = periodState(c.Start, c.End, today)
-	case !start.IsZero() && start.After(today):
+	case started == 0 && !start.IsZero() && start.After(today):
 		a.State = StateNotStarted
 	default:
 		a.State = StateOnTrack

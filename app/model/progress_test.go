@@ -305,3 +305,21 @@ func TestAssessReadsTheDayInAsOfsLocation(t *testing.T) {
 		}
 	}
 }
+
+func TestAssessUndatedMilestonesAndReportedStarts(t *testing.T) {
+	asOf := time.Date(2021, 6, 1, 12, 0, 0, 0, time.UTC)
+	c := &model.Commitment{}
+	undated := []model.Milestone{{ID: 1, Status: model.MilestoneNotStarted, Weight: 1}, {ID: 2, Status: model.MilestoneNotStarted, Weight: 1}}
+	if got := model.Assess(c, undated, asOf).State; got != model.StateUnknown {
+		t.Errorf("milestones without any date: %s, want unknown", got)
+	}
+	// A milestone reported in progress has started, whatever its planned start says.
+	early := []model.Milestone{{ID: 1, Status: model.MilestoneInProgress, Start: model.MustDate("2021-09"), Due: model.MustDate("2022-12"), Weight: 1}}
+	if got := model.Assess(c, early, asOf).State; got != model.StateOnTrack {
+		t.Errorf("in progress before its planned start: %s, want on-track", got)
+	}
+	early[0].Status = model.MilestoneNotStarted
+	if got := model.Assess(c, early, asOf).State; got != model.StateNotStarted {
+		t.Errorf("not started before its planned start: %s, want not-started", got)
+	}
+}

@@ -65,7 +65,8 @@ func Open(databaseURL string, opts Options) (*Store, error) {
 	case strings.HasPrefix(databaseURL, "postgres://"), strings.HasPrefix(databaseURL, "postgresql://"):
 		return nil, fmt.Errorf("%w: PostgreSQL is not supported yet; use sqlite:PATH", ErrUnsupportedDatabase)
 	default:
-		return nil, fmt.Errorf("%w: %q (use sqlite:PATH)", ErrUnsupportedDatabase, databaseURL)
+		scheme, _, _ := strings.Cut(databaseURL, ":") // never echo the rest: it may hold a password
+		return nil, fmt.Errorf("%w: %q (use sqlite:PATH)", ErrUnsupportedDatabase, scheme)
 	}
 	db, err := gorm.Open(dialector, &gorm.Config{
 		Logger: logger.NewSlogLogger(opts.Logger, logger.Config{

@@ -222,11 +222,20 @@ func importFile(ctx context.Context, e env, cfg config.Config, args []string, _ 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Imported %s: %d plans, %d commitments, %d agencies (%d records created, %d updated, %d unchanged).\n",
-		path, res.Plans, res.Commitments, res.Agencies, res.Created, res.Updated, res.Unchanged)
-	fmt.Fprintf(e.stdout, "The tracker now holds %d plans, %d commitments, %d milestones and %d agencies (was %d, %d, %d, %d).\n",
+	fmt.Fprintf(e.stdout, "Imported %s: %d plans, %d commitments of %d members, %d agencies (%d records created, %d updated, %d unchanged).\n",
+		path, res.Plans, res.Commitments, members(ds), res.Agencies, res.Created, res.Updated, res.Unchanged)
+	fmt.Fprintf(e.stdout, "The tracker now holds %d plans, %d commitments, %d milestones, %d agencies (was %d, %d, %d, %d).\n",
 		after.Plans, after.Commitments, after.Milestones, after.Agencies, before.Plans, before.Commitments, before.Milestones, before.Agencies)
 	return nil
+}
+
+// members counts the distinct jurisdictions whose plans a dataset holds.
+func members(ds *model.Dataset) int {
+	seen := map[string]bool{}
+	for _, p := range ds.Plans {
+		seen[p.JurisdictionCode+"|"+p.Jurisdiction.String()] = true
+	}
+	return len(seen)
 }
 
 // readDataset reads either format: OGP's CSV layout or the tracker's JSON.

@@ -1,0 +1,185 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// ogpCSV is OGP's commitment data: 558 commitments of 75 members.
+const ogpCSV = "../../app/transfer/testdata/open_parliament_0703.csv"
+
+// tracker runs command lines against one database file, as an operator would.
+type tracker struct {
+	t   *testing.T
+	env map[string]string
+	dir string
+}
+
+func newTracker(t *testing.T) *tracker {
+	dir := t.TempDir()
+	return &tracker{t: t, dir: dir, env: map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(dir, "data", "t.db")}}
+}
+
+func (tr *tracker) run(args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, env{stdout: &out, stderr: &errb, getenv: func(k string) string { return tr.env[k] }})
+	return code, out.String(), errb.String()
+}
+
+func (tr *tracker) mustRun(args ...string) string {
+	tr.t.Helper()
+	code, out, errs := tr.run(args...)
+	if code != 0 {
+		tr.t.Fatalf("ogptracker %v: exit %d\n%s", args, code, errs)
+	}
+	return out
+}
+
+func TestHelpListsSubcommandsAndEachHasItsOwn(t *testing.T) {
+	tr := newTracker(t)
+	out := tr.mustRun("--help")
+	for _, sc := range []string{"serve", "migrate", "import", "export"} {
+		if !strings.Contains(out, sc) {
+			t.Errorf("--help does not list %s", sc)
+		}
+		code, _, errs := tr.run(sc, "--help")
+		if code != 0 || !strings.Contains(errs, "Usage: ogptracker "+sc) || !strings.Contains(errs, "-database-url") {
+			t.Errorf("%s --help: exit %d\n%s", sc, code, errs)
+		}
+	}
+	if code, _, errs := tr.run("frobnicate"); code != 2 || !strings.Contains(errs, `unknown subcommand "frobnicate"`) {
+		t.Errorf("unknown subcommand: exit %d\n%s", code, errs)
+	}
+	if code, _, errs := tr.run("import"); code != 2 || !strings.Contains(errs, "expected FILE") {
+		t.Errorf("import without a file: exit %d\n%s", code, errs)
+	}
+}
+
+func TestPostgresIsRefusedClearlyForNow(t *testing.T) {
+	tr := newTracker(t)
+	tr.env["DATABASE_URL"] = "postgres://u:p@localhost/ogp"
+	code, _, errs := tr.run("migrate")
+	if code != 1 || !strings.Contains(errs, "PostgreSQL is not supported yet") {
+		t.Errorf("exit %d\n%s", code, errs)
+	}
+}
+
+func TestImportOGPDataTwiceChangesNothingTheSecondTime(t *testing.T) {
+	tr := newTracker(t)
+	out := tr.mustRun("import", ogpCSV)
+	if !strings.Contains(out, "214 plans, 558 commitments of 75 members") ||
+		!strings.Contains(out, "now holds 214 plans, 558 commitments") {
+		t.Fatalf("first import:\n%s", out)
+	}
+	out = tr.mustRun("import", ogpCSV)
+	if !strings.Contains(out, "0 records created, 0 updated") || !strings.Contains(out, "now holds 214 plans, 558 commitments, 0 milestones, 802 agencies (was 214, 558, 0, 802)") {
+		t.Fatalf("second import:\n%s", out)
+	}
+}
+
+func TestACorruptedFileIsRefusedWithRowAndColumnAndChangesNothing(t *testing.T) {
+	tr := newTracker(t)
+	tr.mustRun("import", ogpCSV)
+	before := tr.mustRun("export")
+
+	data, err := os.ReadFile(ogpCSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Change the title of the first row (kept valid) and break a date far below it:
+	// the whole file must be refused, the first row's change included.
+	s := strings.Replace(string(data), "Parliamentary Monitoring", "Parliamentary Monitoring (edited)", 1)
+	s = strings.Replace(s, "12/31/2022", "31/31/2022", 1)
+	broken := filepath.Join(tr.dir, "broken.csv")
+	if err := os.WriteFile(broken, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := tr.run("import", broken)
+	if code != 1 || !strings.Contains(errs, "row ") || !strings.Contains(errs, "column End Date") {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	if after := tr.mustRun("export"); after != before {
+		t.Error("a refused import changed the database")
+	}
+}
+
+func TestExportImportExportIsByteIdentical(t *testing.T) {
+	tr := newTracker(t)
+	tr.mustRun("import", ogpCSV)
+	first := filepath.Join(tr.dir, "first.json")
+	tr.mustRun("export", "-o", first)
+
+	other := newTracker(t)
+	other.mustRun("import", first)
+	second := filepath.Join(other.dir, "second.json")
+	other.mustRun("export", "-o", second)
+
+	a, _ := os.ReadFile(first)
+	b, _ := os.ReadFile(second)
+	if len(a) < 1000000 || !bytes.Equal(a, b) {
+		t.Fatalf("exports differ (%d and %d bytes)", len(a), len(b))
+	}
+}
+
+func TestServeLoadsTheDemoAnswersAndStopsCleanly(t *testing.T) {
+	tr := newTracker(t)
+	tr.env["ADDR"] = "127.0.0.1:0"
+	ctx, cancel := context.WithCancel(context.Background())
+	addrc := make(chan net.Addr, 1)
+	done := make(chan int, 1)
+	var out, errb bytes.Buffer
+	go func() {
+		done <- run(ctx, nil, env{stdout: &out, stderr: &errb, getenv: func(k string) string { return tr.env[k] },
+			ready: func(a net.Addr) { addrc <- a }})
+	}()
+	var addr net.Addr
+	select {
+	case addr = <-addrc:
+	case code := <-done:
+		t.Fatalf("serve exited %d\n%s", code, errb.String())
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not start")
+	}
+	res, err := http.Get("http://" + addr.String() + "/healthz")
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("healthz: %v %v", res, err)
+	}
+	res.Body.Close()
+	res, err = http.Get("http://" + addr.String() + "/")
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("home: %v %v", res, err)
+	}
+	res.Body.Close()
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("serve exited %d\n%s", code, errb.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	if !strings.Contains(out.String(), "ogptracker is running at http://127.0.0.1:") {
+		t.Errorf("address not printed: %q", out.String())
+	}
+	if _, err := os.Stat(filepath.Join(tr.dir, "data", "t.db")); err != nil {
+		t.Errorf("database file: %v", err)
+	}
+	if !strings.Contains(errb.String(), "demo plan loaded") {
+		t.Errorf("demo not loaded:\n%s", errb.String())
+	}
+	// DEMO=0 starts empty: the home page then says there is no plan yet, honestly.
+	tr2 := newTracker(t)
+	tr2.env["DEMO"] = "0"
+	tr2.mustRun("migrate")
+	if out := tr2.mustRun("export"); !strings.Contains(out, `"plans": []`) {
+		t.Errorf("DEMO=0 database is not empty:\n%.300s", out)
+	}
+}
