@@ -2,7 +2,6 @@ package model
 
 import (
 	"database/sql/driver"
-	"encoding/json"
 	"fmt"
 	"net/url"
 )
@@ -25,35 +24,15 @@ func (ls Links) validate(fe FieldErrors, field string) {
 
 // Value stores the list as JSON.
 func (ls Links) Value() (driver.Value, error) {
-	if ls == nil {
-		return "[]", nil
-	}
-	b, err := json.Marshal([]Link(ls))
-	return string(b), err
+	return jsonValue([]Link(ls), ls == nil, "[]")
 }
 
 // Scan reads the JSON form back.
 func (ls *Links) Scan(src any) error {
-	var b []byte
-	switch v := src.(type) {
-	case nil:
-		*ls = nil
-		return nil
-	case string:
-		b = []byte(v)
-	case []byte:
-		b = v
-	default:
-		return fmt.Errorf("model.Links: cannot scan %T", src)
-	}
 	var out []Link
-	if len(b) > 0 {
-		if err := json.Unmarshal(b, &out); err != nil {
-			return fmt.Errorf("model.Links: %w", err)
-		}
-	}
+	err := scanJSON(src, &out, "Links")
 	*ls = out
-	return nil
+	return err
 }
 
 // GormDataType keeps the column a plain text column on every database.

@@ -2,7 +2,6 @@ package model
 
 import (
 	"database/sql/driver"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -87,35 +86,15 @@ func (t Text) Validate() error {
 
 // Value stores the Text as JSON; an empty Text is stored as "{}".
 func (t Text) Value() (driver.Value, error) {
-	if t == nil {
-		return "{}", nil
-	}
-	b, err := json.Marshal(map[string]string(t))
-	return string(b), err
+	return jsonValue(map[string]string(t), t == nil, "{}")
 }
 
 // Scan reads the JSON form back.
 func (t *Text) Scan(src any) error {
-	var b []byte
-	switch v := src.(type) {
-	case nil:
-		*t = Text{}
-		return nil
-	case string:
-		b = []byte(v)
-	case []byte:
-		b = v
-	default:
-		return fmt.Errorf("model.Text: cannot scan %T", src)
-	}
 	m := map[string]string{}
-	if len(b) > 0 {
-		if err := json.Unmarshal(b, &m); err != nil {
-			return fmt.Errorf("model.Text: %w", err)
-		}
-	}
+	err := scanJSON(src, &m, "Text")
 	*t = m
-	return nil
+	return err
 }
 
 // GormDataType keeps the column a plain text column on every database.
@@ -136,35 +115,15 @@ func (s Strings) Has(v string) bool {
 
 // Value stores the list as a JSON array.
 func (s Strings) Value() (driver.Value, error) {
-	if s == nil {
-		return "[]", nil
-	}
-	b, err := json.Marshal([]string(s))
-	return string(b), err
+	return jsonValue([]string(s), s == nil, "[]")
 }
 
 // Scan reads the JSON array back.
 func (s *Strings) Scan(src any) error {
-	var b []byte
-	switch v := src.(type) {
-	case nil:
-		*s = nil
-		return nil
-	case string:
-		b = []byte(v)
-	case []byte:
-		b = v
-	default:
-		return fmt.Errorf("model.Strings: cannot scan %T", src)
-	}
 	var out []string
-	if len(b) > 0 {
-		if err := json.Unmarshal(b, &out); err != nil {
-			return fmt.Errorf("model.Strings: %w", err)
-		}
-	}
+	err := scanJSON(src, &out, "Strings")
 	*s = out
-	return nil
+	return err
 }
 
 // GormDataType keeps the column a plain text column on every database.
