@@ -45,3 +45,27 @@ func (s *Store) FindActiveContacts(ctx context.Context, agencyID uint, d model.D
 	})
 	return active, nil
 }
+
+// FindCommitmentsWithMilestonesOf returns the commitments, ordered by plan
+// and code, with their plan, theme and lead agency, that have a milestone
+// naming the agency as responsible, whether or not the agency leads or
+// supports the commitment itself.
+func (s *Store) FindCommitmentsWithMilestonesOf(ctx context.Context, agencyID uint) ([]model.Commitment, error) {
+	var cs []model.Commitment
+	err := s.db.WithContext(ctx).Preload("Plan").Preload("Theme").Preload("LeadAgency").
+		Where("id IN (SELECT commitment_id FROM milestones WHERE agency_id = ?)", agencyID).Find(&cs).Error
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(cs, func(i, j int) bool {
+		a, b := cs[i], cs[j]
+		if a.PlanID != b.PlanID {
+			return a.PlanID < b.PlanID
+		}
+		if c := compareCodes(a.Code, b.Code); c != 0 {
+			return c < 0
+		}
+		return a.Ref < b.Ref
+	})
+	return cs, nil
+}

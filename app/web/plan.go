@@ -54,6 +54,7 @@ type stateCount struct {
 }
 
 type themeGroup struct {
+	ID     uint // 0 for the commitments without a theme
 	Number int
 	Name   model.Text
 	Rows   []commitmentRow
@@ -111,15 +112,13 @@ func (s *Server) renderPlan(c *gin.Context, p *model.Plan) {
 		return
 	}
 
-	data := planPage{Page: s.page(c), Plan: p, AsOf: model.DayOf(asOf), Total: int(total), Progress: -1}
+	data := planPage{Page: s.page(c), Plan: p, AsOf: model.DayOf(asOf), Total: int(total),
+		Progress: meanProgress(rows), States: tally(rows)}
 	groups := map[uint]int{}
 	for _, t := range themes {
 		groups[t.ID] = len(data.Themes)
-		data.Themes = append(data.Themes, themeGroup{Number: t.Number, Name: t.Name})
+		data.Themes = append(data.Themes, themeGroup{ID: t.ID, Number: t.Number, Name: t.Name})
 	}
-	counts := map[model.ScheduleState]int{}
-	var sum float64
-	var measured int
 	for _, r := range rows {
 		i, ok := -1, false
 		if r.C.ThemeID != nil {
@@ -133,19 +132,6 @@ func (s *Server) renderPlan(c *gin.Context, p *model.Plan) {
 			i = groups[0]
 		}
 		data.Themes[i].Rows = append(data.Themes[i].Rows, r)
-		counts[r.A.State]++
-		if r.A.Progress != nil {
-			sum += *r.A.Progress
-			measured++
-		}
-	}
-	if measured > 0 {
-		data.Progress = int(sum/float64(measured)*100 + 0.5)
-	}
-	for _, st := range model.ScheduleStates {
-		if counts[st] > 0 {
-			data.States = append(data.States, stateCount{st, counts[st]})
-		}
 	}
 	s.render(c, 200, "plans/show", data)
 }

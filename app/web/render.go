@@ -106,5 +106,5 @@ func (s *Server) render(c *gin.Context, status int, name string, data any) {
 		s.fail(c, fmt.Errorf("render %s: %w", name, err))
 		return
 	}
-	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+	sendPage(c, status, buf.Bytes())
 }

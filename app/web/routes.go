@@ -14,7 +14,7 @@ func (s *Server) routes() *gin.Engine {
 	r := gin.New()
 	r.RedirectTrailingSlash = true
 	r.HandleMethodNotAllowed = true
-	r.Use(s.requestID, s.accessLog, s.recoverPanic, securityHeaders, s.language)
+	r.Use(s.requestID, s.accessLog, compress(), s.recoverPanic, securityHeaders, s.language, caching())
 
 	r.GET("/healthz", s.healthz)
 	r.StaticFS("/static", http.FS(static.FS))
@@ -24,6 +24,8 @@ func (s *Server) routes() *gin.Engine {
 	r.GET("/plans", s.listPlans)
 	r.GET("/plans/:id", s.showPlan)
 	r.GET("/commitments/:id", s.showCommitment)
+	r.GET("/themes/:id", s.showTheme)
+	r.GET("/agencies/:id", s.showAgency)
 	r.GET("/about", s.about)
 
 	r.NoRoute(func(c *gin.Context) { s.fail(c, errNotFound) })

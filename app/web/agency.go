@@ -1,0 +1,147 @@
+package web
+
+import (
+	"sort"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ogptracker/ogptracker/app/model"
+	"github.com/ogptracker/ogptracker/app/store"
+)
+
+// agencyPage is an agency's scorecard: what it leads and supports, how its
+// milestones stand, and whom to ask.
+type agencyPage struct {
+	Page
+	Agency     *model.Agency
+	AsOf       model.Date
+	Today      model.Date
+	Led        []commitmentRow
+	Supported  []commitmentRow
+	Milestones []stateCount // the milestones it is responsible for, by schedule state
+	Total      int          // how many milestones it is responsible for
+	Overdue    []agencyMilestone
+	LastUpdate time.Time
+	Contacts   []model.Contact
+}
+
+type agencyMilestone struct {
+	M model.Milestone
+	C *model.Commitment
+}
+
+// agencyTally is the order the scorecard counts milestones in; the four
+// first are always shown, the others only when some milestone is in them.
+var agencyTally = []model.ScheduleState{model.StateOverdue, model.StateDueSoon, model.StateOnTrack, model.StateComplete,
+	model.StateNotStarted, model.StateUnknown, model.StateCancelled}
+
+func (s *Server) showAgency(c *gin.Context) {
+	ctx := c.Request.Context()
+	id, err := pathID(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	asOf, err := s.asOf(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ag, err := s.store.FindAgencyByID(ctx, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	// Commitments it leads or supports, then those where it only answers
+	// for some milestones; their milestones in one query.
+	own, _, err := s.store.FindCommitments(ctx, store.CommitmentFilter{AgencyID: id})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	extra, err := s.store.FindCommitmentsWithMilestonesOf(ctx, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	all := own
+	seen := make(map[uint]bool, len(own))
+	for _, cm := range own {
+		seen[cm.ID] = true
+	}
+	for _, cm := range extra {
+		if !seen[cm.ID] {
+			all = append(all, cm)
+		}
+	}
+	ids := make([]uint, len(all))
+	for i, cm := range all {
+		ids[i] = cm.ID
+	}
+	ms, err := s.store.FindMilestones(ctx, ids)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	contacts, err := s.store.FindActiveContacts(ctx, id, model.DayOf(s.now()))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+
+	data := agencyPage{Page: s.page(c), Agency: ag, AsOf: model.DayOf(asOf), Today: model.DayOf(s.now()), Contacts: contacts}
+	counts := map[model.ScheduleState]int{}
+	for i := range all {
+		cm := &all[i]
+		a := model.Assess(cm, ms[cm.ID], asOf)
+		if seen[cm.ID] {
+			row := commitmentRow{C: *cm, A: a}
+			if cm.LeadAgencyID != nil && *cm.LeadAgencyID == id {
+				data.Led = append(data.Led, row)
+			} else {
+				data.Supported = append(data.Supported, row)
+			}
+			data.LastUpdate = later(data.LastUpdate, cm.UpdatedAt)
+		}
+		parents := map[uint]bool{}
+		for _, m := range ms[cm.ID] {
+			if m.ParentID != nil {
+				parents[*m.ParentID] = true
+			}
+		}
+		for _, m := range ms[cm.ID] {
+			responsible := m.AgencyID
+			if responsible == nil {
+				responsible = cm.LeadAgencyID
+			}
+			// A parent's state is rolled up from its children: count the leaves only.
+			if responsible == nil || *responsible != id || parents[m.ID] {
+				continue
+			}
+			st := a.Milestones[m.ID]
+			counts[st]++
+			data.Total++
+			if st == model.StateOverdue {
+				data.Overdue = append(data.Overdue, agencyMilestone{M: m, C: cm})
+			}
+			data.LastUpdate = later(data.LastUpdate, m.UpdatedAt)
+		}
+	}
+	for i, st := range agencyTally {
+		if i < 4 || counts[st] > 0 {
+			data.Milestones = append(data.Milestones, stateCount{st, counts[st]})
+		}
+	}
+	sort.SliceStable(data.Overdue, func(i, j int) bool {
+		return data.Overdue[i].M.Due.Last(s.location).Before(data.Overdue[j].M.Due.Last(s.location))
+	})
+	s.render(c, 200, "agencies/show", data)
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}

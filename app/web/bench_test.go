@@ -1,0 +1,216 @@
+package web_test
+
+import (
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ogptracker/ogptracker/app/demo"
+	"github.com/ogptracker/ogptracker/app/model"
+	"github.com/ogptracker/ogptracker/app/store"
+	"github.com/ogptracker/ogptracker/app/store/storetest"
+	"github.com/ogptracker/ogptracker/app/transfer"
+	"github.com/ogptracker/ogptracker/app/web"
+)
+
+// The generated plans: 200 commitments of 5 milestones each, and 19
+// commitments of the same shape (the size of the demo plan).
+const (
+	bigPlanRef   = "GEN-BIG"
+	smallPlanRef = "GEN-SMALL"
+)
+
+// generatedDataset holds the big and the small plan and, when filler > 0, that many more
+// plans of 200 commitments without milestones, to make the database
+// as large as a tracker of many members' plans.
+func generatedDataset(filler int) *model.Dataset {
+	ds := &model.Dataset{Format: model.DatasetFormat}
+	for i := range 10 {
+		code := fmt.Sprintf("GEN-A%d", i)
+		ds.Agencies = append(ds.Agencies, model.AgencyRecord{Code: code,
+			Name: model.T("en", "Generated agency "+code, "zh-TW", "產生的機關 "+code), Jurisdiction: "GEN"})
+	}
+	plan := func(ref string, number, commitments, milestones int) model.PlanRecord {
+		p := model.PlanRecord{Ref: ref, Jurisdiction: model.T("en", "Genland", "zh-TW", "產生國"), JurisdictionCode: "GEN",
+			Number: number, Title: model.T("en", "Generated plan "+ref, "zh-TW", "產生的計畫 "+ref),
+			Start: model.MustDate("2022-01"), End: model.MustDate("2025-12"), Status: model.PlanImplementation}
+		for t := 1; t <= 5; t++ {
+			p.Themes = append(p.Themes, model.ThemeRecord{Number: t, Name: model.T("en", fmt.Sprintf("Theme %d", t), "zh-TW", fmt.Sprintf("主軸 %d", t))})
+		}
+		statuses := model.MilestoneStatuses
+		for i := range commitments {
+			theme := i%5 + 1
+			code := fmt.Sprintf("%d-%d", theme, i/5+1)
+			c := model.CommitmentRecord{Ref: ref + "/" + code, Code: code, Theme: theme,
+				Title:       model.T("en", "Generated commitment "+code+" on open data and public participation", "zh-TW", "產生的承諾事項 "+code+"：資料開放與公共參與"),
+				Description: model.T("en", "A commitment generated for the benchmark.", "zh-TW", "為效能測試產生的承諾事項。"),
+				LeadAgency:  fmt.Sprintf("GEN-A%d", i%10), SupportingAgencies: []string{fmt.Sprintf("GEN-A%d", (i+1)%10)},
+				Start: model.MustDate("2022-01"), End: model.MustDate("2025-12")}
+			for m := range milestones {
+				st := statuses[(i+m)%len(statuses)]
+				mr := model.MilestoneRecord{Ref: fmt.Sprintf("%s/%d", c.Ref, m+1),
+					Title: model.T("en", fmt.Sprintf("Milestone %d of %s", m+1, code), "zh-TW", fmt.Sprintf("%s 的第 %d 個里程碑", code, m+1)),
+					Start: model.MustDate(fmt.Sprintf("%d-01", 2022+m%4)), Due: model.MustDate(fmt.Sprintf("%d-%02d", 2022+m%4, 6+m%6)),
+					Agency: fmt.Sprintf("GEN-A%d", (i+m)%10), Status: st, Weight: 1}
+				if st == model.MilestoneCompleted {
+					mr.CompletedOn = mr.Due
+				}
+				c.Milestones = append(c.Milestones, mr)
+			}
+			p.Commitments = append(p.Commitments, c)
+		}
+		return p
+	}
+	ds.Plans = append(ds.Plans, plan(bigPlanRef, 1, 200, 5), plan(smallPlanRef, 2, 19, 5))
+	for i := range filler {
+		ds.Plans = append(ds.Plans, plan(fmt.Sprintf("GEN-F%d", i+1), i+3, 200, 0))
+	}
+	return ds
+}
+
+// loadedServer returns a server on a store holding the demo plan and the
+// generated plans; with many, also OGP's parliament commitments and
+// filler plans, for at least 5,000 commitments in all.
+func loadedServer(tb testing.TB, many bool) (*store.Store, http.Handler) {
+	tb.Helper()
+	ctx := context.Background()
+	st := storetest.Open(tb, func() time.Time { return day })
+	ds, err := demo.Dataset()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	datasets := []*model.Dataset{ds, generatedDataset(0)}
+	if many {
+		f, err := os.Open("../transfer/testdata/open_parliament_0703.csv")
+		if err != nil {
+			tb.Fatal(err)
+		}
+		ogp, err := transfer.ReadOGPCSV(f)
+		f.Close()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		datasets = append(datasets, ogp, generatedDataset(22))
+	}
+	for _, ds := range datasets {
+		if _, err := st.ImportDataset(ctx, ds, nil); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	h, err := web.New(web.Options{Store: st, Logger: slog.New(slog.DiscardHandler), Location: taipei, BaseURL: "http://example.test"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return st, h
+}
+
+func planID(tb testing.TB, st *store.Store, ref string) uint {
+	tb.Helper()
+	p, err := st.FindPlanByRef(context.Background(), ref)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p.ID
+}
+
+// serve answers one GET through the router, without a network.
+func serve(h http.Handler, path string, header ...string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest("GET", path, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+// BenchmarkPages measures the plan overview of the 200-commitment plan and
+// one of its commitments, as a browser asks for them (gzip accepted), in a
+// database of more than 5,000 commitments. Run it with
+//
+//	go test -run XXX -bench . -benchtime 200x ./app/web/
+func BenchmarkPages(b *testing.B) {
+	st, h := loadedServer(b, true)
+	counts, err := st.Count(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	if counts.Commitments < 5000 {
+		b.Fatalf("only %d commitments", counts.Commitments)
+	}
+	big := planID(b, st, bigPlanRef)
+	cs, _, err := st.FindCommitments(context.Background(), store.CommitmentFilter{PlanID: big, Limit: 1})
+	if err != nil || len(cs) == 0 {
+		b.Fatalf("commitments of the big plan: %v", err)
+	}
+	for _, page := range []struct{ name, path string }{
+		{"plan-200", fmt.Sprintf("/plans/%d", big)},
+		{"commitment", fmt.Sprintf("/commitments/%d", cs[0].ID)},
+	} {
+		b.Run(page.name, func(b *testing.B) {
+			first := serve(h, page.path, "Accept-Encoding", "gzip")
+			if first.Code != 200 || first.Header().Get("Content-Encoding") != "gzip" {
+				b.Fatalf("%s: status %d, encoding %q", page.path, first.Code, first.Header().Get("Content-Encoding"))
+			}
+			durations := make([]time.Duration, 0, b.N)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				start := time.Now()
+				rec := serve(h, page.path, "Accept-Encoding", "gzip")
+				durations = append(durations, time.Since(start))
+				if rec.Code != 200 {
+					b.Fatalf("%s: status %d", page.path, rec.Code)
+				}
+			}
+			b.StopTimer()
+			slices.Sort(durations)
+			p95 := durations[(len(durations)*95+99)/100-1]
+			// After the loop: ResetTimer drops metrics reported before it.
+			b.ReportMetric(float64(p95.Microseconds())/1000, "p95-ms")
+			b.ReportMetric(float64(first.Body.Len()), "gzip-bytes")
+			zr, err := gzip.NewReader(first.Body)
+			if err != nil {
+				b.Fatal(err)
+			}
+			html, _ := io.Copy(io.Discard, zr)
+			b.ReportMetric(float64(html), "html-bytes")
+		})
+	}
+}
+
+// TestPlanPageQueriesDoNotGrowWithCommitments guards against N+1 queries:
+// the plan overview costs the same number of queries for 19 commitments as
+// for 200.
+func TestPlanPageQueriesDoNotGrowWithCommitments(t *testing.T) {
+	st, h := loadedServer(t, false)
+	var queries atomic.Int64
+	if err := st.OnQuery(func() { queries.Add(1) }); err != nil {
+		t.Fatal(err)
+	}
+	count := func(path string) int64 {
+		queries.Store(0)
+		if rec := serve(h, path); rec.Code != 200 {
+			t.Fatalf("%s: status %d", path, rec.Code)
+		}
+		return queries.Load()
+	}
+	// Plans of the same shape: GORM leaves out a preload that has no keys
+	// (the demo's milestones name no agency), which is not N+1.
+	smallPath := fmt.Sprintf("/plans/%d", planID(t, st, smallPlanRef))
+	largePath := fmt.Sprintf("/plans/%d", planID(t, st, bigPlanRef))
+	small, large := count(smallPath), count(largePath)
+	if small == 0 || small != large {
+		t.Errorf("plan overview: %d queries for 19 commitments, %d for 200", small, large)
+	}
+	t.Logf("plan overview: %d queries", small)
+}
