@@ -201,3 +201,16 @@ func TestHealthzIsNeverStored(t *testing.T) {
 		t.Errorf("Cache-Control %q, ETag %q", res.Header.Get("Cache-Control"), res.Header.Get("ETag"))
 	}
 }
+
+func TestStaticFoldersAreNotListed(t *testing.T) {
+	srv := newServer(t, day)
+	for path, status := range map[string]int{"/static/": 404, "/static/style.css": 200, "/static/missing.css": 404} {
+		res, body := get(t, srv, path)
+		if res.StatusCode != status {
+			t.Errorf("%s: status %d, want %d", path, res.StatusCode, status)
+		}
+		if strings.Contains(body, `<a href="style.css">`) {
+			t.Errorf("%s lists the folder", path)
+		}
+	}
+}

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"io/fs"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -17,7 +19,15 @@ func (s *Server) routes() *gin.Engine {
 	r.Use(s.requestID, s.accessLog, compress(), s.recoverPanic, securityHeaders, s.language, caching())
 
 	r.GET("/healthz", s.healthz)
-	r.StaticFS("/static", http.FS(static.FS))
+	// Files only: a folder answers 404 rather than listing its contents.
+	r.GET("/static/*file", func(c *gin.Context) {
+		name := strings.TrimPrefix(c.Param("file"), "/")
+		if info, err := fs.Stat(static.FS, name); err != nil || info.IsDir() {
+			s.fail(c, errNotFound)
+			return
+		}
+		c.FileFromFS(name, http.FS(static.FS))
+	})
 
 	// Public pages: no sign-in.
 	r.GET("/", s.home)
