@@ -38,14 +38,8 @@ var agencyTally = []model.ScheduleState{model.StateOverdue, model.StateDueSoon, 
 
 func (s *Server) showAgency(c *gin.Context) {
 	ctx := c.Request.Context()
-	id, err := pathID(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	asOf, err := s.asOf(c)
-	if err != nil {
-		s.fail(c, err)
+	id, asOf, ok := s.recordAndDay(c)
+	if !ok {
 		return
 	}
 	ag, err := s.store.FindAgencyByID(ctx, id)

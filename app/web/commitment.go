@@ -23,14 +23,8 @@ type milestoneRow struct {
 
 func (s *Server) showCommitment(c *gin.Context) {
 	ctx := c.Request.Context()
-	id, err := pathID(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	asOf, err := s.asOf(c)
-	if err != nil {
-		s.fail(c, err)
+	id, asOf, ok := s.recordAndDay(c)
+	if !ok {
 		return
 	}
 	cm, err := s.store.FindCommitmentByID(ctx, id)

@@ -168,6 +168,20 @@ func (s *Server) asOf(c *gin.Context) (time.Time, error) {
 	return d.Last(s.location).Add(12 * time.Hour), nil
 }
 
+// recordAndDay reads a page's record id from the path and its day from
+// ?asof=; on bad input it has already answered with the error page.
+func (s *Server) recordAndDay(c *gin.Context) (uint, time.Time, bool) {
+	id, err := pathID(c)
+	if err == nil {
+		var asOf time.Time
+		if asOf, err = s.asOf(c); err == nil {
+			return id, asOf, true
+		}
+	}
+	s.fail(c, err)
+	return 0, time.Time{}, false
+}
+
 func pathID(c *gin.Context) (uint, error) {
 	id, err := strconv.ParseUint(c.Param("id"), 10, 32)
 	if err != nil || id == 0 {

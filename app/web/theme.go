@@ -19,14 +19,8 @@ type themePage struct {
 
 func (s *Server) showTheme(c *gin.Context) {
 	ctx := c.Request.Context()
-	id, err := pathID(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	asOf, err := s.asOf(c)
-	if err != nil {
-		s.fail(c, err)
+	id, asOf, ok := s.recordAndDay(c)
+	if !ok {
 		return
 	}
 	t, err := s.store.FindThemeByID(ctx, id)
