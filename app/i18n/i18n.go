@@ -1,4 +1,4 @@
-// Package i18n holds the interface's message catalogs (locales/*.json) and
+// Package i18n holds the interface's message catalogs and
 // the Translator each page receives: messages, dates and numbers in the
 // visitor's language.
 package i18n
@@ -19,6 +19,9 @@ import (
 	"github.com/ogptracker/ogptracker/app/model"
 )
 
+// The catalogs are split by area of the interface, one file per area and
+// language: locales/AREA.LANG.json (pages.en.json, list.zh-TW.json).
+//
 //go:embed locales/*.json
 var locales embed.FS
 
@@ -35,21 +38,63 @@ var Supported = []language.Tag{language.MustParse("zh-TW"), language.English}
 // Load reads the embedded catalogs.
 func Load() (*Catalog, error) {
 	b := goi18n.NewBundle(Supported[0])
-	b.RegisterUnmarshalFunc("json", json.Unmarshal)
-	files, err := fs.Glob(locales, "locales/*.json")
+	for _, tag := range Supported {
+		msgs, err := Messages(tag.String())
+		if err != nil {
+			return nil, err
+		}
+		for id, text := range msgs {
+			if err := b.AddMessages(tag, messageOf(id, text)); err != nil {
+				return nil, fmt.Errorf("catalog %s, message %s: %w", tag, id, err)
+			}
+		}
+	}
+	return &Catalog{bundle: b, matcher: language.NewMatcher(Supported), tags: Supported}, nil
+}
+
+// Messages returns every message of one language, from all its area files.
+// A message defined in two files is an error: which one wins would be luck.
+func Messages(lang string) (map[string]any, error) {
+	files, err := fs.Glob(locales, "locales/*."+lang+".json")
 	if err != nil {
 		return nil, err
 	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("no catalog for %s", lang)
+	}
+	all := map[string]any{}
+	seen := map[string]string{}
 	for _, f := range files {
 		data, err := locales.ReadFile(f)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := b.ParseMessageFileBytes(data, f); err != nil {
+		var msgs map[string]any
+		if err := json.Unmarshal(data, &msgs); err != nil {
 			return nil, fmt.Errorf("catalog %s: %w", f, err)
 		}
+		for id, text := range msgs {
+			if other, dup := seen[id]; dup {
+				return nil, fmt.Errorf("message %s is in both %s and %s", id, other, f)
+			}
+			seen[id], all[id] = f, text
+		}
 	}
-	return &Catalog{bundle: b, matcher: language.NewMatcher(Supported), tags: Supported}, nil
+	return all, nil
+}
+
+// messageOf turns a catalog entry, a plain string or an object of plural
+// forms ({"one": …, "other": …}), into a go-i18n message.
+func messageOf(id string, text any) *goi18n.Message {
+	m := &goi18n.Message{ID: id}
+	switch v := text.(type) {
+	case string:
+		m.Other = v
+	case map[string]any:
+		get := func(k string) string { s, _ := v[k].(string); return s }
+		m.Zero, m.One, m.Two, m.Few, m.Many, m.Other = get("zero"), get("one"), get("two"), get("few"), get("many"), get("other")
+	}
+	return m
 }
 
 // Match picks the interface language for a requested tag or an

@@ -252,3 +252,23 @@ func cancelledAncestor(m *Milestone, ms []Milestone) bool {
 	}
 	return false
 }
+
+// CompletionLevel places the milestone progress on OGP's completion scale,
+// so dashboards speak the scale the IRM uses: nothing done is not started,
+// under half limited, half or more substantial, all of it complete, and
+// unassessed when there is nothing to measure. It is derived from the
+// agencies' milestones, not the IRM's own judgement (IRM.Completion).
+func (a Assessment) CompletionLevel() Completion {
+	switch p := a.Progress; {
+	case p == nil:
+		return CompletionUnassessed
+	case *p <= 0:
+		return CompletionNotStarted
+	case *p < 0.5:
+		return CompletionLimited
+	case *p < 1:
+		return CompletionSubstantial
+	default:
+		return CompletionComplete
+	}
+}

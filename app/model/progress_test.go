@@ -323,3 +323,34 @@ func TestAssessUndatedMilestonesAndReportedStarts(t *testing.T) {
 		t.Errorf("not started before its planned start: %s, want not-started", got)
 	}
 }
+
+func TestCompletionLevel(t *testing.T) {
+	asOf := time.Date(2022, 6, 1, 12, 0, 0, 0, time.UTC)
+	c := &model.Commitment{}
+	four := func(done int) []model.Milestone {
+		ms := make([]model.Milestone, 4)
+		for i := range ms {
+			ms[i] = model.Milestone{ID: uint(i + 1), Status: model.MilestoneInProgress, Weight: 1, Due: model.MustDate("2023-12")}
+			if i < done {
+				ms[i].Status = model.MilestoneCompleted
+			}
+		}
+		return ms
+	}
+	tests := []struct {
+		ms   []model.Milestone
+		want model.Completion
+	}{
+		{nil, model.CompletionUnassessed},
+		{four(0), model.CompletionNotStarted},
+		{four(1), model.CompletionLimited},
+		{four(2), model.CompletionSubstantial},
+		{four(3), model.CompletionSubstantial},
+		{four(4), model.CompletionComplete},
+	}
+	for _, tt := range tests {
+		if got := model.Assess(c, tt.ms, asOf).CompletionLevel(); got != tt.want {
+			t.Errorf("%d milestones: %q, want %q", len(tt.ms), got, tt.want)
+		}
+	}
+}

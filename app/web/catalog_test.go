@@ -1,12 +1,12 @@
 package web_test
 
 import (
-	"encoding/json"
 	"io/fs"
-	"os"
 	"regexp"
 	"sort"
 	"testing"
+
+	"github.com/ogptracker/ogptracker/app/i18n"
 
 	"github.com/ogptracker/ogptracker/app/model"
 	"github.com/ogptracker/ogptracker/templates"
@@ -17,13 +17,9 @@ import (
 func TestEveryMessageIsTranslated(t *testing.T) {
 	catalogs := map[string]map[string]any{}
 	for _, lang := range []string{"zh-TW", "en"} {
-		b, err := os.ReadFile("../i18n/locales/" + lang + ".json")
+		m, err := i18n.Messages(lang)
 		if err != nil {
 			t.Fatal(err)
-		}
-		m := map[string]any{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatalf("%s: %v", lang, err)
 		}
 		catalogs[lang] = m
 	}

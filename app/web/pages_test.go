@@ -2,13 +2,13 @@ package web_test
 
 import (
 	"context"
-	"encoding/json"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/ogptracker/ogptracker/app/i18n"
 
 	"github.com/ogptracker/ogptracker/app/demo"
 	"github.com/ogptracker/ogptracker/app/model"
@@ -306,12 +306,8 @@ func TestContactRolesAndAgencyLevelsAreTranslated(t *testing.T) {
 		}
 	}
 	for _, lang := range []string{"zh-TW", "en"} {
-		b, err := os.ReadFile("../i18n/locales/" + lang + ".json")
+		cat, err := i18n.Messages(lang)
 		if err != nil {
-			t.Fatal(err)
-		}
-		cat := map[string]any{}
-		if err := json.Unmarshal(b, &cat); err != nil {
 			t.Fatal(err)
 		}
 		for _, k := range keys {
