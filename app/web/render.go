@@ -47,7 +47,7 @@ func (s *Server) page(c *gin.Context) Page {
 }
 
 // renderer holds one parsed template set per page: the layout, the
-// partials and the page itself, parsed once at start-up.
+// partials (templates/partials/*.html, one file per area) and the page itself, parsed once at start-up.
 type renderer struct {
 	pages map[string]*template.Template
 }
@@ -75,10 +75,10 @@ var funcs = template.FuncMap{
 func newRenderer() (*renderer, error) {
 	r := &renderer{pages: map[string]*template.Template{}}
 	err := fs.WalkDir(templates.FS, ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".html") || path == "base.html" || path == "partials.html" {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".html") || path == "base.html" || strings.HasPrefix(path, "partials/") {
 			return err
 		}
-		t, err := template.New(path).Funcs(funcs).ParseFS(templates.FS, "base.html", "partials.html", path)
+		t, err := template.New(path).Funcs(funcs).ParseFS(templates.FS, "base.html", "partials/*.html", path)
 		if err != nil {
 			return fmt.Errorf("template %s: %w", path, err)
 		}
