@@ -51,3 +51,11 @@ func (s *Store) FindThemes(ctx context.Context, planID uint) ([]model.Theme, err
 	err := s.db.WithContext(ctx).Where("plan_id = ?", planID).Order("number").Find(&themes).Error
 	return themes, err
 }
+
+// FindPlansOf returns a member's plans, earliest first: the plan switcher
+// on every plan page, so earlier plans stay one click away.
+func (s *Store) FindPlansOf(ctx context.Context, jurisdictionCode string) ([]model.Plan, error) {
+	var plans []model.Plan
+	err := s.db.WithContext(ctx).Where("jurisdiction_code = ?", jurisdictionCode).Order("number, ref").Find(&plans).Error
+	return plans, err
+}

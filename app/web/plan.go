@@ -46,6 +46,9 @@ type planPage struct {
 	States   []stateCount
 	Themes   []themeGroup
 	Total    int
+	// Siblings are the member's plans, earliest first, for the plan switcher.
+	Siblings      []model.Plan
+	CurrentPlanID uint // the member's latest plan
 }
 
 type stateCount struct {
@@ -101,6 +104,11 @@ func (s *Server) renderPlan(c *gin.Context, p *model.Plan) {
 		s.fail(c, err)
 		return
 	}
+	siblings, err := s.store.FindPlansOf(ctx, p.JurisdictionCode)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	commitments, total, err := s.store.FindCommitments(ctx, store.CommitmentFilter{PlanID: p.ID})
 	if err != nil {
 		s.fail(c, err)
@@ -113,7 +121,10 @@ func (s *Server) renderPlan(c *gin.Context, p *model.Plan) {
 	}
 
 	data := planPage{Page: s.page(c), Plan: p, AsOf: model.DayOf(asOf), Total: int(total),
-		Progress: meanProgress(rows), States: tally(rows)}
+		Progress: meanProgress(rows), States: tally(rows), Siblings: siblings}
+	if len(siblings) > 0 {
+		data.CurrentPlanID = siblings[len(siblings)-1].ID
+	}
 	groups := map[uint]int{}
 	for _, t := range themes {
 		groups[t.ID] = len(data.Themes)

@@ -64,6 +64,7 @@ var funcs = template.FuncMap{
 		}
 		return m, nil
 	},
+	"inc": func(i int) int { return i + 1 },
 	"stateIcon": func(s model.ScheduleState) string {
 		return map[model.ScheduleState]string{
 			model.StateComplete: "✔", model.StateOverdue: "⚠", model.StateDueSoon: "⏰",

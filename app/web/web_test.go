@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ogptracker/ogptracker/app/demo"
+	"github.com/ogptracker/ogptracker/app/model"
 	"github.com/ogptracker/ogptracker/app/store"
 	"github.com/ogptracker/ogptracker/app/web"
 )
@@ -18,6 +19,12 @@ var taipei, _ = time.LoadLocation("Asia/Taipei")
 
 // newServer serves the demo plan from a fresh SQLite file, on a fixed day.
 func newServer(t *testing.T, now time.Time) *httptest.Server {
+	t.Helper()
+	return newServerWith(t, now)
+}
+
+// newServerWith serves the demo plan and more datasets imported after it.
+func newServerWith(t *testing.T, now time.Time, more ...*model.Dataset) *httptest.Server {
 	t.Helper()
 	st, err := store.Open("sqlite:"+filepath.Join(t.TempDir(), "web.db"), store.Options{Now: func() time.Time { return now }})
 	if err != nil {
@@ -32,8 +39,10 @@ func newServer(t *testing.T, now time.Time) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.ImportDataset(ctx, ds, nil); err != nil {
-		t.Fatal(err)
+	for _, ds := range append([]*model.Dataset{ds}, more...) {
+		if _, err := st.ImportDataset(ctx, ds, nil); err != nil {
+			t.Fatal(err)
+		}
 	}
 	h, err := web.New(web.Options{Store: st, Location: taipei, BaseURL: "http://example.test"})
 	if err != nil {
