@@ -46,6 +46,7 @@ type planPage struct {
 	States   []stateCount
 	Themes   []themeGroup
 	Total    int
+	Watch    planWatch
 }
 
 type stateCount struct {
@@ -61,8 +62,9 @@ type themeGroup struct {
 }
 
 type commitmentRow struct {
-	C model.Commitment
-	A model.Assessment
+	C          model.Commitment
+	A          model.Assessment
+	Milestones []model.Milestone
 }
 
 // home shows the tracker's own current plan.
@@ -114,6 +116,7 @@ func (s *Server) renderPlan(c *gin.Context, p *model.Plan) {
 
 	data := planPage{Page: s.page(c), Plan: p, AsOf: model.DayOf(asOf), Total: int(total),
 		Progress: meanProgress(rows), States: tally(rows)}
+	data.Watch = newPlanWatch(data.T, p, rows, asOf, c.Query("asof"))
 	groups := map[uint]int{}
 	for _, t := range themes {
 		groups[t.ID] = len(data.Themes)
@@ -149,7 +152,7 @@ func (s *Server) assess(c *gin.Context, cs []model.Commitment, asOf time.Time) (
 	}
 	rows := make([]commitmentRow, len(cs))
 	for i := range cs {
-		rows[i] = commitmentRow{C: cs[i], A: model.Assess(&cs[i], ms[cs[i].ID], asOf)}
+		rows[i] = commitmentRow{C: cs[i], A: model.Assess(&cs[i], ms[cs[i].ID], asOf), Milestones: ms[cs[i].ID]}
 	}
 	return rows, nil
 }
