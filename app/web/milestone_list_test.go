@@ -386,7 +386,8 @@ func TestPlanOverviewShowsRecentAndStaleCommitments(t *testing.T) {
 
 	en := mustGet(t, srv, "/?asof=2022-06-30&lang=en")
 	wantIn(t, "English overview", en, "Agencies at a glance", "Commitments led", "Milestones overdue",
-		"14 overdue milestones", "See all 14", "19 stale commitments", "Recently updated commitments", "No agency recorded")
+		"14 overdue milestones", "See all 14", "19 stale commitments", "Recently updated commitments", "No agency recorded",
+		`<a href="/milestones?plan=1&amp;asof=2022-06-30">Every milestone of this plan, and the calendar of due dates</a>`)
 	glance := section(t, en, `id="watch-agencies"`, "</table>")
 	// The most overdue first: CEC and MOE (4 each) before NDC (3).
 	cec, moe, ndc := strings.Index(glance, "Central Election Commission"), strings.Index(glance, "Ministry of Education"),

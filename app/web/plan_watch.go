@@ -30,6 +30,7 @@ type planWatch struct {
 	Upcoming        []dueItem // the soonest first, at most watchListMax
 	UpcomingTotal   int
 	UpcomingURL     string
+	PageURL         string          // the milestones page of the plan: every list and the calendar
 	Recent          []commitmentRow // the most recently updated first
 	Stale           []commitmentRow // the longest without an update first
 }
@@ -54,7 +55,8 @@ func newPlanWatch(t *i18n.Translator, p *model.Plan, rows []commitmentRow, asOf 
 	q := milestonesQuery{Plan: p.ID, AsOf: asofParam}
 	w := planWatch{Days: upcomingDays, StaleDays: staleDays,
 		Overdue: overdue[:min(len(overdue), watchListMax)], OverdueTotal: len(overdue), OverdueURL: q.URL("overdue"),
-		Upcoming: upcoming[:min(len(upcoming), watchListMax)], UpcomingTotal: len(upcoming), UpcomingURL: q.URL("upcoming")}
+		Upcoming: upcoming[:min(len(upcoming), watchListMax)], UpcomingTotal: len(upcoming), UpcomingURL: q.URL("upcoming"),
+		PageURL: q.URL("")}
 
 	// Agencies at a glance: the same rule as the agency page (the agency a
 	// milestone names, else the commitment's lead), the key 0 for neither.
