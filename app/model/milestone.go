@@ -58,3 +58,42 @@ func (m *Milestone) Validate() error {
 
 // Counts reports whether the milestone takes part in progress.
 func (m *Milestone) Counts() bool { return m.Status != MilestoneCancelled }
+
+// ResponsibleAgencyID is the agency that answers for milestone m of
+// commitment c: the agency m names, or c's lead when it names none; nil when
+// neither is known. Every page that counts an agency's milestones uses it.
+func (m *Milestone) ResponsibleAgencyID(c *Commitment) *uint {
+	if m.AgencyID != nil {
+		return m.AgencyID
+	}
+	return c.LeadAgencyID
+}
+
+// ResponsibleAgency is the loaded agency of ResponsibleAgencyID, when the
+// milestone's and the commitment's agencies were loaded with them.
+func (m *Milestone) ResponsibleAgency(c *Commitment) *Agency {
+	if m.AgencyID != nil {
+		return m.Agency
+	}
+	return c.LeadAgency
+}
+
+// Leaves returns the milestones of one commitment that are no other's
+// parent, in their order: a parent's state is rolled up from its children,
+// so lists and counts of milestones take the leaves only, or a late child
+// would be counted twice.
+func Leaves(ms []Milestone) []*Milestone {
+	parents := make(map[uint]bool)
+	for i := range ms {
+		if ms[i].ParentID != nil {
+			parents[*ms[i].ParentID] = true
+		}
+	}
+	out := make([]*Milestone, 0, len(ms))
+	for i := range ms {
+		if !parents[ms[i].ID] {
+			out = append(out, &ms[i])
+		}
+	}
+	return out
+}

@@ -16,7 +16,6 @@ type agencyPage struct {
 	Page
 	Agency     *model.Agency
 	AsOf       model.Date
-	Today      model.Date
 	Led        []commitmentRow
 	Supported  []commitmentRow
 	Milestones []stateCount // the milestones it is responsible for, by schedule state
@@ -78,13 +77,14 @@ func (s *Server) showAgency(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	contacts, err := s.store.FindActiveContacts(ctx, id, model.DayOf(s.now()))
+	// The contacts who held their role on the page's day, like its schedule.
+	contacts, err := s.store.FindActiveContacts(ctx, id, model.DayOf(asOf))
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 
-	data := agencyPage{Page: s.page(c), Agency: ag, AsOf: model.DayOf(asOf), Today: model.DayOf(s.now()), Contacts: contacts}
+	data := agencyPage{Page: s.page(c), Agency: ag, AsOf: model.DayOf(asOf), Contacts: contacts}
 	counts := map[model.ScheduleState]int{}
 	for i := range all {
 		cm := &all[i]
@@ -98,26 +98,15 @@ func (s *Server) showAgency(c *gin.Context) {
 			}
 			data.LastUpdate = later(data.LastUpdate, cm.UpdatedAt)
 		}
-		parents := map[uint]bool{}
-		for _, m := range ms[cm.ID] {
-			if m.ParentID != nil {
-				parents[*m.ParentID] = true
-			}
-		}
-		for _, m := range ms[cm.ID] {
-			responsible := m.AgencyID
-			if responsible == nil {
-				responsible = cm.LeadAgencyID
-			}
-			// A parent's state is rolled up from its children: count the leaves only.
-			if responsible == nil || *responsible != id || parents[m.ID] {
+		for _, m := range model.Leaves(ms[cm.ID]) {
+			if r := m.ResponsibleAgencyID(cm); r == nil || *r != id {
 				continue
 			}
 			st := a.Milestones[m.ID]
 			counts[st]++
 			data.Total++
 			if st == model.StateOverdue {
-				data.Overdue = append(data.Overdue, agencyMilestone{M: m, C: cm})
+				data.Overdue = append(data.Overdue, agencyMilestone{M: *m, C: cm})
 			}
 			data.LastUpdate = later(data.LastUpdate, m.UpdatedAt)
 		}

@@ -155,6 +155,7 @@ func BenchmarkPages(b *testing.B) {
 	for _, page := range []struct{ name, path string }{
 		{"plan-200", fmt.Sprintf("/plans/%d", big)},
 		{"commitment", fmt.Sprintf("/commitments/%d", cs[0].ID)},
+		{"milestones-200", fmt.Sprintf("/milestones?plan=%d&asof=2023-06-30", big)}, // 240 overdue, 120 due in 60 days
 	} {
 		b.Run(page.name, func(b *testing.B) {
 			first := serve(h, page.path, "Accept-Encoding", "gzip")

@@ -45,8 +45,9 @@ var browserPages = []struct {
 	{"about", "/about", 200},
 	{"not found", "/nowhere", 404},
 	{"bad request", "/?asof=yesterday", 400},
-	// Pages being built: the commitments list (/commitments) and milestones
-	// (/milestones) belong here.
+	{"milestones", "/milestones", 200},
+	{"milestones of an agency in a month", "/milestones?agency=5&month=2021-12", 200},
+	// The commitments list (/commitments) belongs here.
 }
 
 var languages = []string{"zh-TW", "en"}

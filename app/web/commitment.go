@@ -52,11 +52,7 @@ func (s *Server) showCommitment(c *gin.Context) {
 		}
 	}
 	row := func(m model.Milestone) milestoneRow {
-		ag := m.Agency
-		if ag == nil {
-			ag = cm.LeadAgency
-		}
-		return milestoneRow{M: m, Agency: ag, State: a.Milestones[m.ID]}
+		return milestoneRow{M: m, Agency: m.ResponsibleAgency(cm), State: a.Milestones[m.ID]}
 	}
 	for _, m := range ms[id] {
 		if m.ParentID == nil {

@@ -105,7 +105,7 @@ func TestThemePageListsItsCommitmentsAndLinksBackToThePlan(t *testing.T) {
 		"5 commitments", "Theme progress", "National Development Council")
 }
 
-func TestAgencyPageIsAScorecardWithContactsActiveToday(t *testing.T) {
+func TestAgencyPageIsAScorecardWithContactsActiveOnTheDay(t *testing.T) {
 	srv := newServer(t, jan15)
 	home := mustGet(t, srv, "/")
 	ndc := linkBefore(t, home, "/agencies/", "國家發展委員會")
@@ -124,9 +124,12 @@ func TestAgencyPageIsAScorecardWithContactsActiveToday(t *testing.T) {
 	wantNotIn(t, "NDC contacts", contacts, "ndc.deputy@example.org", "ndc.former-liaison@example.org",
 		"國家發展委員會示範聯絡人", "ndc.liaison@example.org")
 
-	// ?asof moves the schedule, not the contacts: they are today's.
+	// ?asof moves the contacts with the schedule: on 1 August 2022 the new
+	// liaison holds the role, whatever day it is today.
 	body = mustGet(t, srv, ndc+"?asof=2022-08-01")
-	wantIn(t, "NDC page as of 2022-08-01", body, "國發會前任示範聯絡人")
+	contacts = section(t, body, "開放政府聯絡窗口", "</main>")
+	wantIn(t, "NDC contacts as of 2022-08-01", contacts, "2022年8月1日在職的聯絡窗口", "國家發展委員會示範聯絡人", "ndc.liaison@example.org")
+	wantNotIn(t, "NDC contacts as of 2022-08-01", contacts, "國發會前任示範聯絡人")
 
 	// A public contact shows email and phone; the deputy's stay private.
 	cec := mustGet(t, srv, linkBefore(t, home, "/agencies/", "中央選舉委員會"))

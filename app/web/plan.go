@@ -46,6 +46,7 @@ type planPage struct {
 	States   []stateCount
 	Themes   []themeGroup
 	Total    int
+	Watch    planWatch
 	// Siblings are the member's plans, earliest first, for the plan switcher.
 	Siblings      []model.Plan
 	CurrentPlanID uint // the member's latest plan
@@ -64,8 +65,9 @@ type themeGroup struct {
 }
 
 type commitmentRow struct {
-	C model.Commitment
-	A model.Assessment
+	C          model.Commitment
+	A          model.Assessment
+	Milestones []model.Milestone
 }
 
 // home shows the tracker's own current plan.
@@ -125,6 +127,7 @@ func (s *Server) renderPlan(c *gin.Context, p *model.Plan) {
 	if len(siblings) > 0 {
 		data.CurrentPlanID = siblings[len(siblings)-1].ID
 	}
+	data.Watch = newPlanWatch(data.T, p, rows, asOf, c.Query("asof"))
 	groups := map[uint]int{}
 	for _, t := range themes {
 		groups[t.ID] = len(data.Themes)
@@ -160,7 +163,7 @@ func (s *Server) assess(c *gin.Context, cs []model.Commitment, asOf time.Time) (
 	}
 	rows := make([]commitmentRow, len(cs))
 	for i := range cs {
-		rows[i] = commitmentRow{C: cs[i], A: model.Assess(&cs[i], ms[cs[i].ID], asOf)}
+		rows[i] = commitmentRow{C: cs[i], A: model.Assess(&cs[i], ms[cs[i].ID], asOf), Milestones: ms[cs[i].ID]}
 	}
 	return rows, nil
 }

@@ -36,6 +36,7 @@ func (s *Server) routes() *gin.Engine {
 	r.GET("/commitments/:id", s.showCommitment)
 	r.GET("/themes/:id", s.showTheme)
 	r.GET("/agencies/:id", s.showAgency)
+	r.GET("/milestones", s.listMilestones)
 	r.GET("/about", s.about)
 
 	r.NoRoute(func(c *gin.Context) { s.fail(c, errNotFound) })
