@@ -43,7 +43,7 @@ type planPage struct {
 	Plan     *model.Plan
 	AsOf     model.Date
 	Progress int // whole percent, -1 when nothing can be measured
-	States   []stateCount
+	Charts   planCharts
 	Themes   []themeGroup
 	Total    int
 }
@@ -113,7 +113,7 @@ func (s *Server) renderPlan(c *gin.Context, p *model.Plan) {
 	}
 
 	data := planPage{Page: s.page(c), Plan: p, AsOf: model.DayOf(asOf), Total: int(total),
-		Progress: meanProgress(rows), States: tally(rows)}
+		Progress: meanProgress(rows)}
 	groups := map[uint]int{}
 	for _, t := range themes {
 		groups[t.ID] = len(data.Themes)
@@ -133,6 +133,7 @@ func (s *Server) renderPlan(c *gin.Context, p *model.Plan) {
 		}
 		data.Themes[i].Rows = append(data.Themes[i].Rows, r)
 	}
+	data.Charts = newPlanCharts(rows, data.Themes)
 	s.render(c, 200, "plans/show", data)
 }
 

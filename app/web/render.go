@@ -64,6 +64,7 @@ var funcs = template.FuncMap{
 		}
 		return m, nil
 	},
+	"stateBar": stateBar, // a chart of schedule states: templates/partials/chart.html
 	"stateIcon": func(s model.ScheduleState) string {
 		return map[model.ScheduleState]string{
 			model.StateComplete: "✔", model.StateOverdue: "⚠", model.StateDueSoon: "⏰",
