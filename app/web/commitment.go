@@ -13,6 +13,7 @@ type commitmentPage struct {
 	AsOf       model.Date
 	Milestones []milestoneRow
 	CarriedTo  []model.Commitment
+	Timeline   timeline
 }
 
 type milestoneRow struct {
@@ -62,5 +63,6 @@ func (s *Server) showCommitment(c *gin.Context) {
 			}
 		}
 	}
+	data.Timeline = newTimeline(cm, data.Milestones, asOf)
 	s.render(c, 200, "commitments/show", data)
 }

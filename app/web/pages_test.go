@@ -151,12 +151,12 @@ func TestAgencyPageCountsItsMilestonesAsOfTheDay(t *testing.T) {
 
 	body := mustGet(t, srv, cec)
 	wantIn(t, "CEC page on 2021-12-20", body, "負責的里程碑（5 項）", "逾期的里程碑（0 項）", "本機關沒有逾期的里程碑。")
-	wantIn(t, "CEC tally on 2021-12-20", section(t, body, "負責的里程碑", "</ul>"),
-		`即將到期</span>: <strong>4</strong>`, `按進度</span>: <strong>0</strong>`, `尚未開始</span>: <strong>1</strong>`, `逾期</span>: <strong>0</strong>`)
+	wantIn(t, "CEC tally on 2021-12-20", section(t, body, "負責的里程碑", "</table>"),
+		`即將到期</span></th><td>4</td>`, `按進度</span></th><td>0</td>`, `尚未開始</span></th><td>1</td>`, `逾期</span></th><td>0</td>`)
 
 	body = mustGet(t, srv, cec+"?asof=2022-01-15")
-	wantIn(t, "CEC tally on 2022-01-15", section(t, body, "負責的里程碑", "</ul>"),
-		`逾期</span>: <strong>4</strong>`, `即將到期</span>: <strong>0</strong>`, `已完成</span>: <strong>0</strong>`)
+	wantIn(t, "CEC tally on 2022-01-15", section(t, body, "負責的里程碑", "</table>"),
+		`逾期</span></th><td>4</td>`, `即將到期</span></th><td>0</td>`, `已完成</span></th><td>0</td>`)
 	overdue := section(t, body, "逾期的里程碑（4 項）", "</table>")
 	wantIn(t, "CEC overdue list", overdue, "新增憑證多元應用範圍", "全國性公民投票案電子連署系統上線",
 		`<span class="code">2-1</span> 全國性公民投票案電子連署`, "2021年12月")

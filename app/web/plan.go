@@ -43,7 +43,7 @@ type planPage struct {
 	Plan     *model.Plan
 	AsOf     model.Date
 	Progress int // whole percent, -1 when nothing can be measured
-	States   []stateCount
+	Charts   planCharts
 	Themes   []themeGroup
 	Total    int
 	Watch    planWatch
@@ -123,7 +123,7 @@ func (s *Server) renderPlan(c *gin.Context, p *model.Plan) {
 	}
 
 	data := planPage{Page: s.page(c), Plan: p, AsOf: model.DayOf(asOf), Total: int(total),
-		Progress: meanProgress(rows), States: tally(rows), Siblings: siblings}
+		Progress: meanProgress(rows), Siblings: siblings}
 	if len(siblings) > 0 {
 		data.CurrentPlanID = siblings[len(siblings)-1].ID
 	}
@@ -147,6 +147,7 @@ func (s *Server) renderPlan(c *gin.Context, p *model.Plan) {
 		}
 		data.Themes[i].Rows = append(data.Themes[i].Rows, r)
 	}
+	data.Charts = newPlanCharts(rows, data.Themes)
 	s.render(c, 200, "plans/show", data)
 }
 
