@@ -17,6 +17,9 @@ import (
 // PlanRef identifies the demo plan.
 const PlanRef = "TWN-1"
 
+// Actor is who the record of changes names for the demo plan loaded at first start.
+var Actor = model.Actor{Door: model.DoorImport, Label: "demo plan"}
+
 // Source is the attribution shown on the About page and kept in exports.
 const Source = "Taiwan's first Open Government National Action Plan (2021–2024), as recorded in the civic-tech review " +
 	"\"OGP 體檢\" (December 2023), public repository g0v-data/g0v-hackmd-archive; theme names in English from the " +

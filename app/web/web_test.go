@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ogptracker/ogptracker/app/demo"
+	"github.com/ogptracker/ogptracker/app/model"
 	"github.com/ogptracker/ogptracker/app/store"
 	"github.com/ogptracker/ogptracker/app/web"
 )
@@ -32,7 +33,7 @@ func newServer(t *testing.T, now time.Time) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.ImportDataset(ctx, ds, nil); err != nil {
+	if _, err := st.ImportDataset(model.NewContextWithActor(ctx, demo.Actor), ds, nil); err != nil {
 		t.Fatal(err)
 	}
 	h, err := web.New(web.Options{Store: st, Location: taipei, BaseURL: "http://example.test"})
