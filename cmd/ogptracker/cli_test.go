@@ -183,3 +183,34 @@ func TestServeLoadsTheDemoAnswersAndStopsCleanly(t *testing.T) {
 		t.Errorf("DEMO=0 database is not empty:\n%.300s", out)
 	}
 }
+
+func TestEvidenceLinksSurviveExportImportExport(t *testing.T) {
+	doc, err := os.ReadFile("../../app/transfer/FORMAT.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, example, _ := strings.Cut(string(doc), "```json\n")
+	example, _, _ = strings.Cut(example, "```")
+	tr := newTracker(t)
+	path := filepath.Join(tr.dir, "example.json")
+	if err := os.WriteFile(path, []byte(example), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tr.mustRun("import", path)
+	first := filepath.Join(tr.dir, "first.json")
+	tr.mustRun("export", "-o", first)
+
+	other := newTracker(t)
+	other.mustRun("import", first)
+	second := filepath.Join(other.dir, "second.json")
+	other.mustRun("export", "-o", second)
+
+	a, _ := os.ReadFile(first)
+	b, _ := os.ReadFile(second)
+	if !bytes.Equal(a, b) {
+		t.Fatalf("exports differ:\n%s\n%s", a, b)
+	}
+	if !strings.Contains(string(a), `"evidence": [`) || !strings.Contains(string(a), `"url": "https://example.gov.tw/open-data-rules"`) {
+		t.Errorf("the evidence link was lost:\n%s", a)
+	}
+}
