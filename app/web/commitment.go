@@ -4,6 +4,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ogptracker/ogptracker/app/model"
+	"github.com/ogptracker/ogptracker/app/store"
 )
 
 type commitmentPage struct {
@@ -13,6 +14,7 @@ type commitmentPage struct {
 	AsOf       model.Date
 	Milestones []milestoneRow
 	CarriedTo  []model.Commitment
+	History    historySection
 }
 
 type milestoneRow struct {
@@ -44,6 +46,10 @@ func (s *Server) showCommitment(c *gin.Context) {
 	}
 	a := model.Assess(cm, ms[id], asOf)
 	data := commitmentPage{Page: s.page(c), C: cm, A: a, AsOf: model.DayOf(asOf), CarriedTo: carried}
+	if data.History, err = s.history(ctx, data.T, store.ChangeFilter{CommitmentID: id}); err != nil {
+		s.fail(c, err)
+		return
+	}
 	// Children follow their parent.
 	kids := map[uint][]model.Milestone{}
 	for _, m := range ms[id] {

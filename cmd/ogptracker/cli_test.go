@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -157,6 +158,16 @@ func TestServeLoadsTheDemoAnswersAndStopsCleanly(t *testing.T) {
 		t.Fatalf("home: %v %v", res, err)
 	}
 	res.Body.Close()
+	// The demo plan's loading is itself in the record of changes.
+	res, err = http.Get("http://" + addr.String() + "/commitments/1?lang=en")
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("commitment: %v %v", res, err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(page), "Loaded with the demo plan") {
+		t.Error("the demo plan's loading is not in the commitment's record of changes")
+	}
 	cancel()
 	select {
 	case code := <-done:
