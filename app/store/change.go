@@ -48,6 +48,15 @@ func (s *Store) FindChanges(ctx context.Context, f ChangeFilter) ([]model.Change
 	return changes, total, nil
 }
 
+// FindChangeByID returns one entry of the record of changes.
+func (s *Store) FindChangeByID(ctx context.Context, id uint) (*model.Change, error) {
+	var c model.Change
+	if err := s.db.WithContext(ctx).Take(&c, id).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &c, nil
+}
+
 // The importer's side of the record of changes.
 
 var (

@@ -103,15 +103,21 @@ func TestCommitmentPageShowsItsRecordOfChangesNewestFirst(t *testing.T) {
 		m.Evidence = model.Links{{Title: model.T("zh-TW", "中選會新聞稿", "en", "CEC press release"), URL: "https://example.org/cec-release"}}
 	})
 
+	recent, _, err := st.FindChanges(context.Background(), store.ChangeFilter{Limit: 1})
+	if err != nil || recent[0].Entity != model.EntityCommitment {
+		t.Fatalf("the newest change: %+v, %v", recent, err)
+	}
+	changeURL := fmt.Sprintf("/changes/%d", recent[0].ID)
+
 	body := mustGet(t, srv, link)
 	history := section(t, body, `<h2 id="history">`, "</main>")
-	wantIn(t, "2-1's record of changes", history,
+	wantIn(t, "2-1's record of changes", history, `<a href="`+changeURL+`">更新承諾事項</a>`,
 		"異動紀錄", "共 8 筆異動，由新到舊。",
 		`<time datetime="2022-01-15T06:30:00Z">2022年1月15日 14:30</time> · 匯入自「taiwan-nap1-update.json」`,
 		`<time datetime="2021-12-20T01:00:00Z">2021年12月20日 09:00</time> · 隨示範計畫載入`,
 		"更新承諾事項", `<span class="history-label">標題（英文）</span> <span class="unknown">（無）</span> <span aria-hidden="true">→</span><span class="visually-hidden">改為</span> <span lang="en">Electronic co-signing of national referendums</span>`,
 		`<span class="history-label">內容</span> <span class="unknown">（無）</span>`,
-		`<details class="history-full"><summary><span>`+string([]rune(longer)[:80])+`…</span> <span class="more">全文</span></summary><div class="prose">`+longer+`</div></details>`,
+		`<span>`+string([]rune(longer)[:80])+`…</span> <a class="more" href="`+changeURL+`#f-description-zh-TW">全文</a>`,
 		"更新里程碑 4", `<span class="history-label">回報狀態</span> <span>尚未開始</span>`, `<span>已完成</span>`,
 		`<span class="history-label">完成日期</span> <span class="unknown">（無）</span>`, `<span>2021年12月28日</span>`,
 		`<span class="history-label">佐證資料</span> <span class="unknown">（無）</span>`, `<span>中選會新聞稿 &lt;https://example.org/cec-release&gt;</span>`,
@@ -134,7 +140,8 @@ func TestCommitmentPageShowsItsRecordOfChangesNewestFirst(t *testing.T) {
 		`15 Jan 2022 14:30</time> · Imported from “taiwan-nap1-update.json”`, `20 Dec 2021 09:00</time> · Loaded with the demo plan`,
 		"Commitment updated", `<span class="history-label">Title (English)</span> <span class="unknown">(none)</span>`,
 		`<span class="visually-hidden">changed to</span> <span>Electronic co-signing of national referendums</span>`,
-		`<span class="history-label">Description (Chinese)</span> <span class="unknown">(none)</span>`, `<span class="more">full text</span>`, `<div class="prose" lang="zh-TW">`+longer,
+		`<span class="history-label">Description (Chinese)</span> <span class="unknown">(none)</span>`,
+		`<span lang="zh-TW">`+string([]rune(longer)[:80])+`…</span> <a class="more" href="`+changeURL+`#f-description-zh-TW">full text</a>`,
 		"Milestone 4 updated", `<span class="history-label">Reported status</span> <span>Not started</span>`, `<span>Completed</span>`,
 		`<span class="history-label">Completed on</span> <span class="unknown">(none)</span>`, `<span>28 Dec 2021</span>`,
 		`<span>CEC press release &lt;https://example.org/cec-release&gt;</span>`,
@@ -191,5 +198,48 @@ func TestCommitmentPageQueriesDoNotGrowWithTheRecordOfChanges(t *testing.T) {
 	}
 	if many := count(); few == 0 || many != few {
 		t.Errorf("commitment page: %d queries with 13 changes, %d with 49", few, many)
+	}
+}
+
+func TestAChangeHasItsOwnPageWithEveryValueWhole(t *testing.T) {
+	srv, st, clock := trackerWithClock(t)
+	link := linkBefore(t, mustGet(t, srv, "/"), "/commitments/", "全國性公民投票案電子連署")
+	longer := strings.Repeat("公投電子連署系統上線前開放民眾測試，蒐集意見以增修系統功能。", 4)
+	clock.Advance(time.Hour)
+	importFile(t, st, "taiwan-nap1-update.json", func(ds *model.Dataset) {
+		c := demoCommitment(t, ds, "2-1")
+		c.Description = model.T("zh-TW", longer)
+		c.SupportingAgencies = append(c.SupportingAgencies, "MOI")
+		ds.Contacts[0].Email = "someone.else@example.org"
+	})
+	recent, _, err := st.FindChanges(context.Background(), store.ChangeFilter{})
+	if err != nil || len(recent) < 2 || recent[0].Entity != model.EntityCommitment || recent[1].Entity != model.EntityContact {
+		t.Fatalf("the newest changes: %+v, %v; want 2-1's, then a contact's", recent[:2], err)
+	}
+	page := mustGet(t, srv, fmt.Sprintf("/changes/%d", recent[0].ID))
+	wantIn(t, "the change's page", page, "<h1>更新承諾事項</h1>", "匯入自「taiwan-nap1-update.json」",
+		`<a href="`+link+`"><span class="code">2-1</span> 全國性公民投票案電子連署</a> › <a href="`+link+`#history">異動紀錄</a>`,
+		`<caption>各欄位異動前後的值</caption>`,
+		`<th scope="col">欄位</th><th scope="col">異動前</th><th scope="col">異動後</th>`,
+		`<tr id="f-description-zh-TW">`, `<span>`+longer+`</span>`,
+		`<tr id="f-supporting_agencies">`, `<span>行政院資通安全處</span>`, `<span>行政院資通安全處、內政部</span>`)
+	wantNotIn(t, "the change's page", page, "全文", "…")
+
+	// A creation lists every value it set.
+	demoCreation := recent[len(recent)-1]
+	page = mustGet(t, srv, fmt.Sprintf("/changes/%d?lang=en", demoCreation.ID))
+	wantIn(t, "a creation's page", page, "Loaded with the demo plan", "Each field&#39;s value when created",
+		`<th scope="col">Field</th><th scope="col">Value</th>`)
+	wantNotIn(t, "a creation's page", page, `<th scope="col">Before</th>`)
+
+	// A contact's email is not public: the record says it changed, not what it is.
+	page = mustGet(t, srv, fmt.Sprintf("/changes/%d", recent[1].ID))
+	wantIn(t, "a contact's change", page, "更新聯絡人", `<th scope="row">電子郵件</th>`, "<span>不公開</span>")
+	wantNotIn(t, "a contact's change", page, "someone.else@example.org", "@example.org", `class="crumbs"`)
+
+	for path, status := range map[string]int{"/changes/999999": 404, "/changes/abc": 404, "/changes/0": 404} {
+		if res, body := get(t, srv, path); res.StatusCode != status || !strings.Contains(body, "<h1>") {
+			t.Errorf("%s: status %d, want %d and a real page", path, res.StatusCode, status)
+		}
 	}
 }
