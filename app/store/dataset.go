@@ -104,7 +104,7 @@ type importer struct {
 	at       time.Time
 	actor    model.Actor
 	changes  []*model.Change
-	changeOf map[string]*model.Change  // refKey → change
+	changeOf map[string]*model.Change  // changeKey → change
 	refs     map[string]model.RefValue // refKey → how a reference to the record reads
 }
 
@@ -159,11 +159,11 @@ func (im *importer) agencies(recs []model.AgencyRecord) error {
 		if reflect.DeepEqual(a.ParentID, parent) {
 			continue
 		}
-		before := a.ParentID
+		before := idOf(reflect.ValueOf(a.ParentID))
 		if err := im.tx.Model(&a).Update("parent_id", parent).Error; err != nil {
 			return err
 		}
-		fc, err := im.refChange(agencyType, idOf(reflect.ValueOf(before)), idOf(reflect.ValueOf(parent)))
+		fc, err := im.refChange(agencyType, before, idOf(reflect.ValueOf(parent)))
 		if err != nil {
 			return err
 		}
