@@ -13,6 +13,7 @@ import (
 
 	"github.com/ogptracker/ogptracker/app/config"
 	"github.com/ogptracker/ogptracker/app/demo"
+	"github.com/ogptracker/ogptracker/app/model"
 	"github.com/ogptracker/ogptracker/app/store"
 	"github.com/ogptracker/ogptracker/app/web"
 )
@@ -54,7 +55,7 @@ func (a *App) LoadDemo(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("demo plan: %w", err)
 	}
-	res, err := a.Store.ImportDataset(ctx, ds, nil)
+	res, err := a.Store.ImportDataset(model.NewContextWithActor(ctx, demo.Actor), ds, nil)
 	if err != nil {
 		return fmt.Errorf("demo plan: %w", err)
 	}

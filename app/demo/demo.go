@@ -17,6 +17,9 @@ import (
 // PlanRef identifies the demo plan.
 const PlanRef = "TWN-1"
 
+// Actor is who the record of changes names for the demo plan loaded at first start.
+var Actor = model.Actor{Door: model.DoorImport, Label: "demo plan"}
+
 // Source is the attribution shown on the About page and kept in exports.
 const Source = "Taiwan's first Open Government National Action Plan (2021–2024), as recorded in the civic-tech review " +
 	"\"OGP 體檢\" (December 2023), public repository g0v-data/g0v-hackmd-archive; theme names in English from the " +
@@ -123,9 +126,36 @@ func Dataset() (*model.Dataset, error) {
 		}
 		plan.Commitments[i].Milestones = append(plan.Commitments[i].Milestones, m)
 	}
+
+	// Evidence links the review lists under a milestone.
+	rows, err = readCSV("demo/taiwan-nap1/taiwan_nap1_evidence.csv")
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		m, err := milestoneOf(&plan, index, r["commitment_id"], r["seq"])
+		if err != nil {
+			return nil, fmt.Errorf("demo evidence: %w", err)
+		}
+		m.Evidence = append(m.Evidence, model.Link{Title: model.T("zh-TW", r["title_zh"]), URL: r["url"]})
+	}
 	addPeople(ds, &plan)
 	ds.Plans = []model.PlanRecord{plan}
 	return ds, nil
+}
+
+// milestoneOf finds milestone seq of commitment code in plan.
+func milestoneOf(plan *model.PlanRecord, index map[string]int, code, seq string) (*model.MilestoneRecord, error) {
+	i, ok := index[code]
+	if !ok {
+		return nil, fmt.Errorf("unknown commitment %q", code)
+	}
+	for j := range plan.Commitments[i].Milestones {
+		if m := &plan.Commitments[i].Milestones[j]; m.Ref == seq {
+			return m, nil
+		}
+	}
+	return nil, fmt.Errorf("commitment %s has no milestone %q", code, seq)
 }
 
 const themeENColumn = "theme_en (wording from NDC English press release, 2020-10-28)"

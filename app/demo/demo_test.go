@@ -246,3 +246,24 @@ func TestDatasetIsValid(t *testing.T) {
 		}
 	}
 }
+
+// Only the milestone whose source note lists documents under it has evidence.
+func TestEvidenceOnlyWhereTheSourceGivesIt(t *testing.T) {
+	ds := dataset(t)
+	var with []string
+	for _, c := range ds.Plans[0].Commitments {
+		for _, m := range c.Milestones {
+			if len(m.Evidence) > 0 {
+				with = append(with, c.Code+"#"+m.Ref)
+			}
+		}
+	}
+	if len(with) != 1 || with[0] != "2-2#2" {
+		t.Fatalf("milestones with evidence: %v, want only 2-2#2", with)
+	}
+	ev := commitment(t, ds, "2-2").Milestones[1].Evidence
+	if len(ev) != 2 || ev[0].Title["zh-TW"] != "110年Talk討論主題「心理健康」建議討論面向盤點說明" ||
+		!strings.HasPrefix(ev[1].URL, "https://www.youthhub.tw/Content/Uploads/File/") || ev[1].Title["en"] != "" {
+		t.Errorf("2-2#2 evidence %+v", ev)
+	}
+}

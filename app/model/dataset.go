@@ -107,6 +107,7 @@ type MilestoneRecord struct {
 	Status      MilestoneStatus   `json:"status"`
 	CompletedOn Date              `json:"completed_on"`
 	Weight      float64           `json:"weight"`
+	Evidence    Links             `json:"evidence,omitempty"`
 	Children    []MilestoneRecord `json:"children,omitempty"`
 }
 

@@ -34,6 +34,7 @@ type Milestone struct {
 	Status       MilestoneStatus `gorm:"size:20;not null"`
 	CompletedOn  Date
 	Weight       float64 `gorm:"not null;default:1"`
+	Evidence     Links   // what shows the milestone's progress: reports, minutes, published data
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
@@ -53,6 +54,7 @@ func (m *Milestone) Validate() error {
 	if !m.CompletedOn.IsZero() && m.Status != MilestoneCompleted {
 		fe.Add("completed_on", "only a completed milestone has a completion date")
 	}
+	m.Evidence.validate(fe, "evidence")
 	return fe.Err()
 }
 

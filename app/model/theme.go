@@ -4,10 +4,11 @@ import "time"
 
 // Theme groups a plan's commitments.
 type Theme struct {
-	ID        uint `gorm:"primaryKey"`
-	PlanID    uint `gorm:"not null;uniqueIndex:idx_theme_plan_number"`
-	Number    int  `gorm:"not null;uniqueIndex:idx_theme_plan_number"` // order within the plan
-	Name      Text `gorm:"not null"`
+	ID        uint  `gorm:"primaryKey"`
+	PlanID    uint  `gorm:"not null;uniqueIndex:idx_theme_plan_number"`
+	Plan      *Plan `gorm:"constraint:OnDelete:CASCADE"`
+	Number    int   `gorm:"not null;uniqueIndex:idx_theme_plan_number"` // order within the plan
+	Name      Text  `gorm:"not null"`
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }

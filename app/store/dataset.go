@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -22,6 +23,10 @@ type ImportResult struct {
 // same data twice changes nothing. Nothing is deleted. Any invalid record
 // rolls the whole import back and is reported with its path in the dataset.
 // progress, when not nil, is called after each commitment.
+//
+// Every record created or updated gets one entry in the record of changes,
+// in the same transaction, under the actor ctx carries
+// (model.NewContextWithActor); without one, the import door and no name.
 func (s *Store) ImportDataset(ctx context.Context, ds *model.Dataset, progress func(done, total int)) (ImportResult, error) {
 	var res ImportResult
 	total, milestones := 0, 0
@@ -33,8 +38,13 @@ func (s *Store) ImportDataset(ctx context.Context, ds *model.Dataset, progress f
 			}
 		}
 	}
+	actor, ok := model.ActorFromContext(ctx)
+	if !ok {
+		actor = model.Actor{Door: model.DoorImport}
+	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		im := importer{tx: tx, res: &res, agencyIDs: map[string]uint{}, orgIDs: map[string]uint{}}
+		im := importer{tx: tx, res: &res, agencyIDs: map[string]uint{}, orgIDs: map[string]uint{},
+			at: s.now().UTC(), actor: actor, changeOf: map[string]*model.Change{}, refs: map[string]model.RefValue{}}
 		if err := im.agencies(ds.Agencies); err != nil {
 			return err
 		}
@@ -56,16 +66,14 @@ func (s *Store) ImportDataset(ctx context.Context, ds *model.Dataset, progress f
 			forward = append(forward, pf...)
 		}
 		for _, f := range forward {
-			var from model.Commitment
-			if err := tx.Select("id").Where("ref = ?", f.ref).Take(&from).Error; err != nil {
-				return &model.DatasetError{Path: f.path + ".carried_forward_from", Err: fmt.Errorf("unknown commitment %q", f.ref)}
-			}
-			if err := tx.Model(&model.Commitment{}).Where("id = ? AND (carried_forward_from_id IS NULL OR carried_forward_from_id <> ?)", f.id, from.ID).
-				Update("carried_forward_from_id", from.ID).Error; err != nil {
+			if err := im.carryForward(f); err != nil {
 				return err
 			}
 		}
-		return im.contacts(ds.Contacts)
+		if err := im.contacts(ds.Contacts); err != nil {
+			return err
+		}
+		return im.saveChanges()
 	})
 	if err != nil {
 		return ImportResult{}, err
@@ -78,9 +86,10 @@ func (s *Store) ImportDataset(ctx context.Context, ds *model.Dataset, progress f
 }
 
 type pendingForward struct {
-	path string
-	id   uint
-	ref  string
+	path       string
+	id, planID uint
+	commitment string // its ref
+	ref        string // the commitment it continues
 }
 
 type importer struct {
@@ -88,17 +97,32 @@ type importer struct {
 	res       *ImportResult
 	agencyIDs map[string]uint // code → id
 	orgIDs    map[string]uint
+
+	// The record of changes: one change per record written, kept until the
+	// end so that later writes to the same record (its parent, its
+	// supporting agencies) join its change.
+	at       time.Time
+	actor    model.Actor
+	changes  []*model.Change
+	changeOf map[string]*model.Change  // changeKey → change
+	refs     map[string]model.RefValue // refKey → how a reference to the record reads
 }
+
+// owner names the commitment and plan a record belongs to, for the record
+// of changes; it is called once the record is saved and has its id.
+type owner func() (commitmentID, planID uint)
+
+func noOwner() (uint, uint) { return 0, 0 }
 
 // save creates rec when no row has keyValue in the key column, or updates
 // the row when its content differs, keeping its id and creation time.
-func save[T any](im *importer, path string, rec *T, key string, keyValue any, validate func() error) error {
+func save[T any](im *importer, path string, entity model.Entity, rec *T, key string, keyValue any, validate func() error, of owner) error {
 	var existing T
 	err := im.tx.Where(key+" = ?", keyValue).Take(&existing).Error
 	if err != nil && err != gorm.ErrRecordNotFound {
 		return err
 	}
-	return saveByID(im, path, rec, &existing, err == nil, validate)
+	return saveByID(im, path, entity, rec, &existing, err == nil, validate, of)
 }
 
 // gormAssociations keeps Create and Save from writing related records:
@@ -108,18 +132,15 @@ const gormAssociations = "Plan,Theme,LeadAgency,SupportingAgencies,Organisations
 func (im *importer) agencies(recs []model.AgencyRecord) error {
 	// Parents may come after their children in the file: save all first,
 	// keeping the parent already stored, then set the parents.
-	unchanged := make([]bool, len(recs))
 	for i, r := range recs {
 		a := &model.Agency{Code: r.Code, Name: r.Name, ShortName: r.ShortName, JurisdictionCode: r.Jurisdiction, Level: r.Level}
 		var stored model.Agency
 		if err := im.tx.Select("parent_id").Where("code = ?", r.Code).Take(&stored).Error; err == nil {
 			a.ParentID = stored.ParentID
 		}
-		before := im.res.Unchanged
-		if err := save(im, fmt.Sprintf("agencies[%d]", i), a, "code", r.Code, a.Validate); err != nil {
+		if err := save(im, fmt.Sprintf("agencies[%d]", i), model.EntityAgency, a, "code", r.Code, a.Validate, noOwner); err != nil {
 			return err
 		}
-		unchanged[i] = im.res.Unchanged > before
 		im.agencyIDs[r.Code] = a.ID
 	}
 	for i, r := range recs {
@@ -138,13 +159,15 @@ func (im *importer) agencies(recs []model.AgencyRecord) error {
 		if reflect.DeepEqual(a.ParentID, parent) {
 			continue
 		}
+		before := idOf(reflect.ValueOf(a.ParentID))
 		if err := im.tx.Model(&a).Update("parent_id", parent).Error; err != nil {
 			return err
 		}
-		if unchanged[i] { // only the parent changed
-			im.res.Unchanged--
-			im.res.Updated++
+		fc, err := im.refChange(agencyType, before, idOf(reflect.ValueOf(parent)))
+		if err != nil {
+			return err
 		}
+		im.amend(model.EntityAgency, a.ID, r.Code, noOwner, model.FieldChanges{"parent": fc})
 	}
 	return nil
 }
@@ -152,7 +175,7 @@ func (im *importer) agencies(recs []model.AgencyRecord) error {
 func (im *importer) organisations(recs []model.OrganisationRecord) error {
 	for i, r := range recs {
 		o := &model.Organisation{Code: r.Code, Name: r.Name, URL: r.URL}
-		if err := save(im, fmt.Sprintf("organisations[%d]", i), o, "code", r.Code, o.Validate); err != nil {
+		if err := save(im, fmt.Sprintf("organisations[%d]", i), model.EntityOrganisation, o, "code", r.Code, o.Validate, noOwner); err != nil {
 			return err
 		}
 		im.orgIDs[r.Code] = o.ID
@@ -179,7 +202,7 @@ func (im *importer) contacts(recs []model.ContactRecord) error {
 			}
 			c.OrganisationID = &id
 		}
-		if err := save(im, path, c, "ref", r.Ref, c.Validate); err != nil {
+		if err := save(im, path, model.EntityContact, c, "ref", r.Ref, c.Validate, noOwner); err != nil {
 			return err
 		}
 	}
@@ -190,7 +213,7 @@ func (im *importer) plan(path string, r *model.PlanRecord, committed func()) ([]
 	p := &model.Plan{Ref: r.Ref, Jurisdiction: r.Jurisdiction, JurisdictionCode: r.JurisdictionCode,
 		JurisdictionLevel: r.JurisdictionLevel, Number: r.Number, Title: r.Title, Start: r.Start, End: r.End,
 		Status: r.Status, Documents: r.Documents}
-	if err := save(im, path, p, "ref", r.Ref, p.Validate); err != nil {
+	if err := save(im, path, model.EntityPlan, p, "ref", r.Ref, p.Validate, func() (uint, uint) { return 0, p.ID }); err != nil {
 		return nil, err
 	}
 	themes := map[int]uint{}
@@ -201,7 +224,8 @@ func (im *importer) plan(path string, r *model.PlanRecord, committed func()) ([]
 		if err != nil && err != gorm.ErrRecordNotFound {
 			return nil, err
 		}
-		if err := saveByID(im, fmt.Sprintf("%s.themes[%d]", path, i), t, &existing, err == nil, t.Validate); err != nil {
+		if err := saveByID(im, fmt.Sprintf("%s.themes[%d]", path, i), model.EntityTheme, t, &existing, err == nil, t.Validate,
+			func() (uint, uint) { return 0, p.ID }); err != nil {
 			return nil, err
 		}
 		themes[tr.Number] = t.ID
@@ -215,7 +239,7 @@ func (im *importer) plan(path string, r *model.PlanRecord, committed func()) ([]
 			return nil, err
 		}
 		if cr.CarriedForwardFrom != "" {
-			forward = append(forward, pendingForward{path: cpath, id: id, ref: cr.CarriedForwardFrom})
+			forward = append(forward, pendingForward{path: cpath, id: id, planID: p.ID, commitment: cr.Ref, ref: cr.CarriedForwardFrom})
 		}
 		committed()
 	}
@@ -223,7 +247,7 @@ func (im *importer) plan(path string, r *model.PlanRecord, committed func()) ([]
 }
 
 // saveByID is save for records identified by a compound key the caller looked up.
-func saveByID[T any](im *importer, path string, rec, existing *T, exists bool, validate func() error) error {
+func saveByID[T any](im *importer, path string, entity model.Entity, rec, existing *T, exists bool, validate func() error, of owner) error {
 	if err := validate(); err != nil {
 		return &model.DatasetError{Path: path, Err: err}
 	}
@@ -232,10 +256,14 @@ func saveByID[T any](im *importer, path string, rec, existing *T, exists bool, v
 			return &model.DatasetError{Path: path, Err: err}
 		}
 		im.res.Created++
-		return nil
+		im.remember(rec)
+		// The commitment and plan a record belongs to are the change's own columns.
+		return im.record(entity, rec, of, model.ChangeCreated, diffFields(new(T), rec, "PlanID", "CommitmentID"))
 	}
 	copyIdentity(rec, existing)
-	if sameContent(rec, existing) {
+	im.remember(rec)
+	diffs := diffFields(existing, rec)
+	if len(diffs) == 0 {
 		im.res.Unchanged++
 		return nil
 	}
@@ -243,7 +271,7 @@ func saveByID[T any](im *importer, path string, rec, existing *T, exists bool, v
 		return &model.DatasetError{Path: path, Err: err}
 	}
 	im.res.Updated++
-	return nil
+	return im.record(entity, rec, of, model.ChangeUpdated, diffs)
 }
 
 func (im *importer) commitment(path string, planID uint, themes map[int]uint, r *model.CommitmentRecord) (uint, error) {
@@ -273,25 +301,36 @@ func (im *importer) commitment(path string, planID uint, themes map[int]uint, r 
 	if err := im.tx.Select("carried_forward_from_id").Where("ref = ?", r.Ref).Take(&existing).Error; err == nil {
 		c.CarriedForwardFromID = existing.CarriedForwardFromID
 	}
-	if err := save(im, path, c, "ref", r.Ref, c.Validate); err != nil {
+	of := func() (uint, uint) { return c.ID, planID }
+	if err := save(im, path, model.EntityCommitment, c, "ref", r.Ref, c.Validate, of); err != nil {
 		return 0, err
 	}
-	if err := im.commitmentAgencies(path, c.ID, r.SupportingAgencies); err != nil {
+	joined := model.FieldChanges{}
+	if err := im.commitmentAgencies(path, c.ID, r.SupportingAgencies, joined); err != nil {
 		return 0, err
 	}
-	if err := im.commitmentOrganisations(path, c.ID, r.CoLeads, r.Partners); err != nil {
+	if err := im.commitmentOrganisations(path, c.ID, r.CoLeads, r.Partners, joined); err != nil {
 		return 0, err
+	}
+	if len(joined) > 0 {
+		if im.changeOf[changeKey(model.EntityCommitment, c.ID)] == nil { // only the join tables changed
+			if err := im.tx.Model(&model.Commitment{}).Where("id = ?", c.ID).UpdateColumn("updated_at", im.at).Error; err != nil {
+				return 0, err
+			}
+		}
+		im.amend(model.EntityCommitment, c.ID, c.Ref, of, joined)
 	}
 	for i := range r.Milestones {
-		if err := im.milestone(fmt.Sprintf("%s.milestones[%d]", path, i), c.ID, nil, i+1, &r.Milestones[i]); err != nil {
+		if err := im.milestone(fmt.Sprintf("%s.milestones[%d]", path, i), c.ID, planID, nil, i+1, &r.Milestones[i]); err != nil {
 			return 0, err
 		}
 	}
 	return c.ID, nil
 }
 
-// commitmentAgencies makes the stored supporting agencies those of the file.
-func (im *importer) commitmentAgencies(path string, commitmentID uint, codes []string) error {
+// commitmentAgencies makes the stored supporting agencies those of the
+// file, and notes in changed what it changed.
+func (im *importer) commitmentAgencies(path string, commitmentID uint, codes []string, changed model.FieldChanges) error {
 	want := map[uint]bool{}
 	for j, code := range codes {
 		id, err := im.agencyID(fmt.Sprintf("%s.supporting_agencies[%d]", path, j), code)
@@ -304,6 +343,7 @@ func (im *importer) commitmentAgencies(path string, commitmentID uint, codes []s
 	if err := im.tx.Table("commitment_agencies").Where("commitment_id = ?", commitmentID).Pluck("agency_id", &have).Error; err != nil {
 		return err
 	}
+	after := sortedKeys(want)
 	for _, id := range have {
 		if !want[id] {
 			if err := im.tx.Exec("DELETE FROM commitment_agencies WHERE commitment_id = ? AND agency_id = ?", commitmentID, id).Error; err != nil {
@@ -317,11 +357,12 @@ func (im *importer) commitmentAgencies(path string, commitmentID uint, codes []s
 			return err
 		}
 	}
-	return nil
+	return im.listChange(changed, "supporting_agencies", agencyType, have, after)
 }
 
-// commitmentOrganisations makes the stored co-leads and partners those of the file.
-func (im *importer) commitmentOrganisations(path string, commitmentID uint, coLeads, partners []string) error {
+// commitmentOrganisations makes the stored co-leads and partners those of
+// the file, and notes in changed what it changed.
+func (im *importer) commitmentOrganisations(path string, commitmentID uint, coLeads, partners []string, changed model.FieldChanges) error {
 	want := map[uint]model.OrganisationRole{}
 	for role, codes := range map[model.OrganisationRole][]string{model.RolePartner: partners, model.RoleCoLead: coLeads} {
 		field := map[model.OrganisationRole]string{model.RolePartner: "partners", model.RoleCoLead: "co_leads"}[role]
@@ -339,6 +380,13 @@ func (im *importer) commitmentOrganisations(path string, commitmentID uint, coLe
 	if err := im.tx.Where("commitment_id = ?", commitmentID).Find(&have).Error; err != nil {
 		return err
 	}
+	before, after := map[model.OrganisationRole][]uint{}, map[model.OrganisationRole][]uint{}
+	for _, h := range have {
+		before[h.Role] = append(before[h.Role], h.OrganisationID)
+	}
+	for _, id := range sortedKeys(want) {
+		after[want[id]] = append(after[want[id]], id)
+	}
 	for _, h := range have {
 		if role, ok := want[h.OrganisationID]; ok && role == h.Role {
 			delete(want, h.OrganisationID)
@@ -353,12 +401,16 @@ func (im *importer) commitmentOrganisations(path string, commitmentID uint, coLe
 			return err
 		}
 	}
-	return nil
+	if err := im.listChange(changed, "co_leads", organisationType, before[model.RoleCoLead], after[model.RoleCoLead]); err != nil {
+		return err
+	}
+	return im.listChange(changed, "partners", organisationType, before[model.RolePartner], after[model.RolePartner])
 }
 
-func (im *importer) milestone(path string, commitmentID uint, parentID *uint, position int, r *model.MilestoneRecord) error {
+func (im *importer) milestone(path string, commitmentID, planID uint, parentID *uint, position int, r *model.MilestoneRecord) error {
 	m := &model.Milestone{CommitmentID: commitmentID, Ref: r.Ref, ParentID: parentID, Position: position,
-		Title: r.Title, Start: r.Start, Due: r.Due, Status: r.Status, CompletedOn: r.CompletedOn, Weight: r.Weight}
+		Title: r.Title, Start: r.Start, Due: r.Due, Status: r.Status, CompletedOn: r.CompletedOn, Weight: r.Weight,
+		Evidence: r.Evidence}
 	if m.Weight == 0 {
 		m.Weight = 1
 	}
@@ -377,14 +429,15 @@ func (im *importer) milestone(path string, commitmentID uint, parentID *uint, po
 	if err != nil && err != gorm.ErrRecordNotFound {
 		return err
 	}
-	if err := saveByID(im, path, m, &existing, err == nil, m.Validate); err != nil {
+	if err := saveByID(im, path, model.EntityMilestone, m, &existing, err == nil, m.Validate,
+		func() (uint, uint) { return commitmentID, planID }); err != nil {
 		return err
 	}
 	if len(r.Children) > 0 && parentID != nil {
 		return &model.DatasetError{Path: path + ".children", Err: fmt.Errorf("milestones nest one level only")}
 	}
 	for i := range r.Children {
-		if err := im.milestone(fmt.Sprintf("%s.children[%d]", path, i), commitmentID, &m.ID, i+1, &r.Children[i]); err != nil {
+		if err := im.milestone(fmt.Sprintf("%s.children[%d]", path, i), commitmentID, planID, &m.ID, i+1, &r.Children[i]); err != nil {
 			return err
 		}
 	}
@@ -423,31 +476,6 @@ func copyIdentity[T any](rec, stored *T) {
 			dst.Set(sv.FieldByName(f))
 		}
 	}
-}
-
-// sameContent reports whether two rows hold the same stored values,
-// ignoring loaded associations.
-func sameContent[T any](a, b *T) bool {
-	av, bv := reflect.ValueOf(a).Elem(), reflect.ValueOf(b).Elem()
-	for i := 0; i < av.NumField(); i++ {
-		f := av.Type().Field(i)
-		switch f.Type.Kind() {
-		case reflect.Slice, reflect.Pointer:
-			if f.Type.Elem().Kind() == reflect.Struct && f.Type != reflect.TypeOf(model.Links{}) {
-				continue // an association, written separately
-			}
-		}
-		if f.Type.Kind() == reflect.Map && av.Field(i).Len() == 0 && bv.Field(i).Len() == 0 {
-			continue // nil and empty Text are the same value
-		}
-		if f.Type.Kind() == reflect.Slice && av.Field(i).Len() == 0 && bv.Field(i).Len() == 0 {
-			continue
-		}
-		if !reflect.DeepEqual(av.Field(i).Interface(), bv.Field(i).Interface()) {
-			return false
-		}
-	}
-	return true
 }
 
 func sortedKeys[V any](m map[uint]V) []uint {

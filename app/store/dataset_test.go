@@ -181,6 +181,12 @@ func TestImportUpdatesWhatChanged(t *testing.T) {
 			if got := updatedAts(t, s)[changed[0]]; !got.Equal(clock.Now()) {
 				t.Errorf("%s stamped %v, want the import's time %v", changed[0], got, clock.Now())
 			}
+			// The record of changes has one entry more: that record's update.
+			recent, _, err := s.FindChanges(ctx, store.ChangeFilter{Limit: 2})
+			if err != nil || !recent[0].At.Equal(clock.Now()) || recent[1].At.Equal(clock.Now()) ||
+				fmt.Sprintf("%s/%d", tableOf[recent[0].Entity], recent[0].EntityID) != changed[0] || recent[0].Action != model.ChangeUpdated {
+				t.Errorf("the record of changes ends with %+v (%v), want one update of %s", recent, err, changed[0])
+			}
 			// What was changed is what is stored.
 			if got, want := jsonOf(t, sortedDataset(mustExport(t, s, store.ExportOptions{Private: true}))), jsonOf(t, sortedDataset(ds)); got != want {
 				t.Errorf("the stored data is not the imported data:\n%s", firstDifference(got, want))
@@ -188,6 +194,9 @@ func TestImportUpdatesWhatChanged(t *testing.T) {
 		})
 	}
 }
+
+var tableOf = map[model.Entity]string{model.EntityPlan: "plans", model.EntityTheme: "themes", model.EntityCommitment: "commitments",
+	model.EntityMilestone: "milestones", model.EntityAgency: "agencies", model.EntityOrganisation: "organisations", model.EntityContact: "contacts"}
 
 func agencyRecord(ds *model.Dataset, code string) *model.AgencyRecord {
 	for i := range ds.Agencies {

@@ -132,7 +132,8 @@ func (s *Store) ExportDataset(ctx context.Context, opts ExportOptions) (*model.D
 	// Milestones: parents first, children under them.
 	record := func(m model.Milestone) model.MilestoneRecord {
 		return model.MilestoneRecord{Ref: m.Ref, Title: m.Title, Start: m.Start, Due: m.Due,
-			Agency: use(usedAgencies, code(agencyCode, m.AgencyID)), Status: m.Status, CompletedOn: m.CompletedOn, Weight: m.Weight}
+			Agency: use(usedAgencies, code(agencyCode, m.AgencyID)), Status: m.Status, CompletedOn: m.CompletedOn, Weight: m.Weight,
+			Evidence: m.Evidence}
 	}
 	childrenOf := map[uint][]model.MilestoneRecord{}
 	for _, m := range milestones {

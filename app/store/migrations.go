@@ -17,6 +17,7 @@ import (
 // SQLite and PostgreSQL whatever the model looks like today.
 var migrations = []*gormigrate.Migration{
 	{ID: "2026112301_initial_schema", Migrate: migrateInitialSchema},
+	{ID: "2026112401_record_of_changes", Migrate: migrateRecordOfChanges},
 }
 
 // Migrate applies the pending migrations and reports how many it applied.
@@ -25,15 +26,18 @@ func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
 	if err != nil {
 		return 0, err
 	}
-	m := gormigrate.New(s.db.WithContext(ctx), &gormigrate.Options{
-		TableName: "schema_migrations", IDColumnName: "id", IDColumnSize: 255,
-		UseTransaction: true, ValidateUnknownMigrations: true,
-	}, migrations)
-	if err := m.Migrate(); err != nil {
+	if err := s.migrator(ctx, migrations).Migrate(); err != nil {
 		return 0, fmt.Errorf("migrate: %w", err)
 	}
 	after, err := s.appliedMigrations(ctx)
 	return after - before, err
+}
+
+func (s *Store) migrator(ctx context.Context, steps []*gormigrate.Migration) *gormigrate.Gormigrate {
+	return gormigrate.New(s.db.WithContext(ctx), &gormigrate.Options{
+		TableName: "schema_migrations", IDColumnName: "id", IDColumnSize: 255,
+		UseTransaction: true, ValidateUnknownMigrations: true,
+	}, steps)
 }
 
 func (s *Store) appliedMigrations(ctx context.Context) (int, error) {
@@ -171,4 +175,31 @@ func migrateInitialSchema(tx *gorm.DB) error {
 	}
 	return tx.AutoMigrate(&Agency{}, &Organisation{}, &Plan{}, &Theme{}, &Commitment{},
 		&CommitmentAgency{}, &CommitmentOrganisation{}, &Milestone{}, &Contact{})
+}
+
+// migrateRecordOfChanges adds the record of changes and the evidence links
+// of milestones.
+func migrateRecordOfChanges(tx *gorm.DB) error {
+	type Milestone struct {
+		ID       uint `gorm:"primaryKey"`
+		Evidence model.Links
+	}
+	type Change struct {
+		ID           uint               `gorm:"primaryKey"`
+		At           time.Time          `gorm:"not null;index;index:idx_changes_commitment,priority:2;index:idx_changes_plan,priority:2"`
+		Door         string             `gorm:"size:10;not null"`
+		Actor        string             `gorm:"size:200;not null"`
+		UserID       *uint              `gorm:"index"`
+		Entity       string             `gorm:"size:20;not null;index:idx_changes_record"`
+		EntityID     uint               `gorm:"not null;index:idx_changes_record"`
+		Ref          string             `gorm:"size:80;not null"`
+		CommitmentID *uint              `gorm:"index:idx_changes_commitment,priority:1"`
+		PlanID       *uint              `gorm:"index:idx_changes_plan,priority:1"`
+		Action       string             `gorm:"size:10;not null"`
+		Fields       model.FieldChanges `gorm:"not null"`
+	}
+	if err := tx.Migrator().AddColumn(&Milestone{}, "Evidence"); err != nil {
+		return err
+	}
+	return tx.AutoMigrate(&Change{})
 }

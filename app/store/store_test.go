@@ -110,8 +110,8 @@ func TestMigrate(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if n, err := s.Migrate(ctx); err != nil || n != 1 {
-		t.Fatalf("first Migrate: applied %d, %v; want 1", n, err)
+	if n, err := s.Migrate(ctx); err != nil || n != 2 {
+		t.Fatalf("first Migrate: applied %d, %v; want 2", n, err)
 	}
 	if n, err := s.Migrate(ctx); err != nil || n != 0 {
 		t.Fatalf("second Migrate: applied %d, %v; want 0", n, err)
@@ -137,7 +137,7 @@ func TestMigrationsMatchTheModel(t *testing.T) {
 	s, _ := openTestStore(t)
 	db := s.DBForTest()
 	models := []any{&model.Plan{}, &model.Theme{}, &model.Commitment{}, &model.Milestone{}, &model.Agency{},
-		&model.Organisation{}, &model.Contact{}, &model.CommitmentOrganisation{}}
+		&model.Organisation{}, &model.Contact{}, &model.CommitmentOrganisation{}, &model.Change{}}
 	checked := map[string]bool{}
 	for _, m := range models {
 		stmt := &gorm.Statement{DB: db}
@@ -174,7 +174,8 @@ func TestMigrationsMatchTheModel(t *testing.T) {
 	}
 	// The test must look at the columns it is meant to.
 	for _, col := range []string{"commitments.irm_did_it_open_government", "commitments.irm_completion_midterm",
-		"commitment_agencies.agency_id", "commitment_organisations.role", "milestones.parent_id", "contacts.demo"} {
+		"commitment_agencies.agency_id", "commitment_organisations.role", "milestones.parent_id", "contacts.demo",
+		"milestones.evidence", "changes.fields", "changes.user_id"} {
 		if !checked[col] {
 			t.Errorf("column %s was not checked", col)
 		}

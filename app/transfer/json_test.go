@@ -152,6 +152,8 @@ func TestReadJSONRefuses(t *testing.T) {
 	add("grandchildren", `"weight": 1
                 }`, `"weight": 1, "children": [{"ref": "3.1.1", "title": {"en": "x"}, "status": "not-started", "weight": 1}]
                 }`, `plans[0].commitments[0].milestones[2].children[0].children: milestones go only one level down`)
+	add("evidence not on the web", `"url": "https://example.gov.tw/open-data-rules"`, `"url": "file:///etc/passwd"`,
+		`plans[0].commitments[0].milestones[0]: evidence[0].url: must be an http or https address`)
 	add("milestone validation", `"status": "in-progress",`, `"status": "finished",`,
 		`plans[0].commitments[0].milestones[1]: status: "finished" is not one of not-started, in-progress, completed, delayed, cancelled`)
 	cases = append(cases,

@@ -46,6 +46,7 @@ var browserPages = []struct {
 	{"not found", "/nowhere", 404},
 	{"bad request", "/?asof=yesterday", 400},
 	{"milestones", "/milestones", 200},
+	{"change", "/changes/1", 200}, // the demo plan's first recorded change
 	{"milestones of an agency in a month", "/milestones?agency=5&month=2021-12", 200},
 	// The commitments list (/commitments) belongs here.
 }

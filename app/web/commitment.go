@@ -4,6 +4,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ogptracker/ogptracker/app/model"
+	"github.com/ogptracker/ogptracker/app/store"
 )
 
 type commitmentPage struct {
@@ -14,6 +15,7 @@ type commitmentPage struct {
 	Milestones []milestoneRow
 	CarriedTo  []model.Commitment
 	Timeline   timeline
+	History    historySection
 }
 
 type milestoneRow struct {
@@ -45,6 +47,10 @@ func (s *Server) showCommitment(c *gin.Context) {
 	}
 	a := model.Assess(cm, ms[id], asOf)
 	data := commitmentPage{Page: s.page(c), C: cm, A: a, AsOf: model.DayOf(asOf), CarriedTo: carried}
+	if data.History, err = s.history(ctx, data.T, store.ChangeFilter{CommitmentID: id}); err != nil {
+		s.fail(c, err)
+		return
+	}
 	// Children follow their parent.
 	kids := map[uint][]model.Milestone{}
 	for _, m := range ms[id] {

@@ -64,7 +64,7 @@ var funcs = template.FuncMap{
 		}
 		return m, nil
 	},
-	"inc": func(i int) int { return i + 1 },
+	"inc":      func(i int) int { return i + 1 },
 	"stateBar": stateBar, // a chart of schedule states: templates/partials/chart.html
 	"stateIcon": func(s model.ScheduleState) string {
 		return map[model.ScheduleState]string{

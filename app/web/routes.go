@@ -34,6 +34,7 @@ func (s *Server) routes() *gin.Engine {
 	r.GET("/plans", s.listPlans)
 	r.GET("/plans/:id", s.showPlan)
 	r.GET("/commitments/:id", s.showCommitment)
+	r.GET("/changes/:id", s.showChange)
 	r.GET("/themes/:id", s.showTheme)
 	r.GET("/agencies/:id", s.showAgency)
 	r.GET("/milestones", s.listMilestones)

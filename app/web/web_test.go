@@ -39,7 +39,10 @@ func newServerWith(t *testing.T, now time.Time, more ...*model.Dataset) *httptes
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, ds := range append([]*model.Dataset{ds}, more...) {
+	if _, err := st.ImportDataset(model.NewContextWithActor(ctx, demo.Actor), ds, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, ds := range more {
 		if _, err := st.ImportDataset(ctx, ds, nil); err != nil {
 			t.Fatal(err)
 		}

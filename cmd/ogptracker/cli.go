@@ -214,6 +214,8 @@ func importFile(ctx context.Context, e env, cfg config.Config, args []string, _ 
 		}
 		defer bar.Finish()
 	}
+	// The record of changes names the file each record came from.
+	ctx = model.NewContextWithActor(ctx, model.Actor{Door: model.DoorImport, Label: filepath.Base(path)})
 	res, err := a.Store.ImportDataset(ctx, ds, progress)
 	if err != nil {
 		return fmt.Errorf("%s: %w (nothing was imported)", path, err)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -157,6 +158,16 @@ func TestServeLoadsTheDemoAnswersAndStopsCleanly(t *testing.T) {
 		t.Fatalf("home: %v %v", res, err)
 	}
 	res.Body.Close()
+	// The demo plan's loading is itself in the record of changes.
+	res, err = http.Get("http://" + addr.String() + "/commitments/1?lang=en")
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("commitment: %v %v", res, err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(page), "Loaded with the demo plan") {
+		t.Error("the demo plan's loading is not in the commitment's record of changes")
+	}
 	cancel()
 	select {
 	case code := <-done:
@@ -181,5 +192,36 @@ func TestServeLoadsTheDemoAnswersAndStopsCleanly(t *testing.T) {
 	tr2.mustRun("migrate")
 	if out := tr2.mustRun("export"); !strings.Contains(out, `"plans": []`) {
 		t.Errorf("DEMO=0 database is not empty:\n%.300s", out)
+	}
+}
+
+func TestEvidenceLinksSurviveExportImportExport(t *testing.T) {
+	doc, err := os.ReadFile("../../app/transfer/FORMAT.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, example, _ := strings.Cut(string(doc), "```json\n")
+	example, _, _ = strings.Cut(example, "```")
+	tr := newTracker(t)
+	path := filepath.Join(tr.dir, "example.json")
+	if err := os.WriteFile(path, []byte(example), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tr.mustRun("import", path)
+	first := filepath.Join(tr.dir, "first.json")
+	tr.mustRun("export", "-o", first)
+
+	other := newTracker(t)
+	other.mustRun("import", first)
+	second := filepath.Join(other.dir, "second.json")
+	other.mustRun("export", "-o", second)
+
+	a, _ := os.ReadFile(first)
+	b, _ := os.ReadFile(second)
+	if !bytes.Equal(a, b) {
+		t.Fatalf("exports differ:\n%s\n%s", a, b)
+	}
+	if !strings.Contains(string(a), `"evidence": [`) || !strings.Contains(string(a), `"url": "https://example.gov.tw/open-data-rules"`) {
+		t.Errorf("the evidence link was lost:\n%s", a)
 	}
 }

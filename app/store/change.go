@@ -1,0 +1,244 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+
+	"gorm.io/gorm"
+
+	"github.com/ogptracker/ogptracker/app/model"
+)
+
+// ChangeFilter narrows FindChanges; zero fields do not filter.
+type ChangeFilter struct {
+	CommitmentID uint // the commitment and its milestones
+	PlanID       uint // the plan and everything in it
+	Limit        int  // 0: no limit
+}
+
+// FindChanges returns the matching entries of the record of changes,
+// newest first (those of one moment, such as one import, in the order they
+// were made), and how many match in all: one query whatever their number.
+func (s *Store) FindChanges(ctx context.Context, f ChangeFilter) ([]model.Change, int64, error) {
+	q := s.db.WithContext(ctx).Model(&model.Change{})
+	if f.CommitmentID != 0 {
+		q = q.Where("commitment_id = ?", f.CommitmentID)
+	}
+	if f.PlanID != 0 {
+		q = q.Where("plan_id = ?", f.PlanID)
+	}
+	if f.Limit > 0 {
+		q = q.Limit(f.Limit)
+	}
+	var rows []struct {
+		model.Change
+		Total int64
+	}
+	if err := q.Select("*, COUNT(*) OVER () AS total").Order("at DESC, id").Find(&rows).Error; err != nil {
+		return nil, 0, err
+	}
+	changes := make([]model.Change, len(rows))
+	var total int64
+	for i, r := range rows {
+		changes[i], total = r.Change, r.Total
+	}
+	return changes, total, nil
+}
+
+// FindChangeByID returns one entry of the record of changes.
+func (s *Store) FindChangeByID(ctx context.Context, id uint) (*model.Change, error) {
+	var c model.Change
+	if err := s.db.WithContext(ctx).Take(&c, id).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &c, nil
+}
+
+// The importer's side of the record of changes.
+
+var (
+	agencyType       = reflect.TypeFor[model.Agency]()
+	organisationType = reflect.TypeFor[model.Organisation]()
+	commitmentType   = reflect.TypeFor[model.Commitment]()
+)
+
+func changeKey(e model.Entity, id uint) string { return fmt.Sprintf("%s/%d", e, id) }
+
+// record notes the change of a record just saved, with the fields that differ.
+func (im *importer) record(entity model.Entity, rec any, of owner, action model.ChangeAction, diffs []fieldDiff) error {
+	fields := model.FieldChanges{}
+	for _, d := range diffs {
+		var fc model.FieldChange
+		var err error
+		if d.ref != nil {
+			fc, err = im.refChange(d.ref, idOf(d.before), idOf(d.after))
+		} else if fc.Before, err = encodeValue(d.before); err == nil {
+			fc.After, err = encodeValue(d.after)
+		}
+		if err != nil {
+			return fmt.Errorf("record of changes: %s.%s: %w", entity, d.name, err)
+		}
+		fields[d.name] = fc
+	}
+	ref := refOf(rec)
+	im.add(entity, ref.ID, ref.Key, of, action, fields)
+	return nil
+}
+
+func (im *importer) add(entity model.Entity, id uint, key string, of owner, action model.ChangeAction, fields model.FieldChanges) {
+	c := &model.Change{At: im.at, Door: im.actor.Door, Actor: im.actor.Label, UserID: im.actor.UserID,
+		Entity: entity, EntityID: id, Ref: key, Action: action, Fields: fields}
+	if commitmentID, planID := of(); commitmentID != 0 || planID != 0 {
+		if commitmentID != 0 {
+			c.CommitmentID = &commitmentID
+		}
+		if planID != 0 {
+			c.PlanID = &planID
+		}
+	}
+	im.changes = append(im.changes, c)
+	im.changeOf[changeKey(entity, id)] = c
+}
+
+// amend adds fields written after a record was saved (its parent, its
+// supporting agencies) to the record's change; a record that was unchanged
+// until then is now updated.
+func (im *importer) amend(entity model.Entity, id uint, key string, of owner, fields model.FieldChanges) {
+	if c := im.changeOf[changeKey(entity, id)]; c != nil {
+		for name, fc := range fields {
+			c.Fields[name] = fc
+		}
+		return
+	}
+	im.res.Unchanged--
+	im.res.Updated++
+	im.add(entity, id, key, of, model.ChangeUpdated, fields)
+}
+
+// remember notes how a reference to a record just saved reads, so that
+// references to the records of the dataset cost no query.
+func (im *importer) remember(rec any) {
+	r := refOf(rec)
+	im.refs[refKey(reflect.TypeOf(rec).Elem(), r.ID)] = r
+}
+
+// ref reads how a reference to record id of model t reads.
+func (im *importer) ref(t reflect.Type, id uint) (model.RefValue, error) {
+	if r, ok := im.refs[refKey(t, id)]; ok {
+		return r, nil
+	}
+	rec := reflect.New(t).Interface()
+	err := im.tx.Take(rec, id).Error
+	if err == gorm.ErrRecordNotFound {
+		return model.RefValue{ID: id}, nil // gone: the id is all there is
+	}
+	if err != nil {
+		return model.RefValue{}, err
+	}
+	r := refOf(rec)
+	im.refs[refKey(t, id)] = r
+	return r, nil
+}
+
+// refChange is the change of a reference from record before to record
+// after of model t; 0 is none.
+func (im *importer) refChange(t reflect.Type, before, after uint) (model.FieldChange, error) {
+	var fc model.FieldChange
+	var err error
+	if fc.Before, err = im.encodeRef(t, before); err != nil {
+		return fc, err
+	}
+	fc.After, err = im.encodeRef(t, after)
+	return fc, err
+}
+
+// listChange notes in changed the change of a list of references, when
+// the two lists do not name the same records.
+func (im *importer) listChange(changed model.FieldChanges, name string, t reflect.Type, before, after []uint) error {
+	b, a := slices.Clone(before), slices.Clone(after)
+	slices.Sort(b)
+	slices.Sort(a)
+	if slices.Equal(b, a) {
+		return nil
+	}
+	var fc model.FieldChange
+	var err error
+	if fc.Before, err = im.encodeRefList(t, b); err != nil {
+		return err
+	}
+	if fc.After, err = im.encodeRefList(t, a); err != nil {
+		return err
+	}
+	changed[name] = fc
+	return nil
+}
+
+// encodeRef is a reference to record id of model t as JSON; nil for none.
+func (im *importer) encodeRef(t reflect.Type, id uint) (json.RawMessage, error) {
+	if id == 0 {
+		return nil, nil
+	}
+	r, err := im.ref(t, id)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(r)
+}
+
+// encodeRefList is a list of references as JSON, sorted by identifier; nil when empty.
+func (im *importer) encodeRefList(t reflect.Type, ids []uint) (json.RawMessage, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	refs := make([]model.RefValue, len(ids))
+	for i, id := range ids {
+		r, err := im.ref(t, id)
+		if err != nil {
+			return nil, err
+		}
+		refs[i] = r
+	}
+	slices.SortFunc(refs, func(a, b model.RefValue) int { return compareCodes(a.Key, b.Key) })
+	return json.Marshal(refs)
+}
+
+// carryForward links a commitment to the one of an earlier plan it continues.
+func (im *importer) carryForward(f pendingForward) error {
+	var from model.Commitment
+	if err := im.tx.Select("id").Where("ref = ?", f.ref).Take(&from).Error; err != nil {
+		return &model.DatasetError{Path: f.path + ".carried_forward_from", Err: fmt.Errorf("unknown commitment %q", f.ref)}
+	}
+	var c model.Commitment
+	if err := im.tx.Select("id", "carried_forward_from_id").Take(&c, f.id).Error; err != nil {
+		return err
+	}
+	if c.CarriedForwardFromID != nil && *c.CarriedForwardFromID == from.ID {
+		return nil
+	}
+	if err := im.tx.Model(&model.Commitment{}).Where("id = ?", f.id).Update("carried_forward_from_id", from.ID).Error; err != nil {
+		return err
+	}
+	fc, err := im.refChange(commitmentType, idOf(reflect.ValueOf(c.CarriedForwardFromID)), from.ID)
+	if err != nil {
+		return err
+	}
+	im.amend(model.EntityCommitment, f.id, f.commitment, func() (uint, uint) { return f.id, f.planID },
+		model.FieldChanges{"carried_forward_from": fc})
+	return nil
+}
+
+// saveChanges writes the import's record of changes, in the import's transaction.
+func (im *importer) saveChanges() error {
+	for _, c := range im.changes {
+		if err := c.Validate(); err != nil {
+			return fmt.Errorf("record of changes: %s %s: %w", c.Entity, c.Ref, err)
+		}
+	}
+	if len(im.changes) == 0 {
+		return nil
+	}
+	return im.tx.CreateInBatches(im.changes, 100).Error
+}

@@ -1,0 +1,40 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+)
+
+// A database made before the record of changes upgrades in place: its
+// milestones gain evidence (none yet) and its record starts empty.
+func TestADatabaseOfTheFirstSchemaUpgrades(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open("sqlite:"+filepath.Join(t.TempDir(), "old.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.migrator(ctx, migrations[:1]).Migrate(); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO plans (id, ref, jurisdiction, title, status) VALUES (1, 'OLD-1', '{"en":"Oldland"}', '{"en":"Old plan"}', 'implementation')`,
+		`INSERT INTO commitments (id, ref, plan_id, code, title) VALUES (1, 'OLD-1/1', 1, '1', '{"en":"Old commitment"}')`,
+		`INSERT INTO milestones (commitment_id, ref, position, title, status, weight) VALUES (1, '1', 1, '{"en":"Old milestone"}', 'not-started', 1)`,
+	} {
+		if err := s.db.Exec(q).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := s.Migrate(ctx); err != nil || n != len(migrations)-1 {
+		t.Fatalf("upgrade: applied %d, %v; want %d", n, err, len(migrations)-1)
+	}
+	ms, err := s.FindMilestones(ctx, []uint{1})
+	if err != nil || len(ms[1]) != 1 || len(ms[1][0].Evidence) != 0 || ms[1][0].Title["en"] != "Old milestone" {
+		t.Errorf("the old milestone reads %+v, %v; want it whole, without evidence", ms, err)
+	}
+	if cs, total, err := s.FindChanges(ctx, ChangeFilter{CommitmentID: 1}); err != nil || len(cs) != 0 || total != 0 {
+		t.Errorf("record of an old commitment: %v, %d, %v; want empty", cs, total, err)
+	}
+}
