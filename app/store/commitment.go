@@ -3,8 +3,8 @@ package store
 import (
 	"cmp"
 	"context"
-	"sort"
 	"strings"
+	"unicode"
 
 	"gorm.io/gorm"
 
@@ -13,95 +13,94 @@ import (
 
 // CommitmentFilter narrows FindCommitments; zero fields do not filter.
 type CommitmentFilter struct {
-	PlanID   uint
-	ThemeID  uint
-	AgencyID uint   // leads or supports
-	Query    string // words in the code or title
-	Limit    int    // 0: no limit
-	Offset   int
+	PlanID     uint
+	ThemeID    uint
+	AgencyID   uint           // leads or supports
+	Value      model.OGPValue // serves this OGP value
+	PolicyArea string         // tagged with this policy area
+	Query      string         // words in the code, title or description, in any language and case
+	Limit      int            // 0: no limit
+	Offset     int
+}
+
+// where adds the filter's conditions to q, a query on commitments.
+func (f CommitmentFilter) where(q *gorm.DB) *gorm.DB {
+	if f.PlanID != 0 {
+		q = q.Where("commitments.plan_id = ?", f.PlanID)
+	}
+	if f.ThemeID != 0 {
+		q = q.Where("commitments.theme_id = ?", f.ThemeID)
+	}
+	if f.AgencyID != 0 {
+		q = q.Where("commitments.lead_agency_id = ? OR commitments.id IN (SELECT commitment_id FROM commitment_agencies WHERE agency_id = ?)", f.AgencyID, f.AgencyID)
+	}
+	if f.Value != "" {
+		q = q.Where(`EXISTS (SELECT 1 FROM json_each(nullif(commitments."values", '')) WHERE value = ?)`, string(f.Value))
+	}
+	if f.PolicyArea != "" {
+		q = q.Where("EXISTS (SELECT 1 FROM json_each(nullif(commitments.policy_areas, '')) WHERE value = ?)", f.PolicyArea)
+	}
+	// Words are looked for in the values of the texts (not their JSON, whose
+	// language tags would match "en" or "tw"), by SQLite itself so that no
+	// description has to be read into Go.
+	for _, w := range strings.Fields(f.Query) {
+		p := foldPattern(w)
+		q = q.Where("commitments.code GLOB ? OR "+
+			"EXISTS (SELECT 1 FROM json_each(nullif(commitments.title, '')) WHERE value GLOB ?) OR "+
+			"EXISTS (SELECT 1 FROM json_each(nullif(commitments.description, '')) WHERE value GLOB ?)", p, p, p)
+	}
+	return q
+}
+
+// foldPattern is a GLOB pattern matching text that contains word in any
+// case: each letter becomes the class of its case forms ("Öl" →
+// "*[öÖ][lL]*"), which LIKE cannot do beyond ASCII, and GLOB's own
+// wildcards stand for themselves.
+func foldPattern(word string) string {
+	var b strings.Builder
+	b.WriteByte('*')
+	for _, r := range word {
+		switch {
+		case unicode.SimpleFold(r) != r:
+			b.WriteByte('[')
+			for f := r; ; {
+				b.WriteRune(f)
+				if f = unicode.SimpleFold(f); f == r {
+					break
+				}
+			}
+			b.WriteByte(']')
+		case r == '*' || r == '?' || r == '[':
+			b.WriteByte('[')
+			b.WriteRune(r)
+			b.WriteByte(']')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('*')
+	return b.String()
 }
 
 // FindCommitments returns the matching commitments ordered by code, with
 // their plan, theme and lead agency, and the total number matching.
 func (s *Store) FindCommitments(ctx context.Context, f CommitmentFilter) ([]model.Commitment, int64, error) {
-	db := s.db.WithContext(ctx)
-	q := db.Model(&model.Commitment{})
-	if f.PlanID != 0 {
-		q = q.Where("plan_id = ?", f.PlanID)
-	}
-	if f.ThemeID != 0 {
-		q = q.Where("theme_id = ?", f.ThemeID)
-	}
-	if f.AgencyID != 0 {
-		q = q.Where("lead_agency_id = ? OR id IN (SELECT commitment_id FROM commitment_agencies WHERE agency_id = ?)", f.AgencyID, f.AgencyID)
-	}
-	// Words are looked for in the title's values (not its JSON, whose
-	// language tags would match "en" or "tw") and codes sort naturally
-	// ("2-2", "2-10", "3-1"), so both are done here on the few columns
-	// they need; then only the page asked for is loaded in full.
-	var rows []struct {
-		ID, PlanID uint
-		Code, Ref  string
-		Title      model.Text
-	}
-	if err := q.Select("id", "plan_id", "code", "ref", "title").Find(&rows).Error; err != nil {
+	all, err := s.FindCommitmentOutlines(ctx, f, false)
+	if err != nil {
 		return nil, 0, err
 	}
-	words := strings.Fields(strings.ToLower(f.Query))
-	matched := rows[:0]
-	for _, r := range rows {
-		if matchesWords(words, r.Code, r.Title) {
-			matched = append(matched, r)
-		}
-	}
-	sort.Slice(matched, func(i, j int) bool {
-		a, b := matched[i], matched[j]
-		if a.PlanID != b.PlanID {
-			return a.PlanID < b.PlanID
-		}
-		if c := compareCodes(a.Code, b.Code); c != 0 {
-			return c < 0
-		}
-		return a.Ref < b.Ref
-	})
-	total := int64(len(matched))
-	from := min(max(f.Offset, 0), len(matched))
-	to := len(matched)
+	total := int64(len(all))
+	from := min(max(f.Offset, 0), len(all))
+	to := len(all)
 	if f.Limit > 0 {
 		to = min(from+f.Limit, to)
 	}
-	page := matched[from:to]
-	if len(page) == 0 {
-		return []model.Commitment{}, total, nil
+	ids := make([]uint, 0, to-from)
+	for _, c := range all[from:to] {
+		ids = append(ids, c.ID)
 	}
-	ids := make([]uint, len(page))
-	position := make(map[uint]int, len(page))
-	for i, r := range page {
-		ids[i] = r.ID
-		position[r.ID] = i
-	}
-	var cs []model.Commitment
-	if err := db.Preload("Plan").Preload("Theme").Preload("LeadAgency").Where("id IN ?", ids).Find(&cs).Error; err != nil {
-		return nil, 0, err
-	}
-	sort.Slice(cs, func(i, j int) bool { return position[cs[i].ID] < position[cs[j].ID] })
-	return cs, total, nil
-}
-
-// matchesWords reports whether every (lower-case) word is in the code or
-// in the title in some language.
-func matchesWords(words []string, code string, title model.Text) bool {
-	code = strings.ToLower(code)
-	for _, w := range words {
-		found := strings.Contains(code, w)
-		for _, v := range title {
-			found = found || strings.Contains(strings.ToLower(v), w)
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
+	cs, err := s.FindCommitmentsByID(ctx, ids)
+	return cs, total, err
 }
 
 // compareCodes orders codes as people read them, runs of digits by their
