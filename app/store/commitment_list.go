@@ -109,7 +109,7 @@ func (s *Store) CountCommitments(ctx context.Context, planID uint) (int64, error
 // FindCommitmentAgencies returns the agencies that lead or support a
 // commitment of the plan (of any plan for planID 0), with the agency also
 // when it exists, so that a list can offer them as choices. Only the ID,
-// Code, Name and ShortName are read.
+// Code and Name are read.
 func (s *Store) FindCommitmentAgencies(ctx context.Context, planID, also uint) ([]model.Agency, error) {
 	in := func(db *gorm.DB) *gorm.DB {
 		if planID != 0 {
@@ -124,7 +124,7 @@ func (s *Store) FindCommitmentAgencies(ctx context.Context, planID, also uint) (
 		supports = supports.Where("commitment_id IN (?)", db.Model(&model.Commitment{}).Select("id").Where("plan_id = ?", planID))
 	}
 	var as []model.Agency
-	err := db.Select("id", "code", "name", "short_name").
+	err := db.Select("id", "code", "name").
 		Where("id IN (?) OR id IN (?) OR id = ?", leads, supports, also).Order("id").Find(&as).Error
 	return as, err
 }
