@@ -3,8 +3,10 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -40,23 +42,61 @@ func (f CommitmentFilter) where(q *gorm.DB) *gorm.DB {
 	if f.PolicyArea != "" {
 		q = q.Where("EXISTS (SELECT 1 FROM json_each(nullif(commitments.policy_areas, '')) WHERE value = ?)", f.PolicyArea)
 	}
-	// Words are looked for in the values of the texts (not their JSON, whose
-	// language tags would match "en" or "tw"), by SQLite itself so that no
-	// description has to be read into Go.
 	for _, w := range strings.Fields(f.Query) {
-		p := foldPattern(w)
-		q = q.Where("commitments.code GLOB ? OR "+
-			"EXISTS (SELECT 1 FROM json_each(nullif(commitments.title, '')) WHERE value GLOB ?) OR "+
-			"EXISTS (SELECT 1 FROM json_each(nullif(commitments.description, '')) WHERE value GLOB ?)", p, p, p)
+		cond, args := wordCondition(w)
+		q = q.Where(cond, args...)
 	}
 	return q
 }
 
-// foldPattern is a GLOB pattern matching text that contains word in any
+// wordCondition is the SQL condition that a commitment has word, in any
+// case, in its code or in the title or description in some language. The
+// values of the texts are searched (json_each), not their JSON, whose
+// language tags would match "en" or "tw"; but a first look at the raw
+// JSON, which holds every value as written, quickly passes over the many
+// commitments that lack the word, unless the word holds a character JSON
+// escapes.
+func wordCondition(word string) (string, []any) {
+	op, pattern := "LIKE", likePattern(word)
+	if foldsBeyondASCII(word) {
+		op, pattern = "GLOB", globPattern(word) // LIKE ignores case in ASCII only
+	}
+	match := func(column string) string {
+		if op == "LIKE" {
+			return column + ` LIKE @p ESCAPE '\'`
+		}
+		return column + " GLOB @p"
+	}
+	cond := "(" + match("commitments.code") +
+		" OR EXISTS (SELECT 1 FROM json_each(nullif(commitments.title, '')) WHERE " + match("value") + ")" +
+		" OR EXISTS (SELECT 1 FROM json_each(nullif(commitments.description, '')) WHERE " + match("value") + "))"
+	if !strings.ContainsFunc(word, escapedInJSON) {
+		cond = "(" + match("commitments.code") + " OR " + match("commitments.title") + " OR " + match("commitments.description") + ") AND " + cond
+	}
+	return cond, []any{sql.Named("p", pattern)}
+}
+
+// escapedInJSON reports whether encoding/json writes r escaped, so that the
+// raw JSON of a text does not hold it as written.
+func escapedInJSON(r rune) bool {
+	return r < 0x20 || r == '"' || r == '\\' || r == '<' || r == '>' || r == '&' || r == '\u2028' || r == '\u2029' || r == utf8.RuneError
+}
+
+// foldsBeyondASCII reports whether word has a letter outside ASCII that
+// has other case forms ("ö", "Ä"), which LIKE would match in one case only.
+func foldsBeyondASCII(word string) bool {
+	return strings.ContainsFunc(word, func(r rune) bool { return r >= utf8.RuneSelf && unicode.SimpleFold(r) != r })
+}
+
+// likePattern is a LIKE pattern (escaped with \) for text containing word.
+func likePattern(word string) string {
+	return "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(word) + "%"
+}
+
+// globPattern is a GLOB pattern matching text that contains word in any
 // case: each letter becomes the class of its case forms ("Öl" →
-// "*[öÖ][lL]*"), which LIKE cannot do beyond ASCII, and GLOB's own
-// wildcards stand for themselves.
-func foldPattern(word string) string {
+// "*[öÖ][lL]*"), and GLOB's own wildcards stand for themselves.
+func globPattern(word string) string {
 	var b strings.Builder
 	b.WriteByte('*')
 	for _, r := range word {
@@ -85,7 +125,7 @@ func foldPattern(word string) string {
 // FindCommitments returns the matching commitments ordered by code, with
 // their plan, theme and lead agency, and the total number matching.
 func (s *Store) FindCommitments(ctx context.Context, f CommitmentFilter) ([]model.Commitment, int64, error) {
-	all, err := s.FindCommitmentOutlines(ctx, f, false)
+	all, err := s.findCommitmentOutlines(ctx, f, false)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -165,10 +165,10 @@ type commitmentListPage struct {
 	Sort        listSelect
 }
 
-// listSelect is one select of the filter form.
+// listSelect is one select of the filter form, with a hint when it needs one.
 type listSelect struct {
-	Name, Label string
-	Choices     []choice
+	Name, Label, Hint string
+	Choices           []choice
 }
 
 // choiceGroup is a labelled group of choices (an optgroup).
@@ -194,9 +194,12 @@ type pageLink struct {
 
 // listRow is a commitment the list considers, judged on the day.
 type listRow struct {
-	C *model.Commitment // only what the list sorts on; see store.FindCommitmentOutlines
+	O *store.CommitmentOutline
 	A model.Assessment
 }
+
+// derivedSorts are the orders that need every candidate judged.
+var derivedSorts = []string{"progress", "state", "updated"}
 
 func (s *Server) listCommitments(c *gin.Context) {
 	ctx := c.Request.Context()
@@ -234,7 +237,9 @@ func (s *Server) listCommitments(c *gin.Context) {
 		return
 	}
 
-	// Filter in SQL what SQL can; judge the rest, then sort and cut the page.
+	// Filter in SQL what SQL can. Only a derived filter or order needs
+	// every candidate judged; otherwise the page is cut first, and only its
+	// commitments are judged. Either way their milestones are one query.
 	sortKey := strings.TrimPrefix(q.Sort, "-")
 	outlines, err := s.store.FindCommitmentOutlines(ctx, store.CommitmentFilter{PlanID: planID, ThemeID: q.ThemeID,
 		AgencyID: q.AgencyID, Value: q.Value, PolicyArea: q.Area, Query: q.Q}, sortKey == "title")
@@ -242,23 +247,16 @@ func (s *Server) listCommitments(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ids := make([]uint, len(outlines))
+	rows := make([]listRow, len(outlines))
 	for i := range outlines {
-		ids[i] = outlines[i].ID
+		rows[i].O = &outlines[i]
 	}
-	schedules, err := s.store.FindMilestoneSchedules(ctx, ids)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	rows := make([]listRow, 0, len(outlines))
-	for i := range outlines {
-		cm := &outlines[i]
-		a := model.Assess(cm, schedules[cm.ID], asOf)
-		if q.State != "" && a.State != q.State || q.Completion != "" && completionParam(a.CompletionLevel()) != q.Completion {
-			continue
+	judgeAll := q.State != "" || q.Completion != "" || slices.Contains(derivedSorts, sortKey)
+	if judgeAll {
+		if rows, err = s.judge(c, rows, asOf, q); err != nil {
+			s.fail(c, err)
+			return
 		}
-		rows = append(rows, listRow{C: cm, A: a})
 	}
 	sortListRows(rows, q.Sort, data.Lang)
 
@@ -270,17 +268,24 @@ func (s *Server) listCommitments(c *gin.Context) {
 	}
 	data.From, data.To = (q.Page-1)*listPageSize, min(q.Page*listPageSize, len(rows))
 	shown := rows[data.From:data.To]
-	ids = ids[:0]
-	for _, r := range shown {
-		ids = append(ids, r.C.ID)
+	if !judgeAll {
+		if shown, err = s.judge(c, shown, asOf, q); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	ids := make([]uint, len(shown))
+	judged := make(map[uint]model.Assessment, len(shown))
+	for i, r := range shown {
+		ids[i], judged[r.O.ID] = r.O.ID, r.A
 	}
 	full, err := s.store.FindCommitmentsByID(ctx, ids)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	for i := range full {
-		data.Rows = append(data.Rows, commitmentRow{C: full[i], A: shown[i].A})
+	for _, cm := range full {
+		data.Rows = append(data.Rows, commitmentRow{C: cm, A: judged[cm.ID]})
 	}
 	total, err := s.store.CountCommitments(ctx, planID)
 	if err != nil {
@@ -291,6 +296,29 @@ func (s *Server) listCommitments(c *gin.Context) {
 	data.Query = q
 	data.Pages, data.Prev, data.Next = pagination(q, pages)
 	s.render(c, 200, "commitments/index", data)
+}
+
+// judge assesses rows on asOf, with one query for all their milestones,
+// and keeps those in the completion level and schedule state q asks for.
+func (s *Server) judge(c *gin.Context, rows []listRow, asOf time.Time, q listQuery) ([]listRow, error) {
+	ids := make([]uint, len(rows))
+	for i, r := range rows {
+		ids[i] = r.O.ID
+	}
+	schedules, err := s.store.FindMilestoneSchedules(c.Request.Context(), ids)
+	if err != nil {
+		return nil, err
+	}
+	kept := rows[:0]
+	for _, r := range rows {
+		cm := r.O.Commitment()
+		r.A = model.Assess(&cm, schedules[cm.ID], asOf)
+		if q.State != "" && r.A.State != q.State || q.Completion != "" && completionParam(r.A.CompletionLevel()) != q.Completion {
+			continue
+		}
+		kept = append(kept, r)
+	}
+	return kept, nil
 }
 
 // listForm fills the choices of the filter form: every plan, the plan's
@@ -347,14 +375,34 @@ func (s *Server) listForm(c *gin.Context, data *commitmentListPage, q *listQuery
 		q.ThemeID, data.Dropped = 0, true
 	}
 
-	agencies, err := s.store.FindCommitmentAgencies(ctx, planID, q.AgencyID)
+	// Across every plan, the agencies of hundreds of members would make a
+	// select nobody can use and a page of 800 choices: the tracker's own
+	// member's agencies are offered, and a plan's agencies once it is chosen.
+	sel := listSelect{Name: "agency", Label: T.T("list.agency")}
+	planIDs := []uint{planID}
+	if data.Plan == nil {
+		home, err := s.store.FindHomePlan(ctx)
+		if err != nil && !errors.Is(err, model.ErrNotFound) {
+			return err
+		}
+		planIDs = []uint{}
+		if home != nil {
+			for _, p := range plans {
+				if p.JurisdictionCode == home.JurisdictionCode {
+					planIDs = append(planIDs, p.ID)
+				}
+			}
+			member, _ := shownIn(T.Text(home.Jurisdiction))
+			sel.Hint = T.T("list.agency.member", "Member", member)
+		}
+	}
+	agencies, err := s.store.FindCommitmentAgencies(ctx, planIDs, q.AgencyID)
 	if err != nil {
 		return err
 	}
 	coll := collate.New(language.Make(data.Lang))
 	var buf collate.Buffer
 	keys := make(map[string][]byte, len(agencies))
-	sel := listSelect{Name: "agency", Label: T.T("list.agency")}
 	found := q.AgencyID == 0
 	for i := range agencies {
 		a := &agencies[i]
@@ -476,8 +524,8 @@ func sortListRows(rows []listRow, sort, lang string) {
 		var buf collate.Buffer
 		titles = make(map[uint][]byte, len(rows))
 		for _, r := range rows {
-			v, _ := r.C.Title.Get(lang)
-			titles[r.C.ID] = coll.KeyFromString(&buf, v)
+			v, _ := r.O.Title.Get(lang)
+			titles[r.O.ID] = coll.KeyFromString(&buf, v)
 		}
 	}
 	empty := func(r *listRow) bool {
@@ -487,7 +535,7 @@ func sortListRows(rows []listRow, sort, lang string) {
 		case "state":
 			return r.A.State == model.StateUnknown
 		case "end":
-			return r.C.End.IsZero()
+			return r.O.End.IsZero()
 		case "updated":
 			return r.A.LastUpdate.IsZero()
 		}
@@ -496,13 +544,13 @@ func sortListRows(rows []listRow, sort, lang string) {
 	compare := func(a, b *listRow) int {
 		switch key {
 		case "title":
-			return bytes.Compare(titles[a.C.ID], titles[b.C.ID])
+			return bytes.Compare(titles[a.O.ID], titles[b.O.ID])
 		case "progress":
 			return cmp.Compare(*a.A.Progress, *b.A.Progress)
 		case "state":
 			return slices.Index(model.ScheduleStates, a.A.State) - slices.Index(model.ScheduleStates, b.A.State)
 		case "end":
-			return a.C.End.Last(time.UTC).Compare(b.C.End.Last(time.UTC))
+			return a.O.End.Last(time.UTC).Compare(b.O.End.Last(time.UTC))
 		case "updated":
 			return a.A.LastUpdate.Compare(b.A.LastUpdate)
 		}
