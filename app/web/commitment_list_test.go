@@ -276,11 +276,24 @@ func TestCommitmentListPagesKeepTheFilters(t *testing.T) {
 		t.Errorf("a page past the last: status %d, want 404", res.StatusCode)
 	}
 
-	// Every plan: a plan column, and the count of all.
+	// The plan's own agencies are the choices.
+	wantIn(t, "the big plan's agencies", section(t, body, `<select id="list-agency"`, "</select>"), ">產生的機關 GEN-A0</option>")
+	wantNotIn(t, "the big plan's agencies", section(t, body, `<select id="list-agency"`, "</div>"), "國家發展委員會", "list-agency-hint")
+
+	// Every plan: a plan column, the count of all, and the agencies of the
+	// tracker's own member only, which the form says.
 	body = mustGet(t, srv, "/commitments?plan=all&lang=en")
 	wantIn(t, "every plan", body, `<h2 id="list-results">238 commitments</h2>`, `<option value="all" selected>Every action plan</option>`,
 		`<th scope="col">Action plan</th>`, "Showing 1 to 50 of 238.",
-		`<td data-label="Action plan"><a href="/plans/`)
+		`<td data-label="Action plan"><a href="/plans/`, `<select id="list-agency" name="agency" aria-describedby="list-agency-hint">`,
+		`<small id="list-agency-hint" class="meta">With every action plan chosen, only the agencies of Taiwan are listed;`)
+	agencies := section(t, body, `<select id="list-agency"`, "</select>")
+	wantIn(t, "the agencies of every plan", agencies, ">National Development Council</option>")
+	wantNotIn(t, "the agencies of every plan", agencies, "Generated agency")
+	// An agency of another member chosen on its plan stays chosen.
+	gen := optionValue(t, mustGet(t, srv, fmt.Sprintf("/commitments?plan=%d&lang=en", big)), "agency", "Generated agency GEN-A3")
+	body = mustGet(t, srv, "/commitments?plan=all&lang=en&agency="+gen)
+	wantIn(t, "another member's agency", body, `<option value="`+gen+`" selected>Generated agency GEN-A3</option>`, "44 of 238 commitments") // leads or supports 22 each
 	body = mustGet(t, srv, "/commitments?plan=all&q=%E7%94%A2%E7%94%9F%E7%9A%84%E6%89%BF%E8%AB%BE%E4%BA%8B%E9%A0%85+5-40")
 	if got := shownCodes(body); !slices.Equal(got, []string{"5-40"}) {
 		t.Errorf("every plan, one code: %v", got)
