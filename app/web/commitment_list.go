@@ -239,7 +239,7 @@ func (s *Server) listCommitments(c *gin.Context) {
 
 	// Filter in SQL what SQL can. Only a derived filter or order needs
 	// every candidate judged; otherwise the page is cut first, and only its
-	// commitments are judged. Either way their milestones are one query.
+	// commitments are judged. Either way their milestones come at once.
 	sortKey := strings.TrimPrefix(q.Sort, "-")
 	outlines, err := s.store.FindCommitmentOutlines(ctx, store.CommitmentFilter{PlanID: planID, ThemeID: q.ThemeID,
 		AgencyID: q.AgencyID, Value: q.Value, PolicyArea: q.Area, Query: q.Q}, sortKey == "title")
@@ -298,8 +298,9 @@ func (s *Server) listCommitments(c *gin.Context) {
 	s.render(c, 200, "commitments/index", data)
 }
 
-// judge assesses rows on asOf, with one query for all their milestones,
-// and keeps those in the completion level and schedule state q asks for.
+// judge assesses rows on asOf, with all their milestones read at once
+// (store.FindMilestoneSchedules), and keeps those in the completion level
+// and schedule state q asks for.
 func (s *Server) judge(c *gin.Context, rows []listRow, asOf time.Time, q listQuery) ([]listRow, error) {
 	ids := make([]uint, len(rows))
 	for i, r := range rows {
