@@ -194,8 +194,9 @@ type pageLink struct {
 
 // listRow is a commitment the list considers, judged on the day.
 type listRow struct {
-	O *store.CommitmentOutline
-	A model.Assessment
+	O     *store.CommitmentOutline
+	A     model.Assessment
+	title []byte // the title's collation key, when sorting by title
 }
 
 // derivedSorts are the orders that need every candidate judged.
@@ -519,14 +520,12 @@ func completionParam(c model.Completion) string {
 func sortListRows(rows []listRow, sort, lang string) {
 	desc := strings.HasPrefix(sort, "-")
 	key := strings.TrimPrefix(sort, "-")
-	var titles map[uint][]byte
 	if key == "title" {
 		coll := collate.New(language.Make(lang))
 		var buf collate.Buffer
-		titles = make(map[uint][]byte, len(rows))
-		for _, r := range rows {
-			v, _ := r.O.Title.Get(lang)
-			titles[r.O.ID] = coll.KeyFromString(&buf, v)
+		for i := range rows {
+			v, _ := rows[i].O.Title.Get(lang)
+			rows[i].title = coll.KeyFromString(&buf, v)
 		}
 	}
 	empty := func(r *listRow) bool {
@@ -545,7 +544,7 @@ func sortListRows(rows []listRow, sort, lang string) {
 	compare := func(a, b *listRow) int {
 		switch key {
 		case "title":
-			return bytes.Compare(titles[a.O.ID], titles[b.O.ID])
+			return bytes.Compare(a.title, b.title)
 		case "progress":
 			return cmp.Compare(*a.A.Progress, *b.A.Progress)
 		case "state":
