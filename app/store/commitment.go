@@ -3,8 +3,10 @@ package store
 import (
 	"cmp"
 	"context"
-	"sort"
+	"database/sql"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -13,95 +15,132 @@ import (
 
 // CommitmentFilter narrows FindCommitments; zero fields do not filter.
 type CommitmentFilter struct {
-	PlanID   uint
-	ThemeID  uint
-	AgencyID uint   // leads or supports
-	Query    string // words in the code or title
-	Limit    int    // 0: no limit
-	Offset   int
+	PlanID     uint
+	ThemeID    uint
+	AgencyID   uint           // leads or supports
+	Value      model.OGPValue // serves this OGP value
+	PolicyArea string         // tagged with this policy area
+	Query      string         // words in the code, title or description, in any language and case
+	Limit      int            // 0: no limit
+	Offset     int
+}
+
+// where adds the filter's conditions to q, a query on commitments.
+func (f CommitmentFilter) where(q *gorm.DB) *gorm.DB {
+	if f.PlanID != 0 {
+		q = q.Where("commitments.plan_id = ?", f.PlanID)
+	}
+	if f.ThemeID != 0 {
+		q = q.Where("commitments.theme_id = ?", f.ThemeID)
+	}
+	if f.AgencyID != 0 {
+		q = q.Where("commitments.lead_agency_id = ? OR commitments.id IN (SELECT commitment_id FROM commitment_agencies WHERE agency_id = ?)", f.AgencyID, f.AgencyID)
+	}
+	if f.Value != "" {
+		q = q.Where(`EXISTS (SELECT 1 FROM json_each(nullif(commitments."values", '')) WHERE value = ?)`, string(f.Value))
+	}
+	if f.PolicyArea != "" {
+		q = q.Where("EXISTS (SELECT 1 FROM json_each(nullif(commitments.policy_areas, '')) WHERE value = ?)", f.PolicyArea)
+	}
+	for _, w := range strings.Fields(f.Query) {
+		cond, args := wordCondition(w)
+		q = q.Where(cond, args...)
+	}
+	return q
+}
+
+// wordCondition is the SQL condition that a commitment has word, in any
+// case, in its code or in the title or description in some language. The
+// values of the texts are searched (json_each), not their JSON, whose
+// language tags would match "en" or "tw"; but a first look at the raw
+// JSON, which holds every value as written, quickly passes over the many
+// commitments that lack the word, unless the word holds a character JSON
+// escapes.
+func wordCondition(word string) (string, []any) {
+	op, pattern := "LIKE", likePattern(word)
+	if foldsBeyondASCII(word) {
+		op, pattern = "GLOB", globPattern(word) // LIKE ignores case in ASCII only
+	}
+	match := func(column string) string {
+		if op == "LIKE" {
+			return column + ` LIKE @p ESCAPE '\'`
+		}
+		return column + " GLOB @p"
+	}
+	cond := "(" + match("commitments.code") +
+		" OR EXISTS (SELECT 1 FROM json_each(nullif(commitments.title, '')) WHERE " + match("value") + ")" +
+		" OR EXISTS (SELECT 1 FROM json_each(nullif(commitments.description, '')) WHERE " + match("value") + "))"
+	if !strings.ContainsFunc(word, escapedInJSON) {
+		cond = "(" + match("commitments.code") + " OR " + match("commitments.title") + " OR " + match("commitments.description") + ") AND " + cond
+	}
+	return cond, []any{sql.Named("p", pattern)}
+}
+
+// escapedInJSON reports whether encoding/json writes r escaped, so that the
+// raw JSON of a text does not hold it as written.
+func escapedInJSON(r rune) bool {
+	return r < 0x20 || r == '"' || r == '\\' || r == '<' || r == '>' || r == '&' || r == '\u2028' || r == '\u2029' || r == utf8.RuneError
+}
+
+// foldsBeyondASCII reports whether word has a letter outside ASCII that
+// has other case forms ("ö", "Ä"), which LIKE would match in one case only.
+func foldsBeyondASCII(word string) bool {
+	return strings.ContainsFunc(word, func(r rune) bool { return r >= utf8.RuneSelf && unicode.SimpleFold(r) != r })
+}
+
+// likePattern is a LIKE pattern (escaped with \) for text containing word.
+func likePattern(word string) string {
+	return "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(word) + "%"
+}
+
+// globPattern is a GLOB pattern matching text that contains word in any
+// case: each letter becomes the class of its case forms ("Öl" →
+// "*[öÖ][lL]*"), and GLOB's own wildcards stand for themselves.
+func globPattern(word string) string {
+	var b strings.Builder
+	b.WriteByte('*')
+	for _, r := range word {
+		switch {
+		case unicode.SimpleFold(r) != r:
+			b.WriteByte('[')
+			for f := r; ; {
+				b.WriteRune(f)
+				if f = unicode.SimpleFold(f); f == r {
+					break
+				}
+			}
+			b.WriteByte(']')
+		case r == '*' || r == '?' || r == '[':
+			b.WriteByte('[')
+			b.WriteRune(r)
+			b.WriteByte(']')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('*')
+	return b.String()
 }
 
 // FindCommitments returns the matching commitments ordered by code, with
 // their plan, theme and lead agency, and the total number matching.
 func (s *Store) FindCommitments(ctx context.Context, f CommitmentFilter) ([]model.Commitment, int64, error) {
-	db := s.db.WithContext(ctx)
-	q := db.Model(&model.Commitment{})
-	if f.PlanID != 0 {
-		q = q.Where("plan_id = ?", f.PlanID)
-	}
-	if f.ThemeID != 0 {
-		q = q.Where("theme_id = ?", f.ThemeID)
-	}
-	if f.AgencyID != 0 {
-		q = q.Where("lead_agency_id = ? OR id IN (SELECT commitment_id FROM commitment_agencies WHERE agency_id = ?)", f.AgencyID, f.AgencyID)
-	}
-	// Words are looked for in the title's values (not its JSON, whose
-	// language tags would match "en" or "tw") and codes sort naturally
-	// ("2-2", "2-10", "3-1"), so both are done here on the few columns
-	// they need; then only the page asked for is loaded in full.
-	var rows []struct {
-		ID, PlanID uint
-		Code, Ref  string
-		Title      model.Text
-	}
-	if err := q.Select("id", "plan_id", "code", "ref", "title").Find(&rows).Error; err != nil {
+	all, err := s.findCommitmentOutlines(ctx, f, false)
+	if err != nil {
 		return nil, 0, err
 	}
-	words := strings.Fields(strings.ToLower(f.Query))
-	matched := rows[:0]
-	for _, r := range rows {
-		if matchesWords(words, r.Code, r.Title) {
-			matched = append(matched, r)
-		}
-	}
-	sort.Slice(matched, func(i, j int) bool {
-		a, b := matched[i], matched[j]
-		if a.PlanID != b.PlanID {
-			return a.PlanID < b.PlanID
-		}
-		if c := compareCodes(a.Code, b.Code); c != 0 {
-			return c < 0
-		}
-		return a.Ref < b.Ref
-	})
-	total := int64(len(matched))
-	from := min(max(f.Offset, 0), len(matched))
-	to := len(matched)
+	total := int64(len(all))
+	from := min(max(f.Offset, 0), len(all))
+	to := len(all)
 	if f.Limit > 0 {
 		to = min(from+f.Limit, to)
 	}
-	page := matched[from:to]
-	if len(page) == 0 {
-		return []model.Commitment{}, total, nil
+	ids := make([]uint, 0, to-from)
+	for _, c := range all[from:to] {
+		ids = append(ids, c.ID)
 	}
-	ids := make([]uint, len(page))
-	position := make(map[uint]int, len(page))
-	for i, r := range page {
-		ids[i] = r.ID
-		position[r.ID] = i
-	}
-	var cs []model.Commitment
-	if err := db.Preload("Plan").Preload("Theme").Preload("LeadAgency").Where("id IN ?", ids).Find(&cs).Error; err != nil {
-		return nil, 0, err
-	}
-	sort.Slice(cs, func(i, j int) bool { return position[cs[i].ID] < position[cs[j].ID] })
-	return cs, total, nil
-}
-
-// matchesWords reports whether every (lower-case) word is in the code or
-// in the title in some language.
-func matchesWords(words []string, code string, title model.Text) bool {
-	code = strings.ToLower(code)
-	for _, w := range words {
-		found := strings.Contains(code, w)
-		for _, v := range title {
-			found = found || strings.Contains(strings.ToLower(v), w)
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
+	cs, err := s.FindCommitmentsByID(ctx, ids)
+	return cs, total, err
 }
 
 // compareCodes orders codes as people read them, runs of digits by their

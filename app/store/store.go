@@ -22,8 +22,9 @@ import (
 
 // Store holds the database handle and the clock every write is stamped with.
 type Store struct {
-	db  *gorm.DB
-	now func() time.Time
+	db   *gorm.DB
+	now  func() time.Time
+	memo memo // answers kept while the database is unchanged
 }
 
 // Options tune Open; the zero value is right for production.
@@ -96,7 +97,7 @@ func (s *Store) Close() error {
 	if err != nil {
 		return err
 	}
-	return sqlDB.Close()
+	return errors.Join(s.memo.close(), sqlDB.Close())
 }
 
 // Ping checks that the database answers, for /healthz.

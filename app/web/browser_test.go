@@ -48,7 +48,8 @@ var browserPages = []struct {
 	{"milestones", "/milestones", 200},
 	{"change", "/changes/1", 200}, // the demo plan's first recorded change
 	{"milestones of an agency in a month", "/milestones?agency=5&month=2021-12", 200},
-	// The commitments list (/commitments) belongs here.
+	{"commitments", "/commitments", 200},
+	{"commitments filtered", "/commitments?state=overdue&sort=-progress", 200},
 }
 
 var languages = []string{"zh-TW", "en"}

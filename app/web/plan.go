@@ -27,15 +27,20 @@ func (s *Server) listPlans(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	data := planListPage{Page: s.page(c), Plans: plans}
+	s.render(c, 200, "plans/index", planListPage{Page: s.page(c), Plans: plans, Groups: groupByJurisdiction(plans)})
+}
+
+// groupByJurisdiction groups plans, sorted by jurisdiction, by member.
+func groupByJurisdiction(plans []model.Plan) []jurisdictionGroup {
+	var groups []jurisdictionGroup
 	for _, p := range plans {
-		if n := len(data.Groups); n == 0 || data.Groups[n-1].Plans[0].JurisdictionCode != p.JurisdictionCode {
-			data.Groups = append(data.Groups, jurisdictionGroup{Jurisdiction: p.Jurisdiction})
+		if n := len(groups); n == 0 || groups[n-1].Plans[0].JurisdictionCode != p.JurisdictionCode {
+			groups = append(groups, jurisdictionGroup{Jurisdiction: p.Jurisdiction})
 		}
-		g := &data.Groups[len(data.Groups)-1]
+		g := &groups[len(groups)-1]
 		g.Plans = append(g.Plans, p)
 	}
-	s.render(c, 200, "plans/index", data)
+	return groups
 }
 
 type planPage struct {

@@ -33,6 +33,7 @@ func (s *Server) routes() *gin.Engine {
 	r.GET("/", s.home)
 	r.GET("/plans", s.listPlans)
 	r.GET("/plans/:id", s.showPlan)
+	r.GET("/commitments", s.listCommitments)
 	r.GET("/commitments/:id", s.showCommitment)
 	r.GET("/changes/:id", s.showChange)
 	r.GET("/themes/:id", s.showTheme)

@@ -1,0 +1,383 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ogptracker/ogptracker/app/model"
+)
+
+// The list of commitments filters and sorts on what is derived from the
+// milestones (progress, schedule), so it may judge every matching
+// commitment, thousands of them, and loads only the page it shows in full.
+// The two queries below read just the columns that takes, and each answers
+// with one packed text (see packed) rather than a row per record: through
+// cgo every column of every row costs a few calls, which for 5,000
+// commitments and 25,000 milestones took several times as long as the
+// queries themselves.
+
+// CommitmentOutline is what a list filters, sorts and assesses a
+// commitment on, without the rest of it.
+type CommitmentOutline struct {
+	ID, PlanID uint
+	Code, Ref  string
+	Title      model.Text // only when asked for
+	Start, End model.Date
+	UpdatedAt  time.Time // to the millisecond
+}
+
+// Commitment is the outline as a commitment with the fields model.Assess reads.
+func (o *CommitmentOutline) Commitment() model.Commitment {
+	return model.Commitment{ID: o.ID, PlanID: o.PlanID, Code: o.Code, Ref: o.Ref, Title: o.Title, Start: o.Start, End: o.End, UpdatedAt: o.UpdatedAt}
+}
+
+// FindCommitmentOutlines returns the outline of every commitment matching
+// f (Limit and Offset aside), in natural code order plan by plan, with the
+// title when withTitle. The outlines of a whole plan are read once and
+// kept while the database is unchanged; a filter then only asks SQL which
+// of them match. They are shared: callers must not modify them.
+func (s *Store) FindCommitmentOutlines(ctx context.Context, f CommitmentFilter, withTitle bool) ([]CommitmentOutline, error) {
+	v, err := s.remembered(ctx, fmt.Sprintf("outlines of plan %d, titles %t", f.PlanID, withTitle), func() (any, error) {
+		return s.findCommitmentOutlines(ctx, CommitmentFilter{PlanID: f.PlanID}, withTitle)
+	})
+	if err != nil {
+		return nil, err
+	}
+	all := v.([]CommitmentOutline)
+	if (f == CommitmentFilter{PlanID: f.PlanID, Limit: f.Limit, Offset: f.Offset}) {
+		return all, nil
+	}
+	var ids sql.NullString
+	if err := f.where(s.db.WithContext(ctx).Model(&model.Commitment{})).Select("group_concat(id, ' ')").Row().Scan(&ids); err != nil {
+		return nil, err
+	}
+	matching := map[uint]bool{}
+	p := packedText{rest: ids.String}
+	for !p.end() {
+		matching[p.id()] = true
+	}
+	if p.err != nil {
+		return nil, fmt.Errorf("matching commitments: %w", p.err)
+	}
+	var out []CommitmentOutline
+	for _, c := range all {
+		if matching[c.ID] {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// findCommitmentOutlines reads the outlines of the commitments matching f,
+// in natural code order, every time.
+func (s *Store) findCommitmentOutlines(ctx context.Context, f CommitmentFilter, withTitle bool) ([]CommitmentOutline, error) {
+	format, args := "'%d %d %s %s %d %d:%s %d:%s'", "id, plan_id, "+orDash("start")+", "+orDash(`"end"`)+", "+millis("updated_at")+
+		", octet_length(code), code, octet_length(ref), ref"
+	if withTitle {
+		format, args = "'%d %d %s %s %d %d:%s %d:%s %d:%s'", args+", octet_length(title), title"
+	}
+	var packed sql.NullString
+	q := f.where(s.db.WithContext(ctx).Model(&model.Commitment{})).Select("group_concat(printf(" + format + ", " + args + "), ' ')")
+	if err := q.Row().Scan(&packed); err != nil {
+		return nil, err
+	}
+	p := packedText{rest: packed.String}
+	var cs []CommitmentOutline
+	for !p.end() {
+		c := CommitmentOutline{ID: p.id(), PlanID: p.id(), Start: p.date(), End: p.date(), UpdatedAt: p.instant(), Code: p.text(), Ref: p.text()}
+		if withTitle {
+			p.fail(c.Title.Scan(p.text()))
+		}
+		if p.err != nil {
+			return nil, fmt.Errorf("commitment outlines: %w", p.err)
+		}
+		cs = append(cs, c)
+	}
+	// Codes sort as people read them ("2-2", "2-10", "3-1"), which SQL cannot do.
+	slices.SortFunc(cs, func(a, b CommitmentOutline) int {
+		if a.PlanID != b.PlanID {
+			return cmp.Compare(a.PlanID, b.PlanID)
+		}
+		if c := compareCodes(a.Code, b.Code); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Ref, b.Ref)
+	})
+	return cs, nil
+}
+
+// FindMilestoneSchedules returns the milestones of the given commitments,
+// keyed by commitment id, with only the fields model.Assess reads: ID,
+// CommitmentID, ParentID, Status, Start, Due, Weight and UpdatedAt (to the
+// millisecond), in no particular order. The milestones of every commitment
+// are read at once, in one query, and kept while the database is
+// unchanged; they are shared: callers must not modify them.
+func (s *Store) FindMilestoneSchedules(ctx context.Context, commitmentIDs []uint) (map[uint][]model.Milestone, error) {
+	out := make(map[uint][]model.Milestone, len(commitmentIDs))
+	if len(commitmentIDs) == 0 {
+		return out, nil
+	}
+	v, err := s.remembered(ctx, "milestone schedules", func() (any, error) { return s.findAllMilestoneSchedules(ctx) })
+	if err != nil {
+		return nil, err
+	}
+	all := v.(map[uint][]model.Milestone)
+	for _, id := range commitmentIDs {
+		if ms, ok := all[id]; ok {
+			out[id] = ms
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) findAllMilestoneSchedules(ctx context.Context) (map[uint][]model.Milestone, error) {
+	var packed sql.NullString
+	err := s.db.WithContext(ctx).Raw(`SELECT group_concat(printf('%d %d %d %s %s %s %!.17g %d', commitment_id, id, ifnull(parent_id, 0), ` +
+		orDash("status") + `, ` + orDash("start") + `, ` + orDash("due") + `, weight, ` + millis("updated_at") + `), ' ')
+		FROM milestones`).Row().Scan(&packed)
+	if err != nil {
+		return nil, err
+	}
+	// One array for all, cut per commitment: milestones come grouped by
+	// commitment, in the order they were written.
+	p := packedText{rest: packed.String}
+	all := make([]model.Milestone, 0, strings.Count(packed.String, " ")/8+1)
+	for !p.end() {
+		m := model.Milestone{CommitmentID: p.id(), ID: p.id()}
+		if parent := p.id(); parent != 0 {
+			m.ParentID = &parent
+		}
+		m.Status, m.Start, m.Due, m.Weight, m.UpdatedAt = model.MilestoneStatus(p.field()), p.date(), p.date(), p.float(), p.instant()
+		if p.err != nil {
+			return nil, fmt.Errorf("milestone schedules: %w", p.err)
+		}
+		all = append(all, m)
+	}
+	out := map[uint][]model.Milestone{}
+	for from := 0; from < len(all); {
+		id, to := all[from].CommitmentID, from+1
+		for to < len(all) && all[to].CommitmentID == id {
+			to++
+		}
+		// A commitment met again out of order is copied, never overwritten.
+		out[id] = append(out[id], all[from:to:to]...)
+		from = to
+	}
+	return out, nil
+}
+
+// orDash is an SQL expression for a column of words (dates, statuses),
+// with "-" for NULL or empty, so that each takes one field of packed text.
+func orDash(column string) string { return "ifnull(nullif(" + column + ", ''), '-')" }
+
+// millis is an SQL expression reading a timestamp column as milliseconds
+// since 1970, 0 for NULL.
+func millis(column string) string {
+	return "ifnull(CAST(round(unixepoch(" + column + ", 'subsec') * 1000) AS INTEGER), 0)"
+}
+
+// packedText reads the fields of records that a query packed into one
+// text: words separated by single spaces, and texts that may hold spaces
+// written as their length in bytes, a colon and the text ("5:a b c").
+// The first field that does not read stops it, and err says why.
+type packedText struct {
+	rest string
+	err  error
+}
+
+func (p *packedText) end() bool { return p.rest == "" || p.err != nil }
+
+func (p *packedText) fail(err error) {
+	if p.err == nil && err != nil {
+		p.err = err
+	}
+}
+
+func (p *packedText) field() string {
+	f, rest, _ := strings.Cut(p.rest, " ")
+	p.rest = rest
+	if f == "" {
+		p.fail(errors.New("a field is missing"))
+	}
+	return f
+}
+
+func (p *packedText) text() string {
+	n, rest, ok := strings.Cut(p.rest, ":")
+	size, err := strconv.Atoi(n)
+	if !ok || err != nil || size < 0 || size > len(rest) || size < len(rest) && rest[size] != ' ' {
+		p.fail(fmt.Errorf("bad text at %.20q", p.rest))
+		p.rest = ""
+		return ""
+	}
+	t := rest[:size]
+	p.rest = strings.TrimPrefix(rest[size:], " ")
+	return t
+}
+
+func (p *packedText) id() uint {
+	n, err := strconv.ParseUint(p.field(), 10, 32)
+	p.fail(err)
+	return uint(n)
+}
+
+func (p *packedText) float() float64 {
+	f, err := strconv.ParseFloat(p.field(), 64)
+	p.fail(err)
+	return f
+}
+
+// date reads an ISO date as model.Date stores it, "-" for none; the two
+// forms it writes are read by hand, many times faster than parsing.
+func (p *packedText) date() model.Date {
+	f := p.field()
+	num := func(s string) int {
+		n := 0
+		for _, c := range []byte(s) {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	switch {
+	case f == "-":
+		return model.Date{}
+	case len(f) == 7 && f[4] == '-':
+		if d := (model.Date{Year: num(f[:4]), Month: num(f[5:7])}); d.Year > 0 && d.Month >= 1 && d.Month <= 12 {
+			return d
+		}
+	case len(f) == 10 && f[4] == '-' && f[7] == '-':
+		if d := (model.Date{Year: num(f[:4]), Month: num(f[5:7]), Day: num(f[8:])}); d.Year > 0 && d.Month >= 1 && d.Month <= 12 && d.Day >= 1 && d.Day <= 31 {
+			return d
+		}
+	}
+	d, err := model.ParseDate(f)
+	p.fail(err)
+	return d
+}
+
+// instant reads milliseconds since 1970 as a UTC time, 0 as the zero time.
+func (p *packedText) instant() time.Time {
+	n, err := strconv.ParseInt(p.field(), 10, 64)
+	p.fail(err)
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(n).UTC()
+}
+
+// FindCommitmentsByID returns the commitments with the given ids, in the
+// order given, with their plan, theme and lead agency; ids that match no
+// commitment are left out.
+func (s *Store) FindCommitmentsByID(ctx context.Context, ids []uint) ([]model.Commitment, error) {
+	if len(ids) == 0 {
+		return []model.Commitment{}, nil
+	}
+	var cs []model.Commitment
+	if err := s.db.WithContext(ctx).Preload("Plan").Preload("Theme").Preload("LeadAgency").Where("id IN ?", ids).Find(&cs).Error; err != nil {
+		return nil, err
+	}
+	position := make(map[uint]int, len(ids))
+	for i, id := range ids {
+		position[id] = i
+	}
+	sort.Slice(cs, func(i, j int) bool { return position[cs[i].ID] < position[cs[j].ID] })
+	return cs, nil
+}
+
+// CountCommitments returns how many commitments a plan has, or all plans
+// together for planID 0.
+func (s *Store) CountCommitments(ctx context.Context, planID uint) (int64, error) {
+	var n int64
+	q := s.db.WithContext(ctx).Model(&model.Commitment{})
+	if planID != 0 {
+		q = q.Where("plan_id = ?", planID)
+	}
+	return n, q.Count(&n).Error
+}
+
+// FindCommitmentAgencies returns the agencies that lead or support a
+// commitment of the given plans (of every plan for nil), with the agency
+// also when it exists, so that a list can offer them as choices. Only the
+// ID, Code and Name are read.
+func (s *Store) FindCommitmentAgencies(ctx context.Context, planIDs []uint, also uint) ([]model.Agency, error) {
+	plans, err := json.Marshal(planIDs)
+	if err != nil {
+		return nil, err
+	}
+	inPlans := "c.plan_id IN (SELECT value FROM json_each(@plans))"
+	if planIDs == nil {
+		inPlans = "@plans IS NOT NULL" // every plan
+	}
+	var as []model.Agency
+	err = s.db.WithContext(ctx).Raw(`SELECT id, code, name FROM agencies WHERE id = @also OR id IN (
+		SELECT c.lead_agency_id FROM commitments c WHERE `+inPlans+`
+		UNION SELECT ca.agency_id FROM commitment_agencies ca JOIN commitments c ON c.id = ca.commitment_id WHERE `+inPlans+`)
+		ORDER BY id`, sql.Named("plans", string(plans)), sql.Named("also", also)).Scan(&as).Error
+	return as, err
+}
+
+// inPlan is the condition that commitments c belong to the plan given as
+// the named parameter @plan, or every plan for 0; two texts rather than one
+// "@plan = 0 OR …" so that SQLite uses the plan index when it can.
+func inPlan(planID uint) string {
+	if planID == 0 {
+		return "@plan = 0"
+	}
+	return "c.plan_id = @plan"
+}
+
+// FindCommitmentTags returns the OGP values and the policy areas that the
+// plan's commitments (every plan's for planID 0) are tagged with: values
+// in OGP's order, areas sorted. They are kept while the database is unchanged.
+func (s *Store) FindCommitmentTags(ctx context.Context, planID uint) ([]model.OGPValue, []string, error) {
+	type tags struct {
+		values []model.OGPValue
+		areas  []string
+	}
+	v, err := s.remembered(ctx, fmt.Sprintf("tags of plan %d", planID), func() (any, error) {
+		values, areas, err := s.findCommitmentTags(ctx, planID)
+		return tags{values, areas}, err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	t := v.(tags)
+	return slices.Clone(t.values), slices.Clone(t.areas), nil
+}
+
+func (s *Store) findCommitmentTags(ctx context.Context, planID uint) ([]model.OGPValue, []string, error) {
+	var tags []struct{ Kind, Tag string }
+	err := s.db.WithContext(ctx).Raw(`SELECT DISTINCT 'value' AS kind, j.value AS tag
+		FROM commitments c, json_each(nullif(c."values", '')) j WHERE `+inPlan(planID)+`
+		UNION SELECT DISTINCT 'area', j.value FROM commitments c, json_each(nullif(c.policy_areas, '')) j WHERE `+inPlan(planID),
+		sql.Named("plan", planID)).Scan(&tags).Error
+	if err != nil {
+		return nil, nil, err
+	}
+	var values []model.OGPValue
+	var areas []string
+	for _, t := range tags {
+		if t.Kind == "area" {
+			areas = append(areas, t.Tag)
+		} else if slices.Contains(model.OGPValues, model.OGPValue(t.Tag)) {
+			values = append(values, model.OGPValue(t.Tag))
+		}
+	}
+	slices.SortFunc(values, func(a, b model.OGPValue) int {
+		return slices.Index(model.OGPValues, a) - slices.Index(model.OGPValues, b)
+	})
+	slices.Sort(areas)
+	return values, areas, nil
+}

@@ -1,0 +1,324 @@
+package store_test
+
+import (
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/ogptracker/ogptracker/app/model"
+	"github.com/ogptracker/ogptracker/app/store"
+)
+
+// taggedDataset is codesDataset with descriptions, OGP values and policy
+// areas on some commitments, and milestones on one.
+func taggedDataset() *model.Dataset {
+	ds := codesDataset()
+	cs := ds.Plans[0].Commitments
+	for i := range cs {
+		c := &cs[i]
+		switch c.Code {
+		case "2-10": // Open budgets
+			c.Description = model.T("en", "Publish the Ökonomie of every budget line [draft] as \"open data\" & <more>.", "zh-TW", "公開每一筆預算資料。")
+			c.Values = []model.OGPValue{model.ValueTechnology, model.ValueAccessToInformation}
+			c.PolicyAreas = []string{"Fiscal Openness", "Open Data"}
+			c.Milestones = []model.MilestoneRecord{
+				{Ref: "1", Title: model.T("en", "Portal"), Start: model.MustDate("2022-01"), Due: model.MustDate("2022-06"), Status: model.MilestoneCompleted, CompletedOn: model.MustDate("2022-06"), Weight: 1,
+					Children: []model.MilestoneRecord{{Ref: "1.1", Title: model.T("en", "Design"), Status: model.MilestoneCompleted, Weight: 2}}},
+				{Ref: "2", Title: model.T("en", "Data"), Due: model.MustDate("2022-12-31"), Status: model.MilestoneInProgress, Weight: 3},
+			}
+		case "1-1": // Open contracting
+			c.Description = model.T("en", "Contracts published in the OCDS format.")
+			c.Values = []model.OGPValue{model.ValuePublicAccountability}
+			c.PolicyAreas = []string{"Open Contracting"}
+		}
+	}
+	ds.Plans[1].Commitments[0].PolicyAreas = []string{"Open Data"}
+	// A code and reference with spaces and colons, as imported data may have.
+	ds.Plans[1].Commitments = append(ds.Plans[1].Commitments, model.CommitmentRecord{Ref: "TST-2/1-3 bis: 2", Code: "1-3 bis: 2", Theme: 1,
+		Title: model.T("en", "Budget: 12 lines", "zh-TW", "預算 12 項"), Start: model.MustDate("2022-03-15"), End: model.MustDate("2023-06")})
+	return ds
+}
+
+func TestFindCommitmentsByTagsAndDescription(t *testing.T) {
+	s, _ := openTestStore(t)
+	mustImport(t, s, taggedDataset())
+	tests := []struct {
+		name   string
+		filter store.CommitmentFilter
+		want   []string
+	}{
+		{"an OGP value", store.CommitmentFilter{Value: model.ValueAccessToInformation}, []string{"TST-1/2-10"}},
+		{"a value no commitment serves", store.CommitmentFilter{Value: model.ValueCivicParticipation}, []string{}},
+		{"a policy area", store.CommitmentFilter{PolicyArea: "Open Data"}, []string{"TST-1/2-10", "TST-2/1-2"}},
+		{"a policy area is matched whole", store.CommitmentFilter{PolicyArea: "Open"}, []string{}},
+		{"a word of the description", store.CommitmentFilter{Query: "ocds"}, []string{"TST-1/1-1"}},
+		{"a word of the Chinese description", store.CommitmentFilter{Query: "每一筆"}, []string{"TST-1/2-10"}},
+		{"words from title and description", store.CommitmentFilter{Query: "budgets line"}, []string{"TST-1/2-10"}},
+		{"case beyond ASCII", store.CommitmentFilter{Query: "öKONOMIE"}, []string{"TST-1/2-10"}},
+		{"an asterisk stands for itself", store.CommitmentFilter{Query: "line*"}, []string{}},
+		{"a bracket stands for itself", store.CommitmentFilter{Query: "[draft]"}, []string{"TST-1/2-10"}},
+		{"a question mark stands for itself", store.CommitmentFilter{Query: "open?"}, []string{}},
+		{"wildcards stand for themselves beyond ASCII too", store.CommitmentFilter{Query: "ökonomi?"}, []string{}},
+		{"characters JSON escapes", store.CommitmentFilter{Query: `"OPEN & <more>`}, []string{"TST-1/2-10"}},
+		{"value, area and word together", store.CommitmentFilter{Value: model.ValueTechnology, PolicyArea: "Open Data", Query: "budget"}, []string{"TST-1/2-10"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cs, err := s.FindCommitmentOutlines(ctx, tt.filter, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := refs(cs); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func refs(os []store.CommitmentOutline) []string {
+	out := []string{}
+	for _, o := range os {
+		out = append(out, o.Ref)
+	}
+	return out
+}
+
+func TestFindCommitmentOutlinesReadOnlyWhatAListNeeds(t *testing.T) {
+	s, _ := openTestStore(t)
+	mustImport(t, s, taggedDataset())
+	plan1, err := s.FindPlanByRef(ctx, "TST-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := s.FindCommitmentOutlines(ctx, store.CommitmentFilter{PlanID: plan1.ID}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := refs(cs); !reflect.DeepEqual(got, []string{"TST-1/1-1", "TST-1/2-1", "TST-1/2-2", "TST-1/2-10", "TST-1/3-1", "TST-1/10-1"}) {
+		t.Fatalf("outlines %v", got)
+	}
+	c := cs[0]
+	if c.ID == 0 || c.PlanID != plan1.ID || c.Code != "1-1" || c.Title["en"] != "Open contracting" || c.UpdatedAt.IsZero() {
+		t.Errorf("outline lacks what a list needs: %+v", c)
+	}
+	untitled, err := s.FindCommitmentOutlines(ctx, store.CommitmentFilter{PlanID: plan1.ID}, false)
+	if err != nil || len(untitled) != 6 || untitled[0].Title != nil {
+		t.Errorf("without titles: %d outlines, first title %v, %v", len(untitled), untitled[0].Title, err)
+	}
+
+	// The page shown is loaded in full, in the order asked for.
+	ids := []uint{cs[3].ID, cs[0].ID, 99999}
+	full, err := s.FindCommitmentsByID(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codes(full); !reflect.DeepEqual(got, []string{"TST-1/2-10", "TST-1/1-1"}) {
+		t.Errorf("FindCommitmentsByID: %v", got)
+	}
+	if full[1].Plan == nil || full[1].Theme == nil || full[1].LeadAgency == nil || full[1].LeadAgency.Code != "B" {
+		t.Errorf("full rows lack plan, theme or lead: %+v", full[1])
+	}
+
+	n, err := s.CountCommitments(ctx, plan1.ID)
+	if err != nil || n != 6 {
+		t.Errorf("CountCommitments(TST-1) = %d, %v; want 6", n, err)
+	}
+	if n, err := s.CountCommitments(ctx, 0); err != nil || n != 9 {
+		t.Errorf("CountCommitments(all) = %d, %v; want 9", n, err)
+	}
+	plan2, err := s.FindPlanByRef(ctx, "TST-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err = s.FindCommitmentOutlines(ctx, store.CommitmentFilter{PlanID: plan2.ID}, true)
+	if err != nil || len(cs) != 3 {
+		t.Fatalf("outlines of TST-2: %v, %v", cs, err)
+	}
+	if c := cs[2]; c.Code != "1-3 bis: 2" || c.Ref != "TST-2/1-3 bis: 2" || c.Title["zh-TW"] != "預算 12 項" ||
+		c.Start != model.MustDate("2022-03-15") || c.End != model.MustDate("2023-06") {
+		t.Errorf("an odd code: %+v", c)
+	}
+}
+
+// The slim milestones assess exactly as the full ones do.
+func TestFindMilestoneSchedulesAssessLikeFullMilestones(t *testing.T) {
+	s, _ := openTestStore(t)
+	mustImport(t, s, taggedDataset())
+	mustImport(t, s, demoDataset(t))
+	cs, err := s.FindCommitmentOutlines(ctx, store.CommitmentFilter{}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]uint, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	slim, err := s.FindMilestoneSchedules(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := s.FindMilestones(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(slim) != len(full) || len(slim) < 5 {
+		t.Fatalf("milestones of %d commitments, want %d", len(slim), len(full))
+	}
+	fullCs, err := s.FindCommitmentsByID(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range fullCs {
+		if o := cs[i]; o.ID != f.ID || o.PlanID != f.PlanID || o.Code != f.Code || o.Start != f.Start || o.End != f.End || !o.UpdatedAt.Equal(f.UpdatedAt) {
+			t.Errorf("outline %+v of %s: start %v, end %v, updated %v", o, f.Ref, f.Start, f.End, f.UpdatedAt)
+		}
+	}
+	asOf := time.Date(2022, 7, 1, 12, 0, 0, 0, time.UTC)
+	for i := range cs {
+		c := new(cs[i].Commitment())
+		if len(slim[c.ID]) != len(full[c.ID]) {
+			t.Errorf("%s: %d slim milestones, %d full", c.Ref, len(slim[c.ID]), len(full[c.ID]))
+			continue
+		}
+		a, b := model.Assess(c, slim[c.ID], asOf), model.Assess(c, full[c.ID], asOf)
+		if a.Percent() != b.Percent() || a.State != b.State || !a.LastUpdate.Equal(b.LastUpdate) || !reflect.DeepEqual(a.Milestones, b.Milestones) {
+			t.Errorf("%s: slim %+v, full %+v", c.Ref, a, b)
+		}
+	}
+	// 2-10: its parent milestone (done) weighs 1, the open one 3.
+	budgets := cs[3].Commitment()
+	if a := model.Assess(&budgets, slim[budgets.ID], asOf); budgets.Ref != "TST-1/2-10" || a.Percent() != 25 {
+		t.Errorf("%s: progress %d%%, want 25%%", budgets.Ref, a.Percent())
+	}
+	if none, err := s.FindMilestoneSchedules(ctx, nil); err != nil || len(none) != 0 {
+		t.Errorf("no commitments: %v, %v", none, err)
+	}
+}
+
+func TestFindCommitmentAgenciesAndTags(t *testing.T) {
+	s, _ := openTestStore(t)
+	mustImport(t, s, taggedDataset())
+	mustImport(t, s, demoDataset(t))
+	plan1, err := s.FindPlanByRef(ctx, "TST-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	codesOf := func(as []model.Agency) []string {
+		out := []string{}
+		for _, a := range as {
+			out = append(out, a.Code)
+		}
+		return out
+	}
+	// TST-1: A leads and supports, B leads, C supports.
+	as, err := s.FindCommitmentAgencies(ctx, []uint{plan1.ID}, 0)
+	if err != nil || !reflect.DeepEqual(codesOf(as), []string{"A", "B", "C"}) {
+		t.Errorf("agencies of TST-1: %v, %v", codesOf(as), err)
+	}
+	ndc, err := s.FindAgencyByCode(ctx, "NDC")
+	if err != nil {
+		t.Fatal(err)
+	}
+	as, err = s.FindCommitmentAgencies(ctx, []uint{plan1.ID}, ndc.ID)
+	if err != nil || !reflect.DeepEqual(codesOf(as), []string{"A", "B", "C", "NDC"}) {
+		t.Errorf("agencies of TST-1 and NDC: %v, %v", codesOf(as), err)
+	}
+	twn, err := s.FindPlanByRef(ctx, "TWN-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if both, err := s.FindCommitmentAgencies(ctx, []uint{plan1.ID, twn.ID}, 0); err != nil || len(both) != 3+11 {
+		t.Errorf("agencies of TST-1 and TWN-1: %v, %v", codesOf(both), err)
+	}
+	if as[0].Name["en"] != "Agency A" {
+		t.Errorf("agency name not read: %+v", as[0])
+	}
+	all, err := s.FindCommitmentAgencies(ctx, nil, 0)
+	if err != nil || len(all) != 3+11 { // and every demo agency but the Executive Yuan itself
+		t.Errorf("agencies of every plan: %d %v, %v", len(all), codesOf(all), err)
+	}
+
+	values, areas, err := s.FindCommitmentTags(ctx, plan1.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []model.OGPValue{model.ValueAccessToInformation, model.ValuePublicAccountability, model.ValueTechnology}; !reflect.DeepEqual(values, want) {
+		t.Errorf("values of TST-1: %v, want %v", values, want)
+	}
+	if want := []string{"Fiscal Openness", "Open Contracting", "Open Data"}; !reflect.DeepEqual(areas, want) {
+		t.Errorf("areas of TST-1: %v, want %v", areas, want)
+	}
+	if values, areas, err := s.FindCommitmentTags(ctx, twn.ID); err != nil || values != nil || areas != nil {
+		t.Errorf("the demo plan has no tags: %v %v %v", values, areas, err)
+	}
+	if _, areas, err := s.FindCommitmentTags(ctx, 0); err != nil || len(areas) != 3 {
+		t.Errorf("areas of every plan: %v, %v", areas, err)
+	}
+}
+
+// What the list keeps between requests is let go as soon as anything is
+// committed, by this store or by another process on the same file.
+func TestListAnswersFollowEveryChange(t *testing.T) {
+	path := "sqlite:" + filepath.Join(t.TempDir(), "kept.db")
+	open := func() *store.Store {
+		s, err := store.Open(path, store.Options{Now: func() time.Time { return start }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		if _, err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	s, other := open(), open()
+	ds := taggedDataset()
+	mustImport(t, s, ds)
+	plan1, err := s.FindPlanByRef(ctx, "TST-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	look := func(what string, wantOutlines int, wantStatus model.MilestoneStatus, wantAreas int) {
+		t.Helper()
+		cs, err := s.FindCommitmentOutlines(ctx, store.CommitmentFilter{PlanID: plan1.ID}, false)
+		if err != nil || len(cs) != wantOutlines {
+			t.Errorf("%s: %d outlines, %v; want %d", what, len(cs), err, wantOutlines)
+		}
+		budgets := cs[3]
+		ms, err := s.FindMilestoneSchedules(ctx, []uint{budgets.ID})
+		if err != nil || len(ms[budgets.ID]) != 3 {
+			t.Fatalf("%s: milestones of %s: %v, %v", what, budgets.Ref, ms, err)
+		}
+		var status model.MilestoneStatus
+		for _, m := range ms[budgets.ID] {
+			if m.ParentID == nil && m.Weight == 3 {
+				status = m.Status
+			}
+		}
+		if status != wantStatus {
+			t.Errorf("%s: the open milestone of %s is %q, want %q", what, budgets.Ref, status, wantStatus)
+		}
+		if _, areas, err := s.FindCommitmentTags(ctx, plan1.ID); err != nil || len(areas) != wantAreas {
+			t.Errorf("%s: areas %v, %v; want %d", what, areas, err, wantAreas)
+		}
+	}
+	look("first", 6, model.MilestoneInProgress, 3)
+	look("kept", 6, model.MilestoneInProgress, 3)
+
+	// Another process completes the milestone, tags a commitment and adds one.
+	cs := ds.Plans[0].Commitments
+	cs[0].Milestones[1].Status, cs[0].Milestones[1].CompletedOn = model.MilestoneCompleted, model.MustDate("2022-12")
+	cs[3].PolicyAreas = []string{"Lobbying"}
+	ds.Plans[0].Commitments = append(cs, model.CommitmentRecord{Ref: "TST-1/9-9", Code: "9-9", Title: model.T("en", "Added")})
+	if _, err := other.ImportDataset(ctx, ds, nil); err != nil {
+		t.Fatal(err)
+	}
+	look("after another process's import", 7, model.MilestoneCompleted, 4)
+
+	// And this store's own writes count too.
+	ds.Plans[0].Commitments = ds.Plans[0].Commitments[:6]
+	ds.Plans[0].Commitments[0].Milestones[1].Status, ds.Plans[0].Commitments[0].Milestones[1].CompletedOn = model.MilestoneDelayed, model.Date{}
+	mustImport(t, s, ds)
+	look("after its own import", 7, model.MilestoneDelayed, 4)
+}

@@ -1,0 +1,105 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"sync"
+
+	"gorm.io/driver/sqlite"
+)
+
+// memo keeps answers that cost more than a page may take, such as the
+// schedules of 25,000 milestones, while the database stays unchanged.
+// Whether it changed is SQLite's data_version, which moves whenever
+// another connection, of this process or another (an import from the
+// command line), commits. It does not count a connection's own commits,
+// and each connection counts from its own start, so it is read on one
+// connection that never writes, kept for the store's life: when that
+// connection fails, everything kept is let go with it.
+type memo struct {
+	mu      sync.Mutex
+	db      *sql.DB   // opened on first use
+	conn    *sql.Conn // the one connection data_version is read on
+	version int64
+	values  map[string]any
+}
+
+// remembered returns the answer kept under key while the database is
+// unchanged, or load's answer, which it keeps. A kept answer is shared by
+// every caller: they must not modify it.
+func (s *Store) remembered(ctx context.Context, key string, load func() (any, error)) (any, error) {
+	m := &s.memo
+	m.mu.Lock()
+	version, err := m.dataVersion(ctx, s)
+	if err != nil {
+		m.mu.Unlock()
+		return nil, err
+	}
+	if version != m.version || m.values == nil {
+		m.version, m.values = version, map[string]any{}
+	}
+	v, ok := m.values[key]
+	m.mu.Unlock()
+	if ok {
+		return v, nil
+	}
+	// Loaded without the lock: another request may load the same meanwhile.
+	// A change committed during the load is seen at the next call, whose
+	// version differs, so an answer is never kept past a change.
+	v, err = load()
+	if err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	if m.version == version && m.values != nil {
+		m.values[key] = v
+	}
+	m.mu.Unlock()
+	return v, nil
+}
+
+// dataVersion reads PRAGMA data_version; m.mu is held.
+func (m *memo) dataVersion(ctx context.Context, s *Store) (int64, error) {
+	if m.conn == nil {
+		d, ok := s.db.Dialector.(*sqlite.Dialector)
+		if !ok {
+			return 0, errors.New("memo: not an SQLite database")
+		}
+		db, err := sql.Open(cmp.Or(d.DriverName, sqlite.DriverName), d.DSN)
+		if err != nil {
+			return 0, err
+		}
+		conn, err := db.Conn(ctx)
+		if err != nil {
+			db.Close()
+			return 0, err
+		}
+		m.db, m.conn, m.values = db, conn, nil
+	}
+	var v int64
+	if err := m.conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v); err != nil {
+		m.release()
+		return 0, err
+	}
+	return v, nil
+}
+
+// release closes the connection and forgets every answer; m.mu is held.
+func (m *memo) release() error {
+	if m.conn == nil {
+		return nil
+	}
+	m.conn.Close()
+	err := m.db.Close()
+	m.db, m.conn, m.values = nil, nil, nil
+	return err
+}
+
+// close releases the memo's connection.
+func (m *memo) close() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.release()
+}
