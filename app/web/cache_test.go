@@ -214,3 +214,34 @@ func TestStaticFoldersAreNotListed(t *testing.T) {
 		}
 	}
 }
+
+// Link checkers and uptime monitors ask with HEAD: they get the page's
+// status and validators without its body; other methods stay refused.
+func TestHeadAnswersLikeGetWithoutABody(t *testing.T) {
+	srv := newServer(t, day)
+	for _, path := range []string{"/", "/commitments", "/static/style.css", "/nowhere"} {
+		get, _ := getRaw(t, srv, path)
+		req, _ := http.NewRequest(http.MethodHead, srv.URL+path, nil)
+		req.Header.Set("Accept-Encoding", "identity")
+		head, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(head.Body)
+		head.Body.Close()
+		if head.StatusCode != get.StatusCode || len(body) != 0 || head.Header.Get("ETag") != get.Header.Get("ETag") ||
+			head.Header.Get("Content-Type") != get.Header.Get("Content-Type") {
+			t.Errorf("HEAD %s: %d, %d body bytes, ETag %q, %s; GET: %d, ETag %q, %s", path, head.StatusCode, len(body),
+				head.Header.Get("ETag"), head.Header.Get("Content-Type"), get.StatusCode, get.Header.Get("ETag"), get.Header.Get("Content-Type"))
+		}
+	}
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/", nil)
+	res, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("POST /: %d, want 405", res.StatusCode)
+	}
+}

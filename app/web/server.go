@@ -55,8 +55,16 @@ func New(opts Options) (*Server, error) {
 	return s, nil
 }
 
-// ServeHTTP makes the server an http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+// ServeHTTP makes the server an http.Handler. A HEAD request (link
+// checkers, uptime monitors) is answered as its GET, whose body net/http
+// leaves out because the request it answers is still a HEAD.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodHead {
+		r = r.Clone(r.Context())
+		r.Method = http.MethodGet
+	}
+	s.router.ServeHTTP(w, r)
+}
 
 // now is the current instant in the plan's time zone.
 func (s *Server) now() time.Time { return s.store.Now().In(s.location) }
