@@ -245,6 +245,9 @@ func TestPlanPageQueriesDoNotGrowWithCommitments(t *testing.T) {
 	// (the demo's milestones name no agency), which is not N+1.
 	smallPath := fmt.Sprintf("/plans/%d", planID(t, st, smallPlanRef))
 	largePath := fmt.Sprintf("/plans/%d", planID(t, st, bigPlanRef))
+	// Counted once the milestones' schedules, read for every plan in one
+	// query, are kept (until the database changes), as the page mostly runs.
+	count(smallPath)
 	small, large := count(smallPath), count(largePath)
 	if small == 0 || small != large {
 		t.Errorf("plan overview: %d queries for 19 commitments, %d for 200", small, large)
