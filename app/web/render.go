@@ -60,7 +60,11 @@ var funcs = template.FuncMap{
 		}
 		m := make(map[string]any, len(kv)/2)
 		for i := 0; i < len(kv); i += 2 {
-			m[fmt.Sprint(kv[i])] = kv[i+1]
+			k, ok := kv[i].(string) // always, in the templates: no fmt per key
+			if !ok {
+				k = fmt.Sprint(kv[i])
+			}
+			m[k] = kv[i+1]
 		}
 		return m, nil
 	},
