@@ -336,6 +336,32 @@ func (s *Store) FindCommitmentsByID(ctx context.Context, ids []uint) ([]model.Co
 	return cs, nil
 }
 
+// FindCommitmentSummaries returns the commitments matching f in code
+// order, as FindCommitments does (Limit and Offset aside), but with only what tables and
+// watchlists of commitments show and assess them on: ID, Ref, PlanID,
+// ThemeID, Code, Title, LeadAgencyID with LeadAgency, Start, End and
+// UpdatedAt; no plan, theme, descriptions or tags. Which match is read
+// from the kept outlines (FindCommitmentOutlines).
+func (s *Store) FindCommitmentSummaries(ctx context.Context, f CommitmentFilter) ([]model.Commitment, error) {
+	outlines, err := s.FindCommitmentOutlines(ctx, f, false)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]uint, len(outlines))
+	position := make(map[uint]int, len(outlines))
+	for i, o := range outlines {
+		ids[i], position[o.ID] = o.ID, i
+	}
+	var cs []model.Commitment
+	err = s.db.WithContext(ctx).Select("id", "ref", "plan_id", "theme_id", "code", "title", "lead_agency_id", "start", "end", "updated_at").
+		Preload("LeadAgency").Where("id IN ?", ids).Find(&cs).Error
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(cs, func(a, b model.Commitment) int { return cmp.Compare(position[a.ID], position[b.ID]) })
+	return cs, nil
+}
+
 // CountCommitments returns how many commitments a plan has, or all plans
 // together for planID 0.
 func (s *Store) CountCommitments(ctx context.Context, planID uint) (int64, error) {

@@ -233,6 +233,40 @@ func TestFindMilestonesAndAgenciesByID(t *testing.T) {
 	}
 }
 
+// Tables of commitments read the commitments of a plan or theme in the
+// order FindCommitments gives, with what they show.
+func TestFindCommitmentSummariesAsFindCommitments(t *testing.T) {
+	s, _ := openTestStore(t)
+	mustImport(t, s, taggedDataset())
+	mustImport(t, s, demoDataset(t))
+	plan, err := s.FindPlanByRef(ctx, "TST-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	themes, err := s.FindThemes(ctx, plan.ID)
+	if err != nil || len(themes) == 0 {
+		t.Fatalf("themes: %v, %v", themes, err)
+	}
+	for _, f := range []store.CommitmentFilter{{PlanID: plan.ID}, {PlanID: plan.ID, ThemeID: themes[0].ID}, {Query: "budget"}} {
+		full, _, err := s.FindCommitments(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slim, err := s.FindCommitmentSummaries(ctx, f)
+		if err != nil || len(slim) != len(full) || len(slim) == 0 {
+			t.Fatalf("%+v: %d summaries, %d commitments, %v", f, len(slim), len(full), err)
+		}
+		for i, c := range full {
+			m := slim[i]
+			if m.ID != c.ID || m.Ref != c.Ref || m.PlanID != c.PlanID || !reflect.DeepEqual(m.ThemeID, c.ThemeID) || m.Code != c.Code ||
+				!reflect.DeepEqual(m.Title, c.Title) || !reflect.DeepEqual(m.LeadAgency, c.LeadAgency) ||
+				m.Start != c.Start || m.End != c.End || !m.UpdatedAt.Equal(c.UpdatedAt) {
+				t.Errorf("%+v: summary %d is %+v, want %+v", f, i, m, c)
+			}
+		}
+	}
+}
+
 func TestFindCommitmentAgenciesAndTags(t *testing.T) {
 	s, _ := openTestStore(t)
 	mustImport(t, s, taggedDataset())

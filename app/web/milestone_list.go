@@ -267,7 +267,7 @@ func (s *Server) listMilestones(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	commitments, _, err := s.store.FindCommitments(ctx, store.CommitmentFilter{PlanID: plan.ID})
+	commitments, err := s.store.FindCommitmentSummaries(ctx, store.CommitmentFilter{PlanID: plan.ID})
 	if err != nil {
 		s.fail(c, err)
 		return

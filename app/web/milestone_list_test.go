@@ -405,8 +405,8 @@ func TestMilestonesPageQueriesDoNotGrowWithCommitments(t *testing.T) {
 	if err := st.OnQuery(func() { queries.Add(1) }); err != nil {
 		t.Fatal(err)
 	}
-	// Counted once the milestones' schedules, read for every plan in one
-	// query, are kept (until the database changes), as the page mostly runs.
+	// Counted once what the page keeps (until the database changes) is
+	// kept: the schedules of every milestone, the outline of each plan.
 	count := func(path string) int64 {
 		t.Helper()
 		serve(h, path)

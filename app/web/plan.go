@@ -116,7 +116,7 @@ func (s *Server) renderPlan(c *gin.Context, p *model.Plan) {
 		s.fail(c, err)
 		return
 	}
-	commitments, total, err := s.store.FindCommitments(ctx, store.CommitmentFilter{PlanID: p.ID})
+	commitments, err := s.store.FindCommitmentSummaries(ctx, store.CommitmentFilter{PlanID: p.ID})
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -127,7 +127,7 @@ func (s *Server) renderPlan(c *gin.Context, p *model.Plan) {
 		return
 	}
 
-	data := planPage{Page: s.page(c), Plan: p, AsOf: model.DayOf(asOf), Total: int(total),
+	data := planPage{Page: s.page(c), Plan: p, AsOf: model.DayOf(asOf), Total: len(commitments),
 		Progress: meanProgress(rows), Siblings: siblings}
 	if len(siblings) > 0 {
 		data.CurrentPlanID = siblings[len(siblings)-1].ID
