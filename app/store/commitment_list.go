@@ -194,13 +194,13 @@ func compareMilestones(a, b model.Milestone) int {
 	return cmp.Or(cmp.Compare(a.Position, b.Position), cmp.Compare(a.ID, b.ID))
 }
 
-// FindMilestonesByID returns in full, without their agency, the milestones
-// with the given ids, keyed by id: the few a watchlist shows of those it
-// judged on their schedules. Always one query, even for no ids.
+// FindMilestonesByID returns the milestones with the given ids, keyed by
+// id, without their agency or evidence: the few a watchlist shows of those
+// it judged on their schedules. Always one query, even for no ids.
 func (s *Store) FindMilestonesByID(ctx context.Context, ids []uint) (map[uint]*model.Milestone, error) {
 	out := make(map[uint]*model.Milestone, len(ids))
 	var ms []model.Milestone
-	if err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&ms).Error; err != nil {
+	if err := s.db.WithContext(ctx).Omit("evidence").Where("id IN ?", ids).Find(&ms).Error; err != nil {
 		return nil, err
 	}
 	for i := range ms {

@@ -68,14 +68,15 @@ var funcs = template.FuncMap{
 		}
 		return m, nil
 	},
-	"inc":      func(i int) int { return i + 1 },
-	"stateBar": stateBar, // a chart of schedule states: templates/partials/chart.html
-	"stateIcon": func(s model.ScheduleState) string {
-		return map[model.ScheduleState]string{
-			model.StateComplete: "✔", model.StateOverdue: "⚠", model.StateDueSoon: "⏰",
-			model.StateOnTrack: "●", model.StateNotStarted: "○", model.StateCancelled: "✕", model.StateUnknown: "?",
-		}[s]
-	},
+	"inc":       func(i int) int { return i + 1 },
+	"stateBar":  stateBar, // a chart of schedule states: templates/partials/chart.html
+	"stateIcon": func(s model.ScheduleState) string { return stateIcons[s] },
+}
+
+// stateIcons go with each state's word, so that no state rests on colour.
+var stateIcons = map[model.ScheduleState]string{
+	model.StateComplete: "✔", model.StateOverdue: "⚠", model.StateDueSoon: "⏰",
+	model.StateOnTrack: "●", model.StateNotStarted: "○", model.StateCancelled: "✕", model.StateUnknown: "?",
 }
 
 func newRenderer() (*renderer, error) {
