@@ -17,6 +17,20 @@ func (s *Store) FindAgencyByID(ctx context.Context, id uint) (*model.Agency, err
 	return &a, nil
 }
 
+// FindAgenciesByID returns the agencies with the given ids, keyed by id;
+// ids that match none are left out. Always one query, even for no ids.
+func (s *Store) FindAgenciesByID(ctx context.Context, ids []uint) (map[uint]*model.Agency, error) {
+	var as []model.Agency
+	if err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&as).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[uint]*model.Agency, len(as))
+	for i := range as {
+		out[as[i].ID] = &as[i]
+	}
+	return out, nil
+}
+
 // FindAgencyByCode returns the agency with the given code.
 func (s *Store) FindAgencyByCode(ctx context.Context, code string) (*model.Agency, error) {
 	var a model.Agency

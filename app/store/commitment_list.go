@@ -116,11 +116,13 @@ func (s *Store) findCommitmentOutlines(ctx context.Context, f CommitmentFilter, 
 }
 
 // FindMilestoneSchedules returns the milestones of the given commitments,
-// keyed by commitment id, with only the fields model.Assess reads: ID,
-// CommitmentID, ParentID, Status, Start, Due, Weight and UpdatedAt (to the
-// millisecond), in no particular order. The milestones of every commitment
-// are read at once, in one query, and kept while the database is
-// unchanged; they are shared: callers must not modify them.
+// keyed by commitment id, in order (as FindMilestones), with only the
+// fields model.Assess reads and those that place a milestone on a
+// watchlist: ID, CommitmentID, ParentID, Position, Status, Start, Due,
+// Weight, AgencyID and UpdatedAt (to the millisecond); FindMilestonesByID
+// reads the rest of the few a page shows. The milestones of every
+// commitment are read at once, in one query, and kept while the database
+// is unchanged; they are shared: callers must not modify them.
 func (s *Store) FindMilestoneSchedules(ctx context.Context, commitmentIDs []uint) (map[uint][]model.Milestone, error) {
 	out := make(map[uint][]model.Milestone, len(commitmentIDs))
 	if len(commitmentIDs) == 0 {
@@ -141,8 +143,8 @@ func (s *Store) FindMilestoneSchedules(ctx context.Context, commitmentIDs []uint
 
 func (s *Store) findAllMilestoneSchedules(ctx context.Context) (map[uint][]model.Milestone, error) {
 	var packed sql.NullString
-	err := s.db.WithContext(ctx).Raw(`SELECT group_concat(printf('%d %d %d %s %s %s %!.17g %d', commitment_id, id, ifnull(parent_id, 0), ` +
-		orDash("status") + `, ` + orDash("start") + `, ` + orDash("due") + `, weight, ` + millis("updated_at") + `), ' ')
+	err := s.db.WithContext(ctx).Raw(`SELECT group_concat(printf('%d %d %d %d %s %s %s %!.17g %d %d', commitment_id, id, ifnull(parent_id, 0), position, ` +
+		orDash("status") + `, ` + orDash("start") + `, ` + orDash("due") + `, weight, ifnull(agency_id, 0), ` + millis("updated_at") + `), ' ')
 		FROM milestones`).Row().Scan(&packed)
 	if err != nil {
 		return nil, err
@@ -150,13 +152,18 @@ func (s *Store) findAllMilestoneSchedules(ctx context.Context) (map[uint][]model
 	// One array for all, cut per commitment: milestones come grouped by
 	// commitment, in the order they were written.
 	p := packedText{rest: packed.String}
-	all := make([]model.Milestone, 0, strings.Count(packed.String, " ")/8+1)
+	all := make([]model.Milestone, 0, strings.Count(packed.String, " ")/10+1)
 	for !p.end() {
 		m := model.Milestone{CommitmentID: p.id(), ID: p.id()}
 		if parent := p.id(); parent != 0 {
 			m.ParentID = &parent
 		}
-		m.Status, m.Start, m.Due, m.Weight, m.UpdatedAt = model.MilestoneStatus(p.field()), p.date(), p.date(), p.float(), p.instant()
+		m.Position = p.integer()
+		m.Status, m.Start, m.Due, m.Weight = model.MilestoneStatus(p.field()), p.date(), p.date(), p.float()
+		if agency := p.id(); agency != 0 {
+			m.AgencyID = &agency
+		}
+		m.UpdatedAt = p.instant()
 		if p.err != nil {
 			return nil, fmt.Errorf("milestone schedules: %w", p.err)
 		}
@@ -171,6 +178,33 @@ func (s *Store) findAllMilestoneSchedules(ctx context.Context) (map[uint][]model
 		// A commitment met again out of order is copied, never overwritten.
 		out[id] = append(out[id], all[from:to:to]...)
 		from = to
+	}
+	// In FindMilestones' order, which lists of milestones keep for equal
+	// dates; written in order, they mostly are already.
+	for _, ms := range out {
+		if !slices.IsSortedFunc(ms, compareMilestones) {
+			slices.SortFunc(ms, compareMilestones)
+		}
+	}
+	return out, nil
+}
+
+// compareMilestones orders one commitment's milestones by position, then id.
+func compareMilestones(a, b model.Milestone) int {
+	return cmp.Or(cmp.Compare(a.Position, b.Position), cmp.Compare(a.ID, b.ID))
+}
+
+// FindMilestonesByID returns the milestones with the given ids, keyed by
+// id, without their agency or evidence: the few a watchlist shows of those
+// it judged on their schedules. Always one query, even for no ids.
+func (s *Store) FindMilestonesByID(ctx context.Context, ids []uint) (map[uint]*model.Milestone, error) {
+	out := make(map[uint]*model.Milestone, len(ids))
+	var ms []model.Milestone
+	if err := s.db.WithContext(ctx).Omit("evidence").Where("id IN ?", ids).Find(&ms).Error; err != nil {
+		return nil, err
+	}
+	for i := range ms {
+		out[ms[i].ID] = &ms[i]
 	}
 	return out, nil
 }
@@ -228,6 +262,12 @@ func (p *packedText) id() uint {
 	n, err := strconv.ParseUint(p.field(), 10, 32)
 	p.fail(err)
 	return uint(n)
+}
+
+func (p *packedText) integer() int {
+	n, err := strconv.Atoi(p.field())
+	p.fail(err)
+	return n
 }
 
 func (p *packedText) float() float64 {
@@ -293,6 +333,32 @@ func (s *Store) FindCommitmentsByID(ctx context.Context, ids []uint) ([]model.Co
 		position[id] = i
 	}
 	sort.Slice(cs, func(i, j int) bool { return position[cs[i].ID] < position[cs[j].ID] })
+	return cs, nil
+}
+
+// FindCommitmentSummaries returns the commitments matching f in code
+// order, as FindCommitments does (Limit and Offset aside), but with only what tables and
+// watchlists of commitments show and assess them on: ID, Ref, PlanID,
+// ThemeID, Code, Title, LeadAgencyID with LeadAgency, Start, End and
+// UpdatedAt; no plan, theme, descriptions or tags. Which match is read
+// from the kept outlines (FindCommitmentOutlines).
+func (s *Store) FindCommitmentSummaries(ctx context.Context, f CommitmentFilter) ([]model.Commitment, error) {
+	outlines, err := s.FindCommitmentOutlines(ctx, f, false)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]uint, len(outlines))
+	position := make(map[uint]int, len(outlines))
+	for i, o := range outlines {
+		ids[i], position[o.ID] = o.ID, i
+	}
+	var cs []model.Commitment
+	err = s.db.WithContext(ctx).Select("id", "ref", "plan_id", "theme_id", "code", "title", "lead_agency_id", "start", "end", "updated_at").
+		Preload("LeadAgency").Where("id IN ?", ids).Find(&cs).Error
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(cs, func(a, b model.Commitment) int { return cmp.Compare(position[a.ID], position[b.ID]) })
 	return cs, nil
 }
 

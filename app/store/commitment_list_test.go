@@ -25,7 +25,7 @@ func taggedDataset() *model.Dataset {
 			c.Milestones = []model.MilestoneRecord{
 				{Ref: "1", Title: model.T("en", "Portal"), Start: model.MustDate("2022-01"), Due: model.MustDate("2022-06"), Status: model.MilestoneCompleted, CompletedOn: model.MustDate("2022-06"), Weight: 1,
 					Children: []model.MilestoneRecord{{Ref: "1.1", Title: model.T("en", "Design"), Status: model.MilestoneCompleted, Weight: 2}}},
-				{Ref: "2", Title: model.T("en", "Data"), Due: model.MustDate("2022-12-31"), Status: model.MilestoneInProgress, Weight: 3},
+				{Ref: "2", Title: model.T("en", "Data"), Due: model.MustDate("2022-12-31"), Status: model.MilestoneInProgress, Weight: 3, Agency: "C"},
 			}
 		case "1-1": // Open contracting
 			c.Description = model.T("en", "Contracts published in the OCDS format.")
@@ -181,6 +181,13 @@ func TestFindMilestoneSchedulesAssessLikeFullMilestones(t *testing.T) {
 			t.Errorf("%s: %d slim milestones, %d full", c.Ref, len(slim[c.ID]), len(full[c.ID]))
 			continue
 		}
+		for j, m := range slim[c.ID] {
+			f := full[c.ID][j]
+			if m.ID != f.ID || m.Position != f.Position || !reflect.DeepEqual(m.AgencyID, f.AgencyID) {
+				t.Errorf("%s: slim milestone %d is %d (position %d, agency %v), full %d (position %d, agency %v)",
+					c.Ref, j, m.ID, m.Position, m.AgencyID, f.ID, f.Position, f.AgencyID)
+			}
+		}
 		a, b := model.Assess(c, slim[c.ID], asOf), model.Assess(c, full[c.ID], asOf)
 		if a.Percent() != b.Percent() || a.State != b.State || !a.LastUpdate.Equal(b.LastUpdate) || !reflect.DeepEqual(a.Milestones, b.Milestones) {
 			t.Errorf("%s: slim %+v, full %+v", c.Ref, a, b)
@@ -193,6 +200,70 @@ func TestFindMilestoneSchedulesAssessLikeFullMilestones(t *testing.T) {
 	}
 	if none, err := s.FindMilestoneSchedules(ctx, nil); err != nil || len(none) != 0 {
 		t.Errorf("no commitments: %v, %v", none, err)
+	}
+}
+
+// A watchlist judges milestones on their schedules and reads in full only
+// those it shows, with their agencies.
+func TestFindMilestonesAndAgenciesByID(t *testing.T) {
+	s, _ := openTestStore(t)
+	mustImport(t, s, taggedDataset())
+	budgets, err := s.FindCommitmentOutlines(ctx, store.CommitmentFilter{Query: "budgets"}, false)
+	if err != nil || len(budgets) != 1 {
+		t.Fatalf("open budgets: %v, %v", budgets, err)
+	}
+	schedules, err := s.FindMilestoneSchedules(ctx, []uint{budgets[0].ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := schedules[budgets[0].ID][2]
+	if data.AgencyID == nil {
+		t.Fatalf("milestone %d: no agency in its schedule", data.ID)
+	}
+	full, err := s.FindMilestonesByID(ctx, []uint{data.ID, 999999})
+	if err != nil || len(full) != 1 || full[data.ID].Title.String() != "Data" || full[data.ID].Ref != "2" {
+		t.Errorf("milestone %d in full: %v, %v", data.ID, full, err)
+	}
+	agencies, err := s.FindAgenciesByID(ctx, []uint{*data.AgencyID, 999999})
+	if a := agencies[*data.AgencyID]; err != nil || len(agencies) != 1 || a.Code != "C" {
+		t.Errorf("agency %d: %v, %v", *data.AgencyID, agencies, err)
+	}
+	if none, err := s.FindAgenciesByID(ctx, nil); err != nil || len(none) != 0 {
+		t.Errorf("no agencies: %v, %v", none, err)
+	}
+}
+
+// Tables of commitments read the commitments of a plan or theme in the
+// order FindCommitments gives, with what they show.
+func TestFindCommitmentSummariesAsFindCommitments(t *testing.T) {
+	s, _ := openTestStore(t)
+	mustImport(t, s, taggedDataset())
+	mustImport(t, s, demoDataset(t))
+	plan, err := s.FindPlanByRef(ctx, "TST-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	themes, err := s.FindThemes(ctx, plan.ID)
+	if err != nil || len(themes) == 0 {
+		t.Fatalf("themes: %v, %v", themes, err)
+	}
+	for _, f := range []store.CommitmentFilter{{PlanID: plan.ID}, {PlanID: plan.ID, ThemeID: themes[0].ID}, {Query: "budget"}} {
+		full, _, err := s.FindCommitments(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slim, err := s.FindCommitmentSummaries(ctx, f)
+		if err != nil || len(slim) != len(full) || len(slim) == 0 {
+			t.Fatalf("%+v: %d summaries, %d commitments, %v", f, len(slim), len(full), err)
+		}
+		for i, c := range full {
+			m := slim[i]
+			if m.ID != c.ID || m.Ref != c.Ref || m.PlanID != c.PlanID || !reflect.DeepEqual(m.ThemeID, c.ThemeID) || m.Code != c.Code ||
+				!reflect.DeepEqual(m.Title, c.Title) || !reflect.DeepEqual(m.LeadAgency, c.LeadAgency) ||
+				m.Start != c.Start || m.End != c.End || !m.UpdatedAt.Equal(c.UpdatedAt) {
+				t.Errorf("%+v: summary %d is %+v, want %+v", f, i, m, c)
+			}
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"slices"
@@ -92,21 +93,64 @@ type dueItem struct {
 func (d dueItem) Late() int { return -d.Left }
 
 // dueItems lists the leaf milestones of assessed commitments in plan order,
-// each with the days left to its due date as of today (midnight).
-func dueItems(rows []commitmentRow, today time.Time) []dueItem {
+// each with the days left to its due date as of today (midnight) and the
+// agency answering for it, those that milestones name read in one query.
+// The milestones are the rows' schedules: detail reads in full the few a
+// page lists.
+func (s *Server) dueItems(ctx context.Context, rows []commitmentRow, today time.Time) ([]dueItem, error) {
+	var ids []uint
+	seen := map[uint]bool{}
+	for i := range rows {
+		for _, m := range rows[i].Milestones {
+			if m.AgencyID != nil && !seen[*m.AgencyID] {
+				seen[*m.AgencyID] = true
+				ids = append(ids, *m.AgencyID)
+			}
+		}
+	}
+	agencies, err := s.store.FindAgenciesByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	var out []dueItem
 	for i := range rows {
 		r := &rows[i]
 		for _, m := range model.Leaves(r.Milestones) {
-			it := dueItem{M: m, C: &r.C, AgencyID: m.ResponsibleAgencyID(&r.C), Agency: m.ResponsibleAgency(&r.C),
+			it := dueItem{M: m, C: &r.C, AgencyID: m.ResponsibleAgencyID(&r.C), Agency: r.C.LeadAgency,
 				State: r.A.Milestones[m.ID]}
+			if m.AgencyID != nil {
+				it.Agency = agencies[*m.AgencyID]
+			}
 			if !m.Due.IsZero() {
 				it.Left = daysBetween(today, m.Due.Last(today.Location()))
 			}
 			out = append(out, it)
 		}
 	}
-	return out
+	return out, nil
+}
+
+// detail gives the items of lists a page shows their milestones in full,
+// read in one query, in place of the schedules they were judged on.
+func (s *Server) detail(ctx context.Context, lists ...[]dueItem) error {
+	var ids []uint
+	for _, items := range lists {
+		for _, it := range items {
+			ids = append(ids, it.M.ID)
+		}
+	}
+	full, err := s.store.FindMilestonesByID(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, items := range lists {
+		for i := range items {
+			if m, ok := full[items[i].M.ID]; ok {
+				items[i].M = m
+			}
+		}
+	}
+	return nil
 }
 
 // overdueItems are the overdue milestones, the longest overdue first.
@@ -223,7 +267,7 @@ func (s *Server) listMilestones(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	commitments, _, err := s.store.FindCommitments(ctx, store.CommitmentFilter{PlanID: plan.ID})
+	commitments, err := s.store.FindCommitmentSummaries(ctx, store.CommitmentFilter{PlanID: plan.ID})
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -236,7 +280,11 @@ func (s *Server) listMilestones(c *gin.Context) {
 
 	pg := s.page(c)
 	today := midnight(asOf)
-	all := dueItems(rows, today)
+	all, err := s.dueItems(ctx, rows, today)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	items := all
 	if agency != nil {
 		items = answeredBy(all, agency.ID)
@@ -248,6 +296,16 @@ func (s *Server) listMilestones(c *gin.Context) {
 		AsOf: model.DayOf(asOf), Query: q, Days: upcomingDays,
 		Overdue: overdueItems(items), Upcoming: upcomingItems(items),
 		Calendar: newCalendar(pg.T, month, today, items, q)}
+	shown := [][]dueItem{data.Overdue, data.Upcoming, data.Calendar.NoDay}
+	for _, week := range data.Calendar.Weeks {
+		for _, day := range week {
+			shown = append(shown, day.Items)
+		}
+	}
+	if err := s.detail(ctx, shown...); err != nil {
+		s.fail(c, err)
+		return
+	}
 	s.render(c, 200, "milestones/index", data)
 }
 

@@ -116,7 +116,7 @@ func (s *Server) renderPlan(c *gin.Context, p *model.Plan) {
 		s.fail(c, err)
 		return
 	}
-	commitments, total, err := s.store.FindCommitments(ctx, store.CommitmentFilter{PlanID: p.ID})
+	commitments, err := s.store.FindCommitmentSummaries(ctx, store.CommitmentFilter{PlanID: p.ID})
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -127,12 +127,21 @@ func (s *Server) renderPlan(c *gin.Context, p *model.Plan) {
 		return
 	}
 
-	data := planPage{Page: s.page(c), Plan: p, AsOf: model.DayOf(asOf), Total: int(total),
+	data := planPage{Page: s.page(c), Plan: p, AsOf: model.DayOf(asOf), Total: len(commitments),
 		Progress: meanProgress(rows), Siblings: siblings}
 	if len(siblings) > 0 {
 		data.CurrentPlanID = siblings[len(siblings)-1].ID
 	}
-	data.Watch = newPlanWatch(data.T, p, rows, asOf, c.Query("asof"))
+	items, err := s.dueItems(ctx, rows, midnight(asOf))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	data.Watch = newPlanWatch(data.T, p, rows, items, asOf, c.Query("asof"))
+	if err := s.detail(ctx, data.Watch.Overdue, data.Watch.Upcoming); err != nil {
+		s.fail(c, err)
+		return
+	}
 	groups := map[uint]int{}
 	for _, t := range themes {
 		groups[t.ID] = len(data.Themes)
@@ -156,14 +165,16 @@ func (s *Server) renderPlan(c *gin.Context, p *model.Plan) {
 	s.render(c, 200, "plans/show", data)
 }
 
-// assess derives each commitment's progress and schedule with one query
-// for all their milestones.
+// assess derives each commitment's progress and schedule from its
+// milestones' schedules (store.FindMilestoneSchedules: read for every
+// commitment in one query and kept while the database is unchanged); the
+// rows' Milestones are those schedules, shared: never modified.
 func (s *Server) assess(c *gin.Context, cs []model.Commitment, asOf time.Time) ([]commitmentRow, error) {
 	ids := make([]uint, len(cs))
 	for i, cm := range cs {
 		ids[i] = cm.ID
 	}
-	ms, err := s.store.FindMilestones(c.Request.Context(), ids)
+	ms, err := s.store.FindMilestoneSchedules(c.Request.Context(), ids)
 	if err != nil {
 		return nil, err
 	}

@@ -47,10 +47,10 @@ type agencyGlance struct {
 }
 
 // newPlanWatch builds the plan overview's watchlists from the commitments
-// it already assessed; asofParam is the page's ?asof=, kept in its links.
-func newPlanWatch(t *i18n.Translator, p *model.Plan, rows []commitmentRow, asOf time.Time, asofParam string) planWatch {
+// it already assessed and their dueItems; asofParam is the page's ?asof=,
+// kept in its links.
+func newPlanWatch(t *i18n.Translator, p *model.Plan, rows []commitmentRow, items []dueItem, asOf time.Time, asofParam string) planWatch {
 	today := midnight(asOf)
-	items := dueItems(rows, today)
 	overdue, upcoming := overdueItems(items), upcomingItems(items)
 	q := milestonesQuery{Plan: p.ID, AsOf: asofParam}
 	w := planWatch{Days: upcomingDays, StaleDays: staleDays,

@@ -60,18 +60,23 @@ var funcs = template.FuncMap{
 		}
 		m := make(map[string]any, len(kv)/2)
 		for i := 0; i < len(kv); i += 2 {
-			m[fmt.Sprint(kv[i])] = kv[i+1]
+			k, ok := kv[i].(string) // always, in the templates: no fmt per key
+			if !ok {
+				k = fmt.Sprint(kv[i])
+			}
+			m[k] = kv[i+1]
 		}
 		return m, nil
 	},
-	"inc":      func(i int) int { return i + 1 },
-	"stateBar": stateBar, // a chart of schedule states: templates/partials/chart.html
-	"stateIcon": func(s model.ScheduleState) string {
-		return map[model.ScheduleState]string{
-			model.StateComplete: "✔", model.StateOverdue: "⚠", model.StateDueSoon: "⏰",
-			model.StateOnTrack: "●", model.StateNotStarted: "○", model.StateCancelled: "✕", model.StateUnknown: "?",
-		}[s]
-	},
+	"inc":       func(i int) int { return i + 1 },
+	"stateBar":  stateBar, // a chart of schedule states: templates/partials/chart.html
+	"stateIcon": func(s model.ScheduleState) string { return stateIcons[s] },
+}
+
+// stateIcons go with each state's word, so that no state rests on colour.
+var stateIcons = map[model.ScheduleState]string{
+	model.StateComplete: "✔", model.StateOverdue: "⚠", model.StateDueSoon: "⏰",
+	model.StateOnTrack: "●", model.StateNotStarted: "○", model.StateCancelled: "✕", model.StateUnknown: "?",
 }
 
 func newRenderer() (*renderer, error) {

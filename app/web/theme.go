@@ -33,7 +33,7 @@ func (s *Server) showTheme(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	commitments, _, err := s.store.FindCommitments(ctx, store.CommitmentFilter{PlanID: p.ID, ThemeID: t.ID})
+	commitments, err := s.store.FindCommitmentSummaries(ctx, store.CommitmentFilter{PlanID: p.ID, ThemeID: t.ID})
 	if err != nil {
 		s.fail(c, err)
 		return
