@@ -139,3 +139,21 @@ type SignInFailure struct {
 	Email   string    `gorm:"size:254;not null;index"`
 	Address string    `gorm:"size:64;not null;index"`
 }
+
+// LinkPurpose says what a one-time link is for.
+type LinkPurpose string
+
+const LinkPasswordReset LinkPurpose = "reset" // a forgotten password
+
+// OneTimeLink lets the holder of its token set the account's password, once,
+// before it expires. As with sessions, only the token's SHA-256 is kept.
+type OneTimeLink struct {
+	ID        uint        `gorm:"primaryKey"`
+	TokenHash string      `gorm:"size:64;uniqueIndex;not null"`
+	UserID    uint        `gorm:"not null;index"`
+	User      *User       `gorm:"constraint:OnDelete:CASCADE"`
+	Purpose   LinkPurpose `gorm:"size:20;not null"`
+	CreatedAt time.Time
+	ExpiresAt time.Time `gorm:"not null"`
+	UsedAt    *time.Time
+}

@@ -19,6 +19,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026112301_initial_schema", Migrate: migrateInitialSchema},
 	{ID: "2026112401_record_of_changes", Migrate: migrateRecordOfChanges},
 	{ID: "2026112501_accounts", Migrate: migrateAccounts},
+	{ID: "2026112502_one_time_links", Migrate: migrateOneTimeLinks},
 }
 
 // Migrate applies the pending migrations and reports how many it applied.
@@ -239,4 +240,22 @@ func migrateAccounts(tx *gorm.DB) error {
 		Address string    `gorm:"size:64;not null;index"`
 	}
 	return tx.AutoMigrate(&User{}, &Session{}, &SignInFailure{})
+}
+
+// migrateOneTimeLinks adds the links that let a person set a forgotten password.
+func migrateOneTimeLinks(tx *gorm.DB) error {
+	type User struct {
+		ID uint `gorm:"primaryKey"`
+	}
+	type OneTimeLink struct {
+		ID        uint   `gorm:"primaryKey"`
+		TokenHash string `gorm:"size:64;uniqueIndex;not null"`
+		UserID    uint   `gorm:"not null;index"`
+		User      *User  `gorm:"constraint:OnDelete:CASCADE"`
+		Purpose   string `gorm:"size:20;not null"`
+		CreatedAt time.Time
+		ExpiresAt time.Time `gorm:"not null"`
+		UsedAt    *time.Time
+	}
+	return tx.AutoMigrate(&OneTimeLink{})
 }

@@ -153,3 +153,64 @@ func hashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
 }
+
+// CreateOneTimeLink makes a link token for an account, valid for lifetime.
+func (s *Store) CreateOneTimeLink(ctx context.Context, userID uint, purpose model.LinkPurpose, lifetime time.Duration) (token string, err error) {
+	token = rand.Text()
+	now := s.now().UTC()
+	link := &model.OneTimeLink{TokenHash: hashToken(token), UserID: userID, Purpose: purpose, CreatedAt: now, ExpiresAt: now.Add(lifetime)}
+	if err := s.db.WithContext(ctx).Create(link).Error; err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+// FindOneTimeLink returns the unused, unexpired link of a token, with its
+// account; any other token, or a disabled account, is not found.
+func (s *Store) FindOneTimeLink(ctx context.Context, token string, purpose model.LinkPurpose) (*model.OneTimeLink, error) {
+	return findOneTimeLink(s.db.WithContext(ctx), token, purpose, s.now().UTC())
+}
+
+func findOneTimeLink(db *gorm.DB, token string, purpose model.LinkPurpose, now time.Time) (*model.OneTimeLink, error) {
+	if token == "" {
+		return nil, model.ErrNotFound
+	}
+	var link model.OneTimeLink
+	err := db.Joins("User").Where("one_time_links.token_hash = ? AND one_time_links.purpose = ? AND one_time_links.used_at IS NULL AND one_time_links.expires_at > ?",
+		hashToken(token), purpose, now).Take(&link).Error
+	if err != nil {
+		return nil, notFound(err)
+	}
+	if link.User == nil || link.User.Disabled {
+		return nil, model.ErrNotFound
+	}
+	return &link, nil
+}
+
+// UseOneTimeLink sets the account's password hash through a link, once:
+// the link is spent, and every session of the account ends, so that
+// whoever knew the old password is signed out.
+func (s *Store) UseOneTimeLink(ctx context.Context, token string, purpose model.LinkPurpose, passwordHash string) (*model.User, error) {
+	now := s.now().UTC()
+	var user *model.User
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		link, err := findOneTimeLink(tx, token, purpose, now)
+		if err != nil {
+			return err
+		}
+		res := tx.Model(&model.OneTimeLink{}).Where("id = ? AND used_at IS NULL", link.ID).Update("used_at", now)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return model.ErrNotFound // spent by a request a moment earlier
+		}
+		if err := tx.Model(&model.User{}).Where("id = ?", link.UserID).
+			Updates(map[string]any{"password_hash": passwordHash, "updated_at": now}).Error; err != nil {
+			return err
+		}
+		user = link.User
+		return tx.Where("user_id = ?", link.UserID).Delete(&model.Session{}).Error
+	})
+	return user, err
+}

@@ -150,3 +150,42 @@ func TestSignInFailuresAreCountedWithinTheWindow(t *testing.T) {
 		t.Errorf("after the window: %d and %d failures, want none", e, a)
 	}
 }
+
+func TestAOneTimeLinkSetsThePasswordOnceAndSignsOutEverywhere(t *testing.T) {
+	s, clock := openTestStore(t)
+	ctx := context.Background()
+	u := newAccount(t, "liaison@example.org", model.RoleAdmin, nil)
+	if err := s.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	session, _, _ := s.CreateSession(ctx, u.ID)
+	token, err := s.CreateOneTimeLink(ctx, u.ID, model.LinkPasswordReset, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if link, err := s.FindOneTimeLink(ctx, token, model.LinkPasswordReset); err != nil || link.User.Email != "liaison@example.org" {
+		t.Fatalf("fresh link: %+v, %v", link, err)
+	}
+	changed := &model.User{}
+	if err := changed.SetPassword("the new long password"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UseOneTimeLink(ctx, token, model.LinkPasswordReset, changed.PasswordHash); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.FindUserByID(ctx, u.ID)
+	if !got.PasswordMatches("the new long password") || got.PasswordMatches("correct horse battery") {
+		t.Error("the link did not replace the password")
+	}
+	if _, err := s.FindSession(ctx, session); !errors.Is(err, model.ErrNotFound) {
+		t.Errorf("a session from before the new password lives on: %v", err)
+	}
+	if _, err := s.UseOneTimeLink(ctx, token, model.LinkPasswordReset, "$2a$10$other"); !errors.Is(err, model.ErrNotFound) {
+		t.Errorf("a spent link worked again: %v", err)
+	}
+	late, _ := s.CreateOneTimeLink(ctx, u.ID, model.LinkPasswordReset, time.Hour)
+	clock.Advance(time.Hour)
+	if _, err := s.FindOneTimeLink(ctx, late, model.LinkPasswordReset); !errors.Is(err, model.ErrNotFound) {
+		t.Errorf("an expired link still works: %v", err)
+	}
+}

@@ -125,10 +125,11 @@ type signInPage struct {
 	Email, Next string
 	Error       string // message id, empty when there is nothing to say
 	Minutes     int    // how long throttling lasts, for its message
+	ResetDone   bool   // just back from setting a new password
 }
 
 func (s *Server) showSignIn(c *gin.Context) {
-	s.renderSignIn(c, http.StatusOK, signInPage{Next: safeNext(c.Query("next"))})
+	s.renderSignIn(c, http.StatusOK, signInPage{Next: safeNext(c.Query("next")), ResetDone: c.Query("reset") == "1"})
 }
 
 func (s *Server) renderSignIn(c *gin.Context, status int, p signInPage) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -32,6 +34,26 @@ type accountSite struct {
 	baseURL string
 	st      *store.Store
 	srv     *httptest.Server
+	logs    lockedBuffer // what the server logged
+	mail    web.SendMail // how the server sends mail; nil: it logs links
+}
+
+// lockedBuffer is a log the server writes while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func newAccountSite(t *testing.T, baseURL string) *accountSite {
@@ -70,7 +92,7 @@ func (a *accountSite) start() {
 	if _, err := st.Migrate(context.Background()); err != nil {
 		a.t.Fatal(err)
 	}
-	h, err := web.New(web.Options{Store: st, Location: taipei, BaseURL: a.baseURL})
+	h, err := web.New(web.Options{Store: st, Location: taipei, BaseURL: a.baseURL, SendMail: a.mail, Logger: slog.New(slog.NewTextHandler(&a.logs, nil))})
 	if err != nil {
 		a.t.Fatal(err)
 	}

@@ -51,6 +51,7 @@ var browserPages = []struct {
 	{"commitments", "/commitments", 200},
 	{"commitments filtered", "/commitments?state=overdue&sort=-progress", 200},
 	{"sign in", "/signin", 200},
+	{"forgotten password", "/password/forgot", 200},
 }
 
 var languages = []string{"zh-TW", "en"}

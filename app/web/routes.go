@@ -45,6 +45,10 @@ func (s *Server) routes() *gin.Engine {
 	r.GET("/signin", s.showSignIn)
 	r.POST("/signin", s.signIn)
 	r.POST("/signout", s.signOut)
+	r.GET("/password/forgot", s.showForgot)
+	r.POST("/password/forgot", s.sendResetLink)
+	r.GET("/password/reset/:token", s.showReset)
+	r.POST("/password/reset/:token", s.resetPassword)
 
 	r.NoRoute(func(c *gin.Context) { s.fail(c, errNotFound) })
 	r.NoMethod(func(c *gin.Context) { s.fail(c, errMethodNotAllowed) })
