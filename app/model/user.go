@@ -143,7 +143,13 @@ type SignInFailure struct {
 // LinkPurpose says what a one-time link is for.
 type LinkPurpose string
 
-const LinkPasswordReset LinkPurpose = "reset" // a forgotten password
+const (
+	LinkPasswordReset LinkPurpose = "reset"  // a forgotten password
+	LinkInvitation    LinkPurpose = "invite" // a new account's first password
+)
+
+// InvitationLifetime is how long an invitation link works.
+const InvitationLifetime = 7 * 24 * time.Hour
 
 // OneTimeLink lets the holder of its token set the account's password, once,
 // before it expires. As with sessions, only the token's SHA-256 is kept.

@@ -165,19 +165,20 @@ func (s *Store) CreateOneTimeLink(ctx context.Context, userID uint, purpose mode
 	return token, nil
 }
 
-// FindOneTimeLink returns the unused, unexpired link of a token, with its
-// account; any other token, or a disabled account, is not found.
-func (s *Store) FindOneTimeLink(ctx context.Context, token string, purpose model.LinkPurpose) (*model.OneTimeLink, error) {
-	return findOneTimeLink(s.db.WithContext(ctx), token, purpose, s.now().UTC())
+// FindOneTimeLink returns the unused, unexpired link of a token, whatever
+// its purpose, with its account; any other token, or a disabled account,
+// is not found.
+func (s *Store) FindOneTimeLink(ctx context.Context, token string) (*model.OneTimeLink, error) {
+	return findOneTimeLink(s.db.WithContext(ctx), token, s.now().UTC())
 }
 
-func findOneTimeLink(db *gorm.DB, token string, purpose model.LinkPurpose, now time.Time) (*model.OneTimeLink, error) {
+func findOneTimeLink(db *gorm.DB, token string, now time.Time) (*model.OneTimeLink, error) {
 	if token == "" {
 		return nil, model.ErrNotFound
 	}
 	var link model.OneTimeLink
-	err := db.Joins("User").Where("one_time_links.token_hash = ? AND one_time_links.purpose = ? AND one_time_links.used_at IS NULL AND one_time_links.expires_at > ?",
-		hashToken(token), purpose, now).Take(&link).Error
+	err := db.Joins("User").Where("one_time_links.token_hash = ? AND one_time_links.used_at IS NULL AND one_time_links.expires_at > ?",
+		hashToken(token), now).Take(&link).Error
 	if err != nil {
 		return nil, notFound(err)
 	}
@@ -187,14 +188,15 @@ func findOneTimeLink(db *gorm.DB, token string, purpose model.LinkPurpose, now t
 	return &link, nil
 }
 
-// UseOneTimeLink sets the account's password hash through a link, once:
+// UseOneTimeLink sets the account's password hash through a link (a reset
+// or an invitation), once:
 // the link is spent, and every session of the account ends, so that
 // whoever knew the old password is signed out.
-func (s *Store) UseOneTimeLink(ctx context.Context, token string, purpose model.LinkPurpose, passwordHash string) (*model.User, error) {
+func (s *Store) UseOneTimeLink(ctx context.Context, token string, passwordHash string) (*model.User, error) {
 	now := s.now().UTC()
 	var user *model.User
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		link, err := findOneTimeLink(tx, token, purpose, now)
+		link, err := findOneTimeLink(tx, token, now)
 		if err != nil {
 			return err
 		}

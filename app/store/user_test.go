@@ -163,14 +163,14 @@ func TestAOneTimeLinkSetsThePasswordOnceAndSignsOutEverywhere(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if link, err := s.FindOneTimeLink(ctx, token, model.LinkPasswordReset); err != nil || link.User.Email != "liaison@example.org" {
+	if link, err := s.FindOneTimeLink(ctx, token); err != nil || link.User.Email != "liaison@example.org" {
 		t.Fatalf("fresh link: %+v, %v", link, err)
 	}
 	changed := &model.User{}
 	if err := changed.SetPassword("the new long password"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.UseOneTimeLink(ctx, token, model.LinkPasswordReset, changed.PasswordHash); err != nil {
+	if _, err := s.UseOneTimeLink(ctx, token, changed.PasswordHash); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := s.FindUserByID(ctx, u.ID)
@@ -180,12 +180,12 @@ func TestAOneTimeLinkSetsThePasswordOnceAndSignsOutEverywhere(t *testing.T) {
 	if _, err := s.FindSession(ctx, session); !errors.Is(err, model.ErrNotFound) {
 		t.Errorf("a session from before the new password lives on: %v", err)
 	}
-	if _, err := s.UseOneTimeLink(ctx, token, model.LinkPasswordReset, "$2a$10$other"); !errors.Is(err, model.ErrNotFound) {
+	if _, err := s.UseOneTimeLink(ctx, token, "$2a$10$other"); !errors.Is(err, model.ErrNotFound) {
 		t.Errorf("a spent link worked again: %v", err)
 	}
 	late, _ := s.CreateOneTimeLink(ctx, u.ID, model.LinkPasswordReset, time.Hour)
 	clock.Advance(time.Hour)
-	if _, err := s.FindOneTimeLink(ctx, late, model.LinkPasswordReset); !errors.Is(err, model.ErrNotFound) {
+	if _, err := s.FindOneTimeLink(ctx, late); !errors.Is(err, model.ErrNotFound) {
 		t.Errorf("an expired link still works: %v", err)
 	}
 }

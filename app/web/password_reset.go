@@ -78,18 +78,30 @@ func (s *Server) sendResetLink(c *gin.Context) {
 
 type resetPage struct {
 	Page
+	Heading      string // message id: setting a new password, or a first one through an invitation
+	Invitation   bool
+	Name         string
 	Email, Token string
 	Error        string // message id
 	Min, Max     int
 }
 
 func (s *Server) showReset(c *gin.Context) {
-	link, err := s.store.FindOneTimeLink(c.Request.Context(), c.Param("token"), model.LinkPasswordReset)
+	link, err := s.store.FindOneTimeLink(c.Request.Context(), c.Param("token"))
 	if err != nil {
 		s.resetLinkFailed(c, err)
 		return
 	}
-	s.renderReset(c, http.StatusOK, resetPage{Email: link.User.Email})
+	s.renderReset(c, http.StatusOK, resetPageOf(link))
+}
+
+// resetPageOf is the page of a link: an invitation welcomes the person.
+func resetPageOf(link *model.OneTimeLink) resetPage {
+	p := resetPage{Heading: "account.reset.title", Name: link.User.Name, Email: link.User.Email}
+	if link.Purpose == model.LinkInvitation {
+		p.Heading, p.Invitation = "account.invite.title", true
+	}
+	return p
 }
 
 func (s *Server) renderReset(c *gin.Context, status int, p resetPage) {
@@ -104,13 +116,13 @@ func (s *Server) renderReset(c *gin.Context, status int, p resetPage) {
 // resetPassword sets the new password through the link, once.
 func (s *Server) resetPassword(c *gin.Context) {
 	ctx := c.Request.Context()
-	link, err := s.store.FindOneTimeLink(ctx, c.Param("token"), model.LinkPasswordReset)
+	link, err := s.store.FindOneTimeLink(ctx, c.Param("token"))
 	if err != nil {
 		s.resetLinkFailed(c, err)
 		return
 	}
 	password := c.PostForm("password")
-	p := resetPage{Email: link.User.Email}
+	p := resetPageOf(link)
 	var u model.User
 	switch err := u.SetPassword(password); {
 	case errors.Is(err, model.ErrPasswordTooShort):
@@ -127,7 +139,7 @@ func (s *Server) resetPassword(c *gin.Context) {
 		s.renderReset(c, http.StatusUnprocessableEntity, p)
 		return
 	}
-	if _, err := s.store.UseOneTimeLink(ctx, c.Param("token"), model.LinkPasswordReset, u.PasswordHash); err != nil {
+	if _, err := s.store.UseOneTimeLink(ctx, c.Param("token"), u.PasswordHash); err != nil {
 		s.resetLinkFailed(c, err)
 		return
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ogptracker/ogptracker/app/model"
 )
 
 var resetLink = regexp.MustCompile(`link=http://example\.test(/password/reset/[A-Z2-7]+)`)
@@ -65,7 +67,7 @@ func TestAForgottenPasswordIsSetAgainThroughAOneTimeLink(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/signin?reset=1" {
 		t.Fatalf("new password: %d to %q", res.StatusCode, res.Header.Get("Location"))
 	}
-	if _, page := b.do("GET", "/signin?reset=1", nil); !strings.Contains(page, "新密碼已設定") {
+	if _, page := b.do("GET", "/signin?reset=1", nil); !strings.Contains(page, "密碼已設定，請以新密碼登入") {
 		t.Error("the sign-in page does not say the password is set")
 	}
 	// The old password no longer works, the new one does, and the browser
@@ -125,5 +127,30 @@ func TestWithMailSettingsTheLinkIsMailedInTheVisitorsLanguage(t *testing.T) {
 	}
 	if res, _ := b.do("GET", m[1], nil); res.StatusCode != 200 {
 		t.Errorf("the mailed link: %d", res.StatusCode)
+	}
+}
+
+func TestAnInvitationLinkWelcomesAndSetsTheFirstPassword(t *testing.T) {
+	site := newAccountSite(t, "http://example.test")
+	ctx := context.Background()
+	u, err := site.st.FindUserByEmail(ctx, "liaison@cec.example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, err := site.st.CreateOneTimeLink(ctx, u.ID, model.LinkInvitation, model.InvitationLifetime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := site.visitor()
+	res, page := b.do("GET", "/password/reset/"+token+"?lang=en", nil)
+	if res.StatusCode != 200 || !strings.Contains(page, "<h1>Welcome: choose your password</h1>") || !strings.Contains(page, "Welcome, 林聯絡.") {
+		t.Fatalf("invitation page: %d\n%s", res.StatusCode, page)
+	}
+	res, _ = b.do("POST", "/password/reset/"+token, url.Values{"password": {"my first long password"}, "confirm": {"my first long password"}, "csrf_token": {b.token(page)}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first password: %d", res.StatusCode)
+	}
+	if res, _ := b.signIn("liaison@cec.example.org", "my first long password"); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("sign-in with the chosen password: %d", res.StatusCode)
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -18,7 +19,10 @@ import (
 	"github.com/ogptracker/ogptracker/app/model"
 )
 
-type userFlags struct{ email, name, role, agency *string }
+type userFlags struct {
+	email, name, role, agency *string
+	invite                    *bool
+}
 
 func newUserFlags(fs *flag.FlagSet) any {
 	return &userFlags{
@@ -26,6 +30,7 @@ func newUserFlags(fs *flag.FlagSet) any {
 		name:   fs.String("name", "", "the person's `NAME`, as shown when signed in"),
 		role:   fs.String("role", "", "`ROLE`: admin, committee or liaison"),
 		agency: fs.String("agency", "", "agency `CODE` of a liaison (liaisons only)"),
+		invite: fs.Bool("invite", false, "read no password: print a link, valid for 7 days, with which the person chooses one"),
 	}
 }
 
@@ -47,9 +52,12 @@ func user(ctx context.Context, e env, cfg config.Config, args []string, flags an
 	case role != model.RoleLiaison && *f.agency != "":
 		return fmt.Errorf("only a liaison belongs to an agency: leave out --agency for the %s role", role)
 	}
-	password, err := readPassword(e)
-	if err != nil {
-		return err
+	password := rand.Text() // an invitation's: no one knows it, and the link replaces it
+	if !*f.invite {
+		var err error
+		if password, err = readPassword(e); err != nil {
+			return err
+		}
 	}
 	u := &model.User{Email: *f.email, Name: *f.name, Role: role}
 	if err := u.SetPassword(password); err != nil {
@@ -78,6 +86,13 @@ func user(ctx context.Context, e env, cfg config.Config, args []string, flags an
 		where = " of agency " + *f.agency
 	}
 	fmt.Fprintf(e.stdout, "Created the %s account%s for %s (%s).\n", role, where, u.Name, u.Email)
+	if *f.invite {
+		token, err := a.Store.CreateOneTimeLink(ctx, u.ID, model.LinkInvitation, model.InvitationLifetime)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "Send them this link to choose their password; it works once, within 7 days:\n%s/password/reset/%s\n", a.Config.BaseURL, token)
+	}
 	return nil
 }
 

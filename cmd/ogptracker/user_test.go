@@ -180,3 +180,17 @@ func TestDemoAccountsArePrintedOnceAndSignIn(t *testing.T) {
 		t.Errorf("demo liaison: %+v, %v", u, err)
 	}
 }
+
+func TestUserAddInviteGivesALinkInsteadOfReadingAPassword(t *testing.T) {
+	tr := newTracker(t)
+	tr.env["BASE_URL"] = "https://tracker.example.org"
+	out := tr.mustRunInput("", "user", "add", "--invite", "--email", "new@example.org", "--name", "New Member", "--role", "committee")
+	m := regexp.MustCompile(`(?m)^https://tracker\.example\.org/password/reset/([A-Z2-7]+)$`).FindStringSubmatch(out)
+	if m == nil || !strings.Contains(out, "works once, within 7 days") {
+		t.Fatalf("no invitation link:\n%s", out)
+	}
+	link, err := tr.storeOf().FindOneTimeLink(context.Background(), m[1])
+	if err != nil || link.Purpose != model.LinkInvitation || link.User.Email != "new@example.org" {
+		t.Errorf("invitation link: %+v, %v", link, err)
+	}
+}
