@@ -45,22 +45,46 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, now func() t
 // Close releases the database.
 func (a *App) Close() error { return a.Store.Close() }
 
-// LoadDemo imports the demo plan when the database holds no plan yet.
-func (a *App) LoadDemo(ctx context.Context) error {
+// LoadDemo imports the demo plan when the database holds no plan yet and,
+// when it holds no account either, creates the demo accounts. It returns
+// the accounts it created, with their passwords: the only time anyone
+// sees them, since only their hashes are kept.
+func (a *App) LoadDemo(ctx context.Context) ([]demo.Account, error) {
 	counts, err := a.Store.Count(ctx)
 	if err != nil || counts.Plans > 0 {
-		return err
+		return nil, err
 	}
 	ds, err := demo.Dataset()
 	if err != nil {
-		return fmt.Errorf("demo plan: %w", err)
+		return nil, fmt.Errorf("demo plan: %w", err)
 	}
 	res, err := a.Store.ImportDataset(model.NewContextWithActor(ctx, demo.Actor), ds, nil)
 	if err != nil {
-		return fmt.Errorf("demo plan: %w", err)
+		return nil, fmt.Errorf("demo plan: %w", err)
 	}
 	a.log.Info("demo plan loaded", "plan", demo.PlanRef, "commitments", res.Commitments)
-	return nil
+	if n, err := a.Store.CountUsers(ctx); err != nil || n > 0 {
+		return nil, err
+	}
+	accounts := demo.Accounts()
+	for _, acc := range accounts {
+		u := &model.User{Email: acc.Email, Name: acc.Name, Role: acc.Role}
+		if acc.Agency != "" {
+			ag, err := a.Store.FindAgencyByCode(ctx, acc.Agency)
+			if err != nil {
+				return nil, fmt.Errorf("demo account %s: agency %s: %w", acc.Email, acc.Agency, err)
+			}
+			u.AgencyID = &ag.ID
+		}
+		if err := u.SetPassword(acc.Password); err != nil {
+			return nil, fmt.Errorf("demo account %s: %w", acc.Email, err)
+		}
+		if err := a.Store.CreateUser(ctx, u); err != nil {
+			return nil, fmt.Errorf("demo account %s: %w", acc.Email, err)
+		}
+	}
+	a.log.Info("demo accounts created", "accounts", len(accounts))
+	return accounts, nil
 }
 
 // Serve answers HTTP on the configured address until ctx is cancelled,

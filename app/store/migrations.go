@@ -18,6 +18,8 @@ import (
 var migrations = []*gormigrate.Migration{
 	{ID: "2026112301_initial_schema", Migrate: migrateInitialSchema},
 	{ID: "2026112401_record_of_changes", Migrate: migrateRecordOfChanges},
+	{ID: "2026112501_accounts", Migrate: migrateAccounts},
+	{ID: "2026112502_one_time_links", Migrate: migrateOneTimeLinks},
 }
 
 // Migrate applies the pending migrations and reports how many it applied.
@@ -202,4 +204,58 @@ func migrateRecordOfChanges(tx *gorm.DB) error {
 		return err
 	}
 	return tx.AutoMigrate(&Change{})
+}
+
+// migrateAccounts adds the people who sign in, their sessions and the
+// failed sign-ins that throttling counts.
+func migrateAccounts(tx *gorm.DB) error {
+	type Agency struct {
+		ID uint `gorm:"primaryKey"`
+	}
+	type User struct {
+		ID           uint    `gorm:"primaryKey"`
+		Email        string  `gorm:"size:254;uniqueIndex;not null"`
+		Name         string  `gorm:"size:200;not null"`
+		Role         string  `gorm:"size:20;not null"`
+		AgencyID     *uint   `gorm:"index"`
+		Agency       *Agency `gorm:"constraint:OnDelete:RESTRICT"`
+		PasswordHash string  `gorm:"size:100;not null"`
+		Disabled     bool    `gorm:"not null;default:false"`
+		CreatedAt    time.Time
+		UpdatedAt    time.Time
+	}
+	type Session struct {
+		ID        uint   `gorm:"primaryKey"`
+		TokenHash string `gorm:"size:64;uniqueIndex;not null"`
+		UserID    uint   `gorm:"not null;index"`
+		User      *User  `gorm:"constraint:OnDelete:CASCADE"`
+		CSRFToken string `gorm:"size:64;not null"`
+		CreatedAt time.Time
+		ExpiresAt time.Time `gorm:"not null;index"`
+	}
+	type SignInFailure struct {
+		ID      uint      `gorm:"primaryKey"`
+		At      time.Time `gorm:"not null;index"`
+		Email   string    `gorm:"size:254;not null;index"`
+		Address string    `gorm:"size:64;not null;index"`
+	}
+	return tx.AutoMigrate(&User{}, &Session{}, &SignInFailure{})
+}
+
+// migrateOneTimeLinks adds the links that let a person set a forgotten password.
+func migrateOneTimeLinks(tx *gorm.DB) error {
+	type User struct {
+		ID uint `gorm:"primaryKey"`
+	}
+	type OneTimeLink struct {
+		ID        uint   `gorm:"primaryKey"`
+		TokenHash string `gorm:"size:64;uniqueIndex;not null"`
+		UserID    uint   `gorm:"not null;index"`
+		User      *User  `gorm:"constraint:OnDelete:CASCADE"`
+		Purpose   string `gorm:"size:20;not null"`
+		CreatedAt time.Time
+		ExpiresAt time.Time `gorm:"not null"`
+		UsedAt    *time.Time
+	}
+	return tx.AutoMigrate(&OneTimeLink{})
 }

@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"testing"
+
+	"github.com/ogptracker/ogptracker/app/model"
 )
 
 // A database made before the record of changes upgrades in place: its
@@ -36,5 +39,48 @@ func TestADatabaseOfTheFirstSchemaUpgrades(t *testing.T) {
 	}
 	if cs, total, err := s.FindChanges(ctx, ChangeFilter{CommitmentID: 1}); err != nil || len(cs) != 0 || total != 0 {
 		t.Errorf("record of an old commitment: %v, %d, %v; want empty", cs, total, err)
+	}
+}
+
+// A database of the record-of-changes schema gains accounts; a liaison's
+// agency cannot be deleted from under it, and deleting an account ends its sessions.
+func TestADatabaseBeforeAccountsUpgrades(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open("sqlite:"+filepath.Join(t.TempDir(), "old.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.migrator(ctx, migrations[:2]).Migrate(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.Exec(`INSERT INTO agencies (id, code, name) VALUES (1, 'CEC', '{"en":"Central Election Commission"}')`).Error; err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.Migrate(ctx); err != nil || n != len(migrations)-2 {
+		t.Fatalf("upgrade: applied %d, %v", n, err)
+	}
+	agency := uint(1)
+	u := &model.User{Email: "liaison@example.org", Name: "Liaison", Role: model.RoleLiaison, AgencyID: &agency, PasswordHash: "$2a$10$x"}
+	if err := s.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := s.CreateSession(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.Exec(`DELETE FROM agencies WHERE id = 1`).Error; err == nil {
+		t.Error("the agency of a liaison was deleted")
+	}
+	if err := s.db.Exec(`DELETE FROM users WHERE id = ?`, u.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.FindSession(ctx, token); !errors.Is(err, model.ErrNotFound) {
+		t.Errorf("the session of a deleted account: %v", err)
+	}
+	var n int64
+	s.db.Table("sessions").Count(&n)
+	if n != 0 {
+		t.Errorf("%d sessions left of a deleted account", n)
 	}
 }

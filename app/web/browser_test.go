@@ -50,6 +50,8 @@ var browserPages = []struct {
 	{"milestones of an agency in a month", "/milestones?agency=5&month=2021-12", 200},
 	{"commitments", "/commitments", 200},
 	{"commitments filtered", "/commitments?state=overdue&sort=-progress", 200},
+	{"sign in", "/signin", 200},
+	{"forgotten password", "/password/forgot", 200},
 }
 
 var languages = []string{"zh-TW", "en"}

@@ -67,14 +67,18 @@ func caching() gin.HandlerFunc {
 // compression drops their Vary header.
 func sendPage(c *gin.Context, status int, body []byte) {
 	switch {
-	case status >= http.StatusBadRequest:
+	case status >= http.StatusBadRequest || c.GetBool(noStoreKey):
 		c.Header("Cache-Control", "no-store")
 	case status == http.StatusOK && c.Request.Method == http.MethodGet:
 		h := sha256.New()
 		h.Write([]byte(c.Writer.Header().Get("Content-Language")))
 		h.Write([]byte{0})
 		h.Write(body)
-		c.Header("Cache-Control", "no-cache")
+		if _, ok := signedIn(c); ok {
+			c.Header("Cache-Control", "private, no-cache") // it names the visitor
+		} else {
+			c.Header("Cache-Control", "no-cache")
+		}
 		if revalidate(c, hex.EncodeToString(h.Sum(nil)[:16])) {
 			return
 		}

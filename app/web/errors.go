@@ -30,6 +30,8 @@ func (s *Server) fail(c *gin.Context, err error) {
 		status, heading = http.StatusNotFound, "error.notfound"
 	case errors.Is(err, errMethodNotAllowed):
 		status, heading = http.StatusMethodNotAllowed, "error.badrequest"
+	case errors.Is(err, errCSRF):
+		status, heading = http.StatusForbidden, "account.error.csrf"
 	case errors.Is(err, errBadRequest):
 		status, heading = http.StatusBadRequest, "error.badrequest"
 	default:

@@ -22,6 +22,8 @@ type Page struct {
 	Lang      string
 	Languages []languageLink
 	RequestID string
+	User      *model.User // the signed-in visitor, nil for the public
+	CSRFToken string      // for the forms of a signed-in visitor (see checkCSRF)
 }
 
 type languageLink struct {
@@ -36,6 +38,9 @@ var languageNames = map[string]string{"zh-TW": "中文", "en": "English"}
 func (s *Server) page(c *gin.Context) Page {
 	lang := c.GetString(langKey)
 	p := Page{T: s.catalog.Translator(lang, s.location), Lang: lang, RequestID: c.GetString(requestIDKey)}
+	if sess, ok := signedIn(c); ok {
+		p.User, p.CSRFToken = sess.User, sess.CSRFToken
+	}
 	for _, tag := range i18n.Supported {
 		q := c.Request.URL.Query()
 		q.Set("lang", tag.String())

@@ -16,7 +16,7 @@ func (s *Server) routes() *gin.Engine {
 	r := gin.New()
 	r.RedirectTrailingSlash = true
 	r.HandleMethodNotAllowed = true
-	r.Use(s.requestID, s.accessLog, compress(), s.recoverPanic, securityHeaders, s.language, caching())
+	r.Use(s.requestID, s.accessLog, compress(), s.recoverPanic, securityHeaders, s.language, caching(), s.session, s.checkCSRF)
 
 	r.GET("/healthz", s.healthz)
 	// Files only: a folder answers 404 rather than listing its contents.
@@ -40,6 +40,15 @@ func (s *Server) routes() *gin.Engine {
 	r.GET("/agencies/:id", s.showAgency)
 	r.GET("/milestones", s.listMilestones)
 	r.GET("/about", s.about)
+
+	// Accounts.
+	r.GET("/signin", s.showSignIn)
+	r.POST("/signin", s.signIn)
+	r.POST("/signout", s.signOut)
+	r.GET("/password/forgot", s.showForgot)
+	r.POST("/password/forgot", s.sendResetLink)
+	r.GET("/password/reset/:token", s.showReset)
+	r.POST("/password/reset/:token", s.resetPassword)
 
 	r.NoRoute(func(c *gin.Context) { s.fail(c, errNotFound) })
 	r.NoMethod(func(c *gin.Context) { s.fail(c, errMethodNotAllowed) })

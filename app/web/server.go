@@ -22,6 +22,7 @@ type Server struct {
 	location *time.Location
 	baseURL  string
 	router   *gin.Engine
+	sendMail SendMail // nil: one-time links are written to the log
 }
 
 // Options are what the web layer needs from the outside.
@@ -30,6 +31,7 @@ type Options struct {
 	Logger   *slog.Logger
 	Location *time.Location
 	BaseURL  string
+	SendMail SendMail // delivers one-time links; nil writes them to the log
 }
 
 // New builds the server, parsing every template up front so that a broken
@@ -50,7 +52,7 @@ func New(opts Options) (*Server, error) {
 		opts.Location = time.UTC
 	}
 	s := &Server{store: opts.Store, catalog: catalog, pages: pages, log: opts.Logger,
-		location: opts.Location, baseURL: opts.BaseURL}
+		location: opts.Location, baseURL: opts.BaseURL, sendMail: opts.SendMail}
 	s.router = s.routes()
 	return s, nil
 }

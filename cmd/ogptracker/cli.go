@@ -19,6 +19,7 @@ import (
 
 	"github.com/ogptracker/ogptracker/app"
 	"github.com/ogptracker/ogptracker/app/config"
+	"github.com/ogptracker/ogptracker/app/demo"
 	"github.com/ogptracker/ogptracker/app/model"
 	"github.com/ogptracker/ogptracker/app/store"
 	"github.com/ogptracker/ogptracker/app/transfer"
@@ -26,6 +27,7 @@ import (
 
 // env is what a run of the command sees of the outside world.
 type env struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	now            func() time.Time // nil: the wall clock
@@ -45,6 +47,8 @@ var subcommands = []subcommand{
 	{name: "import", args: "FILE", nargs: 1, summary: "import an OGP commitment-data CSV or an ogptracker JSON file", run: importFile},
 	{name: "export", args: "[-o FILE]", summary: "write all plan data as ogptracker JSON (to standard output by default)",
 		flags: func(fs *flag.FlagSet) any { return fs.String("o", "", "write to `FILE` instead of standard output") }, run: export},
+	{name: "user", args: "add", nargs: 1, summary: "create an account (--email, --name, --role, --agency); the password is read from standard input",
+		flags: newUserFlags, run: user},
 }
 
 func usage(w io.Writer) {
@@ -152,13 +156,15 @@ func serve(ctx context.Context, e env, cfg config.Config, _ []string, _ any) err
 		return err
 	}
 	defer a.Close()
+	var accounts []demo.Account
 	if a.Config.Demo {
-		if err := a.LoadDemo(ctx); err != nil {
+		if accounts, err = a.LoadDemo(ctx); err != nil {
 			return err
 		}
 	}
 	return a.Serve(ctx, func(addr net.Addr) {
 		fmt.Fprintf(e.stdout, "ogptracker is running at %s (database %s). Press Ctrl-C to stop.\n", browsable(addr), a.Config.DatabaseURL)
+		printDemoAccounts(e.stdout, accounts, browsable(addr)+"signin")
 		if e.ready != nil {
 			e.ready(addr)
 		}

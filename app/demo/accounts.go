@@ -1,0 +1,26 @@
+package demo
+
+import (
+	"crypto/rand"
+
+	"github.com/ogptracker/ogptracker/app/model"
+)
+
+// Account is a demo account: one per role, so that every part of the
+// tracker can be tried. Its password is made afresh for each database and
+// shown once, when the demo plan is first loaded.
+type Account struct {
+	Email, Name string
+	Role        model.Role
+	Agency      string // agency code, for the liaison
+	Password    string
+}
+
+// Accounts returns the demo accounts with new random passwords.
+func Accounts() []Account {
+	return []Account{
+		{Email: "admin@demo.example.org", Name: "示範秘書處管理者 (demo administrator)", Role: model.RoleAdmin, Password: rand.Text()},
+		{Email: "committee@demo.example.org", Name: "示範委員 (demo committee member)", Role: model.RoleCommittee, Password: rand.Text()},
+		{Email: "cec.liaison@demo.example.org", Name: "中選會示範聯絡人 (demo liaison, CEC)", Role: model.RoleLiaison, Agency: "CEC", Password: rand.Text()},
+	}
+}

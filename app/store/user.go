@@ -1,0 +1,218 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/ogptracker/ogptracker/app/model"
+)
+
+// CreateUser saves a new account, its email in lower case. An email
+// already taken, in any case, is a field error.
+func (s *Store) CreateUser(ctx context.Context, u *model.User) error {
+	u.Email = model.NormalizeEmail(u.Email)
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&model.User{}).Where("email = ?", u.Email).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return model.FieldErrors{"email": "is already taken"}
+		}
+		return tx.Create(u).Error
+	})
+}
+
+// FindUserByID returns one account with its agency.
+func (s *Store) FindUserByID(ctx context.Context, id uint) (*model.User, error) {
+	var u model.User
+	if err := s.db.WithContext(ctx).Preload("Agency").Take(&u, id).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &u, nil
+}
+
+// FindUserByEmail returns the account of an address, however it is typed.
+func (s *Store) FindUserByEmail(ctx context.Context, email string) (*model.User, error) {
+	var u model.User
+	if err := s.db.WithContext(ctx).Preload("Agency").Where("email = ?", model.NormalizeEmail(email)).Take(&u).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &u, nil
+}
+
+// CountUsers counts the accounts.
+func (s *Store) CountUsers(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&model.User{}).Count(&n).Error
+	return n, err
+}
+
+// SessionLifetime is how long a sign-in lasts.
+const SessionLifetime = 7 * 24 * time.Hour
+
+// CreateSession signs a user in and returns the token the browser keeps.
+// Each call makes a new token, so signing in always changes the session id.
+func (s *Store) CreateSession(ctx context.Context, userID uint) (token string, sess *model.Session, err error) {
+	token = rand.Text()
+	now := s.now().UTC()
+	sess = &model.Session{TokenHash: hashToken(token), UserID: userID, CSRFToken: rand.Text(),
+		CreatedAt: now, ExpiresAt: now.Add(SessionLifetime)}
+	if err := s.db.WithContext(ctx).Create(sess).Error; err != nil {
+		return "", nil, err
+	}
+	return token, sess, nil
+}
+
+// FindSession returns the live session of a token, with its user. An
+// unknown or expired token, or a disabled account, is not found.
+func (s *Store) FindSession(ctx context.Context, token string) (*model.Session, error) {
+	if token == "" {
+		return nil, model.ErrNotFound
+	}
+	var sess model.Session
+	err := s.db.WithContext(ctx).Joins("User").Preload("User.Agency").
+		Where("sessions.token_hash = ? AND sessions.expires_at > ?", hashToken(token), s.now().UTC()).Take(&sess).Error
+	if err != nil {
+		return nil, notFound(err)
+	}
+	if sess.User == nil || sess.User.Disabled {
+		return nil, model.ErrNotFound
+	}
+	return &sess, nil
+}
+
+// DeleteSession signs out the browser holding token; an unknown token is
+// already signed out.
+func (s *Store) DeleteSession(ctx context.Context, token string) error {
+	return s.db.WithContext(ctx).Where("token_hash = ?", hashToken(token)).Delete(&model.Session{}).Error
+}
+
+// DeleteUserSessions signs a user out everywhere.
+func (s *Store) DeleteUserSessions(ctx context.Context, userID uint) error {
+	return s.db.WithContext(ctx).Where("user_id = ?", userID).Delete(&model.Session{}).Error
+}
+
+// SetUserDisabled disables or re-enables an account; disabling signs it
+// out everywhere.
+func (s *Store) SetUserDisabled(ctx context.Context, userID uint, disabled bool) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&model.User{}).Where("id = ?", userID).Update("disabled", disabled)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return model.ErrNotFound
+		}
+		if !disabled {
+			return nil
+		}
+		return tx.Where("user_id = ?", userID).Delete(&model.Session{}).Error
+	})
+}
+
+// RecordSignInFailure notes a failed sign-in for throttling, and forgets
+// failures too old to count.
+func (s *Store) RecordSignInFailure(ctx context.Context, email, address string, window time.Duration) error {
+	now := s.now().UTC()
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Where("at <= ?", now.Add(-window)).Delete(&model.SignInFailure{}).Error; err != nil {
+			return err
+		}
+		return tx.Create(&model.SignInFailure{At: now, Email: model.NormalizeEmail(email), Address: address}).Error
+	})
+}
+
+// CountSignInFailures counts the failed sign-ins within window, for an
+// address typed and for a client address.
+func (s *Store) CountSignInFailures(ctx context.Context, email, address string, window time.Duration) (byEmail, byAddress int64, err error) {
+	since := s.now().UTC().Add(-window)
+	var row struct{ ByEmail, ByAddress int64 }
+	err = s.db.WithContext(ctx).Model(&model.SignInFailure{}).
+		Select("COALESCE(SUM(CASE WHEN email = ? THEN 1 ELSE 0 END), 0) AS by_email, "+
+			"COALESCE(SUM(CASE WHEN address = ? THEN 1 ELSE 0 END), 0) AS by_address", model.NormalizeEmail(email), address).
+		Where("at > ?", since).Scan(&row).Error
+	return row.ByEmail, row.ByAddress, err
+}
+
+// ClearSignInFailures forgets an address's failures after it signs in.
+func (s *Store) ClearSignInFailures(ctx context.Context, email string) error {
+	return s.db.WithContext(ctx).Where("email = ?", model.NormalizeEmail(email)).Delete(&model.SignInFailure{}).Error
+}
+
+// hashToken is what the database keeps of a session token.
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// CreateOneTimeLink makes a link token for an account, valid for lifetime.
+func (s *Store) CreateOneTimeLink(ctx context.Context, userID uint, purpose model.LinkPurpose, lifetime time.Duration) (token string, err error) {
+	token = rand.Text()
+	now := s.now().UTC()
+	link := &model.OneTimeLink{TokenHash: hashToken(token), UserID: userID, Purpose: purpose, CreatedAt: now, ExpiresAt: now.Add(lifetime)}
+	if err := s.db.WithContext(ctx).Create(link).Error; err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+// FindOneTimeLink returns the unused, unexpired link of a token, whatever
+// its purpose, with its account; any other token, or a disabled account,
+// is not found.
+func (s *Store) FindOneTimeLink(ctx context.Context, token string) (*model.OneTimeLink, error) {
+	return findOneTimeLink(s.db.WithContext(ctx), token, s.now().UTC())
+}
+
+func findOneTimeLink(db *gorm.DB, token string, now time.Time) (*model.OneTimeLink, error) {
+	if token == "" {
+		return nil, model.ErrNotFound
+	}
+	var link model.OneTimeLink
+	err := db.Joins("User").Where("one_time_links.token_hash = ? AND one_time_links.used_at IS NULL AND one_time_links.expires_at > ?",
+		hashToken(token), now).Take(&link).Error
+	if err != nil {
+		return nil, notFound(err)
+	}
+	if link.User == nil || link.User.Disabled {
+		return nil, model.ErrNotFound
+	}
+	return &link, nil
+}
+
+// UseOneTimeLink sets the account's password hash through a link (a reset
+// or an invitation), once:
+// the link is spent, and every session of the account ends, so that
+// whoever knew the old password is signed out.
+func (s *Store) UseOneTimeLink(ctx context.Context, token string, passwordHash string) (*model.User, error) {
+	now := s.now().UTC()
+	var user *model.User
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		link, err := findOneTimeLink(tx, token, now)
+		if err != nil {
+			return err
+		}
+		res := tx.Model(&model.OneTimeLink{}).Where("id = ? AND used_at IS NULL", link.ID).Update("used_at", now)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return model.ErrNotFound // spent by a request a moment earlier
+		}
+		if err := tx.Model(&model.User{}).Where("id = ?", link.UserID).
+			Updates(map[string]any{"password_hash": passwordHash, "updated_at": now}).Error; err != nil {
+			return err
+		}
+		user = link.User
+		return tx.Where("user_id = ?", link.UserID).Delete(&model.Session{}).Error
+	})
+	return user, err
+}

@@ -1,0 +1,156 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ogptracker/ogptracker/app/model"
+)
+
+var resetLink = regexp.MustCompile(`link=http://example\.test(/password/reset/[A-Z2-7]+)`)
+
+func TestAForgottenPasswordIsSetAgainThroughAOneTimeLink(t *testing.T) {
+	site := newAccountSite(t, "http://example.test")
+	b := site.visitor()
+	signedIn := site.visitor()
+	signedIn.signIn("liaison@cec.example.org", testPassword)
+
+	_, page := b.do("GET", "/signin", nil)
+	if !strings.Contains(page, `<a href="/password/forgot">忘記密碼？</a>`) {
+		t.Error("the sign-in page has no link for a forgotten password")
+	}
+	_, page = b.do("GET", "/password/forgot", nil)
+	ask := func(email string) (*http.Response, string) {
+		return b.do("POST", "/password/forgot", url.Values{"email": {email}, "csrf_token": {b.token(page)}})
+	}
+	// An address without an account gets the same answer, and no link is made.
+	res, _ := ask("nobody@cec.example.org")
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/password/forgot?sent=1" {
+		t.Fatalf("unknown address: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	if resetLink.MatchString(site.logs.String()) {
+		t.Fatal("a link was made for an address without an account")
+	}
+	res, _ = ask("Liaison@CEC.example.org")
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/password/forgot?sent=1" {
+		t.Fatalf("known address: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	if _, sent := b.do("GET", "/password/forgot?sent=1", nil); !strings.Contains(sent, "連結僅能使用一次，並於 60 分鐘內有效") {
+		t.Error("the page does not say the link was sent")
+	}
+	// Without mail settings the link is in the log, for the operator to pass on.
+	m := resetLink.FindStringSubmatch(site.logs.String())
+	if m == nil {
+		t.Fatalf("no link in the log:\n%s", site.logs.String())
+	}
+	link := m[1]
+
+	res, page = b.do("GET", link, nil)
+	if res.StatusCode != 200 || !strings.Contains(page, "liaison@cec.example.org") || !strings.Contains(page, `<label for="reset-confirm">再次輸入新密碼</label>`) {
+		t.Fatalf("link page: %d\n%s", res.StatusCode, page)
+	}
+	set := func(password, confirm string) (*http.Response, string) {
+		return b.do("POST", link, url.Values{"password": {password}, "confirm": {confirm}, "csrf_token": {b.token(page)}})
+	}
+	if res, page := set("short", "short"); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "密碼至少需要 12 個字元") {
+		t.Errorf("short password: %d", res.StatusCode)
+	}
+	if res, page := set("the new long password", "the new long passw0rd"); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "兩次輸入的密碼不一致") {
+		t.Errorf("passwords that differ: %d", res.StatusCode)
+	}
+	res, _ = set("the new long password", "the new long password")
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/signin?reset=1" {
+		t.Fatalf("new password: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	if _, page := b.do("GET", "/signin?reset=1", nil); !strings.Contains(page, "密碼已設定，請以新密碼登入") {
+		t.Error("the sign-in page does not say the password is set")
+	}
+	// The old password no longer works, the new one does, and the browser
+	// signed in with the old one is signed out.
+	if res, _ := b.signIn("liaison@cec.example.org", testPassword); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("old password: %d", res.StatusCode)
+	}
+	if res, _ := b.signIn("liaison@cec.example.org", "the new long password"); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("new password: %d", res.StatusCode)
+	}
+	if _, home := signedIn.do("GET", "/", nil); strings.Contains(home, "林聯絡") {
+		t.Error("a browser signed in with the old password is still signed in")
+	}
+	// The link works once.
+	if res, page := b.do("GET", link+"?lang=en", nil); res.StatusCode != http.StatusNotFound || !strings.Contains(page, "<h1>This link no longer works</h1>") {
+		t.Errorf("spent link: %d", res.StatusCode)
+	}
+}
+
+func TestAResetLinkExpires(t *testing.T) {
+	site := newAccountSite(t, "http://example.test")
+	b := site.visitor()
+	_, page := b.do("GET", "/password/forgot", nil)
+	b.do("POST", "/password/forgot", url.Values{"email": {"liaison@cec.example.org"}, "csrf_token": {b.token(page)}})
+	m := resetLink.FindStringSubmatch(site.logs.String())
+	if m == nil {
+		t.Fatal("no link in the log")
+	}
+	site.clock.Advance(time.Hour)
+	if res, _ := b.do("GET", m[1], nil); res.StatusCode != http.StatusNotFound {
+		t.Errorf("a link an hour old: %d, want 404", res.StatusCode)
+	}
+	if res, _ := b.do("POST", m[1], url.Values{"password": {"the new long password"}, "confirm": {"the new long password"}, "csrf_token": {b.token(page)}}); res.StatusCode != http.StatusNotFound {
+		t.Errorf("setting a password through a link an hour old: %d, want 404", res.StatusCode)
+	}
+}
+
+func TestWithMailSettingsTheLinkIsMailedInTheVisitorsLanguage(t *testing.T) {
+	site := newAccountSite(t, "http://example.test")
+	var to, subject, body string
+	site.mail = func(_ context.Context, t, s, b string) error {
+		to, subject, body = t, s, b
+		return nil
+	}
+	site.stop()
+	site.start()
+	b := site.visitor()
+	_, page := b.do("GET", "/password/forgot?lang=en", nil)
+	b.do("POST", "/password/forgot", url.Values{"email": {"liaison@cec.example.org"}, "csrf_token": {b.token(page)}})
+	if to != "liaison@cec.example.org" || subject != "Set a new password for the OGP commitment tracker" ||
+		!strings.Contains(body, "Hello 林聯絡,") || !strings.Contains(body, "within 60 minutes") {
+		t.Errorf("mail to %q, %q:\n%s", to, subject, body)
+	}
+	m := regexp.MustCompile(`http://example\.test(/password/reset/[A-Z2-7]+)`).FindStringSubmatch(body)
+	if m == nil || strings.Contains(site.logs.String(), m[1]) {
+		t.Fatalf("the mail has no link, or the link was also logged:\n%s", body)
+	}
+	if res, _ := b.do("GET", m[1], nil); res.StatusCode != 200 {
+		t.Errorf("the mailed link: %d", res.StatusCode)
+	}
+}
+
+func TestAnInvitationLinkWelcomesAndSetsTheFirstPassword(t *testing.T) {
+	site := newAccountSite(t, "http://example.test")
+	ctx := context.Background()
+	u, err := site.st.FindUserByEmail(ctx, "liaison@cec.example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, err := site.st.CreateOneTimeLink(ctx, u.ID, model.LinkInvitation, model.InvitationLifetime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := site.visitor()
+	res, page := b.do("GET", "/password/reset/"+token+"?lang=en", nil)
+	if res.StatusCode != 200 || !strings.Contains(page, "<h1>Welcome: choose your password</h1>") || !strings.Contains(page, "Welcome, 林聯絡.") {
+		t.Fatalf("invitation page: %d\n%s", res.StatusCode, page)
+	}
+	res, _ = b.do("POST", "/password/reset/"+token, url.Values{"password": {"my first long password"}, "confirm": {"my first long password"}, "csrf_token": {b.token(page)}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first password: %d", res.StatusCode)
+	}
+	if res, _ := b.signIn("liaison@cec.example.org", "my first long password"); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("sign-in with the chosen password: %d", res.StatusCode)
+	}
+}
