@@ -259,7 +259,7 @@ func (s *Server) listCommitments(c *gin.Context) {
 			return
 		}
 	}
-	sortListRows(rows, q.Sort, data.Lang)
+	sortListRows(rows, q.Sort, data.Lang, &s.titleKeys)
 
 	data.Matched = len(rows)
 	pages := max((len(rows)+listPageSize-1)/listPageSize, 1)
@@ -517,15 +517,16 @@ func completionParam(c model.Completion) string {
 // listSortKeys key, "-" first for descending. Rows with nothing to compare
 // (no progress, no end date, no schedule, no update) come last either way;
 // ties keep code order.
-func sortListRows(rows []listRow, sort, lang string) {
+func sortListRows(rows []listRow, sort, lang string, keys *sortKeys) {
 	desc := strings.HasPrefix(sort, "-")
 	key := strings.TrimPrefix(sort, "-")
 	if key == "title" {
-		coll := collate.New(language.Make(lang))
-		var buf collate.Buffer
+		titles := make([]string, len(rows))
 		for i := range rows {
-			v, _ := rows[i].O.Title.Get(lang)
-			rows[i].title = coll.KeyFromString(&buf, v)
+			titles[i], _ = rows[i].O.Title.Get(lang)
+		}
+		for i, k := range keys.keysOf(lang, titles) {
+			rows[i].title = k
 		}
 	}
 	empty := func(r *listRow) bool {
