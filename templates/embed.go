@@ -1,7 +1,7 @@
 // Package templates holds the server-rendered pages, embedded in the binary.
 // base.html is the layout, partials/*.html the small shared pieces (one file
-// per area of the interface), and every
-// other file one page named by its path ("plans/show").
+// per area of the interface), and every other file one page named by its
+// path ("plans/show").
 package templates
 
 import "embed"
