@@ -35,6 +35,7 @@ type Milestone struct {
 	CompletedOn  Date
 	Weight       float64 `gorm:"not null;default:1"`
 	Evidence     Links   // what shows the milestone's progress: reports, minutes, published data
+	Version      int     `gorm:"not null;default:1"` // counts the changes, so that a form sent from a stale page is caught
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
@@ -56,6 +57,38 @@ func (m *Milestone) Validate() error {
 	}
 	m.Evidence.validate(fe, "evidence")
 	return fe.Err()
+}
+
+// Messages of ChangeStatus, which a form names in the visitor's language.
+const (
+	MsgCompletedOnRequired    = "a completed milestone needs its completion date"
+	MsgCompletedOnFuture      = "the completion date is after today"
+	MsgCompletedOnBeforeStart = "the completion date is before the milestone's start"
+)
+
+// ChangeStatus sets the reported status as of today. A completed
+// milestone needs the day it was completed, which cannot be after today
+// nor before the milestone's start; any other status clears it.
+func (m *Milestone) ChangeStatus(status MilestoneStatus, completedOn, today Date) error {
+	fe := FieldErrors{}
+	checkEnum(fe, "status", status, MilestoneStatuses)
+	if status != MilestoneCompleted {
+		completedOn = Date{}
+	}
+	switch {
+	case status != MilestoneCompleted:
+	case completedOn.IsZero():
+		fe.Add("completed_on", MsgCompletedOnRequired)
+	case completedOn.First(time.UTC).After(today.Last(time.UTC)):
+		fe.Add("completed_on", MsgCompletedOnFuture)
+	case !m.Start.IsZero() && completedOn.Last(time.UTC).Before(m.Start.First(time.UTC)):
+		fe.Add("completed_on", MsgCompletedOnBeforeStart)
+	}
+	if err := fe.Err(); err != nil {
+		return err
+	}
+	m.Status, m.CompletedOn = status, completedOn
+	return m.Validate()
 }
 
 // Counts reports whether the milestone takes part in progress.

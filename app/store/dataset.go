@@ -267,6 +267,7 @@ func saveByID[T any](im *importer, path string, entity model.Entity, rec, existi
 		im.res.Unchanged++
 		return nil
 	}
+	bumpVersion(rec)
 	if err := im.tx.Omit(gormAssociations).Save(rec).Error; err != nil {
 		return &model.DatasetError{Path: path, Err: err}
 	}
@@ -468,13 +469,21 @@ func (im *importer) orgID(path, code string) (uint, error) {
 	return o.ID, nil
 }
 
-// copyIdentity gives rec the id and creation time of the stored row.
+// copyIdentity gives rec the id, creation time and version of the stored row.
 func copyIdentity[T any](rec, stored *T) {
 	rv, sv := reflect.ValueOf(rec).Elem(), reflect.ValueOf(stored).Elem()
-	for _, f := range []string{"ID", "CreatedAt", "UpdatedAt"} {
+	for _, f := range []string{"ID", "CreatedAt", "UpdatedAt", "Version"} {
 		if dst := rv.FieldByName(f); dst.IsValid() {
 			dst.Set(sv.FieldByName(f))
 		}
+	}
+}
+
+// bumpVersion counts a change of a record that has a version, so that a
+// form opened before an import is caught as stale.
+func bumpVersion(rec any) {
+	if v := reflect.ValueOf(rec).Elem().FieldByName("Version"); v.IsValid() && v.CanInt() {
+		v.SetInt(v.Int() + 1)
 	}
 }
 

@@ -25,8 +25,9 @@ type fieldDiff struct {
 	ref           reflect.Type // the model an id field refers to, nil for a value
 }
 
-// skippedFields are kept by the database itself, not by those who write.
-var skippedFields = map[string]bool{"ID": true, "CreatedAt": true, "UpdatedAt": true}
+// skippedFields are kept by the database itself, not by those who write;
+// Version counts a milestone's changes for optimistic locking.
+var skippedFields = map[string]bool{"ID": true, "CreatedAt": true, "UpdatedAt": true, "Version": true}
 
 // joinFields are recorded for commitments beside their columns: the
 // supporting agencies and civil-society organisations of the join tables.

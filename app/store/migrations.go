@@ -20,6 +20,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026112401_record_of_changes", Migrate: migrateRecordOfChanges},
 	{ID: "2026112501_accounts", Migrate: migrateAccounts},
 	{ID: "2026112502_one_time_links", Migrate: migrateOneTimeLinks},
+	{ID: "2026112601_milestone_version", Migrate: migrateMilestoneVersion},
 }
 
 // Migrate applies the pending migrations and reports how many it applied.
@@ -258,4 +259,14 @@ func migrateOneTimeLinks(tx *gorm.DB) error {
 		UsedAt    *time.Time
 	}
 	return tx.AutoMigrate(&OneTimeLink{})
+}
+
+// migrateMilestoneVersion adds the count of a milestone's changes, which
+// catches a form sent from a page someone else has changed since.
+func migrateMilestoneVersion(tx *gorm.DB) error {
+	type Milestone struct {
+		ID      uint `gorm:"primaryKey"`
+		Version int  `gorm:"not null;default:1"`
+	}
+	return tx.Migrator().AddColumn(&Milestone{}, "Version")
 }

@@ -22,6 +22,8 @@ type milestoneRow struct {
 	M      model.Milestone
 	Agency *model.Agency // the responsible agency, or the commitment's lead
 	State  model.ScheduleState
+	// Editable: the visitor may change it (see model.User.MayChangeMilestone).
+	Editable bool
 }
 
 func (s *Server) showCommitment(c *gin.Context) {
@@ -59,7 +61,7 @@ func (s *Server) showCommitment(c *gin.Context) {
 		}
 	}
 	row := func(m model.Milestone) milestoneRow {
-		return milestoneRow{M: m, Agency: m.ResponsibleAgency(cm), State: a.Milestones[m.ID]}
+		return milestoneRow{M: m, Agency: m.ResponsibleAgency(cm), State: a.Milestones[m.ID], Editable: data.User.MayChangeMilestone(&m, cm)}
 	}
 	for _, m := range ms[id] {
 		if m.ParentID == nil {

@@ -50,6 +50,10 @@ func (s *Server) routes() *gin.Engine {
 	r.GET("/password/reset/:token", s.showReset)
 	r.POST("/password/reset/:token", s.resetPassword)
 
+	// Changes: signed in, and allowed (see model.User.MayChangeMilestone).
+	r.GET("/milestones/:id/edit", s.editMilestone)
+	r.POST("/milestones/:id", s.updateMilestone)
+
 	r.NoRoute(func(c *gin.Context) { s.fail(c, errNotFound) })
 	r.NoMethod(func(c *gin.Context) { s.fail(c, errMethodNotAllowed) })
 	return r

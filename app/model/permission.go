@@ -1,0 +1,30 @@
+package model
+
+import "slices"
+
+// MayChangeMilestone is the one rule of who may change milestone m of
+// commitment c (c with its supporting agencies loaded): an administrator
+// any; a liaison only those of commitments their agency leads or supports,
+// or those their agency answers for; committee members and the public none.
+func (u *User) MayChangeMilestone(m *Milestone, c *Commitment) bool {
+	if u == nil || u.Disabled {
+		return false
+	}
+	switch u.Role {
+	case RoleAdmin:
+		return true
+	case RoleLiaison:
+		if u.AgencyID == nil {
+			return false
+		}
+		agency := *u.AgencyID
+		if id := m.ResponsibleAgencyID(c); id != nil && *id == agency {
+			return true
+		}
+		if c.LeadAgencyID != nil && *c.LeadAgencyID == agency {
+			return true
+		}
+		return slices.ContainsFunc(c.SupportingAgencies, func(a Agency) bool { return a.ID == agency })
+	}
+	return false
+}

@@ -1,0 +1,89 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"reflect"
+
+	"gorm.io/gorm"
+
+	"github.com/ogptracker/ogptracker/app/model"
+)
+
+// ErrConflict is returned by a write made from a version of a record that
+// someone else has changed since: nothing is written.
+var ErrConflict = errors.New("changed by someone else since the form was opened")
+
+// FindMilestoneByID returns one milestone with its responsible agency, and
+// its commitment with the lead and supporting agencies that decide who may
+// change it.
+func (s *Store) FindMilestoneByID(ctx context.Context, id uint) (*model.Milestone, error) {
+	var m model.Milestone
+	err := s.db.WithContext(ctx).Preload("Agency").Preload("Commitment.LeadAgency").
+		Preload("Commitment.SupportingAgencies").Take(&m, id).Error
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return &m, nil
+}
+
+// UpdateMilestoneStatus sets a milestone's reported status and completion
+// date, as of today, if it is still at version; otherwise it returns
+// ErrConflict. In the same transaction it adds the change, with the actor
+// of ctx, to the record of changes, as an import does.
+func (s *Store) UpdateMilestoneStatus(ctx context.Context, id uint, version int, status model.MilestoneStatus, completedOn, today model.Date) error {
+	actor, _ := model.ActorFromContext(ctx)
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var before model.Milestone
+		if err := tx.Preload("Commitment").Take(&before, id).Error; err != nil {
+			return notFound(err)
+		}
+		if before.Version != version {
+			return ErrConflict
+		}
+		after := before
+		if err := after.ChangeStatus(status, completedOn, today); err != nil {
+			return err
+		}
+		diffs := diffFields(&before, &after)
+		if len(diffs) == 0 {
+			return nil // the same values again: nothing to record
+		}
+		// The version in the WHERE catches a write that came in between.
+		res := tx.Model(&model.Milestone{}).Where("id = ? AND version = ?", id, version).
+			Updates(map[string]any{"status": after.Status, "completed_on": after.CompletedOn,
+				"version": version + 1, "updated_at": s.now().UTC()})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return ErrConflict
+		}
+		fields := model.FieldChanges{}
+		for _, d := range diffs {
+			fc, err := valueChange(d.before, d.after)
+			if err != nil {
+				return err
+			}
+			fields[d.name] = fc
+		}
+		commitmentID, planID := before.CommitmentID, before.Commitment.PlanID
+		c := &model.Change{At: s.now().UTC(), Door: actor.Door, Actor: actor.Label, UserID: actor.UserID,
+			Entity: model.EntityMilestone, EntityID: id, Ref: before.Ref,
+			CommitmentID: &commitmentID, PlanID: &planID, Action: model.ChangeUpdated, Fields: fields}
+		if err := c.Validate(); err != nil {
+			return err
+		}
+		return tx.Create(c).Error
+	})
+}
+
+// valueChange is the change of a plain value field.
+func valueChange(before, after reflect.Value) (model.FieldChange, error) {
+	var fc model.FieldChange
+	var err error
+	if fc.Before, err = encodeValue(before); err == nil {
+		fc.After, err = encodeValue(after)
+	}
+	return fc, err
+}

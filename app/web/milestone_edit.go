@@ -1,0 +1,124 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ogptracker/ogptracker/app/model"
+	"github.com/ogptracker/ogptracker/app/store"
+)
+
+// milestoneEditPage is the form that changes a milestone's reported status.
+type milestoneEditPage struct {
+	Page
+	M           *model.Milestone // as stored
+	Statuses    []model.MilestoneStatus
+	Status      string            // as typed
+	CompletedOn string            // as typed
+	Version     int               // the version the form changes
+	Errors      map[string]string // field → message id
+	Conflict    bool              // someone else changed it since the form was opened
+}
+
+// fieldMessages names each validation message of a milestone's status in the catalogs.
+var fieldMessages = map[string]string{
+	model.MsgCompletedOnRequired:    "edit.error.completed_on.required",
+	model.MsgCompletedOnFuture:      "edit.error.completed_on.future",
+	model.MsgCompletedOnBeforeStart: "edit.error.completed_on.before_start",
+}
+
+// editableMilestone finds the milestone of the path and checks that the
+// visitor may change it. Otherwise it has answered: the 404 page, the
+// sign-in page for the public, the 403 page for those not allowed.
+func (s *Server) editableMilestone(c *gin.Context) (*model.Milestone, *model.User, bool) {
+	id, err := pathID(c)
+	if err != nil {
+		s.fail(c, err)
+		return nil, nil, false
+	}
+	m, err := s.store.FindMilestoneByID(c.Request.Context(), id)
+	if err != nil {
+		s.fail(c, err)
+		return nil, nil, false
+	}
+	sess, ok := signedIn(c)
+	if !ok {
+		next := fmt.Sprintf("/milestones/%d/edit", id)
+		c.Redirect(http.StatusSeeOther, "/signin?next="+url.QueryEscape(next))
+		return nil, nil, false
+	}
+	if !sess.User.MayChangeMilestone(m, m.Commitment) {
+		c.Set(noStoreKey, true)
+		s.render(c, http.StatusForbidden, "error", errorPage{Page: s.page(c), Heading: "edit.error.forbidden", Message: "edit.error.forbidden.text"})
+		return nil, nil, false
+	}
+	return m, sess.User, true
+}
+
+func (s *Server) editMilestone(c *gin.Context) {
+	m, _, ok := s.editableMilestone(c)
+	if !ok {
+		return
+	}
+	s.renderMilestoneEdit(c, http.StatusOK, milestoneEditPage{M: m, Status: string(m.Status),
+		CompletedOn: m.CompletedOn.String(), Version: m.Version})
+}
+
+func (s *Server) updateMilestone(c *gin.Context) {
+	m, u, ok := s.editableMilestone(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	p := milestoneEditPage{M: m, Status: c.PostForm("status"), CompletedOn: c.PostForm("completed_on"), Errors: map[string]string{}}
+	version, err := strconv.Atoi(c.PostForm("version"))
+	if err != nil {
+		s.fail(c, errBadRequest)
+		return
+	}
+	p.Version = version
+	completedOn, err := model.ParseDate(p.CompletedOn)
+	if err != nil {
+		p.Errors["completed_on"] = "edit.error.completed_on.invalid"
+		s.renderMilestoneEdit(c, http.StatusUnprocessableEntity, p)
+		return
+	}
+	actor := model.NewContextWithActor(ctx, model.Actor{Door: model.DoorWeb, Label: u.Name, UserID: &u.ID})
+	err = s.store.UpdateMilestoneStatus(actor, m.ID, version, model.MilestoneStatus(p.Status), completedOn, model.DayOf(s.now()))
+	var fe model.FieldErrors
+	switch {
+	case err == nil:
+		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/commitments/%d", m.CommitmentID))
+	case errors.As(err, &fe):
+		for field, msg := range fe {
+			p.Errors[field] = fieldMessages[msg]
+			if p.Errors[field] == "" {
+				p.Errors[field] = "edit.error." + field
+			}
+		}
+		s.renderMilestoneEdit(c, http.StatusUnprocessableEntity, p)
+	case errors.Is(err, store.ErrConflict):
+		// Show the values saved meanwhile, keep what was typed, and let a
+		// second send, made knowingly, change the new version.
+		if p.M, err = s.store.FindMilestoneByID(ctx, m.ID); err != nil {
+			s.fail(c, err)
+			return
+		}
+		p.Version, p.Conflict = p.M.Version, true
+		s.renderMilestoneEdit(c, http.StatusConflict, p)
+	default:
+		s.fail(c, err)
+	}
+}
+
+func (s *Server) renderMilestoneEdit(c *gin.Context, status int, p milestoneEditPage) {
+	c.Set(noStoreKey, true) // it carries the form token
+	p.Page = s.page(c)
+	p.Statuses = model.MilestoneStatuses
+	s.render(c, status, "milestones/edit", p)
+}
