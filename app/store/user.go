@@ -165,6 +165,16 @@ func (s *Store) CreateOneTimeLink(ctx context.Context, userID uint, purpose mode
 	return token, nil
 }
 
+// CountOneTimeLinks counts the links of one purpose made for an account
+// within the last window, so that a form anyone can send cannot flood a
+// mailbox with links.
+func (s *Store) CountOneTimeLinks(ctx context.Context, userID uint, purpose model.LinkPurpose, window time.Duration) (int64, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&model.OneTimeLink{}).
+		Where("user_id = ? AND purpose = ? AND created_at > ?", userID, purpose, s.now().UTC().Add(-window)).Count(&n).Error
+	return n, err
+}
+
 // FindOneTimeLink returns the unused, unexpired link of a token, whatever
 // its purpose, with its account; any other token, or a disabled account,
 // is not found.

@@ -16,6 +16,9 @@ import (
 // resetLinkLifetime is how long a link to set a new password works.
 const resetLinkLifetime = time.Hour
 
+// maxResetLinks is how many reset links an account gets within one lifetime.
+const maxResetLinks = 3
+
 // SendMail delivers one plain-text message.
 type SendMail func(ctx context.Context, to, subject, body string) error
 
@@ -55,6 +58,18 @@ func (s *Server) sendResetLink(c *gin.Context) {
 		s.fail(c, err)
 		return
 	case !u.Disabled:
+		// A few links an hour are plenty for a person; more are someone else
+		// sending the form. The answer stays the same, so it tells nothing.
+		n, err := s.store.CountOneTimeLinks(ctx, u.ID, model.LinkPasswordReset, resetLinkLifetime)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if n >= maxResetLinks {
+			s.log.LogAttrs(ctx, slog.LevelWarn, "password reset throttled", slog.Uint64("user", uint64(u.ID)),
+				slog.String("request_id", c.GetString(requestIDKey)))
+			break
+		}
 		token, err := s.store.CreateOneTimeLink(ctx, u.ID, model.LinkPasswordReset, resetLinkLifetime)
 		if err != nil {
 			s.fail(c, err)

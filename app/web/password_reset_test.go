@@ -154,3 +154,31 @@ func TestAnInvitationLinkWelcomesAndSetsTheFirstPassword(t *testing.T) {
 		t.Errorf("sign-in with the chosen password: %d", res.StatusCode)
 	}
 }
+
+// Anyone may send the form for any address: past a few links an hour the
+// account gets no more, the answer stays the same, and an hour later it
+// gets links again.
+func TestResetLinksAreLimitedPerAccount(t *testing.T) {
+	site := newAccountSite(t, "http://example.test")
+	b := site.visitor()
+	_, page := b.do("GET", "/password/forgot", nil)
+	ask := func() {
+		t.Helper()
+		res, _ := b.do("POST", "/password/forgot", url.Values{"email": {"liaison@cec.example.org"}, "csrf_token": {b.token(page)}})
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/password/forgot?sent=1" {
+			t.Fatalf("asking for a link: %d to %q", res.StatusCode, res.Header.Get("Location"))
+		}
+	}
+	links := func() int { return len(resetLink.FindAllString(site.logs.String(), -1)) }
+	for range 5 {
+		ask()
+	}
+	if n := links(); n != 3 {
+		t.Errorf("5 requests within an hour made %d links, want 3", n)
+	}
+	site.clock.Advance(time.Hour + time.Minute)
+	ask()
+	if n := links(); n != 4 {
+		t.Errorf("a request an hour later made %d links in all, want 4", n)
+	}
+}
