@@ -1,11 +1,38 @@
 package web
 
 import (
+	"bytes"
+	"slices"
 	"sync"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 )
+
+// collationKeys remembers the collation keys of the texts pages order by
+// (titles, names), per language. A key depends only on its language and
+// text, so one memory serves every page and every server.
+var collationKeys sortKeys
+
+// sortByText orders xs by a text in lang as its readers expect: stroke
+// order in Chinese, alphabetical in English. Ties keep their order.
+func sortByText[X any](xs []X, text func(X) string, lang string) {
+	texts := make([]string, len(xs))
+	for i, x := range xs {
+		texts[i] = text(x)
+	}
+	keys := collationKeys.keysOf(lang, texts)
+	idx := make([]int, len(xs))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return bytes.Compare(keys[a], keys[b]) })
+	sorted := make([]X, len(xs))
+	for i, j := range idx {
+		sorted[i] = xs[j]
+	}
+	copy(xs, sorted)
+}
 
 // sortKeys remembers the collation keys of texts (titles, names) per
 // language. Building a key is the costly part of ordering thousands of

@@ -12,8 +12,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
-	"golang.org/x/text/collate"
-	"golang.org/x/text/language"
 
 	"github.com/ogptracker/ogptracker/app/i18n"
 	"github.com/ogptracker/ogptracker/app/model"
@@ -259,7 +257,7 @@ func (s *Server) listCommitments(c *gin.Context) {
 			return
 		}
 	}
-	sortListRows(rows, q.Sort, data.Lang, &s.titleKeys)
+	sortListRows(rows, q.Sort, data.Lang)
 
 	data.Matched = len(rows)
 	pages := max((len(rows)+listPageSize-1)/listPageSize, 1)
@@ -402,9 +400,6 @@ func (s *Server) listForm(c *gin.Context, data *commitmentListPage, q *listQuery
 	if err != nil {
 		return err
 	}
-	coll := collate.New(language.Make(data.Lang))
-	var buf collate.Buffer
-	keys := make(map[string][]byte, len(agencies))
 	found := q.AgencyID == 0
 	for i := range agencies {
 		a := &agencies[i]
@@ -413,13 +408,12 @@ func (s *Server) listForm(c *gin.Context, data *commitmentListPage, q *listQuery
 		ch.Label, ch.Lang = shownIn(T.Text(a.Name))
 		ch.Label = shorten(ch.Label, maxOptionRunes)
 		found = found || ch.Selected
-		keys[ch.Value] = coll.KeyFromString(&buf, ch.Label)
 		sel.Choices = append(sel.Choices, ch)
 	}
 	if !found {
 		return errBadRequest
 	}
-	slices.SortFunc(sel.Choices, func(a, b choice) int { return bytes.Compare(keys[a.Value], keys[b.Value]) })
+	sortByText(sel.Choices, func(c choice) string { return c.Label }, data.Lang)
 	sel.Choices = append([]choice{{Label: T.T("list.agency.any")}}, sel.Choices...)
 	data.Selects = append(data.Selects, sel)
 
@@ -517,7 +511,7 @@ func completionParam(c model.Completion) string {
 // listSortKeys key, "-" first for descending. Rows with nothing to compare
 // (no progress, no end date, no schedule, no update) come last either way;
 // ties keep code order.
-func sortListRows(rows []listRow, sort, lang string, keys *sortKeys) {
+func sortListRows(rows []listRow, sort, lang string) {
 	desc := strings.HasPrefix(sort, "-")
 	key := strings.TrimPrefix(sort, "-")
 	if key == "title" {
@@ -525,7 +519,7 @@ func sortListRows(rows []listRow, sort, lang string, keys *sortKeys) {
 		for i := range rows {
 			titles[i], _ = rows[i].O.Title.Get(lang)
 		}
-		for i, k := range keys.keysOf(lang, titles) {
+		for i, k := range collationKeys.keysOf(lang, titles) {
 			rows[i].title = k
 		}
 	}

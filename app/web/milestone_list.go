@@ -4,14 +4,11 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"slices"
 	"sort"
 	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"golang.org/x/text/collate"
-	"golang.org/x/text/language"
 
 	"github.com/ogptracker/ogptracker/app/i18n"
 	"github.com/ogptracker/ogptracker/app/model"
@@ -226,11 +223,9 @@ func planAgencies(rows []commitmentRow, items []dueItem, t *i18n.Translator) []*
 	return out
 }
 
-// sortByName orders xs by a name in the page's language, as its readers
-// expect (stroke order in Chinese, alphabetical in English).
+// sortByName orders xs by a name in the page's language (see sortByText).
 func sortByName[X any](xs []X, name func(X) model.Text, t *i18n.Translator) {
-	c := collate.New(language.Make(t.Lang))
-	slices.SortStableFunc(xs, func(a, b X) int { return c.CompareString(t.Text(name(a)).Value, t.Text(name(b)).Value) })
+	sortByText(xs, func(x X) string { return t.Text(name(x)).Value }, t.Lang)
 }
 
 func (s *Server) listMilestones(c *gin.Context) {

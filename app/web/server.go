@@ -23,8 +23,6 @@ type Server struct {
 	baseURL  string
 	router   *gin.Engine
 	sendMail SendMail // nil: one-time links are written to the log
-	// titleKeys orders long lists by title in the reader's collation.
-	titleKeys sortKeys
 }
 
 // Options are what the web layer needs from the outside.
