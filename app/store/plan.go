@@ -45,6 +45,15 @@ func (s *Store) FindHomePlan(ctx context.Context) (*model.Plan, error) {
 	return &p, notFound(err)
 }
 
+// FindPlanOrHome returns plan id, or the home plan (FindHomePlan) for 0:
+// the plan a page shows when the visitor has not chosen one.
+func (s *Store) FindPlanOrHome(ctx context.Context, id uint) (*model.Plan, error) {
+	if id == 0 {
+		return s.FindHomePlan(ctx)
+	}
+	return s.FindPlanByID(ctx, id)
+}
+
 // FindThemes returns a plan's themes in order.
 func (s *Store) FindThemes(ctx context.Context, planID uint) ([]model.Theme, error) {
 	var themes []model.Theme

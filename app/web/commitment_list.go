@@ -213,13 +213,11 @@ func (s *Server) listCommitments(c *gin.Context) {
 		return
 	}
 	data := commitmentListPage{Page: s.page(c), AsOf: model.DayOf(asOf), Clear: "/commitments"}
-	switch {
-	case q.Plan == "all":
-	case q.PlanID != 0:
-		data.Plan, err = s.store.FindPlanByID(ctx, q.PlanID)
-	default:
-		// The tracker's current plan; an empty tracker lists every plan, that is none.
-		if data.Plan, err = s.store.FindHomePlan(ctx); errors.Is(err, model.ErrNotFound) {
+	if q.Plan != "all" {
+		// The chosen plan or the tracker's current one; an empty tracker
+		// lists every plan, that is none.
+		data.Plan, err = s.store.FindPlanOrHome(ctx, q.PlanID)
+		if q.PlanID == 0 && errors.Is(err, model.ErrNotFound) {
 			err = nil
 		}
 	}

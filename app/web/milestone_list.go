@@ -240,12 +240,7 @@ func (s *Server) listMilestones(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	var plan *model.Plan
-	if q.Plan == 0 {
-		plan, err = s.store.FindHomePlan(ctx)
-	} else {
-		plan, err = s.store.FindPlanByID(ctx, q.Plan)
-	}
+	plan, err := s.store.FindPlanOrHome(ctx, q.Plan)
 	if err != nil {
 		s.fail(c, err)
 		return
