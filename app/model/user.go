@@ -31,14 +31,20 @@ const (
 // User is a person who signs in. Email is kept in lower case, so that it
 // is unique however it is typed.
 type User struct {
-	ID           uint    `gorm:"primaryKey"`
-	Email        string  `gorm:"size:254;uniqueIndex;not null"`
-	Name         string  `gorm:"size:200;not null"`
-	Role         Role    `gorm:"size:20;not null"`
-	AgencyID     *uint   `gorm:"index"`
-	Agency       *Agency `gorm:"constraint:OnDelete:RESTRICT"`
-	PasswordHash string  `gorm:"size:100;not null" json:"-"`
-	Disabled     bool    `gorm:"not null;default:false"`
+	ID       uint    `gorm:"primaryKey"`
+	Email    string  `gorm:"size:254;uniqueIndex;not null"`
+	Name     string  `gorm:"size:200;not null"`
+	Role     Role    `gorm:"size:20;not null"`
+	AgencyID *uint   `gorm:"index"`
+	Agency   *Agency `gorm:"constraint:OnDelete:RESTRICT"`
+	// OrganisationID is the civil-society organisation a committee member
+	// speaks for: where it co-leads a commitment, so does the member.
+	OrganisationID *uint         `gorm:"index"`
+	Organisation   *Organisation `gorm:"constraint:OnDelete:RESTRICT"`
+	// Chair marks the committee's chair, whom late work reaches last.
+	Chair        bool   `gorm:"not null;default:false"`
+	PasswordHash string `gorm:"size:100;not null" json:"-"`
+	Disabled     bool   `gorm:"not null;default:false"`
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
@@ -68,6 +74,12 @@ func (u *User) Validate() error {
 		fe.Add("agency", "is required for a liaison")
 	case u.Role != RoleLiaison && u.AgencyID != nil:
 		fe.Add("agency", "only a liaison belongs to an agency")
+	}
+	if u.Role != RoleCommittee && u.OrganisationID != nil {
+		fe.Add("organisation", "only a committee member speaks for an organisation")
+	}
+	if u.Role != RoleCommittee && u.Chair {
+		fe.Add("chair", "only a committee member chairs the committee")
 	}
 	if u.PasswordHash == "" {
 		fe.Add("password", "is required")

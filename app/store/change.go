@@ -69,19 +69,9 @@ func changeKey(e model.Entity, id uint) string { return fmt.Sprintf("%s/%d", e, 
 
 // record notes the change of a record just saved, with the fields that differ.
 func (im *importer) record(entity model.Entity, rec any, of owner, action model.ChangeAction, diffs []fieldDiff) error {
-	fields := model.FieldChanges{}
-	for _, d := range diffs {
-		var fc model.FieldChange
-		var err error
-		if d.ref != nil {
-			fc, err = im.refChange(d.ref, idOf(d.before), idOf(d.after))
-		} else if fc.Before, err = encodeValue(d.before); err == nil {
-			fc.After, err = encodeValue(d.after)
-		}
-		if err != nil {
-			return fmt.Errorf("record of changes: %s.%s: %w", entity, d.name, err)
-		}
-		fields[d.name] = fc
+	fields, err := im.fieldChanges(entity, diffs)
+	if err != nil {
+		return err
 	}
 	ref := refOf(rec)
 	im.add(entity, ref.ID, ref.Key, of, action, fields)
@@ -122,16 +112,48 @@ func (im *importer) amend(entity model.Entity, id uint, key string, of owner, fi
 // references to the records of the dataset cost no query.
 func (im *importer) remember(rec any) {
 	r := refOf(rec)
-	im.refs[refKey(reflect.TypeOf(rec).Elem(), r.ID)] = r
+	im.cache[refKey(reflect.TypeOf(rec).Elem(), r.ID)] = r
+}
+
+// refReader reads how references to records read in the record of
+// changes (identifier and name), remembering each record it has read.
+type refReader struct {
+	tx    *gorm.DB
+	cache map[string]model.RefValue // refKey → how a reference to the record reads
+}
+
+func newRefReader(tx *gorm.DB) *refReader {
+	return &refReader{tx: tx, cache: map[string]model.RefValue{}}
+}
+
+// fieldChanges turns the differing fields of a record of entity into what
+// the record of changes keeps: plain values as they are, references as
+// the identifier and name of the record referred to.
+func (rr *refReader) fieldChanges(entity model.Entity, diffs []fieldDiff) (model.FieldChanges, error) {
+	fields := model.FieldChanges{}
+	for _, d := range diffs {
+		var fc model.FieldChange
+		var err error
+		if d.ref != nil {
+			fc, err = rr.refChange(d.ref, idOf(d.before), idOf(d.after))
+		} else {
+			fc, err = valueChange(d.before, d.after)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("record of changes: %s.%s: %w", entity, d.name, err)
+		}
+		fields[d.name] = fc
+	}
+	return fields, nil
 }
 
 // ref reads how a reference to record id of model t reads.
-func (im *importer) ref(t reflect.Type, id uint) (model.RefValue, error) {
-	if r, ok := im.refs[refKey(t, id)]; ok {
+func (rr *refReader) ref(t reflect.Type, id uint) (model.RefValue, error) {
+	if r, ok := rr.cache[refKey(t, id)]; ok {
 		return r, nil
 	}
 	rec := reflect.New(t).Interface()
-	err := im.tx.Take(rec, id).Error
+	err := rr.tx.Take(rec, id).Error
 	if err == gorm.ErrRecordNotFound {
 		return model.RefValue{ID: id}, nil // gone: the id is all there is
 	}
@@ -139,25 +161,25 @@ func (im *importer) ref(t reflect.Type, id uint) (model.RefValue, error) {
 		return model.RefValue{}, err
 	}
 	r := refOf(rec)
-	im.refs[refKey(t, id)] = r
+	rr.cache[refKey(t, id)] = r
 	return r, nil
 }
 
 // refChange is the change of a reference from record before to record
 // after of model t; 0 is none.
-func (im *importer) refChange(t reflect.Type, before, after uint) (model.FieldChange, error) {
+func (rr *refReader) refChange(t reflect.Type, before, after uint) (model.FieldChange, error) {
 	var fc model.FieldChange
 	var err error
-	if fc.Before, err = im.encodeRef(t, before); err != nil {
+	if fc.Before, err = rr.encodeRef(t, before); err != nil {
 		return fc, err
 	}
-	fc.After, err = im.encodeRef(t, after)
+	fc.After, err = rr.encodeRef(t, after)
 	return fc, err
 }
 
 // listChange notes in changed the change of a list of references, when
 // the two lists do not name the same records.
-func (im *importer) listChange(changed model.FieldChanges, name string, t reflect.Type, before, after []uint) error {
+func (rr *refReader) listChange(changed model.FieldChanges, name string, t reflect.Type, before, after []uint) error {
 	b, a := slices.Clone(before), slices.Clone(after)
 	slices.Sort(b)
 	slices.Sort(a)
@@ -166,10 +188,10 @@ func (im *importer) listChange(changed model.FieldChanges, name string, t reflec
 	}
 	var fc model.FieldChange
 	var err error
-	if fc.Before, err = im.encodeRefList(t, b); err != nil {
+	if fc.Before, err = rr.encodeRefList(t, b); err != nil {
 		return err
 	}
-	if fc.After, err = im.encodeRefList(t, a); err != nil {
+	if fc.After, err = rr.encodeRefList(t, a); err != nil {
 		return err
 	}
 	changed[name] = fc
@@ -177,11 +199,11 @@ func (im *importer) listChange(changed model.FieldChanges, name string, t reflec
 }
 
 // encodeRef is a reference to record id of model t as JSON; nil for none.
-func (im *importer) encodeRef(t reflect.Type, id uint) (json.RawMessage, error) {
+func (rr *refReader) encodeRef(t reflect.Type, id uint) (json.RawMessage, error) {
 	if id == 0 {
 		return nil, nil
 	}
-	r, err := im.ref(t, id)
+	r, err := rr.ref(t, id)
 	if err != nil {
 		return nil, err
 	}
@@ -189,13 +211,13 @@ func (im *importer) encodeRef(t reflect.Type, id uint) (json.RawMessage, error) 
 }
 
 // encodeRefList is a list of references as JSON, sorted by identifier; nil when empty.
-func (im *importer) encodeRefList(t reflect.Type, ids []uint) (json.RawMessage, error) {
+func (rr *refReader) encodeRefList(t reflect.Type, ids []uint) (json.RawMessage, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
 	refs := make([]model.RefValue, len(ids))
 	for i, id := range ids {
-		r, err := im.ref(t, id)
+		r, err := rr.ref(t, id)
 		if err != nil {
 			return nil, err
 		}

@@ -44,7 +44,7 @@ func (s *Store) ImportDataset(ctx context.Context, ds *model.Dataset, progress f
 	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		im := importer{tx: tx, res: &res, agencyIDs: map[string]uint{}, orgIDs: map[string]uint{},
-			at: s.now().UTC(), actor: actor, changeOf: map[string]*model.Change{}, refs: map[string]model.RefValue{}}
+			at: s.now().UTC(), actor: actor, changeOf: map[string]*model.Change{}, refReader: newRefReader(tx)}
 		if err := im.agencies(ds.Agencies); err != nil {
 			return err
 		}
@@ -104,8 +104,8 @@ type importer struct {
 	at       time.Time
 	actor    model.Actor
 	changes  []*model.Change
-	changeOf map[string]*model.Change  // changeKey → change
-	refs     map[string]model.RefValue // refKey → how a reference to the record reads
+	changeOf map[string]*model.Change // changeKey → change
+	*refReader
 }
 
 // owner names the commitment and plan a record belongs to, for the record

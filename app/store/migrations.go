@@ -21,7 +21,11 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026112501_accounts", Migrate: migrateAccounts},
 	{ID: "2026112502_one_time_links", Migrate: migrateOneTimeLinks},
 	{ID: "2026112601_milestone_version", Migrate: migrateMilestoneVersion},
+	{ID: "2026112801_committee_members", Migrate: migrateCommitteeMembers},
 }
+
+// MigrationCount is how many steps a new database takes to the current schema.
+func MigrationCount() int { return len(migrations) }
 
 // Migrate applies the pending migrations and reports how many it applied.
 func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
@@ -269,4 +273,24 @@ func migrateMilestoneVersion(tx *gorm.DB) error {
 		Version int  `gorm:"not null;default:1"`
 	}
 	return tx.Migrator().AddColumn(&Milestone{}, "Version")
+}
+
+// migrateCommitteeMembers adds the organisation a committee member speaks
+// for and the committee's chair.
+func migrateCommitteeMembers(tx *gorm.DB) error {
+	type Organisation struct {
+		ID uint `gorm:"primaryKey"`
+	}
+	type User struct {
+		ID             uint          `gorm:"primaryKey"`
+		OrganisationID *uint         `gorm:"index"`
+		Organisation   *Organisation `gorm:"constraint:OnDelete:RESTRICT"`
+		Chair          bool          `gorm:"not null;default:false"`
+	}
+	for _, field := range []string{"OrganisationID", "Chair"} {
+		if err := tx.Migrator().AddColumn(&User{}, field); err != nil {
+			return err
+		}
+	}
+	return tx.Migrator().CreateIndex(&User{}, "OrganisationID")
 }

@@ -32,7 +32,6 @@ func (s *Store) FindMilestoneByID(ctx context.Context, id uint) (*model.Mileston
 // ErrConflict. In the same transaction it adds the change, with the actor
 // of ctx, to the record of changes, as an import does.
 func (s *Store) UpdateMilestoneStatus(ctx context.Context, id uint, version int, status model.MilestoneStatus, completedOn, today model.Date) error {
-	actor, _ := model.ActorFromContext(ctx)
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var before model.Milestone
 		if err := tx.Preload("Commitment").Take(&before, id).Error; err != nil {
@@ -45,8 +44,7 @@ func (s *Store) UpdateMilestoneStatus(ctx context.Context, id uint, version int,
 		if err := after.ChangeStatus(status, completedOn, today); err != nil {
 			return err
 		}
-		diffs := diffFields(&before, &after)
-		if len(diffs) == 0 {
+		if len(diffFields(&before, &after)) == 0 {
 			return nil // the same values again: nothing to record
 		}
 		// The version in the WHERE catches a write that came in between.
@@ -59,22 +57,10 @@ func (s *Store) UpdateMilestoneStatus(ctx context.Context, id uint, version int,
 		if res.RowsAffected != 1 {
 			return ErrConflict
 		}
-		fields := model.FieldChanges{}
-		for _, d := range diffs {
-			fc, err := valueChange(d.before, d.after)
-			if err != nil {
-				return err
-			}
-			fields[d.name] = fc
-		}
 		commitmentID, planID := before.CommitmentID, before.Commitment.PlanID
-		c := &model.Change{At: s.now().UTC(), Door: actor.Door, Actor: actor.Label, UserID: actor.UserID,
-			Entity: model.EntityMilestone, EntityID: id, Ref: before.Ref,
-			CommitmentID: &commitmentID, PlanID: &planID, Action: model.ChangeUpdated, Fields: fields}
-		if err := c.Validate(); err != nil {
-			return err
-		}
-		return tx.Create(c).Error
+		_, err := s.recordWrite(ctx, tx, written{Entity: model.EntityMilestone, Action: model.ChangeUpdated,
+			CommitmentID: &commitmentID, PlanID: &planID}, &before, &after, nil)
+		return err
 	})
 }
 
