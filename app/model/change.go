@@ -59,6 +59,10 @@ type Change struct {
 	// name, "demo plan". UserID is the signed-in person, once there are accounts.
 	Actor  string `gorm:"size:200;not null"`
 	UserID *uint  `gorm:"index"`
+	// The person's role and, for a liaison, agency code when they made the
+	// change: the history says who answered for it then, whatever they are now.
+	ActorRole   Role   `gorm:"size:20;not null;default:''"`
+	ActorAgency string `gorm:"size:80;not null;default:''"`
 	// The record changed, and its identifier (Ref or Code) at the time.
 	Entity   Entity `gorm:"size:20;not null;index:idx_changes_record"`
 	EntityID uint   `gorm:"not null;index:idx_changes_record"`
@@ -142,6 +146,8 @@ type Actor struct {
 	Door   Door
 	Label  string
 	UserID *uint
+	Role   Role   // the signed-in person's role; empty for a file or a command
+	Agency string // a liaison's agency code
 }
 
 type actorKey struct{}

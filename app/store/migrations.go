@@ -22,6 +22,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026112502_one_time_links", Migrate: migrateOneTimeLinks},
 	{ID: "2026112601_milestone_version", Migrate: migrateMilestoneVersion},
 	{ID: "2026112801_committee_members", Migrate: migrateCommitteeMembers},
+	{ID: "2026112802_change_roles", Migrate: migrateChangeRoles},
 }
 
 // MigrationCount is how many steps a new database takes to the current schema.
@@ -293,4 +294,20 @@ func migrateCommitteeMembers(tx *gorm.DB) error {
 		}
 	}
 	return tx.Migrator().CreateIndex(&User{}, "OrganisationID")
+}
+
+// migrateChangeRoles keeps, with each change, the role and agency its
+// author had when making it.
+func migrateChangeRoles(tx *gorm.DB) error {
+	type Change struct {
+		ID          uint   `gorm:"primaryKey"`
+		ActorRole   string `gorm:"size:20;not null;default:''"`
+		ActorAgency string `gorm:"size:80;not null;default:''"`
+	}
+	for _, field := range []string{"ActorRole", "ActorAgency"} {
+		if err := tx.Migrator().AddColumn(&Change{}, field); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -43,7 +43,7 @@ func (s *Store) recordWrite(ctx context.Context, tx *gorm.DB, w written, before,
 	}
 	ref := refOf(after)
 	c := &model.Change{At: s.now().UTC(), Door: actor.Door, Actor: actor.Label, UserID: actor.UserID,
-		Entity: w.Entity, EntityID: ref.ID, Ref: ref.Key,
+		ActorRole: actor.Role, ActorAgency: actor.Agency, Entity: w.Entity, EntityID: ref.ID, Ref: ref.Key,
 		CommitmentID: w.CommitmentID, PlanID: w.PlanID, Action: w.Action, Fields: fields}
 	if err := c.Validate(); err != nil {
 		return false, err

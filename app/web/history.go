@@ -130,14 +130,20 @@ func (s *Server) showChange(c *gin.Context) {
 	s.render(c, 200, "changes/show", data)
 }
 
-// who says who made a change and through which door. Once people sign
-// in, a change by a user reads from their role ("Agency liaison of X").
+// who says who made a change and through which door: for a signed-in
+// person, also their role and agency at the time ("liaison, CEC").
 func (w changeWords) who(c model.Change) string {
 	switch {
 	case c.Door == model.DoorImport && c.Actor == demo.Actor.Label:
 		return w.t.T("history.by.demo")
 	case c.Actor == "":
 		return w.t.T("history.by." + string(c.Door) + ".unnamed")
+	case c.ActorRole != "":
+		role := w.t.T("history.role." + string(c.ActorRole))
+		if c.ActorAgency != "" {
+			role = w.t.T("history.role.of", "Role", role, "Agency", c.ActorAgency)
+		}
+		return w.t.T("history.by."+string(c.Door)+".person", "Name", c.Actor, "Role", role)
 	}
 	return w.t.T("history.by."+string(c.Door), "Name", c.Actor)
 }
