@@ -58,3 +58,7 @@ func (s *Server) routes() *gin.Engine {
 	r.NoMethod(func(c *gin.Context) { s.fail(c, errMethodNotAllowed) })
 	return r
 }
+
+// Routes lists the routes the server answers, for tests that must cover
+// every one of them (the authorization table).
+func (s *Server) Routes() gin.RoutesInfo { return s.router.Routes() }
