@@ -93,75 +93,89 @@ func reportRef(p *model.ReportingPeriod, version int) string {
 // Bad input returns model.FieldErrors and writes nothing. Who may do it is
 // the caller's check: model.User.MayDraftReport.
 func (s *Store) SaveReportDraft(ctx context.Context, r *model.ProgressReport) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return s.saveDraft(ctx, tx, r) })
+}
+
+// SaveAndSubmitReport saves draft r as SaveReportDraft does and submits it
+// as SubmitReport does, in one transaction: when either refuses, nothing
+// is written.
+func (s *Store) SaveAndSubmitReport(ctx context.Context, r *model.ProgressReport, today model.Date) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var c model.Commitment
-		if err := tx.Select("id", "plan_id", "lead_agency_id").Take(&c, r.CommitmentID).Error; err != nil {
-			if err = notFound(err); errors.Is(err, model.ErrNotFound) {
-				return model.FieldErrors{"commitment": model.MsgNotListed}
-			}
+		if err := s.saveDraft(ctx, tx, r); err != nil {
 			return err
 		}
-		if c.LeadAgencyID == nil {
-			return model.FieldErrors{"commitment": "has no lead agency to report"}
-		}
-		var p model.ReportingPeriod
-		if err := tx.Take(&p, r.PeriodID).Error; err != nil || p.PlanID != c.PlanID {
-			if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
-				return err
-			}
-			return model.FieldErrors{"period": model.MsgNotListed}
-		}
-		r.AgencyID, r.Status = *c.LeadAgencyID, model.ReportDraft
-		r.SubmittedAt, r.SubmittedByID = nil, nil
-		before := &model.ProgressReport{}
-		action := model.ChangeCreated
-		if r.ID == 0 {
-			var drafts int64
-			if err := tx.Model(&model.ProgressReport{}).Where("commitment_id = ? AND period_id = ? AND status = ?",
-				r.CommitmentID, r.PeriodID, model.ReportDraft).Count(&drafts).Error; err != nil {
-				return err
-			}
-			if drafts > 0 {
-				return ErrConflict
-			}
-			var last int
-			if err := tx.Model(&model.ProgressReport{}).Where("commitment_id = ? AND period_id = ?", r.CommitmentID, r.PeriodID).
-				Select("COALESCE(MAX(version), 0)").Scan(&last).Error; err != nil {
-				return err
-			}
-			r.Version, r.Revision = last+1, 1
-		} else {
-			var stored model.ProgressReport
-			if err := tx.Take(&stored, r.ID).Error; err != nil {
-				return notFound(err)
-			}
-			switch {
-			case stored.CommitmentID != r.CommitmentID || stored.PeriodID != r.PeriodID:
-				return model.ErrNotFound
-			case stored.Status != model.ReportDraft:
-				return ErrNotDraft
-			case stored.Revision != r.Revision:
-				return ErrConflict
-			}
-			before, action = reportOutline(&stored), model.ChangeUpdated
-			r.Version, r.Revision, r.CreatedAt = stored.Version, stored.Revision+1, stored.CreatedAt
-		}
-		if err := s.checkMilestones(tx, r, nil); err != nil {
-			return err
-		}
-		if err := r.Validate(); err != nil {
-			return err
-		}
-		if err := tx.Omit("Commitment", "Period", "Agency", "SubmittedBy").Save(r).Error; err != nil {
-			if strings.Contains(err.Error(), "UNIQUE") {
-				return ErrConflict // a draft started meanwhile
-			}
-			return err
-		}
-		_, err := s.recordWrite(ctx, tx, written{Entity: model.EntityReport, Action: action,
-			CommitmentID: &c.ID, PlanID: &c.PlanID, Ref: reportRef(&p, r.Version)}, before, reportOutline(r), nil)
-		return err
+		return s.submit(ctx, tx, r.ID, r.Revision, today)
 	})
+}
+
+func (s *Store) saveDraft(ctx context.Context, tx *gorm.DB, r *model.ProgressReport) error {
+	var c model.Commitment
+	if err := tx.Select("id", "plan_id", "lead_agency_id").Take(&c, r.CommitmentID).Error; err != nil {
+		if err = notFound(err); errors.Is(err, model.ErrNotFound) {
+			return model.FieldErrors{"commitment": model.MsgNotListed}
+		}
+		return err
+	}
+	if c.LeadAgencyID == nil {
+		return model.FieldErrors{"commitment": "has no lead agency to report"}
+	}
+	var p model.ReportingPeriod
+	if err := tx.Take(&p, r.PeriodID).Error; err != nil || p.PlanID != c.PlanID {
+		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+			return err
+		}
+		return model.FieldErrors{"period": model.MsgNotListed}
+	}
+	r.AgencyID, r.Status = *c.LeadAgencyID, model.ReportDraft
+	r.SubmittedAt, r.SubmittedByID = nil, nil
+	before := &model.ProgressReport{}
+	action := model.ChangeCreated
+	if r.ID == 0 {
+		var drafts int64
+		if err := tx.Model(&model.ProgressReport{}).Where("commitment_id = ? AND period_id = ? AND status = ?",
+			r.CommitmentID, r.PeriodID, model.ReportDraft).Count(&drafts).Error; err != nil {
+			return err
+		}
+		if drafts > 0 {
+			return ErrConflict
+		}
+		var last int
+		if err := tx.Model(&model.ProgressReport{}).Where("commitment_id = ? AND period_id = ?", r.CommitmentID, r.PeriodID).
+			Select("COALESCE(MAX(version), 0)").Scan(&last).Error; err != nil {
+			return err
+		}
+		r.Version, r.Revision = last+1, 1
+	} else {
+		var stored model.ProgressReport
+		if err := tx.Take(&stored, r.ID).Error; err != nil {
+			return notFound(err)
+		}
+		switch {
+		case stored.CommitmentID != r.CommitmentID || stored.PeriodID != r.PeriodID:
+			return model.ErrNotFound
+		case stored.Status != model.ReportDraft:
+			return ErrNotDraft
+		case stored.Revision != r.Revision:
+			return ErrConflict
+		}
+		before, action = reportOutline(&stored), model.ChangeUpdated
+		r.Version, r.Revision, r.CreatedAt = stored.Version, stored.Revision+1, stored.CreatedAt
+	}
+	if err := s.checkMilestones(tx, r, nil); err != nil {
+		return err
+	}
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	if err := tx.Omit("Commitment", "Period", "Agency", "SubmittedBy").Save(r).Error; err != nil {
+		if strings.Contains(err.Error(), "UNIQUE") {
+			return ErrConflict // a draft started meanwhile
+		}
+		return err
+	}
+	_, err := s.recordWrite(ctx, tx, written{Entity: model.EntityReport, Action: action,
+		CommitmentID: &c.ID, PlanID: &c.PlanID, Ref: reportRef(&p, r.Version)}, before, reportOutline(r), nil)
+	return err
 }
 
 // checkMilestones checks the milestones a report names: each one the
@@ -248,61 +262,63 @@ func (s *Store) checkMilestones(tx *gorm.DB, r *model.ProgressReport, today *mod
 // report as submitted. An incomplete draft returns model.FieldErrors and
 // changes nothing.
 func (s *Store) SubmitReport(ctx context.Context, id uint, revision int, today model.Date) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var r model.ProgressReport
-		if err := tx.Preload("Period").Preload("Commitment").Take(&r, id).Error; err != nil {
-			return notFound(err)
-		}
-		switch {
-		case r.Status != model.ReportDraft:
-			return ErrNotDraft
-		case r.Revision != revision:
-			return ErrConflict
-		}
-		proposals := r.Proposals
-		if err := s.checkMilestones(tx, &r, &today); err != nil {
-			return err
-		}
-		if err := r.Submittable(); err != nil {
-			return err
-		}
-		for _, p := range r.Proposals {
-			var m model.Milestone
-			if err := tx.Select("id", "version").Take(&m, p.MilestoneID).Error; err != nil {
-				return err
-			}
-			err := s.updateMilestoneStatus(ctx, tx, m.ID, m.Version, p.Status, p.CompletedOn, today)
-			var bad model.FieldErrors
-			if errors.As(err, &bad) {
-				fe := model.FieldErrors{}
-				for k, v := range bad {
-					fe.Add(fmt.Sprintf("milestones[%d].%s", p.MilestoneID, k), v)
-				}
-				return fe
-			}
-			if err != nil {
-				return err
-			}
-		}
-		r.Proposals = proposals
-		before := reportOutline(&r)
-		now := s.now().UTC()
-		actor, _ := model.ActorFromContext(ctx)
-		res := tx.Model(&model.ProgressReport{}).Where("id = ? AND revision = ? AND status = ?", r.ID, revision, model.ReportDraft).
-			Updates(map[string]any{"status": model.ReportSubmitted, "submitted_at": now, "submitted_by_id": actor.UserID, "updated_at": now})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected != 1 {
-			return ErrConflict
-		}
-		after := r
-		after.Status, after.SubmittedAt = model.ReportSubmitted, &now
-		after.Proposals, after.SubmittedByID, after.Period, after.Commitment = nil, nil, nil, nil // applied and recorded as milestone changes; the actor is the change's author
-		_, err := s.recordWrite(ctx, tx, written{Entity: model.EntityReport, Action: model.ChangeUpdated,
-			CommitmentID: &r.CommitmentID, PlanID: &r.Commitment.PlanID, Ref: reportRef(r.Period, r.Version)}, before, &after, nil)
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return s.submit(ctx, tx, id, revision, today) })
+}
+
+func (s *Store) submit(ctx context.Context, tx *gorm.DB, id uint, revision int, today model.Date) error {
+	var r model.ProgressReport
+	if err := tx.Preload("Period").Preload("Commitment").Take(&r, id).Error; err != nil {
+		return notFound(err)
+	}
+	switch {
+	case r.Status != model.ReportDraft:
+		return ErrNotDraft
+	case r.Revision != revision:
+		return ErrConflict
+	}
+	proposals := r.Proposals
+	if err := s.checkMilestones(tx, &r, &today); err != nil {
 		return err
-	})
+	}
+	if err := r.Submittable(); err != nil {
+		return err
+	}
+	for _, p := range r.Proposals {
+		var m model.Milestone
+		if err := tx.Select("id", "version").Take(&m, p.MilestoneID).Error; err != nil {
+			return err
+		}
+		err := s.updateMilestoneStatus(ctx, tx, m.ID, m.Version, p.Status, p.CompletedOn, today)
+		var bad model.FieldErrors
+		if errors.As(err, &bad) {
+			fe := model.FieldErrors{}
+			for k, v := range bad {
+				fe.Add(fmt.Sprintf("milestones[%d].%s", p.MilestoneID, k), v)
+			}
+			return fe
+		}
+		if err != nil {
+			return err
+		}
+	}
+	r.Proposals = proposals
+	before := reportOutline(&r)
+	now := s.now().UTC()
+	actor, _ := model.ActorFromContext(ctx)
+	res := tx.Model(&model.ProgressReport{}).Where("id = ? AND revision = ? AND status = ?", r.ID, revision, model.ReportDraft).
+		Updates(map[string]any{"status": model.ReportSubmitted, "submitted_at": now, "submitted_by_id": actor.UserID, "updated_at": now})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected != 1 {
+		return ErrConflict
+	}
+	after := r
+	after.Status, after.SubmittedAt = model.ReportSubmitted, &now
+	after.Proposals, after.SubmittedByID, after.Period, after.Commitment = nil, nil, nil, nil // applied and recorded as milestone changes; the actor is the change's author
+	_, err := s.recordWrite(ctx, tx, written{Entity: model.EntityReport, Action: model.ChangeUpdated,
+		CommitmentID: &r.CommitmentID, PlanID: &r.Commitment.PlanID, Ref: reportRef(r.Period, r.Version)}, before, &after, nil)
+	return err
 }
 
 // ReviewReport records a committee member's view of a submitted report

@@ -366,7 +366,7 @@ func (s *Server) saveReport(c *gin.Context, u *model.User, r *model.ProgressRepo
 	submit := c.PostForm("action") == "submit"
 	if len(p.Errors) == 0 && submit {
 		if err := r.Submittable(); err != nil {
-			messagesOf(err.(model.FieldErrors), p.Errors)
+			messagesOf(typed(err.(model.FieldErrors)), p.Errors)
 		}
 	}
 	if len(p.Errors) > 0 {
@@ -374,12 +374,14 @@ func (s *Server) saveReport(c *gin.Context, u *model.User, r *model.ProgressRepo
 		return
 	}
 	actor := actorOf(ctx, u)
-	err = s.store.SaveReportDraft(actor, r)
-	if err == nil {
-		p.ReportID, p.Revision, p.Version = r.ID, r.Revision, r.Version
-		if submit {
-			err = s.store.SubmitReport(actor, r.ID, r.Revision, model.DayOf(s.now()))
-		}
+	id, revision, version := r.ID, r.Revision, r.Version
+	if submit {
+		err = s.store.SaveAndSubmitReport(actor, r, model.DayOf(s.now()))
+	} else {
+		err = s.store.SaveReportDraft(actor, r)
+	}
+	if err != nil { // nothing was written
+		r.ID, r.Revision, r.Version = id, revision, version
 	}
 	var fe model.FieldErrors
 	switch {
@@ -442,12 +444,17 @@ func (p *reportFormPage) read(c *gin.Context, r *model.ProgressReport, ms []mode
 		}
 	}
 	if err := r.Validate(); err != nil {
-		fe := err.(model.FieldErrors)
-		for _, k := range []string{"commitment", "period", "agency", "version", "status"} {
-			delete(fe, k) // set by the store, not typed
-		}
-		messagesOf(fe, p.Errors)
+		messagesOf(typed(err.(model.FieldErrors)), p.Errors)
 	}
+}
+
+// typed keeps the errors of the fields a person types, leaving out those
+// the store sets (the agency, the version, the status).
+func typed(fe model.FieldErrors) model.FieldErrors {
+	for _, k := range []string{"commitment", "period", "agency", "version", "status"} {
+		delete(fe, k)
+	}
+	return fe
 }
 
 // answerReportForm shows the form again with what was typed.
