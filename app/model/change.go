@@ -42,10 +42,15 @@ const (
 	EntityAgency       Entity = "agency"
 	EntityOrganisation Entity = "organisation"
 	EntityContact      Entity = "contact"
+	EntityPeriod       Entity = "period"     // a reporting period
+	EntityReport       Entity = "report"     // a version of a progress report
+	EntityReview       Entity = "review"     // a committee member's view of a report
+	EntityAssessment   Entity = "assessment" // a committee member's completion assessment
 )
 
 // Entities lists every kind of record the tracker keeps a record of changes for.
-var Entities = []Entity{EntityPlan, EntityTheme, EntityCommitment, EntityMilestone, EntityAgency, EntityOrganisation, EntityContact}
+var Entities = []Entity{EntityPlan, EntityTheme, EntityCommitment, EntityMilestone, EntityAgency, EntityOrganisation, EntityContact,
+	EntityPeriod, EntityReport, EntityReview, EntityAssessment}
 
 // Change is one entry of the record of changes: one record created or
 // updated, when, through which door and by whom, and each field's value

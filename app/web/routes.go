@@ -40,6 +40,7 @@ func (s *Server) routes() *gin.Engine {
 	r.GET("/agencies/:id", s.showAgency)
 	r.GET("/milestones", s.listMilestones)
 	r.GET("/about", s.about)
+	r.GET("/reports/:id", s.showReport) // a draft: its agency's liaisons only, 404 for anyone else
 
 	// Accounts.
 	r.GET("/signin", s.showSignIn)
@@ -53,6 +54,23 @@ func (s *Server) routes() *gin.Engine {
 	// Changes: signed in, and allowed (see model.User.MayChangeMilestone).
 	r.GET("/milestones/:id/edit", s.editMilestone)
 	r.POST("/milestones/:id", s.updateMilestone)
+
+	// Progress reporting (see report.go, period.go and the rules in
+	// app/model/permission.go). Reporting periods: administrators
+	// (MayManagePeriods). Drafts and submissions: liaisons of the lead
+	// agency (MayDraftReport). Reviews and assessments: committee members
+	// (MayReview, MayAssess).
+	r.GET("/admin/periods", s.listPeriods)
+	r.GET("/admin/periods/new", s.newPeriod)
+	r.POST("/admin/periods", s.savePeriod)
+	r.GET("/admin/periods/:id/edit", s.editPeriod)
+	r.POST("/admin/periods/:id", s.savePeriod)
+	r.GET("/commitments/:id/reports/new", s.newReport)
+	r.POST("/commitments/:id/reports", s.createReport)
+	r.GET("/reports/:id/edit", s.editReport)
+	r.POST("/reports/:id", s.updateReport)
+	r.POST("/reports/:id/reviews", s.reviewReport)
+	r.POST("/commitments/:id/assessments", s.assessCommitment)
 
 	r.NoRoute(func(c *gin.Context) { s.fail(c, errNotFound) })
 	r.NoMethod(func(c *gin.Context) { s.fail(c, errMethodNotAllowed) })
