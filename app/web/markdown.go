@@ -2,10 +2,12 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"html/template"
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -28,8 +30,10 @@ var (
 	}()
 )
 
-// renderMarkdown turns Markdown into HTML safe to place in a page.
-func renderMarkdown(src string) template.HTML {
+// renderMarkdown turns Markdown into HTML safe to place in a page, below
+// a heading of level under: the text's own headings are moved down so that
+// its highest becomes under+1, and the page's outline stays in order.
+func renderMarkdown(src string, under int) template.HTML {
 	if strings.TrimSpace(src) == "" {
 		return ""
 	}
@@ -37,8 +41,22 @@ func renderMarkdown(src string) template.HTML {
 	if err := markdown.Convert([]byte(src), &buf); err != nil {
 		return template.HTML(template.HTMLEscapeString(src)) // goldmark fails only on a failing writer
 	}
-	return template.HTML(sanitizer.SanitizeBytes(buf.Bytes())) //nolint:gosec // sanitised just now
+	out := sanitizer.SanitizeBytes(buf.Bytes())
+	top := 7
+	for _, m := range headingTag.FindAllSubmatch(out, -1) {
+		top = min(top, int(m[2][0]-'0'))
+	}
+	if shift := under + 1 - top; top < 7 && shift != 0 {
+		out = headingTag.ReplaceAllFunc(out, func(tag []byte) []byte {
+			m := headingTag.FindSubmatch(tag)
+			return fmt.Appendf(nil, "<%sh%d>", m[1], min(6, int(m[2][0]-'0')+shift))
+		})
+	}
+	return template.HTML(out) //nolint:gosec // sanitised just now
 }
+
+// headingTag is an opening or closing heading tag as goldmark writes them.
+var headingTag = regexp.MustCompile(`<(/?)h([1-6])>`)
 
 // maxReportForm is the largest report form read. Go reads at most 10 MB
 // of a form and then drops all of it, token included, so a report with
