@@ -17,8 +17,8 @@ func TestWhoTakesPartInReporting(t *testing.T) {
 	liaison := func(agency uint) *model.User { return &model.User{Role: model.RoleLiaison, AgencyID: &agency} }
 	member := func(org *uint) *model.User { return &model.User{Role: model.RoleCommittee, OrganisationID: org} }
 	for _, tc := range []struct {
-		who                                       string
-		u                                         *model.User
+		who                                      string
+		u                                        *model.User
 		periods, draft, seeDraft, review, coLead bool
 	}{
 		{"the public", nil, false, false, false, false, false},
