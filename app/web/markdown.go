@@ -2,7 +2,9 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"html/template"
+	"regexp"
 	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -24,8 +26,10 @@ var (
 	}()
 )
 
-// renderMarkdown turns Markdown into HTML safe to place in a page.
-func renderMarkdown(src string) template.HTML {
+// renderMarkdown turns Markdown into HTML safe to place in a page, below
+// a heading of level under: the text's own headings are moved down so that
+// its highest becomes under+1, and the page's outline stays in order.
+func renderMarkdown(src string, under int) template.HTML {
 	if strings.TrimSpace(src) == "" {
 		return ""
 	}
@@ -33,5 +37,19 @@ func renderMarkdown(src string) template.HTML {
 	if err := markdown.Convert([]byte(src), &buf); err != nil {
 		return template.HTML(template.HTMLEscapeString(src)) // goldmark fails only on a failing writer
 	}
-	return template.HTML(sanitizer.SanitizeBytes(buf.Bytes())) //nolint:gosec // sanitised just now
+	out := sanitizer.SanitizeBytes(buf.Bytes())
+	top := 7
+	for _, m := range headingTag.FindAllSubmatch(out, -1) {
+		top = min(top, int(m[2][0]-'0'))
+	}
+	if shift := under + 1 - top; top < 7 && shift != 0 {
+		out = headingTag.ReplaceAllFunc(out, func(tag []byte) []byte {
+			m := headingTag.FindSubmatch(tag)
+			return fmt.Appendf(nil, "<%sh%d>", m[1], min(6, int(m[2][0]-'0')+shift))
+		})
+	}
+	return template.HTML(out) //nolint:gosec // sanitised just now
 }
+
+// headingTag is an opening or closing heading tag as goldmark writes them.
+var headingTag = regexp.MustCompile(`<(/?)h([1-6])>`)

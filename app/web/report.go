@@ -517,11 +517,13 @@ type reviewView struct {
 	Reasons template.HTML
 }
 
-func newReportView(r *model.ProgressReport, reviews []model.Review) *reportView {
-	v := &reportView{R: r, Narrative: renderMarkdown(r.Narrative), Challenges: renderMarkdown(r.Challenges),
-		NextSteps: renderMarkdown(r.NextSteps), Agreement: model.AgreementOf(reviews)}
+// newReportView prepares a version for a page that shows it under headings
+// of level under.
+func newReportView(r *model.ProgressReport, reviews []model.Review, under int) *reportView {
+	v := &reportView{R: r, Narrative: renderMarkdown(r.Narrative, under), Challenges: renderMarkdown(r.Challenges, under+1),
+		NextSteps: renderMarkdown(r.NextSteps, under+1), Agreement: model.AgreementOf(reviews)}
 	for _, x := range reviews {
-		v.Reviews = append(v.Reviews, reviewView{Review: x, Reasons: renderMarkdown(x.Reasons)})
+		v.Reviews = append(v.Reviews, reviewView{Review: x, Reasons: renderMarkdown(x.Reasons, under)})
 		if x.Verdict == model.VerdictDissent {
 			v.Dissents++
 		} else {
@@ -569,7 +571,7 @@ func (s *Server) renderReport(c *gin.Context, status int, r *model.ProgressRepor
 	if err != nil {
 		return err
 	}
-	p := reportPage{Page: s.page(c), C: r.Commitment, View: newReportView(r, reviews[r.ID]), Review: form}
+	p := reportPage{Page: s.page(c), C: r.Commitment, View: newReportView(r, reviews[r.ID], 2), Review: form}
 	for _, o := range all {
 		if o.PeriodID == r.PeriodID && p.User.MaySeeReport(&o) {
 			p.Versions = append(p.Versions, o)
@@ -761,7 +763,7 @@ func (s *Server) reportsSection(ctx context.Context, u *model.User, cm *model.Co
 				if pr.Current != nil {
 					pr.Older = append([]model.ProgressReport{*pr.Current.R}, pr.Older...)
 				}
-				pr.Current = newReportView(r, reviews[r.ID])
+				pr.Current = newReportView(r, reviews[r.ID], 4)
 			}
 		}
 		for i := range assessments {

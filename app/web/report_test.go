@@ -147,7 +147,7 @@ func TestADraftIsSeenOnlyByTheLeadAgencysLiaisons(t *testing.T) {
 
 	// Its liaison sees it, marked as a draft, and is led to it rather than to a second draft.
 	_, page = liaison.do("GET", path, nil)
-	if !strings.Contains(page, "<h2>連署系統</h2>") || !strings.Contains(page, "<strong>草稿</strong>") {
+	if !strings.Contains(page, "<h3>連署系統</h3>") || !strings.Contains(page, "<strong>草稿</strong>") {
 		t.Errorf("the liaison does not see the draft:\n%.3000s", page)
 	}
 	if res, _ := liaison.do("GET", fmt.Sprintf("/commitments/%d/reports/new?period=%d", site.commitmentID, site.period.ID), nil); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != path+"/edit" {
@@ -191,8 +191,8 @@ func TestSubmittingPublishesTheReportAndAppliesMilestoneStatuses(t *testing.T) {
 		b := site.visitor()
 		_, page := b.do("GET", path+"?lang="+lang, nil)
 		want := map[string][]string{
-			"zh-TW": {"<h2>連署系統</h2>", "<strong>測試</strong>", "待檢視", "測試報告", "跨機關資料介接需時。", "機關報告", "公民社會意見"},
-			"en":    {"<h2>連署系統</h2>", "Awaiting review", "The agency&#39;s report", "Civil society&#39;s views", "Version 1"},
+			"zh-TW": {"<h3>連署系統</h3>", "<strong>測試</strong>", "待檢視", "測試報告", "跨機關資料介接需時。", "機關報告", "公民社會意見"},
+			"en":    {"<h3>連署系統</h3>", "Awaiting review", "The agency&#39;s report", "Civil society&#39;s views", "Version 1"},
 		}[lang]
 		for _, w := range want {
 			if !strings.Contains(page, w) {
