@@ -35,21 +35,64 @@ const (
 	forbidden = http.StatusForbidden
 )
 
+// authzSite is the report site (commitment 2-1, led by the Central
+// Election Commission, with the demo plan's reporting periods) with the
+// report a row's setup wrote, if any.
+type authzSite struct {
+	*reportSite
+	report string // the path of the report, "/reports/N"
+}
+
 // writeCase is one route of the table. The subject of the route (a
-// milestone, a report…) is the editSite's commitment 2-1, led by the
-// Central Election Commission, or something of it.
+// milestone, a report…) is commitment 2-1 or something of it.
 type writeCase struct {
-	route string                     // as the router names it: "POST /milestones/:id"
-	path  func(*editSite) string     // the request's path
-	form  func(*editSite) url.Values // a valid form, read afresh before each request
-	want  [5]int                     // the answer to each role, in authzRoles order
+	route string                      // as the router names it: "POST /milestones/:id"
+	setup func(*authzSite)            // writes what the route needs, if anything
+	path  func(*authzSite) string     // the request's path
+	form  func(*authzSite) url.Values // a valid form, read afresh before each request
+	want  [5]int                      // the answer to each role, in authzRoles order
+}
+
+// Answers that refuse without redirecting: a draft is not found by those
+// who may not see it.
+const notFound = http.StatusNotFound
+
+// draftBy writes a draft report of 2-1 as the Central Election
+// Commission's liaison; submitted, when submit is set.
+func draftBy(submit bool) func(*authzSite) {
+	return func(s *authzSite) {
+		b := s.as("liaison@cec.example.org")
+		action := "save"
+		if submit {
+			action = "submit"
+		}
+		s.report = s.draft(b, s.draftForm(b, action))
+	}
+}
+
+// reportForm is the liaison's report form without its token.
+func reportForm(s *authzSite) url.Values {
+	form := s.draftForm(s.visitor(), "save")
+	form.Del("csrf_token")
+	if s.report != "" {
+		id, _ := strconv.Atoi(strings.TrimPrefix(s.report, "/reports/"))
+		if r, err := s.st.FindReportByID(s.t.Context(), uint(id)); err == nil {
+			form.Set("revision", strconv.Itoa(r.Revision))
+		}
+	}
+	return form
+}
+
+func periodForm(s *authzSite) url.Values {
+	return url.Values{"plan": {fmt.Sprint(s.period.PlanID)}, "name_zh": {"2025 上半年"}, "name_en": {"2025 H1"},
+		"starts_on": {"2025-01-01"}, "ends_on": {"2025-06-30"}}
 }
 
 var writeCases = []writeCase{
 	{
 		route: "POST /milestones/:id",
-		path:  (*editSite).updatePath,
-		form: func(s *editSite) url.Values {
+		path:  func(s *authzSite) string { return s.updatePath() },
+		form: func(s *authzSite) url.Values {
 			m := s.milestone()
 			status := "in-progress"
 			if string(m.Status) == status {
@@ -59,6 +102,58 @@ var writeCases = []writeCase{
 		},
 		want: [...]int{toSignIn, forbidden, forbidden, done, done},
 	},
+	{
+		route: "POST /commitments/:id/reports",
+		path:  func(s *authzSite) string { return s.commitmentPath() + "/reports" },
+		form:  reportForm,
+		want:  [...]int{toSignIn, forbidden, forbidden, done, forbidden},
+	},
+	{
+		route: "POST /reports/:id",
+		setup: draftBy(false),
+		path:  func(s *authzSite) string { return s.report },
+		form:  reportForm,
+		want:  [...]int{notFound, notFound, notFound, done, notFound},
+	},
+	{
+		route: "POST /reports/:id/reviews",
+		setup: draftBy(true),
+		path:  func(s *authzSite) string { return s.report + "/reviews" },
+		form: func(*authzSite) url.Values {
+			return url.Values{"verdict": {"dissent"}, "reasons": {"系統上線日期與會議紀錄不符。"}}
+		},
+		want: [...]int{toSignIn, forbidden, done, forbidden, forbidden},
+	},
+	{
+		route: "POST /commitments/:id/assessments",
+		path:  func(s *authzSite) string { return s.commitmentPath() + "/assessments" },
+		form: func(s *authzSite) url.Values {
+			return url.Values{"period": {fmt.Sprint(s.period.ID)}, "completion": {"limited"}, "note": {"進度有限。"}}
+		},
+		want: [...]int{toSignIn, forbidden, done, forbidden, forbidden},
+	},
+	{
+		route: "POST /admin/periods",
+		path:  func(*authzSite) string { return "/admin/periods" },
+		form:  periodForm,
+		want:  [...]int{toSignIn, forbidden, forbidden, forbidden, done},
+	},
+	{
+		route: "POST /admin/periods/:id",
+		path:  func(s *authzSite) string { return fmt.Sprintf("/admin/periods/%d", s.period.ID) },
+		form:  periodForm,
+		want:  [...]int{toSignIn, forbidden, forbidden, forbidden, done},
+	},
+}
+
+// newAuthzSite is the site a row of the table runs on, set up for it.
+func newAuthzSite(t *testing.T, wc writeCase) *authzSite {
+	t.Helper()
+	s := &authzSite{reportSite: newReportSite(t)}
+	if wc.setup != nil {
+		wc.setup(s)
+	}
+	return s
 }
 
 // openWrites are the routes that change something yet are open to
@@ -94,7 +189,7 @@ func TestEveryWriteRouteAnswersEachRoleAsTheTableSays(t *testing.T) {
 	for _, wc := range writeCases {
 		t.Run(wc.route, func(t *testing.T) {
 			t.Parallel()
-			site := newEditSite(t)
+			site := newAuthzSite(t, wc)
 			for i, role := range authzRoles {
 				b := site.as(role.email)
 				path := wc.path(site)
@@ -122,7 +217,7 @@ func TestEveryWriteRouteRefusesAFormWithoutItsToken(t *testing.T) {
 	for _, wc := range writeCases {
 		t.Run(wc.route, func(t *testing.T) {
 			t.Parallel()
-			site := newEditSite(t)
+			site := newAuthzSite(t, wc)
 			for _, role := range authzRoles[1:] {
 				b := site.as(role.email)
 				before := site.recorded()
