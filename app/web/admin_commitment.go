@@ -124,6 +124,8 @@ func (s *Server) createCommitment(c *gin.Context) {
 	var id uint
 	if len(found) == 0 {
 		id, err = s.store.CreateCommitment(writeContext(c), in)
+	} else {
+		err = in.Commitment.Validate() // the other fields' errors, shown at once
 	}
 	var fe model.FieldErrors
 	switch {
@@ -160,6 +162,8 @@ func (s *Server) updateCommitment(c *gin.Context) {
 	in, found := formCommitment(c, stored.PlanID, stored)
 	if len(found) == 0 {
 		err = s.store.UpdateCommitment(writeContext(c), stored.ID, version, in)
+	} else {
+		err = in.Commitment.Validate()
 	}
 	var fe model.FieldErrors
 	switch {
@@ -253,8 +257,12 @@ func (s *Server) agencyOptions(ctx context.Context, t *i18n.Translator) ([]admin
 	}
 	opts := make([]adminOption, 0, len(agencies))
 	for _, a := range agencies {
-		value, lang := a.Label(t.Lang)
-		shown := t.Text(model.Text{lang: value})
+		// The short name where it is in the page's language and says more than the code.
+		name := a.Name
+		if v, lang := a.ShortName.Get(t.Lang); v != "" && lang == t.Lang && v != a.Code {
+			name = a.ShortName
+		}
+		shown := t.Text(name)
 		opts = append(opts, adminOption{Value: a.Code, Label: shortLabel(a.Code, shown.Value), Lang: fallbackLang(shown)})
 	}
 	return opts, nil

@@ -114,6 +114,8 @@ func (s *Server) createMilestone(c *gin.Context) {
 	var err error
 	if len(found) == 0 {
 		_, err = s.store.CreateMilestone(writeContext(c), cm.ID, in)
+	} else {
+		err = validMilestone(in) // the other fields' errors, shown at once
 	}
 	var fe model.FieldErrors
 	switch {
@@ -149,6 +151,8 @@ func (s *Server) updateMilestoneData(c *gin.Context) {
 	in, found := formMilestone(c, stored)
 	if len(found) == 0 {
 		err = s.store.UpdateMilestone(writeContext(c), stored.ID, version, in)
+	} else {
+		err = validMilestone(in)
 	}
 	var fe model.FieldErrors
 	switch {
@@ -222,4 +226,12 @@ func (s *Server) renderMilestoneForm(c *gin.Context, status int, f milestoneForm
 	}
 	f.options("agency", agencies)
 	s.renderAdminForm(c, status, "admin/milestone_form", f)
+}
+
+// validMilestone checks what the model can of a form's milestone, for the
+// errors it shows beside those of values that did not parse.
+func validMilestone(in store.MilestoneInput) error {
+	m := in.Milestone
+	m.Status = model.MilestoneNotStarted
+	return m.Validate()
 }

@@ -73,6 +73,8 @@ func (s *Server) createPlan(c *gin.Context) {
 	var err error
 	if len(found) == 0 {
 		err = s.store.CreatePlan(writeContext(c), p)
+	} else {
+		err = p.Validate() // the other fields' errors, shown at once
 	}
 	var fe model.FieldErrors
 	switch {
@@ -108,6 +110,8 @@ func (s *Server) updatePlan(c *gin.Context) {
 	p, found := formPlan(c, stored)
 	if len(found) == 0 {
 		err = s.store.UpdatePlan(writeContext(c), stored.ID, version, p)
+	} else {
+		err = p.Validate()
 	}
 	var fe model.FieldErrors
 	switch {

@@ -481,8 +481,9 @@ func TestBadPlanDataIsRefusedAndKept(t *testing.T) {
 			_, page := admin.do("GET", fmt.Sprintf("/admin/milestones/%d/edit", site.m.ID), nil)
 			v := formOf(page)
 			v.Set("due", "next spring")
+			v.Set("ref", "") // shown with the date's error, at once
 			return v
-		}, "due", []string{"這不是有效的日期"}},
+		}, "due", []string{"這不是有效的日期", "此欄為必填。"}},
 		{"a weight of nothing", fmt.Sprintf("/admin/milestones/%d", site.m.ID), func() url.Values {
 			_, page := admin.do("GET", fmt.Sprintf("/admin/milestones/%d/edit", site.m.ID), nil)
 			v := formOf(page)

@@ -120,6 +120,8 @@ func (s *Server) createTheme(c *gin.Context) {
 	t, found := formTheme(c, &model.Theme{PlanID: p.ID})
 	if len(found) == 0 {
 		err = s.store.CreateTheme(writeContext(c), t)
+	} else {
+		err = t.Validate() // the other fields' errors, shown at once
 	}
 	var fe model.FieldErrors
 	switch {
@@ -155,6 +157,8 @@ func (s *Server) updateTheme(c *gin.Context) {
 	t, found := formTheme(c, stored)
 	if len(found) == 0 {
 		err = s.store.UpdateTheme(writeContext(c), stored.ID, version, t)
+	} else {
+		err = t.Validate()
 	}
 	var fe model.FieldErrors
 	switch {
