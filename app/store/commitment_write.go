@@ -11,7 +11,8 @@ import (
 
 // CommitmentInput is what a form sets of a commitment: the values of its
 // own (identifier, number, theme, texts, dates, OGP values, policy areas,
-// source; other fields are kept as stored), and its agencies and
+// source, the IRM's assessment; the commitment it carries forward is kept
+// as stored), and its agencies and
 // civil-society organisations by code.
 type CommitmentInput struct {
 	Commitment         model.Commitment
@@ -81,7 +82,10 @@ func (s *Store) UpdateCommitment(ctx context.Context, id uint, version int, in C
 			"ref": after.Ref, "code": after.Code, "theme_id": after.ThemeID, "title": after.Title,
 			"description": after.Description, "problem": after.Problem, "objective": after.Objective,
 			"lead_agency_id": after.LeadAgencyID, "start": after.Start, "end": after.End,
-			"values": after.Values, "policy_areas": after.PolicyAreas, "source_url": after.SourceURL})
+			"values": after.Values, "policy_areas": after.PolicyAreas, "source_url": after.SourceURL,
+			"irm_verifiable": after.IRM.Verifiable, "irm_potential_impact": after.IRM.PotentialImpact,
+			"irm_completion_midterm": after.IRM.CompletionMidterm, "irm_completion": after.IRM.Completion,
+			"irm_did_it_open_government": after.IRM.DidItOpenGovernment})
 		if err != nil {
 			return err
 		}
@@ -101,7 +105,7 @@ func (s *Store) UpdateCommitment(ctx context.Context, id uint, version int, in C
 func (s *Store) checkCommitment(tx *gorm.DB, c *model.Commitment, in CommitmentInput, id uint) (commitmentJoins, error) {
 	v := in.Commitment
 	c.Ref, c.Code, c.ThemeID, c.Title, c.Description, c.Problem, c.Objective = v.Ref, v.Code, v.ThemeID, v.Title, v.Description, v.Problem, v.Objective
-	c.Start, c.End, c.Values, c.PolicyAreas, c.SourceURL = v.Start, v.End, v.Values, v.PolicyAreas, v.SourceURL
+	c.Start, c.End, c.Values, c.PolicyAreas, c.SourceURL, c.IRM = v.Start, v.End, v.Values, v.PolicyAreas, v.SourceURL, v.IRM
 	fe := model.FieldErrors{}
 	var j commitmentJoins
 	var err error

@@ -77,6 +77,11 @@ func commitmentValues(cm *model.Commitment) url.Values {
 	v["values"] = cm.Values
 	v.Set("policy_areas", strings.Join(cm.PolicyAreas, "\n"))
 	v.Set("source_url", cm.SourceURL)
+	v.Set("irm.verifiable", cm.IRM.Verifiable)
+	v.Set("irm.potential_impact", cm.IRM.PotentialImpact)
+	v.Set("irm.completion_midterm", string(cm.IRM.CompletionMidterm))
+	v.Set("irm.completion", string(cm.IRM.Completion))
+	v.Set("irm.did_it_open_government", cm.IRM.DidItOpenGovernment)
 	return v
 }
 
@@ -94,7 +99,10 @@ func formCommitment(c *gin.Context, planID uint, stored *model.Commitment) (stor
 		ThemeID: fe.id(c, "theme"), Title: formText(c, "title", stored.Title), Description: formText(c, "description", stored.Description),
 		Problem: formText(c, "problem", stored.Problem), Objective: formText(c, "objective", stored.Objective),
 		Start: fe.date(c, "start"), End: fe.date(c, "end"), Values: model.Strings(c.PostFormArray("values")), PolicyAreas: areas,
-		SourceURL: strings.TrimSpace(c.PostForm("source_url"))}
+		SourceURL: strings.TrimSpace(c.PostForm("source_url")),
+		IRM: model.IRM{Verifiable: strings.TrimSpace(c.PostForm("irm.verifiable")), PotentialImpact: strings.TrimSpace(c.PostForm("irm.potential_impact")),
+			CompletionMidterm: model.Completion(c.PostForm("irm.completion_midterm")), Completion: model.Completion(c.PostForm("irm.completion")),
+			DidItOpenGovernment: strings.TrimSpace(c.PostForm("irm.did_it_open_government"))}}
 	return store.CommitmentInput{Commitment: cm, LeadAgency: c.PostForm("lead_agency"),
 		SupportingAgencies: c.PostFormArray("supporting_agencies"), CoLeads: c.PostFormArray("co_leads"),
 		Partners: c.PostFormArray("partners")}, fe
@@ -246,6 +254,14 @@ func (s *Server) renderCommitmentForm(c *gin.Context, status int, f commitmentFo
 		values = append(values, adminOption{Value: string(v), Label: f.T.T("value." + string(v))})
 	}
 	f.options("values", values)
+	var completions []adminOption
+	for _, cp := range model.Completions {
+		if cp != model.CompletionUnassessed {
+			completions = append(completions, adminOption{Value: string(cp), Label: f.T.T("completion." + string(cp))})
+		}
+	}
+	f.options("irm.completion_midterm", completions)
+	f.options("irm.completion", completions)
 	s.renderAdminForm(c, status, "admin/commitment_form", f)
 }
 

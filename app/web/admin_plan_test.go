@@ -340,12 +340,14 @@ func TestTheAdministratorsChangesShowInTheCommitmentsHistory(t *testing.T) {
 	form["partners"] = []string{"DEMO-OPENDATA"}
 	form.Set("end", "2024-06")
 	form["values"] = []string{"civic-participation", "technology-and-innovation"}
+	form.Set("irm.completion", "withdrawn")
 	res, _ := admin.send(fmt.Sprintf("/admin/commitments/%d", site.commitmentID), form)
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != commitment {
 		t.Fatalf("update commitment: %d to %q", res.StatusCode, res.Header.Get("Location"))
 	}
 	c, err := site.st.FindCommitmentByID(context.Background(), site.commitmentID)
-	if err != nil || len(c.SupportingAgencies) != 2 || len(c.Organisations) != 2 || c.End != model.MustDate("2024-06") || c.Version != 2 {
+	if err != nil || len(c.SupportingAgencies) != 2 || len(c.Organisations) != 2 || c.End != model.MustDate("2024-06") || c.Version != 2 ||
+		c.IRM.Completion != model.CompletionWithdrawn {
 		t.Fatalf("stored commitment: %+v", c)
 	}
 	ch := site.changes()[0]
@@ -355,7 +357,7 @@ func TestTheAdministratorsChangesShowInTheCommitmentsHistory(t *testing.T) {
 	}
 	for lang, want := range map[string][]string{
 		"zh-TW": {"於網站修改（李秘書）", "協辦機關", "教育部", "夥伴公民團體", "示範開放資料聯盟（示範）"},
-		"en":    {"Changed on the web (李秘書)", "Supporting agencies", "Civil-society partners", "Demo Open Data Alliance (demo)"},
+		"en":    {"Changed on the web (李秘書)", "Supporting agencies", "Civil-society partners", "Demo Open Data Alliance (demo)", "IRM: completion (end of term)", "Withdrawn"},
 	} {
 		_, page := site.visitor().do("GET", commitment+"?lang="+lang, nil)
 		history := section(t, page, `id="history"`, "</ol>")
