@@ -76,7 +76,6 @@ func (u *User) IsCoLead(c *Commitment) bool {
 	})
 }
 
-
 // MayAdminister is the rule of who may open the administration (/admin):
 // administrators, the plan's secretariat; nobody else.
 func (u *User) MayAdminister() bool {
