@@ -42,10 +42,11 @@ const (
 	EntityAgency       Entity = "agency"
 	EntityOrganisation Entity = "organisation"
 	EntityContact      Entity = "contact"
+	EntityUser         Entity = "user" // an account: its name, role and affiliation, never its email or password
 )
 
 // Entities lists every kind of record the tracker keeps a record of changes for.
-var Entities = []Entity{EntityPlan, EntityTheme, EntityCommitment, EntityMilestone, EntityAgency, EntityOrganisation, EntityContact}
+var Entities = []Entity{EntityPlan, EntityTheme, EntityCommitment, EntityMilestone, EntityAgency, EntityOrganisation, EntityContact, EntityUser}
 
 // Change is one entry of the record of changes: one record created or
 // updated, when, through which door and by whom, and each field's value

@@ -38,6 +38,7 @@ var recordedModels = map[model.Entity]any{
 	model.EntityPlan: model.Plan{}, model.EntityTheme: model.Theme{}, model.EntityCommitment: model.Commitment{},
 	model.EntityMilestone: model.Milestone{}, model.EntityAgency: model.Agency{},
 	model.EntityOrganisation: model.Organisation{}, model.EntityContact: model.Contact{},
+	model.EntityUser: userRecord{}, // never the email or password hash
 }
 
 // RecordedFields lists, for each kind of record, the names its field
@@ -164,6 +165,12 @@ func refOf(rec any) model.RefValue {
 	}
 	if f := v.FieldByName("Number"); r.Key == "" && f.IsValid() && f.Kind() == reflect.Int {
 		r.Key = strconv.Itoa(int(f.Int()))
+	}
+	if f := v.FieldByName("Name"); r.Key == "" && f.IsValid() && f.Kind() == reflect.String {
+		r.Key = f.String() // an account: known by the person's name
+		if k := []rune(r.Key); len(k) > 80 {
+			r.Key = string(k[:80])
+		}
 	}
 	for _, name := range []string{"Name", "Title"} {
 		if f := v.FieldByName(name); f.IsValid() && f.Type() == reflect.TypeFor[model.Text]() && r.Name == nil {

@@ -22,6 +22,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026112502_one_time_links", Migrate: migrateOneTimeLinks},
 	{ID: "2026112601_milestone_version", Migrate: migrateMilestoneVersion},
 	{ID: "2026112801_committee_members", Migrate: migrateCommitteeMembers},
+	{ID: "2026112812_people_versions", Migrate: migratePeopleVersions},
 }
 
 // MigrationCount is how many steps a new database takes to the current schema.
@@ -293,4 +294,32 @@ func migrateCommitteeMembers(tx *gorm.DB) error {
 		}
 	}
 	return tx.Migrator().CreateIndex(&User{}, "OrganisationID")
+}
+
+// migratePeopleVersions adds the count of changes to agencies,
+// organisations, contacts and accounts, which catches a form sent from a
+// page someone else has changed since.
+func migratePeopleVersions(tx *gorm.DB) error {
+	type Agency struct {
+		ID      uint `gorm:"primaryKey"`
+		Version int  `gorm:"not null;default:1"`
+	}
+	type Organisation struct {
+		ID      uint `gorm:"primaryKey"`
+		Version int  `gorm:"not null;default:1"`
+	}
+	type Contact struct {
+		ID      uint `gorm:"primaryKey"`
+		Version int  `gorm:"not null;default:1"`
+	}
+	type User struct {
+		ID      uint `gorm:"primaryKey"`
+		Version int  `gorm:"not null;default:1"`
+	}
+	for _, m := range []any{&Agency{}, &Organisation{}, &Contact{}, &User{}} {
+		if err := tx.Migrator().AddColumn(m, "Version"); err != nil {
+			return err
+		}
+	}
+	return nil
 }
