@@ -50,7 +50,7 @@ func (s *Server) listAgenciesAdmin(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "admin/agencies/index", agencyListPage{Page: s.page(c), Sections: peopleSections, Agencies: as})
+	s.render(c, http.StatusOK, "people/agencies", agencyListPage{Page: s.page(c), Sections: peopleSections, Agencies: as})
 }
 
 func agencyValues(a *model.Agency) map[string]string {
@@ -206,5 +206,5 @@ func (s *Server) renderAgencyForm(c *gin.Context, status int, p *agencyFormPage)
 	if p.Errors == nil && p.Conflict == nil && c.Query("saved") == "1" {
 		p.Saved = true
 	}
-	s.render(c, status, "admin/agencies/form", p)
+	s.render(c, status, "people/agency", p)
 }

@@ -207,5 +207,5 @@ func (s *Server) renderContactForm(c *gin.Context, status int, p *contactFormPag
 	default:
 		p.Action = fmt.Sprintf("/admin/agencies/%d/contacts", p.Agency.ID)
 	}
-	s.render(c, status, "admin/contacts/form", p)
+	s.render(c, status, "people/contact", p)
 }

@@ -37,7 +37,7 @@ func (s *Server) listOrganisationsAdmin(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "admin/organisations/index", organisationListPage{Page: s.page(c), Sections: peopleSections, Organisations: os})
+	s.render(c, http.StatusOK, "people/organisations", organisationListPage{Page: s.page(c), Sections: peopleSections, Organisations: os})
 }
 
 func organisationValues(o *model.Organisation) map[string]string {
@@ -146,5 +146,5 @@ func (s *Server) renderOrganisationForm(c *gin.Context, status int, p *organisat
 		p.Action = fmt.Sprintf("/admin/organisations/%d", p.Organisation.ID)
 	}
 	p.Saved = p.Errors == nil && p.Conflict == nil && c.Query("saved") == "1"
-	s.render(c, status, "admin/organisations/form", p)
+	s.render(c, status, "people/organisation", p)
 }

@@ -56,7 +56,7 @@ func (s *Server) listUsers(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "admin/users/index", userListPage{Page: s.page(c), Sections: peopleSections, Users: us})
+	s.render(c, http.StatusOK, "people/users", userListPage{Page: s.page(c), Sections: peopleSections, Users: us})
 }
 
 func userValues(u *model.User) map[string]string {
@@ -294,5 +294,5 @@ func (s *Server) renderUserForm(c *gin.Context, status int, p *userFormPage) {
 	}
 	p.Agencies, p.Organisations = agencyOptions(p.T, as), organisationOptions(p.T, os)
 	p.Saved = p.Errors == nil && p.Conflict == nil && c.Query("saved") == "1"
-	s.render(c, status, "admin/users/form", p)
+	s.render(c, status, "people/user", p)
 }
