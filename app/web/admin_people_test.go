@@ -392,7 +392,7 @@ func TestAHandoverKeepsThePreviousContactInTheHistory(t *testing.T) {
 	wantNotIn(t, "CEC contacts on 10 January 2022", contacts, "中央選舉委員會示範聯絡人")
 
 	site.clock.Advance(40 * 24 * time.Hour) // past the handover: the administrator's page says who is in the role
-	admin = site.as(adminEmail)              // signed in again, a week having passed
+	admin = site.as(adminEmail)             // signed in again, a week having passed
 	_, page := admin.do("GET", fmt.Sprintf("/admin/agencies/%d", site.cec.ID), nil)
 	history := section(t, page, `id="contacts"`, "</table>")
 	wantIn(t, "CEC's contacts, present and past", history, "新任聯絡人", "中央選舉委員會示範聯絡人", "2022年1月9日", "已卸任", "在職")
