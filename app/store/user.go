@@ -125,7 +125,7 @@ func (s *Store) FindUserByID(ctx context.Context, id uint) (*model.User, error) 
 // FindUserByEmail returns the account of an address, however it is typed.
 func (s *Store) FindUserByEmail(ctx context.Context, email string) (*model.User, error) {
 	var u model.User
-	if err := s.db.WithContext(ctx).Preload("Agency").Where("email = ?", model.NormalizeEmail(email)).Take(&u).Error; err != nil {
+	if err := s.db.WithContext(ctx).Preload("Agency").Preload("Organisation").Where("email = ?", model.NormalizeEmail(email)).Take(&u).Error; err != nil {
 		return nil, notFound(err)
 	}
 	return &u, nil
