@@ -168,6 +168,8 @@ var peopleMessages = map[string]string{
 	"the end is before the start":                        "people.error.period",
 	"an agency cannot be its own parent":                 "people.error.parent",
 	"must be after the previous contact began":           "people.error.handover.before",
+	msgSelfDisable:                                       "people.error.self.disable",
+	msgSelfDemote:                                        "people.error.self.demote",
 }
 
 // fieldErrorWords puts field errors in the page's language.
@@ -211,12 +213,13 @@ func conflictRows(t *i18n.Translator, fields []string, labels map[string]string,
 // field messages (422), or with what was saved meanwhile (409, the form at
 // the new version so that sending it again is a knowing choice). It
 // reports whether err was such a refusal; any other error is the caller's.
+// A creation has no version, so no conflict: onConflict may be nil.
 func writeOutcome(err error, onFields func(model.FieldErrors), onConflict func()) bool {
 	var fe model.FieldErrors
 	switch {
 	case errors.As(err, &fe):
 		onFields(fe)
-	case errors.Is(err, store.ErrConflict):
+	case errors.Is(err, store.ErrConflict) && onConflict != nil:
 		onConflict()
 	default:
 		return false

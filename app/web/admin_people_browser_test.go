@@ -45,6 +45,9 @@ func TestPeoplePagesInABrowser(t *testing.T) {
 				}))
 				tb.viewport(1280, 900)
 				tb.visit(path, 200)
+				if loc, err := chromedp.Run(tb.ctx, chromedp.Location()); err != nil || mustParseURL(t, loc).Path != pg.path {
+					t.Fatalf("%s: the browser is at %s (%v), not signed in as an administrator", path, loc, err)
+				}
 				tb.checkAxe(path)
 				tb.checkDocument(path, lang)
 				tb.checkKeyboard(path)

@@ -337,10 +337,15 @@ func TestAnAdministratorManagesOrganisations(t *testing.T) {
 		}
 	}
 	path := fmt.Sprintf("/admin/organisations/%d", o.ID)
+	res, page := admin.post(path+"?lang=en", url.Values{"code": {"G0V"}, "name.zh-TW": {"零時政府"}, "url": {"ftp://g0v.tw"}, "version": {"1"}})
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("a bad address, in English: %d", res.StatusCode)
+	}
+	wantIn(t, "a bad address, in English", page, "Nothing has been saved.", "Not a web address: it must begin with https:// or http://.", `value="ftp://g0v.tw"`)
 	if res, _ := admin.post(path, url.Values{"code": {"G0V"}, "name.zh-TW": {"零時政府"}, "url": {"https://g0v.tw/intl"}, "version": {"1"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("change: %d", res.StatusCode)
 	}
-	res, page := admin.post(path, url.Values{"code": {"G0V"}, "name.zh-TW": {"零時政府"}, "url": {"https://example.org"}, "version": {"1"}})
+	res, page = admin.post(path, url.Values{"code": {"G0V"}, "name.zh-TW": {"零時政府"}, "url": {"https://example.org"}, "version": {"1"}})
 	if res.StatusCode != http.StatusConflict || !strings.Contains(page, "https://g0v.tw/intl") || !strings.Contains(page, `value="https://example.org"`) {
 		t.Errorf("a stale form: %d", res.StatusCode)
 	}
@@ -548,6 +553,8 @@ func TestWithMailSettingsTheInvitationIsMailed(t *testing.T) {
 	site.stop()
 	site.start()
 	admin := site.as(adminEmail)
+	_, forbidden := site.as("member@committee.example.org").do("GET", "/admin/users?lang=en", nil)
+	wantIn(t, "the 403 page in English", forbidden, "Only administrators manage people")
 	res, _ := admin.post("/admin/users?lang=en", url.Values{"email": {"new@example.org"}, "name": {"New Person"}, "role": {"admin"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("invite: %d", res.StatusCode)

@@ -27,11 +27,6 @@ const (
 	msgSelfDemote  = "you cannot take away your own administrator role"
 )
 
-func init() {
-	peopleMessages[msgSelfDisable] = "people.error.self.disable"
-	peopleMessages[msgSelfDemote] = "people.error.self.demote"
-}
-
 type userListPage struct {
 	Page
 	Sections []peopleSection
