@@ -13,13 +13,18 @@ import (
 // person share two checks: that the form was made from the version still
 // stored (optimistic locking), and that a code is not another record's.
 
-// saveVersioned writes every column of rec, a row read at version, and
-// counts one more version. A row someone else changed in between is
-// ErrConflict and nothing is written.
-func saveVersioned(tx *gorm.DB, rec any, version int) error {
+// saveVersioned writes the columns of rec, a row read at version (every
+// column, or only those named), and counts one more version. A row someone
+// else changed in between is ErrConflict and nothing is written.
+func saveVersioned(tx *gorm.DB, rec any, version int, columns ...string) error {
 	reflect.ValueOf(rec).Elem().FieldByName("Version").SetInt(int64(version + 1))
-	res := tx.Model(rec).Select("*").Omit(clause.Associations, "ID", "CreatedAt").
-		Where("version = ?", version).Updates(rec)
+	q := tx.Model(rec)
+	if len(columns) > 0 {
+		q = q.Select(append(columns, "version", "updated_at"))
+	} else {
+		q = q.Select("*").Omit(clause.Associations, "ID", "CreatedAt")
+	}
+	res := q.Where("version = ?", version).Updates(rec)
 	if res.Error != nil {
 		return res.Error
 	}

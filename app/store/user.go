@@ -60,7 +60,8 @@ func (s *Store) updateUser(ctx context.Context, tx *gorm.DB, u *model.User, vers
 	if len(diffFields(recordOfUser(&before), recordOfUser(&after))) == 0 {
 		return nil
 	}
-	if err := saveVersioned(tx, &after, version); err != nil {
+	// Only what an administrator changes: a password set meanwhile stays.
+	if err := saveVersioned(tx, &after, version, "name", "role", "agency_id", "organisation_id", "chair", "disabled"); err != nil {
 		return err
 	}
 	if after.Disabled {

@@ -11,7 +11,9 @@ import (
 )
 
 // TestPeoplePagesInABrowser runs the browser checks of TestPagesInABrowser
-// over the administrator's pages, signed in as an administrator.
+// over the administrator's pages, signed in as an administrator: one page
+// of each shape (a list, a record with its history, a form with texts in
+// two languages, a form with choices and actions), as the checks are slow.
 func TestPeoplePagesInABrowser(t *testing.T) {
 	browser(t)
 	site := newPeopleSite(t)
@@ -22,16 +24,9 @@ func TestPeoplePagesInABrowser(t *testing.T) {
 	}
 	member := site.user("member@committee.example.org")
 	for _, pg := range []struct{ name, path string }{
-		{"agencies", "/admin/agencies"},
-		{"new agency", "/admin/agencies/new"},
-		{"agency with its contacts", fmt.Sprintf("/admin/agencies/%d", site.ndc.ID)},
-		{"new contact", fmt.Sprintf("/admin/agencies/%d/contacts/new", site.cec.ID)},
-		{"contact", fmt.Sprintf("/admin/contacts/%d", site.contact.ID)},
-		{"handover", fmt.Sprintf("/admin/contacts/%d/handover", site.contact.ID)},
-		{"organisations", "/admin/organisations"},
-		{"organisation", fmt.Sprintf("/admin/organisations/%d", site.org.ID)},
 		{"accounts", "/admin/users"},
-		{"new account", "/admin/users/new"},
+		{"agency with its contacts", fmt.Sprintf("/admin/agencies/%d", site.ndc.ID)},
+		{"handover", fmt.Sprintf("/admin/contacts/%d/handover", site.contact.ID)},
 		{"account", fmt.Sprintf("/admin/users/%d", member.ID)},
 	} {
 		for _, lang := range languages {
