@@ -82,7 +82,7 @@ func (a *App) LoadDemo(ctx context.Context) ([]demo.Account, error) {
 		if err := u.SetPassword(acc.Password); err != nil {
 			return nil, fmt.Errorf("demo account %s: %w", acc.Email, err)
 		}
-		if err := a.Store.CreateUser(ctx, u); err != nil {
+		if err := a.Store.CreateUser(model.NewContextWithActor(ctx, demo.Actor), u); err != nil {
 			return nil, fmt.Errorf("demo account %s: %w", acc.Email, err)
 		}
 	}

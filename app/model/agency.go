@@ -25,6 +25,7 @@ type Agency struct {
 	Level            AgencyLevel `gorm:"size:20"`
 	ParentID         *uint
 	Parent           *Agency `gorm:"constraint:OnDelete:SET NULL"`
+	Version          int     `gorm:"not null;default:1"` // counts the changes, so that a form sent from a stale page is caught
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
 }
@@ -32,9 +33,7 @@ type Agency struct {
 // Validate checks an agency before it is saved.
 func (a *Agency) Validate() error {
 	fe := FieldErrors{}
-	if a.Code == "" {
-		fe.Add("code", "is required")
-	}
+	checkCode(fe, "code", a.Code)
 	requireText(fe, "name", a.Name, 2000) // OGP data lists a dozen bodies in one cell
 	checkText(fe, "short_name", a.ShortName, 100)
 	checkEnum(fe, "level", a.Level, AgencyLevels)

@@ -46,11 +46,12 @@ const (
 	EntityReport       Entity = "report"     // a version of a progress report
 	EntityReview       Entity = "review"     // a committee member's view of a report
 	EntityAssessment   Entity = "assessment" // a committee member's completion assessment
+	EntityUser         Entity = "user"       // an account: its name, role and affiliation, never its email or password
 )
 
 // Entities lists every kind of record the tracker keeps a record of changes for.
 var Entities = []Entity{EntityPlan, EntityTheme, EntityCommitment, EntityMilestone, EntityAgency, EntityOrganisation, EntityContact,
-	EntityPeriod, EntityReport, EntityReview, EntityAssessment}
+	EntityPeriod, EntityReport, EntityReview, EntityAssessment, EntityUser}
 
 // Change is one entry of the record of changes: one record created or
 // updated, when, through which door and by whom, and each field's value

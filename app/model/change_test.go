@@ -31,7 +31,7 @@ func TestChangeValidate(t *testing.T) {
 		{"no time", with(validChange(), func(c *model.Change) { c.At = time.Time{} }), "at"},
 		{"no door", with(validChange(), func(c *model.Change) { c.Door = "" }), "door"},
 		{"an unknown door", with(validChange(), func(c *model.Change) { c.Door = "email" }), "door"},
-		{"an unknown kind of record", with(validChange(), func(c *model.Change) { c.Entity = "user" }), "entity"},
+		{"an unknown kind of record", with(validChange(), func(c *model.Change) { c.Entity = "session" }), "entity"},
 		{"no record", with(validChange(), func(c *model.Change) { c.EntityID = 0 }), "entity_id"},
 		{"an unknown action", with(validChange(), func(c *model.Change) { c.Action = "deleted" }), "action"},
 		{"an update that changes nothing", with(validChange(), func(c *model.Change) { c.Fields = model.FieldChanges{} }), "fields"},

@@ -35,6 +35,7 @@ type Contact struct {
 	ActiveTo       Date
 	Public         bool // whether email and phone may be shown; name and role always are
 	Demo           bool // made up for the demo plan
+	Version        int  `gorm:"not null;default:1"` // counts the changes, so that a form sent from a stale page is caught
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 }
@@ -42,17 +43,18 @@ type Contact struct {
 // Validate checks a contact before it is saved.
 func (c *Contact) Validate() error {
 	fe := FieldErrors{}
-	if c.Ref == "" {
-		fe.Add("ref", "is required")
-	}
-	if c.Name == "" {
-		fe.Add("name", "is required")
-	}
+	checkCode(fe, "ref", c.Ref)
+	checkName(fe, "name", c.Name, 200)
 	checkEnum(fe, "role", c.Role, ContactRoles)
-	if c.Email != "" {
+	if len(c.Email) > 254 {
+		fe.Add("email", "is longer than 254 characters")
+	} else if c.Email != "" {
 		if a, err := mail.ParseAddress(c.Email); err != nil || a.Address != c.Email {
 			fe.Add("email", "is not an email address")
 		}
+	}
+	if len([]rune(c.Phone)) > 50 {
+		fe.Add("phone", "is longer than 50 characters")
 	}
 	checkPeriod(fe, "active_from", c.ActiveFrom, c.ActiveTo)
 	return fe.Err()

@@ -84,3 +84,24 @@ func checkPeriod(fe FieldErrors, startField string, start, end Date) {
 		fe.Add(startField, "the end is before the start")
 	}
 }
+
+// checkCode records an error when a code or reference is missing or
+// longer than the 80 characters its column holds.
+func checkCode(fe FieldErrors, field, code string) {
+	switch {
+	case strings.TrimSpace(code) == "":
+		fe.Add(field, "is required")
+	case len([]rune(code)) > 80:
+		fe.Add(field, "is longer than 80 characters")
+	}
+}
+
+// checkName records an error when a person's name is missing or too long.
+func checkName(fe FieldErrors, field, name string, max int) {
+	switch {
+	case strings.TrimSpace(name) == "":
+		fe.Add(field, "is required")
+	case len([]rune(name)) > max:
+		fe.Add(field, fmt.Sprintf("is longer than %d characters", max))
+	}
+}

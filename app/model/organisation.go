@@ -8,6 +8,7 @@ type Organisation struct {
 	Code      string `gorm:"size:80;uniqueIndex;not null"`
 	Name      Text   `gorm:"not null"`
 	URL       string
+	Version   int `gorm:"not null;default:1"` // counts the changes, so that a form sent from a stale page is caught
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -15,11 +16,11 @@ type Organisation struct {
 // Validate checks an organisation before it is saved.
 func (o *Organisation) Validate() error {
 	fe := FieldErrors{}
-	if o.Code == "" {
-		fe.Add("code", "is required")
-	}
+	checkCode(fe, "code", o.Code)
 	requireText(fe, "name", o.Name, 500)
-	if o.URL != "" {
+	if len(o.URL) > 2000 {
+		fe.Add("url", "is longer than 2000 characters")
+	} else if o.URL != "" {
 		checkURL(fe, "url", o.URL)
 	}
 	return fe.Err()

@@ -90,3 +90,29 @@ func (u *User) MayAdminister() bool {
 func (u *User) MayManagePlans() bool {
 	return u.MayAdminister()
 }
+
+// MayManagePeople is the one rule of who may add and change agencies,
+// civil-society organisations, their contacts and accounts: an
+// administrator only, while enabled.
+func (u *User) MayManagePeople() bool {
+	return u != nil && !u.Disabled && u.Role == RoleAdmin
+}
+
+// MayChangeAccount says whether admin may give account u the values of
+// after: an administrator may change any account but may not disable
+// themself or take away their own administrator role, so that the tracker
+// always keeps one who can undo a mistake. It returns the field refused.
+func (u *User) MayChangeAccount(account, after *User) (field string, ok bool) {
+	if !u.MayManagePeople() {
+		return "", false
+	}
+	if account.ID == u.ID {
+		if after.Disabled {
+			return "disabled", false
+		}
+		if after.Role != RoleAdmin {
+			return "role", false
+		}
+	}
+	return "", true
+}

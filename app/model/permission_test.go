@@ -58,3 +58,49 @@ func TestOnlyAdministratorsManageThePlanData(t *testing.T) {
 		}
 	}
 }
+
+func TestOnlyAdministratorsManagePeople(t *testing.T) {
+	agency := uint(1)
+	for _, tc := range []struct {
+		who     string
+		u       *model.User
+		allowed bool
+	}{
+		{"the public", nil, false},
+		{"a committee member", &model.User{Role: model.RoleCommittee}, false},
+		{"the committee's chair", &model.User{Role: model.RoleCommittee, Chair: true}, false},
+		{"a liaison", &model.User{Role: model.RoleLiaison, AgencyID: &agency}, false},
+		{"an administrator", &model.User{Role: model.RoleAdmin}, true},
+		{"a disabled administrator", &model.User{Role: model.RoleAdmin, Disabled: true}, false},
+	} {
+		if got := tc.u.MayManagePeople(); got != tc.allowed {
+			t.Errorf("%s: may manage people = %v, want %v", tc.who, got, tc.allowed)
+		}
+	}
+}
+
+func TestAnAdministratorCannotDisableOrDemoteThemself(t *testing.T) {
+	admin := &model.User{ID: 1, Role: model.RoleAdmin}
+	other := &model.User{ID: 2, Role: model.RoleAdmin}
+	for _, tc := range []struct {
+		what    string
+		by      *model.User
+		account *model.User
+		after   model.User
+		field   string
+		allowed bool
+	}{
+		{"renames themself", admin, admin, model.User{ID: 1, Role: model.RoleAdmin, Name: "New"}, "", true},
+		{"disables themself", admin, admin, model.User{ID: 1, Role: model.RoleAdmin, Disabled: true}, "disabled", false},
+		{"makes themself a committee member", admin, admin, model.User{ID: 1, Role: model.RoleCommittee}, "role", false},
+		{"disables another administrator", admin, other, model.User{ID: 2, Role: model.RoleAdmin, Disabled: true}, "", true},
+		{"demotes another administrator", admin, other, model.User{ID: 2, Role: model.RoleCommittee}, "", true},
+		{"a committee member renames themself", &model.User{ID: 3, Role: model.RoleCommittee}, &model.User{ID: 3, Role: model.RoleCommittee},
+			model.User{ID: 3, Role: model.RoleCommittee, Name: "New"}, "", false},
+	} {
+		field, ok := tc.by.MayChangeAccount(tc.account, &tc.after)
+		if ok != tc.allowed || field != tc.field {
+			t.Errorf("an administrator %s: allowed %v (field %q), want %v (field %q)", tc.what, ok, field, tc.allowed, tc.field)
+		}
+	}
+}

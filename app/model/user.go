@@ -45,6 +45,7 @@ type User struct {
 	Chair        bool   `gorm:"not null;default:false"`
 	PasswordHash string `gorm:"size:100;not null" json:"-"`
 	Disabled     bool   `gorm:"not null;default:false"`
+	Version      int    `gorm:"not null;default:1"` // counts the changes, so that a form sent from a stale page is caught
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
@@ -69,16 +70,14 @@ func (u *User) Validate() error {
 	fe := FieldErrors{}
 	if u.Email == "" {
 		fe.Add("email", "is required")
+	} else if len(u.Email) > 254 {
+		fe.Add("email", "is longer than 254 characters")
 	} else if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email {
 		fe.Add("email", "is not an email address")
 	} else if u.Email != NormalizeEmail(u.Email) {
 		fe.Add("email", "must be in lower case")
 	}
-	if strings.TrimSpace(u.Name) == "" {
-		fe.Add("name", "is required")
-	} else if len([]rune(u.Name)) > 200 {
-		fe.Add("name", "is longer than 200 characters")
-	}
+	checkName(fe, "name", u.Name, 200)
 	checkEnum(fe, "role", u.Role, Roles)
 	switch {
 	case u.Role == RoleLiaison && u.AgencyID == nil:

@@ -5,6 +5,9 @@ import (
 	"slices"
 	"sort"
 
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
 	"github.com/ogptracker/ogptracker/app/model"
 )
 
@@ -82,4 +85,85 @@ func (s *Store) FindCommitmentsWithMilestonesOf(ctx context.Context, agencyID ui
 		return a.Ref < b.Ref
 	})
 	return cs, nil
+}
+
+// FindAgencies returns every agency, by code.
+func (s *Store) FindAgencies(ctx context.Context) ([]model.Agency, error) {
+	var as []model.Agency
+	err := s.db.WithContext(ctx).Order("code").Find(&as).Error
+	return as, err
+}
+
+// CreateAgency saves a new agency and enters it in the record of changes
+// under the actor of ctx. A code already taken or an unknown parent is a
+// field error.
+func (s *Store) CreateAgency(ctx context.Context, a *model.Agency) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := s.checkAgency(tx, a); err != nil {
+			return err
+		}
+		a.Version = 1
+		if err := tx.Omit(clause.Associations).Create(a).Error; err != nil {
+			return err
+		}
+		_, err := s.recordWrite(ctx, tx, written{Entity: model.EntityAgency, Action: model.ChangeCreated}, &model.Agency{}, a, nil)
+		return err
+	})
+}
+
+// UpdateAgency saves the fields of a if the agency stored is still at
+// version; otherwise it returns ErrConflict and writes nothing. The change
+// enters the record of changes in the same transaction.
+func (s *Store) UpdateAgency(ctx context.Context, a *model.Agency, version int) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var before model.Agency
+		if err := tx.Take(&before, a.ID).Error; err != nil {
+			return notFound(err)
+		}
+		if before.Version != version {
+			return ErrConflict
+		}
+		if err := s.checkAgency(tx, a); err != nil {
+			return err
+		}
+		after := *a
+		after.Parent, after.CreatedAt = nil, before.CreatedAt
+		if len(diffFields(&before, &after)) == 0 {
+			return nil
+		}
+		if err := saveVersioned(tx, &after, version); err != nil {
+			return err
+		}
+		_, err := s.recordWrite(ctx, tx, written{Entity: model.EntityAgency, Action: model.ChangeUpdated}, &before, &after, nil)
+		return err
+	})
+}
+
+// checkAgency validates an agency against itself and the others: a unique
+// code, and a parent that exists and is not one of its own descendants.
+func (s *Store) checkAgency(tx *gorm.DB, a *model.Agency) error {
+	fe := model.FieldErrors{}
+	if err := checkUnique(tx, fe, &model.Agency{}, "code", "code", a.Code, a.ID); err != nil {
+		return err
+	}
+	if err := checkExists(tx, fe, &model.Agency{}, "parent", a.ParentID); err != nil {
+		return err
+	}
+	if a.ParentID != nil && a.ID != 0 && fe["parent"] == "" {
+		// Walk up from the parent: meeting a is a circle.
+		seen := map[uint]bool{}
+		for id := a.ParentID; id != nil && !seen[*id]; {
+			if *id == a.ID {
+				fe.Add("parent", "an agency cannot be its own parent")
+				break
+			}
+			seen[*id] = true
+			var p model.Agency
+			if err := tx.Select("id", "parent_id").Take(&p, *id).Error; err != nil {
+				return notFound(err)
+			}
+			id = p.ParentID
+		}
+	}
+	return validated(a, fe)
 }

@@ -40,6 +40,7 @@ var recordedModels = map[model.Entity]any{
 	model.EntityOrganisation: model.Organisation{}, model.EntityContact: model.Contact{},
 	model.EntityPeriod: model.ReportingPeriod{}, model.EntityReport: model.ProgressReport{},
 	model.EntityReview: model.Review{}, model.EntityAssessment: model.CompletionAssessment{},
+	model.EntityUser: userRecord{}, // never the email or password hash
 }
 
 // RecordedFields lists, for each kind of record, the names its field
@@ -166,6 +167,12 @@ func refOf(rec any) model.RefValue {
 	}
 	if f := v.FieldByName("Number"); r.Key == "" && f.IsValid() && f.Kind() == reflect.Int {
 		r.Key = strconv.Itoa(int(f.Int()))
+	}
+	if f := v.FieldByName("Name"); r.Key == "" && f.IsValid() && f.Kind() == reflect.String {
+		r.Key = f.String() // an account: known by the person's name
+		if k := []rune(r.Key); len(k) > 80 {
+			r.Key = string(k[:80])
+		}
 	}
 	for _, name := range []string{"Name", "Title"} {
 		if f := v.FieldByName(name); f.IsValid() && f.Type() == reflect.TypeFor[model.Text]() && r.Name == nil {

@@ -25,6 +25,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026112802_change_roles", Migrate: migrateChangeRoles},
 	{ID: "2026112810_reporting", Migrate: migrateReporting},
 	{ID: "2026112811_record_versions", Migrate: migrateRecordVersions},
+	{ID: "2026112812_people_versions", Migrate: migratePeopleVersions},
 }
 
 // MigrationCount is how many steps a new database takes to the current schema.
@@ -425,6 +426,34 @@ func migrateRecordVersions(tx *gorm.DB) error {
 		Version int  `gorm:"not null;default:1"`
 	}
 	for _, m := range []any{&Plan{}, &Theme{}, &Commitment{}} {
+		if err := tx.Migrator().AddColumn(m, "Version"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// migratePeopleVersions adds the count of changes to agencies,
+// organisations, contacts and accounts, which catches a form sent from a
+// page someone else has changed since.
+func migratePeopleVersions(tx *gorm.DB) error {
+	type Agency struct {
+		ID      uint `gorm:"primaryKey"`
+		Version int  `gorm:"not null;default:1"`
+	}
+	type Organisation struct {
+		ID      uint `gorm:"primaryKey"`
+		Version int  `gorm:"not null;default:1"`
+	}
+	type Contact struct {
+		ID      uint `gorm:"primaryKey"`
+		Version int  `gorm:"not null;default:1"`
+	}
+	type User struct {
+		ID      uint `gorm:"primaryKey"`
+		Version int  `gorm:"not null;default:1"`
+	}
+	for _, m := range []any{&Agency{}, &Organisation{}, &Contact{}, &User{}} {
 		if err := tx.Migrator().AddColumn(m, "Version"); err != nil {
 			return err
 		}

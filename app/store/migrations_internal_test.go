@@ -84,3 +84,45 @@ func TestADatabaseBeforeAccountsUpgrades(t *testing.T) {
 		t.Errorf("%d sessions left of a deleted account", n)
 	}
 }
+
+// A database before people's versions upgrades in place: its agencies,
+// organisations, contacts and accounts start at version 1, and a write
+// from that version goes through.
+func TestADatabaseBeforePeoplesVersionsUpgrades(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open("sqlite:"+filepath.Join(t.TempDir(), "old.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.migrator(ctx, migrations[:len(migrations)-1]).Migrate(); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO agencies (id, code, name) VALUES (1, 'CEC', '{"en":"Central Election Commission"}')`,
+		`INSERT INTO organisations (id, code, name) VALUES (1, 'ODA', '{"en":"Open Data Alliance"}')`,
+		`INSERT INTO contacts (id, ref, name, agency_id, role) VALUES (1, 'cec-liaison', 'Liaison', 1, 'liaison')`,
+		`INSERT INTO users (id, email, name, role, password_hash) VALUES (1, 'admin@example.org', 'Admin', 'admin', '$2a$10$x')`,
+	} {
+		if err := s.db.Exec(q).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := s.Migrate(ctx); err != nil || n != 1 {
+		t.Fatalf("upgrade: applied %d, %v", n, err)
+	}
+	for _, table := range []string{"agencies", "organisations", "contacts", "users"} {
+		var v int
+		if err := s.db.Raw("SELECT version FROM " + table + " WHERE id = 1").Scan(&v).Error; err != nil || v != 1 {
+			t.Errorf("%s: version %d, %v; want 1", table, v, err)
+		}
+	}
+	a, err := s.FindAgencyByID(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.ShortName = model.T("en", "CEC")
+	if err := s.UpdateAgency(ctx, a, 1); err != nil {
+		t.Errorf("a write from version 1: %v", err)
+	}
+}

@@ -8,33 +8,116 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/ogptracker/ogptracker/app/model"
 )
 
-// CreateUser saves a new account, its email in lower case. An email
-// already taken, in any case, is a field error.
+// CreateUser saves a new account, its email in lower case, and enters it
+// in the record of changes under the actor of ctx (never its email or
+// password). An email already taken, in any case, or an unknown agency or
+// organisation, is a field error.
 func (s *Store) CreateUser(ctx context.Context, u *model.User) error {
 	u.Email = model.NormalizeEmail(u.Email)
-	if err := u.Validate(); err != nil {
-		return err
-	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var n int64
-		if err := tx.Model(&model.User{}).Where("email = ?", u.Email).Count(&n).Error; err != nil {
+		if err := checkUser(tx, u); err != nil {
 			return err
 		}
-		if n > 0 {
-			return model.FieldErrors{"email": "is already taken"}
+		u.Version = 1
+		if err := tx.Omit(clause.Associations).Create(u).Error; err != nil {
+			return err
 		}
-		return tx.Create(u).Error
+		_, err := s.recordWrite(ctx, tx, written{Entity: model.EntityUser, Action: model.ChangeCreated}, &userRecord{}, recordOfUser(u), nil)
+		return err
 	})
+}
+
+// UpdateUser saves the name, role, agency, organisation, chair and
+// disabled of u if the account stored is still at version; otherwise it
+// returns ErrConflict and writes nothing. Its email and password stay as
+// they are. Disabling signs the account out everywhere, in the same
+// transaction as the change and its entry in the record of changes.
+func (s *Store) UpdateUser(ctx context.Context, u *model.User, version int) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return s.updateUser(ctx, tx, u, version)
+	})
+}
+
+func (s *Store) updateUser(ctx context.Context, tx *gorm.DB, u *model.User, version int) error {
+	var before model.User
+	if err := tx.Take(&before, u.ID).Error; err != nil {
+		return notFound(err)
+	}
+	if before.Version != version {
+		return ErrConflict
+	}
+	after := before
+	after.Name, after.Role, after.AgencyID, after.OrganisationID = u.Name, u.Role, u.AgencyID, u.OrganisationID
+	after.Chair, after.Disabled = u.Chair, u.Disabled
+	if err := checkUser(tx, &after); err != nil {
+		return err
+	}
+	if len(diffFields(recordOfUser(&before), recordOfUser(&after))) == 0 {
+		return nil
+	}
+	// Only what an administrator changes: a password set meanwhile stays.
+	if err := saveVersioned(tx, &after, version, "name", "role", "agency_id", "organisation_id", "chair", "disabled"); err != nil {
+		return err
+	}
+	if after.Disabled {
+		if err := tx.Where("user_id = ?", after.ID).Delete(&model.Session{}).Error; err != nil {
+			return err
+		}
+	}
+	_, err := s.recordWrite(ctx, tx, written{Entity: model.EntityUser, Action: model.ChangeUpdated}, recordOfUser(&before), recordOfUser(&after), nil)
+	return err
+}
+
+func checkUser(tx *gorm.DB, u *model.User) error {
+	fe := model.FieldErrors{}
+	if err := checkUnique(tx, fe, &model.User{}, "email", "email", u.Email, u.ID); err != nil {
+		return err
+	}
+	if err := checkExists(tx, fe, &model.Agency{}, "agency", u.AgencyID); err != nil {
+		return err
+	}
+	if err := checkExists(tx, fe, &model.Organisation{}, "organisation", u.OrganisationID); err != nil {
+		return err
+	}
+	return validated(u, fe)
+}
+
+// userRecord is what the record of changes keeps of an account, which
+// anyone may read: who the person is and what they may do, never their
+// email or password.
+type userRecord struct {
+	ID             uint
+	Name           string
+	Role           model.Role
+	AgencyID       *uint
+	Agency         *model.Agency
+	OrganisationID *uint
+	Organisation   *model.Organisation
+	Chair          bool
+	Disabled       bool
+}
+
+func recordOfUser(u *model.User) *userRecord {
+	return &userRecord{ID: u.ID, Name: u.Name, Role: u.Role, AgencyID: u.AgencyID, OrganisationID: u.OrganisationID,
+		Chair: u.Chair, Disabled: u.Disabled}
+}
+
+// FindUsers returns every account with its agency and organisation, by name.
+func (s *Store) FindUsers(ctx context.Context) ([]model.User, error) {
+	var us []model.User
+	err := s.db.WithContext(ctx).Preload("Agency").Preload("Organisation").Order("name, email").Find(&us).Error
+	return us, err
 }
 
 // FindUserByID returns one account with its agency.
 func (s *Store) FindUserByID(ctx context.Context, id uint) (*model.User, error) {
 	var u model.User
-	if err := s.db.WithContext(ctx).Preload("Agency").Take(&u, id).Error; err != nil {
+	if err := s.db.WithContext(ctx).Preload("Agency").Preload("Organisation").Take(&u, id).Error; err != nil {
 		return nil, notFound(err)
 	}
 	return &u, nil
@@ -43,7 +126,7 @@ func (s *Store) FindUserByID(ctx context.Context, id uint) (*model.User, error) 
 // FindUserByEmail returns the account of an address, however it is typed.
 func (s *Store) FindUserByEmail(ctx context.Context, email string) (*model.User, error) {
 	var u model.User
-	if err := s.db.WithContext(ctx).Preload("Agency").Where("email = ?", model.NormalizeEmail(email)).Take(&u).Error; err != nil {
+	if err := s.db.WithContext(ctx).Preload("Agency").Preload("Organisation").Where("email = ?", model.NormalizeEmail(email)).Take(&u).Error; err != nil {
 		return nil, notFound(err)
 	}
 	return &u, nil
@@ -101,21 +184,16 @@ func (s *Store) DeleteUserSessions(ctx context.Context, userID uint) error {
 	return s.db.WithContext(ctx).Where("user_id = ?", userID).Delete(&model.Session{}).Error
 }
 
-// SetUserDisabled disables or re-enables an account; disabling signs it
-// out everywhere.
+// SetUserDisabled disables or re-enables an account, whatever its version;
+// disabling signs it out everywhere.
 func (s *Store) SetUserDisabled(ctx context.Context, userID uint, disabled bool) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Model(&model.User{}).Where("id = ?", userID).Update("disabled", disabled)
-		if res.Error != nil {
-			return res.Error
+		var u model.User
+		if err := tx.Take(&u, userID).Error; err != nil {
+			return notFound(err)
 		}
-		if res.RowsAffected == 0 {
-			return model.ErrNotFound
-		}
-		if !disabled {
-			return nil
-		}
-		return tx.Where("user_id = ?", userID).Delete(&model.Session{}).Error
+		u.Disabled = disabled
+		return s.updateUser(ctx, tx, &u, u.Version)
 	})
 }
 

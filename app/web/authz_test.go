@@ -198,6 +198,102 @@ func init() {
 	)
 }
 
+// The people of the plan: agencies, their contacts, organisations and
+// accounts, administrators only. The Central Election Commission, its demo
+// liaison contact, the demo civil-society organisation and the Ministry of
+// Education's liaison (who, asked last by the administrator, is disabled
+// only after asking their own question) are the records changed.
+func init() {
+	cec := func(s *authzSite) *model.Agency {
+		a, err := s.st.FindAgencyByCode(s.t.Context(), "CEC")
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		return a
+	}
+	contact := func(s *authzSite) *model.Contact {
+		cs, err := s.st.FindContactsOfAgency(s.t.Context(), cec(s).ID)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		for i := range cs {
+			if cs[i].Ref == "demo-cec-liaison" {
+				return &cs[i]
+			}
+		}
+		s.t.Fatal("the demo plan has no CEC liaison")
+		return nil
+	}
+	org := func(s *authzSite) *model.Organisation {
+		o, err := s.st.FindOrganisationByCode(s.t.Context(), "DEMO-CIVICTECH")
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		return o
+	}
+	moe := func(s *authzSite) *model.User { return s.userNow("liaison@moe.example.org") }
+	path := func(format string, id func(*authzSite) uint) func(*authzSite) string {
+		if id == nil {
+			return func(*authzSite) string { return format }
+		}
+		return func(s *authzSite) string { return fmt.Sprintf(format, id(s)) }
+	}
+	form := func(pairs ...string) func(*authzSite) url.Values {
+		return func(*authzSite) url.Values {
+			v := url.Values{}
+			for i := 0; i < len(pairs); i += 2 {
+				v.Set(pairs[i], pairs[i+1])
+			}
+			return v
+		}
+	}
+	versioned := func(f func(*authzSite) url.Values, version func(*authzSite) int) func(*authzSite) url.Values {
+		return func(s *authzSite) url.Values {
+			v := f(s)
+			v.Set("version", fmt.Sprint(version(s)))
+			return v
+		}
+	}
+	cecID := func(s *authzSite) uint { return cec(s).ID }
+	contactID := func(s *authzSite) uint { return contact(s).ID }
+	orgID := func(s *authzSite) uint { return org(s).ID }
+	moeID := func(s *authzSite) uint { return moe(s).ID }
+	writeCases = append(writeCases,
+		adminRow("POST /admin/agencies", path("/admin/agencies", nil), form("code", "NEW", "name.zh-TW", "新機關")),
+		adminRow("POST /admin/agencies/:id", path("/admin/agencies/%d", cecID),
+			versioned(form("code", "CEC", "name.zh-TW", "中央選舉委員會（改名）"), func(s *authzSite) int { return cec(s).Version })),
+		adminRow("POST /admin/agencies/:id/contacts", path("/admin/agencies/%d/contacts", cecID), form("name", "新聯絡人", "role", "deputy")),
+		adminRow("POST /admin/contacts/:id", path("/admin/contacts/%d", contactID),
+			versioned(form("name", "改名", "role", "liaison"), func(s *authzSite) int { return contact(s).Version })),
+		adminRow("POST /admin/contacts/:id/handover", path("/admin/contacts/%d/handover", contactID),
+			versioned(form("name", "接任者", "active_from", "2022-01-10"), func(s *authzSite) int { return contact(s).Version })),
+		adminRow("POST /admin/organisations", path("/admin/organisations", nil), form("code", "NEW-ORG", "name.zh-TW", "新團體")),
+		adminRow("POST /admin/organisations/:id", path("/admin/organisations/%d", orgID), func(s *authzSite) url.Values {
+			return url.Values{"code": {org(s).Code}, "name.zh-TW": {"改名"}, "version": {fmt.Sprint(org(s).Version)}}
+		}),
+		adminRow("POST /admin/users", path("/admin/users", nil), form("email", "new@example.org", "name", "新人", "role", "committee")),
+		adminRow("POST /admin/users/:id", path("/admin/users/%d", moeID), func(s *authzSite) url.Values {
+			u := moe(s)
+			return url.Values{"name": {"改名"}, "role": {"liaison"}, "agency": {fmt.Sprint(*u.AgencyID)}, "version": {fmt.Sprint(u.Version)}}
+		}),
+		adminRow("POST /admin/users/:id/disable", path("/admin/users/%d/disable", moeID),
+			versioned(form(), func(s *authzSite) int { return moe(s).Version })),
+		adminRow("POST /admin/users/:id/enable", path("/admin/users/%d/enable", moeID),
+			versioned(form(), func(s *authzSite) int { return moe(s).Version })),
+		adminRow("POST /admin/users/:id/invite", path("/admin/users/%d/invite", moeID), form()),
+	)
+}
+
+// userNow is the account of email as stored now.
+func (s *authzSite) userNow(email string) *model.User {
+	s.t.Helper()
+	u, err := s.st.FindUserByEmail(s.t.Context(), email)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return u
+}
+
 // c is commitment 2-1 as stored now.
 func (s *authzSite) c() *model.Commitment {
 	s.t.Helper()

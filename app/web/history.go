@@ -193,6 +193,7 @@ var fieldLabelsByEntity = map[model.Entity][]string{
 	model.EntityAgency:       {"code", "parent"},
 	model.EntityOrganisation: {"code"},
 	model.EntityMilestone:    {"parent"},
+	model.EntityUser:         {"agency"},
 }
 
 // fieldLabelKey is the catalog message naming a field of a kind of record.
@@ -296,6 +297,9 @@ func (w changeWords) valueWords(e model.Entity, field string, raw json.RawMessag
 	prefix := enumFields[field]
 	if field == "status" {
 		prefix = map[model.Entity]string{model.EntityMilestone: "status.", model.EntityPlan: "plan.status.", model.EntityReport: "report.status."}[e]
+	}
+	if field == "role" && e == model.EntityUser {
+		prefix = "people.role."
 	}
 	var words func(v any) string
 	words = func(v any) string {

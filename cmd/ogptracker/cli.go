@@ -47,7 +47,7 @@ var subcommands = []subcommand{
 	{name: "import", args: "FILE", nargs: 1, summary: "import an OGP commitment-data CSV or an ogptracker JSON file", run: importFile},
 	{name: "export", args: "[-o FILE]", summary: "write all plan data as ogptracker JSON (to standard output by default)",
 		flags: func(fs *flag.FlagSet) any { return fs.String("o", "", "write to `FILE` instead of standard output") }, run: export},
-	{name: "user", args: "add", nargs: 1, summary: "create an account (--email, --name, --role, --agency); the password is read from standard input",
+	{name: "user", args: "add", nargs: 1, summary: "create an account (--email, --name, --role, --agency, --organisation, --chair); the password is read from standard input",
 		flags: newUserFlags, run: user},
 }
 

@@ -20,17 +20,19 @@ import (
 )
 
 type userFlags struct {
-	email, name, role, agency *string
-	invite                    *bool
+	email, name, role, agency, organisation *string
+	invite, chair                           *bool
 }
 
 func newUserFlags(fs *flag.FlagSet) any {
 	return &userFlags{
-		email:  fs.String("email", "", "the person's `EMAIL`, used to sign in"),
-		name:   fs.String("name", "", "the person's `NAME`, as shown when signed in"),
-		role:   fs.String("role", "", "`ROLE`: admin, committee or liaison"),
-		agency: fs.String("agency", "", "agency `CODE` of a liaison (liaisons only)"),
-		invite: fs.Bool("invite", false, "read no password: print a link, valid for 7 days, with which the person chooses one"),
+		email:        fs.String("email", "", "the person's `EMAIL`, used to sign in"),
+		name:         fs.String("name", "", "the person's `NAME`, as shown when signed in"),
+		role:         fs.String("role", "", "`ROLE`: admin, committee or liaison"),
+		agency:       fs.String("agency", "", "agency `CODE` of a liaison (liaisons only)"),
+		organisation: fs.String("organisation", "", "organisation `CODE` a committee member speaks for (committee members only)"),
+		chair:        fs.Bool("chair", false, "the committee member chairs the committee (committee members only)"),
+		invite:       fs.Bool("invite", false, "read no password: print a link, valid for 7 days, with which the person chooses one"),
 	}
 }
 
@@ -51,6 +53,10 @@ func user(ctx context.Context, e env, cfg config.Config, args []string, flags an
 		return errors.New("a liaison belongs to an agency: give its code with --agency (for example --agency CEC)")
 	case role != model.RoleLiaison && *f.agency != "":
 		return fmt.Errorf("only a liaison belongs to an agency: leave out --agency for the %s role", role)
+	case role != model.RoleCommittee && *f.organisation != "":
+		return fmt.Errorf("only a committee member speaks for an organisation: leave out --organisation for the %s role", role)
+	case role != model.RoleCommittee && *f.chair:
+		return fmt.Errorf("only a committee member chairs the committee: leave out --chair for the %s role", role)
 	}
 	password := rand.Text() // an invitation's: no one knows it, and the link replaces it
 	if !*f.invite {
@@ -59,7 +65,7 @@ func user(ctx context.Context, e env, cfg config.Config, args []string, flags an
 			return err
 		}
 	}
-	u := &model.User{Email: *f.email, Name: *f.name, Role: role}
+	u := &model.User{Email: *f.email, Name: *f.name, Role: role, Chair: *f.chair}
 	if err := u.SetPassword(password); err != nil {
 		return err
 	}
@@ -78,12 +84,28 @@ func user(ctx context.Context, e env, cfg config.Config, args []string, flags an
 		}
 		u.AgencyID = &ag.ID
 	}
+	if *f.organisation != "" {
+		org, err := a.Store.FindOrganisationByCode(ctx, *f.organisation)
+		if errors.Is(err, model.ErrNotFound) {
+			return fmt.Errorf("--organisation %q: no organisation has this code", *f.organisation)
+		}
+		if err != nil {
+			return err
+		}
+		u.OrganisationID = &org.ID
+	}
 	if err := a.Store.CreateUser(ctx, u); err != nil {
 		return err
 	}
 	where := ""
-	if *f.agency != "" {
+	switch {
+	case *f.agency != "":
 		where = " of agency " + *f.agency
+	case *f.organisation != "":
+		where = " for organisation " + *f.organisation
+	}
+	if u.Chair {
+		where += ", chairing the committee,"
 	}
 	fmt.Fprintf(e.stdout, "Created the %s account%s for %s (%s).\n", role, where, u.Name, u.Email)
 	if *f.invite {

@@ -86,6 +86,36 @@ func TestUserAddMakesALiaisonOfAnAgency(t *testing.T) {
 	}
 }
 
+func TestUserAddMakesACommitteeMemberOfAnOrganisationAndTheChair(t *testing.T) {
+	tr := newTracker(t)
+	tr.importFormatExample()
+	out := tr.mustRunInput("a long enough password\n", "user", "add", "--email", "c@example.org", "--name", "C", "--role", "committee",
+		"--organisation", "open-data-alliance", "--chair")
+	if !strings.Contains(out, "Created the committee account for organisation open-data-alliance, chairing the committee, for C (c@example.org).") {
+		t.Errorf("user add committee: %s", out)
+	}
+	u, err := tr.storeOf().FindUserByEmail(context.Background(), "c@example.org")
+	if err != nil || u.Role != model.RoleCommittee || !u.Chair || u.Organisation == nil || u.Organisation.Code != "open-data-alliance" {
+		t.Errorf("committee member: %+v, %v", u, err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--role", "liaison", "--agency", "NDC", "--organisation", "open-data-alliance"}, "only a committee member speaks for an organisation"},
+		{[]string{"--role", "admin", "--chair"}, "only a committee member chairs the committee"},
+		{[]string{"--role", "committee", "--organisation", "NOPE"}, `--organisation "NOPE": no organisation has this code`},
+	} {
+		args := append([]string{"user", "add", "--email", "x@example.org", "--name", "X"}, tc.args...)
+		if code, _, errs := tr.runInput("a long enough password\n", args...); code != 1 || !strings.Contains(errs, tc.want) {
+			t.Errorf("user add %v: exit %d, want 1 saying %q\n%s", tc.args, code, tc.want, errs)
+		}
+	}
+	if n, _ := tr.storeOf().CountUsers(context.Background()); n != 1 {
+		t.Errorf("%d accounts after the refused ones, want 1", n)
+	}
+}
+
 // importFormatExample imports the example of the file format, which has
 // the agencies EY and NDC.
 func (tr *tracker) importFormatExample() {

@@ -1,0 +1,210 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ogptracker/ogptracker/app/model"
+)
+
+// agencyFields are the fields of an agency's form, in their order.
+var agencyFields = append(append(append([]string{"code"}, textFields("name")...), textFields("short_name")...),
+	"jurisdiction_code", "level", "parent")
+
+// agencyLabels name each field of an agency's form in the catalogs.
+var agencyLabels = map[string]string{
+	"code": "people.agency.code", "name.zh-TW": "people.field.name.zh-TW", "name.en": "people.field.name.en",
+	"short_name.zh-TW": "people.agency.short_name.zh-TW", "short_name.en": "people.agency.short_name.en",
+	"jurisdiction_code": "people.agency.jurisdiction_code", "level": "agency.level", "parent": "agency.parent",
+}
+
+type agencyListPage struct {
+	Page
+	Sections []peopleSection
+	Agencies []model.Agency
+}
+
+type agencyFormPage struct {
+	peopleForm
+	Agency  *model.Agency // nil for a new one
+	Levels  []model.AgencyLevel
+	Parents []option
+	// The agency's contacts, past and present, on the day of the page.
+	Contacts []contactRow
+}
+
+// contactRow is a contact as the agency's page for the administrator lists it.
+type contactRow struct {
+	C      model.Contact
+	Active bool // holds the role today
+}
+
+func (s *Server) listAgenciesAdmin(c *gin.Context) {
+	if _, ok := s.peopleAdmin(c, "/admin/agencies"); !ok {
+		return
+	}
+	as, err := s.store.FindAgencies(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "people/agencies", agencyListPage{Page: s.page(c), Sections: peopleSections, Agencies: as})
+}
+
+func agencyValues(a *model.Agency) map[string]string {
+	v := map[string]string{"code": a.Code, "jurisdiction_code": a.JurisdictionCode, "level": string(a.Level), "parent": idValue(a.ParentID)}
+	putText(v, "name", a.Name)
+	putText(v, "short_name", a.ShortName)
+	return v
+}
+
+// agencyOf reads an agency from its form's values; what cannot be read is
+// a field error.
+func agencyOf(v map[string]string, fe model.FieldErrors) *model.Agency {
+	return &model.Agency{Code: v["code"], Name: typedText(v, "name"), ShortName: typedText(v, "short_name"),
+		JurisdictionCode: v["jurisdiction_code"], Level: model.AgencyLevel(v["level"]), ParentID: formID(v, "parent", fe)}
+}
+
+func (s *Server) newAgency(c *gin.Context) {
+	if _, ok := s.peopleAdmin(c, "/admin/agencies"); !ok {
+		return
+	}
+	s.renderAgencyForm(c, http.StatusOK, &agencyFormPage{peopleForm: peopleForm{Values: map[string]string{}}})
+}
+
+func (s *Server) createAgency(c *gin.Context) {
+	u, ok := s.peopleAdmin(c, "/admin/agencies")
+	if !ok {
+		return
+	}
+	p := &agencyFormPage{peopleForm: peopleForm{Values: typedFields(c, agencyFields...)}}
+	fe := model.FieldErrors{}
+	a := agencyOf(p.Values, fe)
+	err := fe.Err()
+	if err == nil {
+		err = s.store.CreateAgency(actorContext(c, u), a)
+	}
+	if err == nil {
+		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/agencies/%d?saved=1", a.ID))
+		return
+	}
+	if !writeOutcome(err, func(fe model.FieldErrors) {
+		p.Errors = fieldErrorWords(s.page(c).T, fe)
+		s.renderAgencyForm(c, http.StatusUnprocessableEntity, p)
+	}, nil) {
+		s.fail(c, err)
+	}
+}
+
+// agencyOfPath finds the agency of the path for an administrator.
+func (s *Server) agencyOfPath(c *gin.Context) (*model.Agency, *model.User, bool) {
+	id, err := pathID(c)
+	if err != nil {
+		s.fail(c, err)
+		return nil, nil, false
+	}
+	u, ok := s.peopleAdmin(c, fmt.Sprintf("/admin/agencies/%d", id))
+	if !ok {
+		return nil, nil, false
+	}
+	a, err := s.store.FindAgencyByID(c.Request.Context(), id)
+	if err != nil {
+		s.fail(c, err)
+		return nil, nil, false
+	}
+	return a, u, true
+}
+
+func (s *Server) editAgency(c *gin.Context) {
+	a, _, ok := s.agencyOfPath(c)
+	if !ok {
+		return
+	}
+	s.renderAgencyForm(c, http.StatusOK, &agencyFormPage{Agency: a, peopleForm: peopleForm{Values: agencyValues(a), Version: a.Version}})
+}
+
+func (s *Server) updateAgency(c *gin.Context) {
+	a, u, ok := s.agencyOfPath(c)
+	if !ok {
+		return
+	}
+	version, err := formVersion(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	p := &agencyFormPage{Agency: a, peopleForm: peopleForm{Values: typedFields(c, agencyFields...), Version: version}}
+	fe := model.FieldErrors{}
+	after := agencyOf(p.Values, fe)
+	after.ID = a.ID
+	err = fe.Err()
+	if err == nil {
+		err = s.store.UpdateAgency(actorContext(c, u), after, version)
+	}
+	if err == nil {
+		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/agencies/%d?saved=1", a.ID))
+		return
+	}
+	if !writeOutcome(err, func(fe model.FieldErrors) {
+		p.Errors = fieldErrorWords(s.page(c).T, fe)
+		s.renderAgencyForm(c, http.StatusUnprocessableEntity, p)
+	}, func() {
+		saved, err := s.store.FindAgencyByID(c.Request.Context(), a.ID)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		p.Agency, p.Version = saved, saved.Version
+		p.Conflict = conflictRows(s.page(c).T, agencyFields, agencyLabels, p.Values, agencyValues(saved), s.agencyWords(c, agencyValues(saved)))
+		s.renderAgencyForm(c, http.StatusConflict, p)
+	}) {
+		s.fail(c, err)
+	}
+}
+
+// agencyWords puts the saved values of an agency in words for a conflict:
+// its level and parent by name.
+func (s *Server) agencyWords(c *gin.Context, v map[string]string) map[string]string {
+	t := s.page(c).T
+	if v["level"] != "" {
+		v["level"] = t.T("agency.level." + v["level"])
+	}
+	if v["parent"] != "" {
+		var id uint
+		fmt.Sscan(v["parent"], &id)
+		if parent, err := s.store.FindAgencyByID(c.Request.Context(), id); err == nil {
+			v["parent"] = parent.Code + " · " + t.Text(parent.Name).Value
+		}
+	}
+	return v
+}
+
+func (s *Server) renderAgencyForm(c *gin.Context, status int, p *agencyFormPage) {
+	ctx := c.Request.Context()
+	p.Page, p.Sections, p.Levels = s.page(c), peopleSections, model.AgencyLevels
+	p.Action = "/admin/agencies"
+	if p.Agency != nil {
+		p.Action = fmt.Sprintf("/admin/agencies/%d", p.Agency.ID)
+		cs, err := s.store.FindContactsOfAgency(ctx, p.Agency.ID)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		today := model.DayOf(s.now().In(s.location))
+		for _, ct := range cs {
+			p.Contacts = append(p.Contacts, contactRow{C: ct, Active: ct.ActiveOn(today)})
+		}
+	}
+	as, err := s.store.FindAgencies(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	p.Parents = agencyOptions(p.T, as)
+	if p.Errors == nil && p.Conflict == nil && c.Query("saved") == "1" {
+		p.Saved = true
+	}
+	s.render(c, status, "people/agency", p)
+}

@@ -1,0 +1,56 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// TestPeoplePagesInABrowser runs the browser checks of TestPagesInABrowser
+// over the administrator's pages, signed in as an administrator: one page
+// of each shape (a list, a record with its history, a form with texts in
+// two languages, a form with choices and actions), as the checks are slow.
+func TestPeoplePagesInABrowser(t *testing.T) {
+	browser(t)
+	site := newPeopleSite(t)
+	admin := site.as(adminEmail)
+	session := admin.cookie("ogpt_session")
+	if session == nil {
+		t.Fatal("the administrator has no session cookie")
+	}
+	member := site.user("member@committee.example.org")
+	for _, pg := range []struct{ name, path string }{
+		{"accounts", "/admin/users"},
+		{"agency with its contacts", fmt.Sprintf("/admin/agencies/%d", site.ndc.ID)},
+		{"handover", fmt.Sprintf("/admin/contacts/%d/handover", site.contact.ID)},
+		{"account", fmt.Sprintf("/admin/users/%d", member.ID)},
+	} {
+		for _, lang := range languages {
+			t.Run(pg.name+"/"+lang, func(t *testing.T) {
+				t.Parallel()
+				path := withLang(pg.path, lang)
+				tb := openTab(t, site.srv)
+				tb.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+					_, err := cdp.Call(ctx, tg, network.SetCookie, network.SetCookieParams{Name: session.Name, Value: session.Value, URL: site.srv.URL})
+					return err
+				}))
+				tb.viewport(1280, 900)
+				tb.visit(path, 200)
+				if loc, err := chromedp.Run(tb.ctx, chromedp.Location()); err != nil || mustParseURL(t, loc).Path != pg.path {
+					t.Fatalf("%s: the browser is at %s (%v), not signed in as an administrator", path, loc, err)
+				}
+				tb.checkAxe(path)
+				tb.checkDocument(path, lang)
+				tb.checkKeyboard(path)
+				tb.viewport(320, 640)
+				tb.checkNoHorizontalScroll(path, 320)
+				tb.checkCardLabels(path)
+				tb.checkAxe(path + " at 320 px")
+			})
+		}
+	}
+}
