@@ -31,6 +31,10 @@ var adminSections = []adminSection{
 	{Path: "/admin/themes", Title: "admin.themes.title", Text: "admin.themes.text"},
 	{Path: "/admin/commitments", Title: "admin.commitments.title", Text: "admin.commitments.text"},
 	{Path: "/admin/milestones", Title: "admin.milestones.title", Text: "admin.milestones.text"},
+	{Path: "/admin/periods", Title: "period.list.title", Text: "admin.periods.text"},
+	{Path: "/admin/agencies", Title: "people.agencies.title", Text: "admin.agencies.text"},
+	{Path: "/admin/organisations", Title: "people.organisations.title", Text: "admin.organisations.text"},
+	{Path: "/admin/users", Title: "people.users.title", Text: "admin.users.text"},
 }
 
 type adminIndexPage struct {
