@@ -548,7 +548,7 @@ type reportPage struct {
 // reviewForm is a committee member's review as typed.
 type reviewForm struct {
 	Verdict, Reasons string
-	Errors           map[string]string
+	Errors           map[string]string // field → message id
 }
 
 func (s *Server) showReport(c *gin.Context) {
@@ -710,6 +710,7 @@ type reportsSection struct {
 	MayAssess bool
 	CoLead    bool
 	Levels    []model.Completion
+	NoReview  reviewForm // an empty review form
 }
 
 type periodReports struct {
