@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"testing"
 
@@ -31,7 +30,6 @@ func TestReportPagesInABrowser(t *testing.T) {
 	pages := []struct{ name, who, path string }{
 		{"commitment with reports", "", site.commitmentPath()},
 		{"draft form", "liaison@cec.example.org", draft + "/edit"},
-		{"period form", "admin@secretariat.example.org", fmt.Sprintf("/admin/periods/%d/edit", site.period.ID)},
 		{"commitment for the co-lead", coLeadEmail, site.commitmentPath()},
 		{"report for the co-lead", coLeadEmail, report},
 	}
