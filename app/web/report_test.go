@@ -209,10 +209,12 @@ func TestSubmittingPublishesTheReportAndAppliesMilestoneStatuses(t *testing.T) {
 			t.Errorf("%s: the history does not say the report was submitted:\n%s", lang, hist)
 		}
 	}
-	// A submitted version is not changed: a save of it answers 409.
-	res, _ := liaison.do("POST", path, site.draftForm(liaison, "save"))
-	if res.StatusCode != http.StatusConflict {
-		t.Errorf("saving a submitted version: %d, want 409", res.StatusCode)
+	// A submitted version is not changed: a save of it answers 409, and the
+	// form shown again makes version 2 instead.
+	res, page := liaison.do("POST", path, site.draftForm(liaison, "save"))
+	if res.StatusCode != http.StatusConflict || !strings.Contains(page, fmt.Sprintf(`action="%s/reports"`, site.commitmentPath())) ||
+		!strings.Contains(page, "進度報告第 2 版") {
+		t.Errorf("saving a submitted version: %d, want 409 with the form of version 2", res.StatusCode)
 	}
 }
 
