@@ -255,6 +255,22 @@ func TestCivilSocietyConfirmsOrDissents(t *testing.T) {
 	liaison := site.as("liaison@cec.example.org")
 	path := site.draft(liaison, site.draftForm(liaison, "submit"))
 
+	// Committee members are offered the review and assessment forms on the
+	// commitment page; no one else is.
+	forms := []string{`action="` + path + `/reviews"`, `action="` + site.commitmentPath() + `/assessments"`}
+	for _, email := range []string{"", "liaison@cec.example.org", "admin@secretariat.example.org", "member@committee.example.org", coLeadEmail} {
+		_, page := site.as(email).do("GET", site.commitmentPath(), nil)
+		committee := strings.HasPrefix(email, "member") || email == coLeadEmail
+		for _, f := range forms {
+			if strings.Contains(page, f) != committee {
+				t.Errorf("%q: form %s offered: %v", email, f, !committee)
+			}
+		}
+		if email == coLeadEmail && !strings.Contains(page, "如實呈現辦理進度？ (公民社會共同主責)") {
+			t.Error("the co-lead's review form does not say they are the civil-society co-lead")
+		}
+	}
+
 	// Only committee members review.
 	for _, email := range []string{"liaison@cec.example.org", "admin@secretariat.example.org"} {
 		b := site.as(email)
