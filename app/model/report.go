@@ -9,14 +9,13 @@ import (
 
 // Length limits of what people type into a progress report, in characters.
 const (
-	MaxNarrative    = 20000 // the report's account of progress, in Markdown
-	MaxReportText   = 5000  // challenges, next steps, the reasons of a dissent, an assessment's note
-	MaxExplanation  = 1000  // the explanation of a milestone's delay
-	MaxEvidence     = 20    // evidence links per report
-	MaxLinkTitle    = 500
-	MaxLinkURL      = 2000
-	MaxPeriodName   = 200
-	MaxPeriodLength = 2 * 366 // days: a reporting period longer than two years is a typing error
+	MaxNarrative   = 20000 // the report's account of progress, in Markdown
+	MaxReportText  = 5000  // challenges, next steps, the reasons of a dissent, an assessment's note
+	MaxExplanation = 1000  // the explanation of a milestone's delay
+	MaxEvidence    = 20    // evidence links per report
+	MaxLinkTitle   = 500
+	MaxLinkURL     = 2000
+	MaxPeriodName  = 200
 )
 
 // ReportingPeriod is a stretch of a plan, defined by the secretariat, for
@@ -67,7 +66,6 @@ const (
 	MsgNotURL          = "must be an http or https address"
 	MsgNotListed       = "is not one of the listed values"
 	MsgTooMany         = "has too many entries"
-	MsgNotDelayed      = "only a late or delayed milestone has a reason for its delay"
 )
 
 // ReportStatus is where a progress report stands.

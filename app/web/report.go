@@ -391,9 +391,23 @@ func (s *Server) saveReport(c *gin.Context, u *model.User, r *model.ProgressRepo
 		messagesOf(fe, p.Errors)
 		s.answerReportForm(c, http.StatusUnprocessableEntity, p, ms[p.C.ID])
 	case errors.Is(err, store.ErrConflict), errors.Is(err, store.ErrNotDraft):
+		// Sent again knowingly, the form replaces the other save: it now
+		// targets the period's draft at its current revision.
 		p.Conflict = true
-		if cur, err := s.store.FindReportByID(ctx, r.ID); err == nil && cur.Status == model.ReportDraft {
-			p.Revision = cur.Revision // sent again knowingly, it replaces the other save
+		reports, err := s.store.FindReports(ctx, r.CommitmentID)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		p.ReportID, p.Revision = 0, 1 // no draft: the next version
+		for _, o := range reports {
+			switch {
+			case o.PeriodID != r.PeriodID:
+			case o.Status == model.ReportDraft:
+				p.ReportID, p.Revision, p.Version = o.ID, o.Revision, o.Version
+			case p.ReportID == 0:
+				p.Version = o.Version + 1
+			}
 		}
 		s.answerReportForm(c, http.StatusConflict, p, ms[p.C.ID])
 	default:
@@ -548,7 +562,7 @@ type reportPage struct {
 // reviewForm is a committee member's review as typed.
 type reviewForm struct {
 	Verdict, Reasons string
-	Errors           map[string]string
+	Errors           map[string]string // field → message id
 }
 
 func (s *Server) showReport(c *gin.Context) {
@@ -710,6 +724,7 @@ type reportsSection struct {
 	MayAssess bool
 	CoLead    bool
 	Levels    []model.Completion
+	NoReview  reviewForm // an empty review form
 }
 
 type periodReports struct {

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"testing"
 
@@ -27,16 +26,12 @@ func TestReportPagesInABrowser(t *testing.T) {
 	f.Set("version", "2")
 	draft := site.draft(liaison, f)
 
+	// The pages that differ most: the public's, and those with forms.
 	pages := []struct{ name, who, path string }{
 		{"commitment with reports", "", site.commitmentPath()},
-		{"report", "", report},
-		{"commitment for the liaison", "liaison@cec.example.org", site.commitmentPath()},
-		{"draft", "liaison@cec.example.org", draft},
 		{"draft form", "liaison@cec.example.org", draft + "/edit"},
 		{"commitment for the co-lead", coLeadEmail, site.commitmentPath()},
 		{"report for the co-lead", coLeadEmail, report},
-		{"periods", "admin@secretariat.example.org", "/admin/periods"},
-		{"period form", "admin@secretariat.example.org", fmt.Sprintf("/admin/periods/%d/edit", site.period.ID)},
 	}
 	for _, pg := range pages {
 		var token string
@@ -48,6 +43,7 @@ func TestReportPagesInABrowser(t *testing.T) {
 		}
 		for _, lang := range languages {
 			t.Run(pg.name+"/"+lang, func(t *testing.T) {
+				t.Parallel()
 				path := withLang(pg.path, lang)
 				tb := openTab(t, site.srv)
 				if token != "" {
@@ -62,7 +58,6 @@ func TestReportPagesInABrowser(t *testing.T) {
 				tb.checkDocument(path, lang)
 				tb.viewport(320, 640)
 				tb.checkNoHorizontalScroll(path, 320)
-				tb.checkAxe(path + " at 320 px")
 			})
 		}
 	}

@@ -209,10 +209,12 @@ func TestSubmittingPublishesTheReportAndAppliesMilestoneStatuses(t *testing.T) {
 			t.Errorf("%s: the history does not say the report was submitted:\n%s", lang, hist)
 		}
 	}
-	// A submitted version is not changed: a save of it answers 409.
-	res, _ := liaison.do("POST", path, site.draftForm(liaison, "save"))
-	if res.StatusCode != http.StatusConflict {
-		t.Errorf("saving a submitted version: %d, want 409", res.StatusCode)
+	// A submitted version is not changed: a save of it answers 409, and the
+	// form shown again makes version 2 instead.
+	res, page := liaison.do("POST", path, site.draftForm(liaison, "save"))
+	if res.StatusCode != http.StatusConflict || !strings.Contains(page, fmt.Sprintf(`action="%s/reports"`, site.commitmentPath())) ||
+		!strings.Contains(page, "進度報告第 2 版") {
+		t.Errorf("saving a submitted version: %d, want 409 with the form of version 2", res.StatusCode)
 	}
 }
 
@@ -252,6 +254,22 @@ func TestCivilSocietyConfirmsOrDissents(t *testing.T) {
 	site := newReportSite(t)
 	liaison := site.as("liaison@cec.example.org")
 	path := site.draft(liaison, site.draftForm(liaison, "submit"))
+
+	// Committee members are offered the review and assessment forms on the
+	// commitment page; no one else is.
+	forms := []string{`action="` + path + `/reviews"`, `action="` + site.commitmentPath() + `/assessments"`}
+	for _, email := range []string{"", "liaison@cec.example.org", "admin@secretariat.example.org", "member@committee.example.org", coLeadEmail} {
+		_, page := site.as(email).do("GET", site.commitmentPath(), nil)
+		committee := strings.HasPrefix(email, "member") || email == coLeadEmail
+		for _, f := range forms {
+			if strings.Contains(page, f) != committee {
+				t.Errorf("%q: form %s offered: %v", email, f, !committee)
+			}
+		}
+		if email == coLeadEmail && !strings.Contains(page, "如實呈現辦理進度？ (公民社會共同主責)") {
+			t.Error("the co-lead's review form does not say they are the civil-society co-lead")
+		}
+	}
 
 	// Only committee members review.
 	for _, email := range []string{"liaison@cec.example.org", "admin@secretariat.example.org"} {
