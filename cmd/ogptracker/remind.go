@@ -30,6 +30,13 @@ func remindOnce(ctx context.Context, e env, cfg config.Config, _ []string, flags
 		return err
 	}
 	defer a.Close()
+	if a.Config.Demo { // as serve does: a fresh database gets the demo plan
+		accounts, err := a.LoadDemo(ctx)
+		if err != nil {
+			return err
+		}
+		printDemoAccounts(e.stdout, accounts, a.Config.BaseURL+"/signin")
+	}
 	at := a.Store.Now()
 	if *f.at != "" {
 		if at, err = time.Parse(time.RFC3339, *f.at); err != nil {
@@ -61,7 +68,7 @@ func remindOnce(ctx context.Context, e env, cfg config.Config, _ []string, flags
 	}
 	fmt.Fprintf(e.stdout, "Sent %d, %d to try again later, %d failed.\n", res.Sent, res.Retrying, res.Failed)
 	for _, m := range res.Delivered {
-		fmt.Fprintf(e.stdout, "  sent %-8s %s  %s\n", m.Channel, m.To, m.Title)
+		fmt.Fprintf(e.stdout, "  sent (%s) %s  %s\n", m.Channel, m.To, m.Title)
 	}
 	if !rem.Mailing() {
 		fmt.Fprintln(e.stdout, "No SMTP_URL: email stays in the outbox (see /admin/outbox).")
