@@ -13,6 +13,7 @@ import (
 
 	"github.com/ogptracker/ogptracker/app/config"
 	"github.com/ogptracker/ogptracker/app/demo"
+	"github.com/ogptracker/ogptracker/app/i18n"
 	"github.com/ogptracker/ogptracker/app/mail"
 	"github.com/ogptracker/ogptracker/app/model"
 	"github.com/ogptracker/ogptracker/app/remind"
@@ -72,6 +73,22 @@ func sendMail(m *mail.Mailer) web.SendMail {
 	return func(ctx context.Context, to, subject, body string) error {
 		return m.SendOne(ctx, mail.Message{To: to, Subject: subject, Text: body})
 	}
+}
+
+// SendInvitation mails a new account its invitation link, in the account's
+// language, when a mail server is configured; without one it does nothing.
+func (a *App) SendInvitation(ctx context.Context, u *model.User, link string) error {
+	m, err := a.Mailer()
+	if err != nil || m == nil {
+		return err
+	}
+	catalog, err := i18n.Load()
+	if err != nil {
+		return err
+	}
+	t := catalog.Translator(u.Lang(), a.Config.Location)
+	return m.SendOne(ctx, mail.Message{To: u.Email, Subject: t.T("remind.mail.invite.subject"),
+		Text: t.T("remind.mail.invite.body", "Name", u.Name, "Link", link, "Days", int(model.InvitationLifetime/(24*time.Hour)))})
 }
 
 // Close releases the database.

@@ -216,7 +216,7 @@ func TestOverdueMilestonesReachCoLeadsAndTheChairAfter30Days(t *testing.T) {
 }
 
 func TestStaleCommitmentsReachLiaisonsAndTheCommittee(t *testing.T) {
-	s := newSite(t, at("2021-09-01 10:00")) // the plan's last update
+	s := newSite(t, at("2021-09-01 10:00"))    // the plan's last update
 	queued, _ := s.run(at("2021-11-30 12:00")) // 90 days later
 	if got := rules(queued, civicTech); got["commitment-stale"] == 0 {
 		t.Errorf("committee member: %v, want stale reminders", got)

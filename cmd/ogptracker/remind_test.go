@@ -1,6 +1,11 @@
 package main
 
 import (
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -64,5 +69,44 @@ func TestRemindWithoutSMTPKeepsMailInTheOutbox(t *testing.T) {
 	}
 	if code, _, errs := tr.run("remind", "--at", "yesterday"); code != 1 || !strings.Contains(errs, "is not a time") {
 		t.Errorf("bad --at: exit %d\n%s", code, errs)
+	}
+}
+
+// With SMTP_URL set, the mails people wait for (a password link, an
+// invitation) go out through the mail server at once.
+func TestPasswordLinksAndInvitationsAreMailed(t *testing.T) {
+	srv := mailtest.Start(t)
+	tr := newTracker(t)
+	tr.env["SMTP_URL"] = srv.URL()
+	tr.env["ADDR"] = "127.0.0.1:0"
+	tr.env["REMINDERS"] = "off"
+	tr.serveOnce(func(base string) {
+		jar, _ := cookiejar.New(nil)
+		client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		res, err := client.Get(base + "/password/forgot")
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		token := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`).FindSubmatch(page)
+		if token == nil {
+			t.Fatal("no form token")
+		}
+		res, err = client.PostForm(base+"/password/forgot", url.Values{"email": {"admin@demo.example.org"}, "csrf_token": {string(token[1])}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusSeeOther {
+			t.Errorf("forgot: %d", res.StatusCode)
+		}
+	})
+	if got := srv.To("admin@demo.example.org"); len(got) != 1 || !strings.Contains(got[0].Raw, "/password/reset/") {
+		t.Errorf("reset mail: %d messages", len(got))
+	}
+	out := tr.mustRunInput("", "user", "add", "--email", "new@example.org", "--name", "New Person", "--role", "committee", "--invite")
+	if got := srv.To("new@example.org"); len(got) != 1 || !strings.Contains(got[0].Raw, "/password/reset/") || !strings.Contains(out, "mailed to new@example.org") {
+		t.Errorf("invitation: %d messages\n%s", len(got), out)
 	}
 }

@@ -91,7 +91,14 @@ func user(ctx context.Context, e env, cfg config.Config, args []string, flags an
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "Send them this link to choose their password; it works once, within 7 days:\n%s/password/reset/%s\n", a.Config.BaseURL, token)
+		link := a.Config.BaseURL + "/password/reset/" + token
+		fmt.Fprintf(e.stdout, "Send them this link to choose their password; it works once, within 7 days:\n%s\n", link)
+		// With a mail server, the invitation goes to them directly.
+		if err := a.SendInvitation(ctx, u, link); err != nil {
+			return fmt.Errorf("the account is created, but the invitation could not be mailed (pass the link on): %w", err)
+		} else if a.Config.SMTPURL != "" {
+			fmt.Fprintf(e.stdout, "The invitation was mailed to %s.\n", u.Email)
+		}
 	}
 	return nil
 }
