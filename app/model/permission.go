@@ -29,6 +29,53 @@ func (u *User) MayChangeMilestone(m *Milestone, c *Commitment) bool {
 	return false
 }
 
+// MayManagePeriods is the rule of who defines reporting periods: administrators.
+func (u *User) MayManagePeriods() bool {
+	return u != nil && !u.Disabled && u.Role == RoleAdmin
+}
+
+// MayDraftReport is the rule of who writes, edits and submits the progress
+// reports of commitment c: the liaisons of its lead agency, and no one else
+// (not even administrators, who may not see drafts either).
+func (u *User) MayDraftReport(c *Commitment) bool {
+	return u != nil && !u.Disabled && u.Role == RoleLiaison && u.AgencyID != nil &&
+		c.LeadAgencyID != nil && *u.AgencyID == *c.LeadAgencyID
+}
+
+// MaySeeReport is the rule of who may read report r: everyone once it is
+// submitted; a draft only the liaisons of the agency it is written for.
+func (u *User) MaySeeReport(r *ProgressReport) bool {
+	if r.Status == ReportSubmitted {
+		return true
+	}
+	return u != nil && !u.Disabled && u.Role == RoleLiaison && u.AgencyID != nil && *u.AgencyID == r.AgencyID
+}
+
+// MayReview is the rule of who confirms a submitted report or records a
+// dissent: committee members, who speak for civil society; liaisons and
+// administrators do not review.
+func (u *User) MayReview() bool {
+	return u != nil && !u.Disabled && u.Role == RoleCommittee
+}
+
+// MayAssess is the rule of who assesses a commitment's completion:
+// committee members.
+func (u *User) MayAssess() bool {
+	return u != nil && !u.Disabled && u.Role == RoleCommittee
+}
+
+// IsCoLead reports whether u is the civil-society co-lead of commitment c
+// (c with its organisations loaded): a committee member speaking for an
+// organisation that co-leads it.
+func (u *User) IsCoLead(c *Commitment) bool {
+	if u == nil || u.Role != RoleCommittee || u.OrganisationID == nil {
+		return false
+	}
+	return slices.ContainsFunc(c.Organisations, func(o CommitmentOrganisation) bool {
+		return o.Role == RoleCoLead && o.OrganisationID == *u.OrganisationID
+	})
+}
+
 // MayManageReminders is the rule of who may read the outbox of reminders,
 // retry a message, record the committee's meetings and set webhooks: the
 // secretariat (administrators) only. Every signed-in person chooses their
