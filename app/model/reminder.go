@@ -15,12 +15,13 @@ const (
 	KindStale   ReminderKind = "stale"   // a commitment without an update for long
 	KindDuties  ReminderKind = "duties"  // the committee's own duties (administrators)
 	KindDigest  ReminderKind = "digest"  // the weekly digest (committee members)
+	KindReports ReminderKind = "reports" // progress reports owed or waiting for review
 	KindAccount ReminderKind = "account" // password links: always sent, no choice
 )
 
 // ReminderKinds lists the kinds a person may turn off, in the order the
 // preferences page shows them.
-var ReminderKinds = []ReminderKind{KindDue, KindOverdue, KindStale, KindDuties, KindDigest}
+var ReminderKinds = []ReminderKind{KindDue, KindOverdue, KindReports, KindStale, KindDuties, KindDigest}
 
 // Channel is how an outbox message travels.
 type Channel string

@@ -91,6 +91,23 @@ func (t *tr) digest(d digestData) content {
 	return c
 }
 
+func (t *tr) reportDue(pe *model.ReportingPeriod, owed []*model.Commitment) content {
+	c := content{Title: t.T("remind.prefix") + t.T("remind.report.due.title", "Period", t.text(pe.Name), "Ends", t.Date(pe.EndsOn)),
+		Lines: []string{t.T("remind.report.due.text", "Period", t.text(pe.Name), "Ends", t.Date(pe.EndsOn), "Count", len(owed))},
+		Link:  fmt.Sprintf("%s/commitments/%d", t.r.baseURL, owed[0].ID), Label: t.T("remind.report.due.link")}
+	for _, cm := range owed {
+		c.Items = append(c.Items, fmt.Sprintf("%s %s: %s/commitments/%d/reports/new", cm.Code, t.text(cm.Title), t.r.baseURL, cm.ID))
+	}
+	return c
+}
+
+func (t *tr) reviewWaiting(c *model.Commitment, r *model.ProgressReport) content {
+	days := t.r.rules.ReviewWithin
+	return content{Title: t.T("remind.prefix") + t.T("remind.review.title", "Code", c.Code, "Days", days),
+		Lines: []string{t.T("remind.review.text", "Code", c.Code, "Commitment", t.text(c.Title), "Submitted", t.Time(*r.SubmittedAt), "Days", days)},
+		Link:  fmt.Sprintf("%s/commitments/%d", t.r.baseURL, c.ID), Label: t.T("remind.review.link")}
+}
+
 // email dresses a reminder as plain text and HTML for u, with why they get
 // it and how to stop it.
 func (t *tr) email(u *model.User, c content, unsubscribe string, kind model.ReminderKind) (string, string, error) {

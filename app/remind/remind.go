@@ -43,6 +43,8 @@ type Rules struct {
 	StaleAfter     int           // days without an update after which a commitment is stale
 	MeetingEvery   int           // months between two multi-stakeholder meetings
 	RecordEvery    int           // months the public record may go without an update
+	ReportBefore   int           // days before a reporting period closes: reminders of reports not submitted
+	ReviewWithin   int           // days a submitted report may wait for its co-leads' review
 	DigestDay      time.Weekday  // the weekly digest's day and hour, local time
 	DigestHour     int           //
 	CatchUp        time.Duration // how late a pass may still queue a milestone's or commitment's reminder
@@ -55,7 +57,7 @@ type Rules struct {
 
 // Defaults are the rules the tracker runs with.
 var Defaults = Rules{
-	DueBefore: []int{14, 3}, Escalate: 30, StaleAfter: 90, MeetingEvery: 6, RecordEvery: 6,
+	DueBefore: []int{14, 3}, Escalate: 30, StaleAfter: 90, MeetingEvery: 6, RecordEvery: 6, ReportBefore: 7, ReviewWithin: 14,
 	DigestDay: time.Monday, DigestHour: 9, CatchUp: 7 * 24 * time.Hour,
 	MaxAttempts: 10, FirstRetry: time.Minute, MaxRetryWait: 6 * time.Hour, SendBatch: 100,
 	WebhookTimeout: 10 * time.Second,

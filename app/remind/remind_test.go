@@ -446,3 +446,101 @@ func TestPlansNotInForceRemindNobody(t *testing.T) {
 		t.Errorf("a plan ended in 2024 queued %d reminders: %+v", len(queued), queued[0])
 	}
 }
+
+// withPeriods adds the demo's reporting periods and returns the one ending
+// on 31 December 2021.
+func (s *site) withPeriods() *model.ReportingPeriod {
+	s.t.Helper()
+	ctx := context.Background()
+	plan, err := s.st.FindPlanByRef(ctx, demo.PlanRef)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	var h2 model.ReportingPeriod
+	for _, p := range demo.Periods() {
+		p.PlanID = plan.ID
+		if err := s.st.SavePeriod(ctx, &p); err != nil {
+			s.t.Fatal(err)
+		}
+		if p.EndsOn == model.MustDate("2021-12-31") {
+			h2 = p
+		}
+	}
+	return &h2
+}
+
+// submit submits a report of commitment 2-1 (CEC) for period, as of the clock.
+func (s *site) submit(period *model.ReportingPeriod) *model.ProgressReport {
+	s.t.Helper()
+	ctx := context.Background()
+	r := &model.ProgressReport{CommitmentID: 6, PeriodID: period.ID, Narrative: "進行中。"}
+	if err := s.st.SaveReportDraft(ctx, r); err != nil {
+		s.t.Fatal(err)
+	}
+	if err := s.st.SubmitReport(ctx, r.ID, r.Revision, model.DayOf(s.clock.Now().In(taipei))); err != nil {
+		s.t.Fatal(err)
+	}
+	return r
+}
+
+func TestReportsOwedBeforeAPeriodClosesReachTheLiaisons(t *testing.T) {
+	s := newSite(t, at("2021-12-01 10:00"))
+	period := s.withPeriods()
+	s.submit(period) // CEC has reported 2-1, its only commitment
+	queued, _ := s.run(at("2021-12-24 09:00"))
+	if got := rules(queued, ndcEN); got["report-due-7d"] != 0 {
+		t.Errorf("reminder more than 7 days before the period closes: %v", got)
+	}
+	queued, _ = s.run(at("2021-12-25 09:00"))
+	if got := rules(queued, ndcEN); got["report-due-7d"] != 1 {
+		t.Fatalf("NDC liaison: %v, want one reminder of the reports it owes", got)
+	}
+	if got := rules(queued, cecZH); got["report-due-7d"] != 0 {
+		t.Errorf("CEC liaison, whose report is submitted: %v", got)
+	}
+	var text string
+	for _, m := range s.smtp.To(ndcEN) {
+		if strings.Contains(m.Header("Subject"), "Progress reports") {
+			text = m.Raw
+		}
+	}
+	if !strings.Contains(text, "1-1") || !strings.Contains(text, "/reports/new") {
+		t.Errorf("the reminder does not list 1-1 with a link to report it:\n%s", text)
+	}
+	if again, _ := s.run(at("2021-12-26 09:00")); len(rules(again, ndcEN)) != 0 {
+		t.Errorf("reminded again: %v", rules(again, ndcEN))
+	}
+}
+
+func TestASubmittedReportWaitingForReviewReachesTheCoLeads(t *testing.T) {
+	s := newSite(t, at("2021-12-01 10:00"))
+	period := s.withPeriods()
+	s.submit(period) // 2-1, co-led by DEMO-CIVICTECH
+	queued, _ := s.run(at("2021-12-15 09:00"))
+	if got := rules(queued, civicTech); got["report-unconfirmed-14d"] != 0 {
+		t.Errorf("before 14 days: %v", got)
+	}
+	queued, _ = s.run(at("2021-12-15 11:00"))
+	if got := rules(queued, civicTech); got["report-unconfirmed-14d"] != 1 {
+		t.Errorf("co-lead after 14 days: %v, want one reminder", got)
+	}
+	for _, to := range []string{openData, chair, cecZH} {
+		if got := rules(queued, to); got["report-unconfirmed-14d"] != 0 {
+			t.Errorf("%s is not a co-lead of 2-1 but got %v", to, got)
+		}
+	}
+	if got := s.smtp.To(civicTech); len(got) == 0 || !strings.Contains(got[len(got)-1].Header("Subject"), "進度報告已等候您確認 14 天") {
+		t.Errorf("co-lead's subject: %q", got[len(got)-1].Header("Subject"))
+	}
+
+	// Once a co-lead has reviewed it, nobody is reminded.
+	s2 := newSite(t, at("2021-12-01 10:00"))
+	r := s2.submit(s2.withPeriods())
+	if err := s2.st.ReviewReport(context.Background(), &model.Review{ReportID: r.ID, UserID: s2.users[civicTech].ID,
+		Verdict: model.VerdictConfirm, CoLead: true}); err != nil {
+		t.Fatal(err)
+	}
+	if queued, _ := s2.run(at("2021-12-16 09:00")); rules(queued, civicTech)["report-unconfirmed-14d"] != 0 {
+		t.Errorf("reminded of a reviewed report")
+	}
+}

@@ -18,6 +18,8 @@ const (
 	RuleMeeting    = "committee-meeting"
 	RuleRecord     = "public-record"
 	RuleDigest     = "weekly-digest"
+	RuleReportDue  = "report-due-%dd"         // with Rules.ReportBefore
+	RuleReview     = "report-unconfirmed-%dd" // with Rules.ReviewWithin
 	subjectDigest  = "committee"
 	maxDigestItems = 10
 )
@@ -178,6 +180,9 @@ func (r *Reminder) work(ctx context.Context, at time.Time) ([]model.OutboxMessag
 		if err := b.duties(p, last, lastByPlan[p.ID]); err != nil {
 			return nil, err
 		}
+	}
+	if err := b.reports(ctx, inForce, commitments, coLeads); err != nil {
+		return nil, err
 	}
 	if err := b.digest(ctx, inForce, commitments, milestones); err != nil {
 		return nil, err
@@ -418,6 +423,94 @@ func (b *batch) queue(k msgKey, aud *audience, write func(*tr) content) error {
 		b.out = append(b.out, model.OutboxMessage{Rule: k.rule, Subject: k.subject, Recipient: fmt.Sprintf("webhook:%d", h.ID),
 			Occurrence: k.occurrence, Kind: k.kind, Channel: model.ChannelWebhook, WebhookID: &id, To: h.URL, Lang: t.Lang,
 			Title: body.Title, Text: t.chat(body)})
+	}
+	return nil
+}
+
+// reports queues the reminders of the reporting workflow: a period closing
+// within Rules.ReportBefore days → the liaisons of each lead agency with a
+// commitment not yet reported for it (one message per period and liaison,
+// listing the commitments); a submitted report no co-lead has reviewed
+// after Rules.ReviewWithin days → the commitment's co-leads.
+func (b *batch) reports(ctx context.Context, plans []model.Plan, cs []model.Commitment, coLeads map[uint][]uint) error {
+	rules := b.r.rules
+	byID := make(map[uint]*model.Commitment, len(cs))
+	for i := range cs {
+		byID[cs[i].ID] = &cs[i]
+	}
+	var closing []model.ReportingPeriod
+	for _, p := range plans {
+		periods, err := b.r.st.FindPeriods(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		for _, pe := range periods {
+			closes := pe.EndsOn.Last(b.r.loc).AddDate(0, 0, 1)
+			if !b.at.Before(closes.AddDate(0, 0, -rules.ReportBefore)) && b.at.Before(closes) {
+				closing = append(closing, pe)
+			}
+		}
+	}
+	ids := make([]uint, len(closing))
+	for i, pe := range closing {
+		ids[i] = pe.ID
+	}
+	reported, err := b.r.st.FindReportedCommitments(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range closing {
+		pe := &closing[i]
+		owed := map[uint][]*model.Commitment{} // by lead agency
+		var agencies []uint
+		for j := range cs {
+			c := &cs[j]
+			if c.PlanID != pe.PlanID || c.LeadAgencyID == nil || reported[pe.ID][c.ID] {
+				continue
+			}
+			if owed[*c.LeadAgencyID] == nil {
+				agencies = append(agencies, *c.LeadAgencyID)
+			}
+			owed[*c.LeadAgencyID] = append(owed[*c.LeadAgencyID], c)
+		}
+		for _, agency := range agencies {
+			aud := newAudience()
+			aud.add(b.who.liaisons[agency]...)
+			aud.hook(b.who.webhooks[agency]...)
+			key := msgKey{rule: fmt.Sprintf(RuleReportDue, rules.ReportBefore), subject: fmt.Sprintf("period:%d", pe.ID),
+				occurrence: fmt.Sprintf("%s/agency:%d", pe.EndsOn, agency), kind: model.KindReports}
+			list := owed[agency]
+			if err := b.queue(key, aud, func(t *tr) content { return t.reportDue(pe, list) }); err != nil {
+				return err
+			}
+		}
+	}
+	planIDs := make([]uint, len(plans))
+	for i, p := range plans {
+		planIDs[i] = p.ID
+	}
+	waiting, err := b.r.st.FindReportsAwaitingCoLeads(ctx, planIDs, b.at.AddDate(0, 0, -rules.ReviewWithin))
+	if err != nil {
+		return err
+	}
+	for i := range waiting {
+		r := &waiting[i]
+		c := byID[r.CommitmentID]
+		if c == nil || r.SubmittedAt == nil {
+			continue
+		}
+		if from := r.SubmittedAt.In(b.r.loc).AddDate(0, 0, rules.ReviewWithin); b.at.Sub(from) >= rules.CatchUp {
+			continue
+		}
+		aud := newAudience()
+		for _, org := range coLeads[c.ID] {
+			aud.add(b.who.byOrg[org]...)
+		}
+		key := msgKey{rule: fmt.Sprintf(RuleReview, rules.ReviewWithin), subject: fmt.Sprintf("report:%d", r.ID),
+			occurrence: model.DayOf(r.SubmittedAt.In(b.r.loc)).String(), kind: model.KindReports}
+		if err := b.queue(key, aud, func(t *tr) content { return t.reviewWaiting(c, r) }); err != nil {
+			return err
+		}
 	}
 	return nil
 }

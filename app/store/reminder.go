@@ -118,3 +118,40 @@ func (s *Store) LastMeeting(ctx context.Context, day model.Date) (model.Date, er
 	}
 	return ms[0].HeldOn, nil
 }
+
+// FindReportedCommitments returns, per reporting period, the commitments
+// with a submitted report for it.
+func (s *Store) FindReportedCommitments(ctx context.Context, periodIDs []uint) (map[uint]map[uint]bool, error) {
+	out := map[uint]map[uint]bool{}
+	if len(periodIDs) == 0 {
+		return out, nil
+	}
+	var rows []struct{ PeriodID, CommitmentID uint }
+	err := s.db.WithContext(ctx).Model(&model.ProgressReport{}).Distinct("period_id", "commitment_id").
+		Where("period_id IN ? AND status = ?", periodIDs, model.ReportSubmitted).Scan(&rows).Error
+	for _, r := range rows {
+		if out[r.PeriodID] == nil {
+			out[r.PeriodID] = map[uint]bool{}
+		}
+		out[r.PeriodID][r.CommitmentID] = true
+	}
+	return out, err
+}
+
+// FindReportsAwaitingCoLeads returns the submitted reports of commitments
+// of the given plans, submitted at or before before, that no co-lead has
+// reviewed yet: the latest submitted version of each commitment and period.
+func (s *Store) FindReportsAwaitingCoLeads(ctx context.Context, planIDs []uint, before time.Time) ([]model.ProgressReport, error) {
+	var out []model.ProgressReport
+	if len(planIDs) == 0 {
+		return out, nil
+	}
+	err := s.db.WithContext(ctx).Table("progress_reports AS r").
+		Select("r.id, r.commitment_id, r.period_id, r.version, r.agency_id, r.status, r.submitted_at").
+		Joins("JOIN commitments c ON c.id = r.commitment_id").
+		Where("c.plan_id IN ? AND r.status = ? AND r.submitted_at <= ?", planIDs, model.ReportSubmitted, before.UTC()).
+		Where("r.version = (SELECT MAX(r2.version) FROM progress_reports r2 WHERE r2.commitment_id = r.commitment_id AND r2.period_id = r.period_id AND r2.status = ?)", model.ReportSubmitted).
+		Where("NOT EXISTS (SELECT 1 FROM report_reviews v WHERE v.report_id = r.id AND v.co_lead)").
+		Order("r.id").Scan(&out).Error
+	return out, err
+}
