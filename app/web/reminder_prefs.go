@@ -16,13 +16,13 @@ import (
 // receive, how often the digest comes and the language of messages.
 type reminderPrefsPage struct {
 	Page
-	Kinds     []model.ReminderKind // every kind but the digest, which is a frequency
-	Receive   map[model.ReminderKind]bool
-	Digest    string // weekly | never
-	Language  string
-	Languages []languageLink
-	Saved     bool
-	Error     string
+	Kinds            []model.ReminderKind // every kind but the digest, which is a frequency
+	Receive          map[model.ReminderKind]bool
+	Digest           string // weekly | never
+	Language         string
+	MessageLanguages []languageLink // the languages messages can be written in
+	Saved            bool
+	Error            string
 }
 
 // requireSignIn answers the public with the sign-in page, then back to next.
@@ -93,7 +93,7 @@ func (s *Server) renderReminderPrefs(c *gin.Context, status int, p reminderPrefs
 		}
 	}
 	for _, l := range model.Languages {
-		p.Languages = append(p.Languages, languageLink{Tag: l, Name: languageNames[l], Current: l == p.Language})
+		p.MessageLanguages = append(p.MessageLanguages, languageLink{Tag: l, Name: languageNames[l], Current: l == p.Language})
 	}
 	s.render(c, status, "reminders/preferences", p)
 }
