@@ -13,7 +13,10 @@ import (
 
 	"github.com/ogptracker/ogptracker/app/config"
 	"github.com/ogptracker/ogptracker/app/demo"
+	"github.com/ogptracker/ogptracker/app/i18n"
+	"github.com/ogptracker/ogptracker/app/mail"
 	"github.com/ogptracker/ogptracker/app/model"
+	"github.com/ogptracker/ogptracker/app/remind"
 	"github.com/ogptracker/ogptracker/app/store"
 	"github.com/ogptracker/ogptracker/app/web"
 )
@@ -40,6 +43,52 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, now func() t
 		log.Info("database migrated", "database", cfg.DatabaseURL, "steps", applied)
 	}
 	return &App{Config: cfg, Store: st, log: log}, nil
+}
+
+// Mailer is the configured mail server, nil when SMTP_URL is not set.
+func (a *App) Mailer() (*mail.Mailer, error) {
+	if a.Config.SMTPURL == "" {
+		return nil, nil
+	}
+	return mail.New(a.Config.SMTPURL, a.Config.MailFrom)
+}
+
+// Reminder builds the reminders of the tracker: email through the
+// configured mail server, or kept in the outbox without one.
+func (a *App) Reminder() (*remind.Reminder, error) {
+	m, err := a.Mailer()
+	if err != nil {
+		return nil, err
+	}
+	return remind.New(remind.Options{Store: a.Store, Mailer: m, Logger: a.log, Location: a.Config.Location, BaseURL: a.Config.BaseURL})
+}
+
+// sendMail delivers the mails people wait for (password links) at once,
+// through the mail server, rather than through the outbox: the person is
+// at the form, and the form says when the mail could not be sent.
+func sendMail(m *mail.Mailer) web.SendMail {
+	if m == nil {
+		return nil
+	}
+	return func(ctx context.Context, to, subject, body string) error {
+		return m.SendOne(ctx, mail.Message{To: to, Subject: subject, Text: body})
+	}
+}
+
+// SendInvitation mails a new account its invitation link, in the account's
+// language, when a mail server is configured; without one it does nothing.
+func (a *App) SendInvitation(ctx context.Context, u *model.User, link string) error {
+	m, err := a.Mailer()
+	if err != nil || m == nil {
+		return err
+	}
+	catalog, err := i18n.Load()
+	if err != nil {
+		return err
+	}
+	t := catalog.Translator(u.Lang(), a.Config.Location)
+	return m.SendOne(ctx, mail.Message{To: u.Email, Subject: t.T("remind.mail.invite.subject"),
+		Text: t.T("remind.mail.invite.body", "Name", u.Name, "Link", link, "Days", int(model.InvitationLifetime/(24*time.Hour)))})
 }
 
 // Close releases the database.
@@ -109,7 +158,40 @@ func (a *App) loadDemoPeriods(ctx context.Context) error {
 // then finishes the requests in flight. ready, when not nil, receives the
 // address actually listened on.
 func (a *App) Serve(ctx context.Context, ready func(addr net.Addr)) error {
-	handler, err := web.New(web.Options{Store: a.Store, Logger: a.log, Location: a.Config.Location, BaseURL: a.Config.BaseURL})
+	rem, err := a.Reminder()
+	if err != nil {
+		return err
+	}
+	if !rem.Mailing() {
+		a.log.Info("no SMTP_URL: email stays in the outbox (/admin/outbox) and the log")
+	}
+	opts := web.Options{Store: a.Store, Logger: a.log, Location: a.Config.Location, BaseURL: a.Config.BaseURL}
+	if m, _ := a.Mailer(); m != nil {
+		opts.SendMail = sendMail(m)
+	}
+	if a.Config.Reminders {
+		jobCtx, stopJobs := context.WithCancel(ctx)
+		sched, err := rem.Start(jobCtx)
+		if err != nil {
+			stopJobs()
+			return err
+		}
+		defer func() {
+			stopJobs()
+			if err := sched.Stop(); err != nil {
+				a.log.Warn("stopping reminders", "err", err)
+			}
+		}()
+		opts.NextRuns = func() []web.ScheduledRun {
+			var out []web.ScheduledRun
+			for _, r := range sched.NextRuns() {
+				out = append(out, web.ScheduledRun{Name: r.Name, Next: r.Next})
+			}
+			return out
+		}
+		a.log.Info("reminders scheduled", "time_zone", a.Config.Location.String())
+	}
+	handler, err := web.New(opts)
 	if err != nil {
 		return err
 	}

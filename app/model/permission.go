@@ -116,3 +116,11 @@ func (u *User) MayChangeAccount(account, after *User) (field string, ok bool) {
 	}
 	return "", true
 }
+
+// MayManageReminders is the rule of who may read the outbox of reminders,
+// retry a message, record the committee's meetings and set webhooks: the
+// secretariat (administrators) only. Every signed-in person chooses their
+// own reminders (see /account/reminders), and no one else's.
+func (u *User) MayManageReminders() bool {
+	return u != nil && !u.Disabled && u.Role == RoleAdmin
+}

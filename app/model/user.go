@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 
@@ -42,12 +43,22 @@ type User struct {
 	OrganisationID *uint         `gorm:"index"`
 	Organisation   *Organisation `gorm:"constraint:OnDelete:RESTRICT"`
 	// Chair marks the committee's chair, whom late work reaches last.
-	Chair        bool   `gorm:"not null;default:false"`
+	Chair bool `gorm:"not null;default:false"`
+	// Language is the one messages to the person are written in (zh-TW or en).
+	Language     string `gorm:"size:10;not null;default:zh-TW"`
 	PasswordHash string `gorm:"size:100;not null" json:"-"`
 	Disabled     bool   `gorm:"not null;default:false"`
 	Version      int    `gorm:"not null;default:1"` // counts the changes, so that a form sent from a stale page is caught
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+}
+
+// Lang is the language of messages to the person, zh-TW unless chosen.
+func (u *User) Lang() string {
+	if u.Language == "" {
+		return Languages[0]
+	}
+	return u.Language
 }
 
 // ActorThrough is the person as the record of changes names them for a
@@ -90,6 +101,9 @@ func (u *User) Validate() error {
 	}
 	if u.Role != RoleCommittee && u.Chair {
 		fe.Add("chair", "only a committee member chairs the committee")
+	}
+	if u.Language != "" && !slices.Contains(Languages, u.Language) {
+		fe.Add("language", "is not one of zh-TW, en")
 	}
 	if u.PasswordHash == "" {
 		fe.Add("password", "is required")

@@ -26,6 +26,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026112810_reporting", Migrate: migrateReporting},
 	{ID: "2026112811_record_versions", Migrate: migrateRecordVersions},
 	{ID: "2026112812_people_versions", Migrate: migratePeopleVersions},
+	{ID: "2026112813_reminders", Migrate: migrateReminders},
 }
 
 // MigrationCount is how many steps a new database takes to the current schema.
@@ -459,4 +460,72 @@ func migratePeopleVersions(tx *gorm.DB) error {
 		}
 	}
 	return nil
+}
+
+// migrateReminders adds the outbox of reminders and its attempts, the
+// kinds of reminders people turned off, their language, the webhooks and
+// the committee's meetings.
+func migrateReminders(tx *gorm.DB) error {
+	type Agency struct {
+		ID uint `gorm:"primaryKey"`
+	}
+	type User struct {
+		ID       uint   `gorm:"primaryKey"`
+		Language string `gorm:"size:10;not null;default:zh-TW"`
+	}
+	type OutboxMessage struct {
+		ID               uint   `gorm:"primaryKey"`
+		Rule             string `gorm:"size:40;not null;uniqueIndex:idx_outbox_key,priority:1"`
+		Subject          string `gorm:"size:80;not null;uniqueIndex:idx_outbox_key,priority:2"`
+		Recipient        string `gorm:"size:80;not null;uniqueIndex:idx_outbox_key,priority:3"`
+		Occurrence       string `gorm:"size:80;not null;uniqueIndex:idx_outbox_key,priority:4"`
+		Kind             string `gorm:"size:20;not null"`
+		Channel          string `gorm:"size:10;not null"`
+		UserID           *uint  `gorm:"index"`
+		WebhookID        *uint  `gorm:"index"`
+		To               string `gorm:"size:1000;not null"`
+		Lang             string `gorm:"size:10;not null"`
+		Title            string `gorm:"size:300;not null"`
+		Text             string `gorm:"not null"`
+		HTML             string
+		UnsubscribeToken string    `gorm:"size:64;index"`
+		Status           string    `gorm:"size:10;not null;index:idx_outbox_due,priority:1"`
+		Attempts         int       `gorm:"not null;default:0"`
+		NextAttemptAt    time.Time `gorm:"not null;index:idx_outbox_due,priority:2"`
+		ClaimedAt        *time.Time
+		SentAt           *time.Time
+		LastError        string `gorm:"size:1000"`
+		CreatedAt        time.Time
+		UpdatedAt        time.Time
+	}
+	type OutboxAttempt struct {
+		ID        uint           `gorm:"primaryKey"`
+		MessageID uint           `gorm:"not null;index"`
+		Message   *OutboxMessage `gorm:"constraint:OnDelete:CASCADE"`
+		At        time.Time      `gorm:"not null"`
+		Error     string         `gorm:"size:1000"`
+	}
+	type ReminderOptOut struct {
+		UserID    uint   `gorm:"primaryKey"`
+		User      *User  `gorm:"constraint:OnDelete:CASCADE"`
+		Kind      string `gorm:"primaryKey;size:20"`
+		CreatedAt time.Time
+	}
+	type Webhook struct {
+		ID        uint    `gorm:"primaryKey"`
+		AgencyID  *uint   `gorm:"index"`
+		Agency    *Agency `gorm:"constraint:OnDelete:CASCADE"`
+		URL       string  `gorm:"size:1000;not null"`
+		CreatedAt time.Time
+		UpdatedAt time.Time
+	}
+	type Meeting struct {
+		ID        uint       `gorm:"primaryKey"`
+		HeldOn    model.Date `gorm:"not null;index"`
+		CreatedAt time.Time
+	}
+	if err := tx.Migrator().AddColumn(&User{}, "Language"); err != nil {
+		return err
+	}
+	return tx.AutoMigrate(&OutboxMessage{}, &OutboxAttempt{}, &ReminderOptOut{}, &Webhook{}, &Meeting{})
 }

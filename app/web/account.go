@@ -80,6 +80,10 @@ func (s *Server) checkCSRF(c *gin.Context) {
 		c.Next()
 		return
 	}
+	if oneClickUnsubscribe(c.Request) {
+		c.Next()
+		return
+	}
 	var want string
 	if sess, ok := signedIn(c); ok {
 		want = sess.CSRFToken
@@ -96,6 +100,17 @@ func (s *Server) checkCSRF(c *gin.Context) {
 		return
 	}
 	c.Next()
+}
+
+// oneClickUnsubscribe is the one changing request that needs no form
+// token: RFC 8058 has mail programs POST "List-Unsubscribe=One-Click" to
+// the unsubscribe link of a message, without cookies, so no token can come
+// with it. The random token in the path is the secret a forger would need
+// (it is only in the message sent to the person), and the request can do
+// nothing but turn off one kind of reminder for that person.
+func oneClickUnsubscribe(r *http.Request) bool {
+	token, ok := strings.CutPrefix(r.URL.Path, "/unsubscribe/")
+	return ok && r.Method == http.MethodPost && token != "" && !strings.Contains(token, "/")
 }
 
 // csrfToken returns the form token for the visitor, giving a browser that

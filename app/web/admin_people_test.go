@@ -53,7 +53,6 @@ func newPeopleSite(t *testing.T) *peopleSite {
 	return s
 }
 
-
 // lastChanges is the n changes recorded last, the latest first.
 func (s *peopleSite) lastChanges(n int) []model.Change {
 	s.t.Helper()

@@ -124,6 +124,21 @@ func (s *Server) routes() *gin.Engine {
 	r.POST("/admin/users/:id/enable", s.setUserDisabled(false))
 	r.POST("/admin/users/:id/invite", s.resendInvitation)
 
+	// Reminders: every signed-in person chooses their own; an unsubscribe
+	// link works without signing in (its token is the key, and one-click
+	// POSTs need no form token: see oneClickUnsubscribe); administrators
+	// (model.User.MayManageReminders) read the outbox and set webhooks.
+	r.GET("/account/reminders", s.showReminderPrefs)
+	r.POST("/account/reminders", s.updateReminderPrefs)
+	r.GET("/unsubscribe/:token", s.showUnsubscribe)
+	r.POST("/unsubscribe/:token", s.unsubscribe)
+	r.GET("/admin/outbox", s.showOutbox)
+	r.POST("/admin/outbox/:id/retry", s.retryMessage)
+	r.POST("/admin/meetings", s.recordMeeting)
+	r.GET("/admin/webhooks", s.showWebhooks)
+	r.POST("/admin/webhooks", s.createWebhook)
+	r.POST("/admin/webhooks/:id/delete", s.deleteWebhook)
+
 	r.NoRoute(func(c *gin.Context) { s.fail(c, errNotFound) })
 	r.NoMethod(func(c *gin.Context) { s.fail(c, errMethodNotAllowed) })
 	return r

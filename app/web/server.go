@@ -23,6 +23,13 @@ type Server struct {
 	baseURL  string
 	router   *gin.Engine
 	sendMail SendMail // nil: one-time links are written to the log
+	nextRuns func() []ScheduledRun
+}
+
+// ScheduledRun is a scheduled job of the reminders and when it runs next.
+type ScheduledRun struct {
+	Name string
+	Next time.Time
 }
 
 // Options are what the web layer needs from the outside.
@@ -32,6 +39,9 @@ type Options struct {
 	Location *time.Location
 	BaseURL  string
 	SendMail SendMail // delivers one-time links; nil writes them to the log
+	// NextRuns lists the reminders' scheduled jobs; nil when reminders
+	// are not scheduled (REMINDERS=off, or a test).
+	NextRuns func() []ScheduledRun
 }
 
 // New builds the server, parsing every template up front so that a broken
@@ -52,7 +62,7 @@ func New(opts Options) (*Server, error) {
 		opts.Location = time.UTC
 	}
 	s := &Server{store: opts.Store, catalog: catalog, pages: pages, log: opts.Logger,
-		location: opts.Location, baseURL: opts.BaseURL, sendMail: opts.SendMail}
+		location: opts.Location, baseURL: opts.BaseURL, sendMail: opts.SendMail, nextRuns: opts.NextRuns}
 	s.router = s.routes()
 	return s, nil
 }

@@ -49,6 +49,8 @@ var subcommands = []subcommand{
 		flags: func(fs *flag.FlagSet) any { return fs.String("o", "", "write to `FILE` instead of standard output") }, run: export},
 	{name: "user", args: "add", nargs: 1, summary: "create an account (--email, --name, --role, --agency, --organisation, --chair); the password is read from standard input",
 		flags: newUserFlags, run: user},
+	{name: "remind", args: "[--at TIME] [--dry-run]", summary: "run one reminder pass as of --at (default now), then send what is due",
+		flags: newRemindFlags, run: remindOnce},
 }
 
 func usage(w io.Writer) {
@@ -59,7 +61,7 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-8s %-10s %s\n", s.name, s.args, s.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'ogptracker SUBCOMMAND --help' for its flags. Every subcommand reads ADDR,")
-	fmt.Fprintln(w, "DATABASE_URL, BASE_URL, TZ and DEMO from the environment; a flag of the same name wins.")
+	fmt.Fprintln(w, "DATABASE_URL, BASE_URL, TZ, DEMO, SMTP_URL, MAIL_FROM and REMINDERS from the environment; a flag of the same name wins.")
 }
 
 // run executes one command line and returns the process exit code.

@@ -113,7 +113,14 @@ func user(ctx context.Context, e env, cfg config.Config, args []string, flags an
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "Send them this link to choose their password; it works once, within 7 days:\n%s/password/reset/%s\n", a.Config.BaseURL, token)
+		link := a.Config.BaseURL + "/password/reset/" + token
+		fmt.Fprintf(e.stdout, "Send them this link to choose their password; it works once, within 7 days:\n%s\n", link)
+		// With a mail server, the invitation goes to them directly.
+		if err := a.SendInvitation(ctx, u, link); err != nil {
+			return fmt.Errorf("the account is created, but the invitation could not be mailed (pass the link on): %w", err)
+		} else if a.Config.SMTPURL != "" {
+			fmt.Fprintf(e.stdout, "The invitation was mailed to %s.\n", u.Email)
+		}
 	}
 	return nil
 }
@@ -149,7 +156,7 @@ func printDemoAccounts(w io.Writer, accounts []demo.Account, signIn string) {
 	if len(accounts) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "\nDemo accounts, one per role. Sign in at %s.\nWrite the passwords down: they are shown only this once.\n\n", signIn)
+	fmt.Fprintf(w, "\nDemo accounts, one per role and a liaison per agency with milestones due at the end of 2021. Sign in at %s.\nWrite the passwords down: they are shown only this once.\n\n", signIn)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, a := range accounts {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", a.Role, a.Email, a.Password)

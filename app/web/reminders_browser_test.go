@@ -1,0 +1,73 @@
+package web_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/ogptracker/ogptracker/app/model"
+)
+
+// TestReminderPagesInABrowser runs the browser checks over the reminder
+// pages: a person's choices, an unsubscribe link, and the administrators'
+// outbox (with a failed message) and webhooks.
+func TestReminderPagesInABrowser(t *testing.T) {
+	browser(t)
+	site := newAccountSite(t, "http://example.test")
+	ctx := context.Background()
+	admin := site.addUser(&model.User{Email: "admin@example.org", Name: "李秘書", Role: model.RoleAdmin})
+	liaison, _ := site.st.FindUserByEmail(ctx, "liaison@cec.example.org")
+	failed := site.queueFor(liaison, model.KindDue, "BROWSERTOKEN")
+	site.queueFor(liaison, model.KindOverdue, "BROWSERTOKEN2")
+	if err := site.st.MarkAttemptFailed(ctx, failed.ID, "550 5.1.1 no such mailbox", time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := site.st.CreateWebhook(ctx, &model.Webhook{URL: "https://hooks.example.org/services/T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := site.st.RecordMeeting(ctx, model.MustDate("2021-11-30")); err != nil {
+		t.Fatal(err)
+	}
+	pages := []struct {
+		name string
+		who  *model.User
+		path string
+	}{
+		{"your reminders", liaison, "/account/reminders"},
+		{"unsubscribe", nil, "/unsubscribe/BROWSERTOKEN"},
+		{"outbox", admin, "/admin/outbox"},
+		{"webhooks", admin, "/admin/webhooks"},
+	}
+	for _, pg := range pages {
+		var token string
+		if pg.who != nil {
+			var err error
+			if token, _, err = site.st.CreateSession(ctx, pg.who.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, lang := range languages {
+			t.Run(pg.name+"/"+lang, func(t *testing.T) {
+				path := withLang(pg.path, lang)
+				tb := openTab(t, site.srv)
+				if token != "" {
+					tb.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+						_, err := cdp.Call(ctx, tg, network.SetCookie, network.SetCookieParams{Name: "ogpt_session", Value: token, URL: site.srv.URL})
+						return err
+					}))
+				}
+				tb.viewport(1280, 900)
+				tb.visit(path, 200)
+				tb.checkAxe(path)
+				tb.checkDocument(path, lang)
+				tb.viewport(320, 640)
+				tb.checkNoHorizontalScroll(path, 320)
+				tb.checkAxe(path + " at 320 px")
+			})
+		}
+	}
+}
