@@ -83,3 +83,10 @@ func (s *Store) FindCommitmentsWithMilestonesOf(ctx context.Context, agencyID ui
 	})
 	return cs, nil
 }
+
+// ListAgencies returns every agency, by code.
+func (s *Store) ListAgencies(ctx context.Context) ([]model.Agency, error) {
+	var as []model.Agency
+	err := s.db.WithContext(ctx).Order("code").Find(&as).Error
+	return as, err
+}

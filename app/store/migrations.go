@@ -22,6 +22,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026112502_one_time_links", Migrate: migrateOneTimeLinks},
 	{ID: "2026112601_milestone_version", Migrate: migrateMilestoneVersion},
 	{ID: "2026112801_committee_members", Migrate: migrateCommitteeMembers},
+	{ID: "2026112814_api_tokens", Migrate: migrateAPITokens},
 }
 
 // MigrationCount is how many steps a new database takes to the current schema.
@@ -293,4 +294,30 @@ func migrateCommitteeMembers(tx *gorm.DB) error {
 		}
 	}
 	return tx.Migrator().CreateIndex(&User{}, "OrganisationID")
+}
+
+// migrateAPITokens adds the tokens with which agencies' own systems write
+// through the API.
+func migrateAPITokens(tx *gorm.DB) error {
+	type Agency struct {
+		ID uint `gorm:"primaryKey"`
+	}
+	type User struct {
+		ID uint `gorm:"primaryKey"`
+	}
+	type APIToken struct {
+		ID          uint    `gorm:"primaryKey"`
+		Name        string  `gorm:"size:100;not null"`
+		TokenHash   string  `gorm:"size:64;uniqueIndex;not null"`
+		Hint        string  `gorm:"size:16;not null"`
+		AgencyID    uint    `gorm:"not null;index"`
+		Agency      *Agency `gorm:"constraint:OnDelete:RESTRICT"`
+		Scopes      string  `gorm:"type:text;not null"`
+		CreatedByID *uint
+		CreatedBy   *User `gorm:"constraint:OnDelete:SET NULL"`
+		CreatedAt   time.Time
+		LastUsedAt  *time.Time
+		RevokedAt   *time.Time
+	}
+	return tx.AutoMigrate(&APIToken{})
 }

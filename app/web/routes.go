@@ -54,6 +54,32 @@ func (s *Server) routes() *gin.Engine {
 	r.GET("/milestones/:id/edit", s.editMilestone)
 	r.POST("/milestones/:id", s.updateMilestone)
 
+	// Open data: the read API, files and feeds, for anyone, from any
+	// origin, within a rate limit per client (see openData).
+	open := r.Group("/", s.openData)
+	open.GET("/api/openapi.json", s.serveOpenAPI)
+	open.GET(apiPrefix+"/plans", s.apiPlans)
+	open.GET(apiPrefix+"/plans/:id", s.apiPlan)
+	open.GET(apiPrefix+"/commitments", s.apiCommitments)
+	open.GET(apiPrefix+"/commitments/:id", s.apiCommitment)
+	open.GET(apiPrefix+"/agencies", s.apiAgencies)
+	open.GET(apiPrefix+"/milestones", s.apiMilestones)
+	open.GET(apiPrefix+"/milestones/:id", s.apiMilestone)
+	open.OPTIONS("/api/*path", func(*gin.Context) {})
+	open.GET("/export/:file", s.export)
+	open.GET("/feed.atom", s.feed)
+	open.GET("/calendar.ics", s.calendar)
+	r.GET("/api", s.apiPage)
+
+	// The write API: an agency's API token (Authorization: Bearer), never a
+	// session; see model.APIToken.MayChangeMilestone.
+	open.PATCH(apiPrefix+"/milestones/:id", s.apiUpdateMilestone)
+
+	// Administration: administrators only.
+	r.GET("/admin/tokens", s.listAPITokens)
+	r.POST("/admin/tokens", s.createAPIToken)
+	r.POST("/admin/tokens/:id/revoke", s.revokeAPIToken)
+
 	r.NoRoute(func(c *gin.Context) { s.fail(c, errNotFound) })
 	r.NoMethod(func(c *gin.Context) { s.fail(c, errMethodNotAllowed) })
 	return r

@@ -23,6 +23,7 @@ type Server struct {
 	baseURL  string
 	router   *gin.Engine
 	sendMail SendMail // nil: one-time links are written to the log
+	limits   *clientLimits
 }
 
 // Options are what the web layer needs from the outside.
@@ -32,6 +33,9 @@ type Options struct {
 	Location *time.Location
 	BaseURL  string
 	SendMail SendMail // delivers one-time links; nil writes them to the log
+	// RateLimit is how often one client may call the API, files and feeds;
+	// the zero value is DefaultRateLimit.
+	RateLimit RateLimit
 }
 
 // New builds the server, parsing every template up front so that a broken
@@ -52,7 +56,8 @@ func New(opts Options) (*Server, error) {
 		opts.Location = time.UTC
 	}
 	s := &Server{store: opts.Store, catalog: catalog, pages: pages, log: opts.Logger,
-		location: opts.Location, baseURL: opts.BaseURL, sendMail: opts.SendMail}
+		location: opts.Location, baseURL: opts.BaseURL, sendMail: opts.SendMail,
+		limits: newClientLimits(opts.RateLimit)}
 	s.router = s.routes()
 	return s, nil
 }
