@@ -117,6 +117,11 @@ func problemFor(err error) problem {
 
 // failAPI answers err as a problem; the 500s are logged, never shown.
 func (s *Server) failAPI(c *gin.Context, err error) {
+	if ck, cerr := c.Cookie(sessionCookie); errors.Is(err, errCSRF) && (cerr != nil || ck == "") {
+		// checkCSRF refused a write that carries neither a token nor a
+		// session: what it lacks is a token.
+		err = errUnauthorized
+	}
 	p := problemFor(err)
 	if p.Status == http.StatusInternalServerError {
 		s.log.LogAttrs(c.Request.Context(), slog.LevelError, "request failed",
