@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -194,5 +196,29 @@ func TestAnAgencyTokenCompletesItsMilestoneAndIsRefusedAnothers(t *testing.T) {
 	}
 	if len(site.changes()) != before {
 		t.Error("a refused write entered the record of changes")
+	}
+}
+
+// The shell script of the README does what the test above does, with
+// curl alone, against a running tracker.
+func TestTheCurlDemoScript(t *testing.T) {
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Skip("curl is not installed")
+	}
+	site := newAPISite(t)
+	cmd := exec.Command("sh", "testdata/api-demo.sh")
+	cmd.Env = append(os.Environ(), "BASE="+site.srv.URL, "TOKEN="+site.cec, "TODAY=2021-12-20",
+		fmt.Sprintf("MILESTONE=%d", site.m.ID), fmt.Sprintf("OTHER=%d", site.other.ID))
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.HasSuffix(string(out), "done\n") {
+		t.Fatalf("the script failed: %v\n%s", err, out)
+	}
+	for _, want := range []string{"PATCH: 200", "on the public page: yes", "in the feed: yes", "in the history: yes", "another agency's milestone: 403"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the script did not say %q:\n%s", want, out)
+		}
+	}
+	if m := site.milestone(); m.Status != model.MilestoneCompleted || m.CompletedOn != model.MustDate("2021-12-20") {
+		t.Errorf("the milestone is %s %s", m.Status, m.CompletedOn)
 	}
 }

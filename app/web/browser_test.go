@@ -52,6 +52,7 @@ var browserPages = []struct {
 	{"commitments filtered", "/commitments?state=overdue&sort=-progress", 200},
 	{"sign in", "/signin", 200},
 	{"forgotten password", "/password/forgot", 200},
+	{"open data and API", "/api", 200},
 }
 
 var languages = []string{"zh-TW", "en"}
