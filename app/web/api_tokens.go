@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -103,12 +104,15 @@ func (s *Server) createAPIToken(c *gin.Context) {
 	case err != nil:
 		s.fail(c, err)
 	default:
+		s.log.LogAttrs(c.Request.Context(), slog.LevelInfo, "API token issued", slog.String("request_id", c.GetString(requestIDKey)),
+			slog.Uint64("token", uint64(t.ID)), slog.String("name", t.Name), slog.Uint64("agency", uint64(t.AgencyID)), slog.Uint64("by", uint64(u.ID)))
 		s.renderAPITokens(c, http.StatusOK, apiTokensPage{Issued: token, IssuedName: t.Name})
 	}
 }
 
 func (s *Server) revokeAPIToken(c *gin.Context) {
-	if _, ok := s.admin(c); !ok {
+	u, ok := s.admin(c)
+	if !ok {
 		return
 	}
 	id, err := pathID(c)
@@ -119,6 +123,8 @@ func (s *Server) revokeAPIToken(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	s.log.LogAttrs(c.Request.Context(), slog.LevelInfo, "API token revoked", slog.String("request_id", c.GetString(requestIDKey)),
+		slog.Uint64("token", uint64(id)), slog.Uint64("by", uint64(u.ID)))
 	c.Redirect(http.StatusSeeOther, "/admin/tokens?revoked=1")
 }
 
