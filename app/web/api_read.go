@@ -375,7 +375,6 @@ func (s *Server) apiCommitments(c *gin.Context) {
 const apiHistoryLimit = 200
 
 func (s *Server) apiCommitment(c *gin.Context) {
-	ctx := c.Request.Context()
 	id, err := pathID(c)
 	if err != nil {
 		s.fail(c, err)
@@ -385,20 +384,29 @@ func (s *Server) apiCommitment(c *gin.Context) {
 	if !ok {
 		return
 	}
-	cm, err := s.store.FindCommitmentByID(ctx, id)
+	out, err := s.commitmentDetail(c, id, asOf, apiHistoryLimit)
 	if err != nil {
 		s.fail(c, err)
 		return
+	}
+	s.sendJSON(c, 200, out, "")
+}
+
+// commitmentDetail is a commitment as its own address gives it, judged on
+// asOf, with the latest history entries of its record of changes.
+func (s *Server) commitmentDetail(c *gin.Context, id uint, asOf time.Time, history int) (apiCommitmentDetail, error) {
+	ctx := c.Request.Context()
+	cm, err := s.store.FindCommitmentByID(ctx, id)
+	if err != nil {
+		return apiCommitmentDetail{}, err
 	}
 	ms, err := s.store.FindMilestones(ctx, []uint{id})
 	if err != nil {
-		s.fail(c, err)
-		return
+		return apiCommitmentDetail{}, err
 	}
-	changes, total, err := s.store.FindChanges(ctx, store.ChangeFilter{CommitmentID: id, Limit: apiHistoryLimit})
+	changes, total, err := s.store.FindChanges(ctx, store.ChangeFilter{CommitmentID: id, Limit: history})
 	if err != nil {
-		s.fail(c, err)
-		return
+		return apiCommitmentDetail{}, err
 	}
 	a := model.Assess(cm, ms[id], asOf)
 	out := apiCommitmentDetail{apiCommitment: commitmentOf(cm, a), Description: apiTextOf(cm.Description), Problem: apiTextOf(cm.Problem),
@@ -406,7 +414,8 @@ func (s *Server) apiCommitment(c *gin.Context) {
 		SourceURL: cm.SourceURL, AsOf: model.DayOf(asOf), HistoryTotal: total,
 		SupportingAgencies: make([]apiAgencyRef, len(cm.SupportingAgencies)), Milestones: make([]apiMilestone, len(ms[id])),
 		History: make([]apiChange, len(changes)),
-		Feeds:   apiFeedLinks{Atom: fmt.Sprintf("/feed.atom?commitment=%d", id), Calendar: fmt.Sprintf("/calendar.ics?commitment=%d", id)}}
+		Feeds: apiFeedLinks{Atom: fmt.Sprintf("/feed.atom?commitment=%d", id), Calendar: fmt.Sprintf("/calendar.ics?commitment=%d", id),
+			Evidence: fmt.Sprintf("%s/commitments/%d/evidence", apiPrefix, id)}}
 	if out.Values == nil {
 		out.Values = []string{}
 	}
@@ -423,7 +432,7 @@ func (s *Server) apiCommitment(c *gin.Context) {
 	for i := range changes {
 		out.History[i] = changeOf(&changes[i])
 	}
-	s.sendJSON(c, 200, out, "")
+	return out, nil
 }
 
 func (s *Server) apiAgencies(c *gin.Context) {

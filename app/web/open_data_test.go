@@ -307,3 +307,44 @@ func TestATooEagerClientIsAskedToWait(t *testing.T) {
 		t.Errorf("the home page: %d", res.StatusCode)
 	}
 }
+
+// The evidence pack shows every milestone's evidence and the whole record
+// of changes, printable and as JSON, and the commitment's page links it.
+func TestTheEvidencePackHasEveryLinkAndTheWholeHistory(t *testing.T) {
+	site := newAPISite(t)
+	// More changes than a commitment's page lists.
+	for i := range 12 {
+		status := []string{"in-progress", "delayed"}[i%2]
+		if res, b := site.call("PATCH", fmt.Sprintf("/api/v1/milestones/%d", site.m.ID), site.cec,
+			fmt.Sprintf(`{"status": %q, "version": %d}`, status, site.m.Version+i)); res.StatusCode != 200 {
+			t.Fatalf("change %d: %d %s", i, res.StatusCode, b)
+		}
+	}
+	b := site.visitor()
+	if _, page := b.do("GET", fmt.Sprintf("/commitments/%d?lang=en", site.commitmentID), nil); !strings.Contains(page, fmt.Sprintf(`href="/commitments/%d/evidence"`, site.commitmentID)) {
+		t.Error("the commitment's page does not link its evidence pack")
+	}
+	res, page := b.do("GET", fmt.Sprintf("/commitments/%d/evidence?lang=en", site.commitmentID), nil)
+	total := site.imported + 12
+	if res.StatusCode != 200 || !strings.Contains(page, "<h1>Evidence pack: ") || !strings.Contains(page, fmt.Sprintf("%d changes", total)) ||
+		strings.Contains(page, "most recent") {
+		t.Errorf("evidence page: %d, want all %d changes listed", res.StatusCode, total)
+	}
+	var pack struct {
+		Evidence     []struct{ URL, MilestoneRef string }
+		History      []struct{ Door string }
+		HistoryTotal int `json:"history_total"`
+		Milestones   []struct{ Evidence []struct{ URL string } }
+	}
+	_, body := site.call("GET", fmt.Sprintf("/api/v1/commitments/%d/evidence", site.commitmentID), "", "")
+	if err := json.Unmarshal(body, &pack); err != nil || len(pack.History) != total || pack.HistoryTotal != total {
+		t.Fatalf("evidence JSON: %v, %d of %d changes", err, len(pack.History), pack.HistoryTotal)
+	}
+	links := 0
+	for _, m := range pack.Milestones {
+		links += len(m.Evidence)
+	}
+	if len(pack.Evidence) != links {
+		t.Errorf("%d evidence links, the milestones have %d", len(pack.Evidence), links)
+	}
+}
