@@ -39,7 +39,7 @@ type apiLink struct {
 	URL   string  `json:"url"`
 }
 
-func linksOf(ls model.Links) []apiLink {
+func apiLinksOf(ls model.Links) []apiLink {
 	out := make([]apiLink, len(ls))
 	for i, l := range ls {
 		out[i] = apiLink{Title: apiTextOf(l.Title), URL: l.URL}
@@ -86,11 +86,11 @@ type apiProgress struct {
 	States      map[string]int `json:"states"`
 }
 
-func planOf(p *model.Plan) apiPlan {
+func apiPlanOf(p *model.Plan) apiPlan {
 	id := strconv.FormatUint(uint64(p.ID), 10)
 	return apiPlan{ID: p.ID, Ref: p.Ref, Title: apiTextOf(p.Title), Jurisdiction: apiTextOf(p.Jurisdiction),
 		JurisdictionCode: p.JurisdictionCode, JurisdictionLevel: string(p.JurisdictionLevel), Number: p.Number,
-		Start: p.Start, End: p.End, Status: string(p.Status), Documents: linksOf(p.Documents), UpdatedAt: p.UpdatedAt.UTC(),
+		Start: p.Start, End: p.End, Status: string(p.Status), Documents: apiLinksOf(p.Documents), UpdatedAt: p.UpdatedAt.UTC(),
 		Links: apiPlanLinks{Self: apiPrefix + "/plans/" + id, HTML: "/plans/" + id, Commitments: apiPrefix + "/commitments?plan=" + id,
 			Export: "/export/plan-" + id + ".json", Feed: "/feed.atom?plan=" + id, Calendar: "/calendar.ics?plan=" + id}}
 }
@@ -106,7 +106,7 @@ type apiAgency struct {
 	HTML             string  `json:"html"`
 }
 
-func agencyOf(a *model.Agency) *apiAgency {
+func apiAgencyOf(a *model.Agency) *apiAgency {
 	if a == nil {
 		return nil
 	}
@@ -121,7 +121,7 @@ type apiAgencyRef struct {
 	Name apiText `json:"name"`
 }
 
-func agencyRefOf(a *model.Agency) *apiAgencyRef {
+func apiAgencyRefOf(a *model.Agency) *apiAgencyRef {
 	if a == nil {
 		return nil
 	}
@@ -154,9 +154,9 @@ type apiSelfLinks struct {
 	HTML string `json:"html"`
 }
 
-func commitmentOf(c *model.Commitment, a model.Assessment) apiCommitment {
+func apiCommitmentOf(c *model.Commitment, a model.Assessment) apiCommitment {
 	out := apiCommitment{ID: c.ID, Ref: c.Ref, PlanID: c.PlanID, Code: c.Code, Title: apiTextOf(c.Title),
-		LeadAgency: agencyRefOf(c.LeadAgency), Start: c.Start, End: c.End, Progress: a.Progress,
+		LeadAgency: apiAgencyRefOf(c.LeadAgency), Start: c.Start, End: c.End, Progress: a.Progress,
 		ScheduleState: string(a.State), CompletionLevel: completionParam(a.CompletionLevel()),
 		OverdueMilestones: a.Overdue, DueSoonMilestones: a.DueSoon, LastUpdate: a.LastUpdate.UTC(),
 		Links: apiSelfLinks{Self: fmt.Sprintf("%s/commitments/%d", apiPrefix, c.ID), HTML: fmt.Sprintf("/commitments/%d", c.ID)}}
@@ -209,10 +209,10 @@ type apiMilestone struct {
 	UpdatedAt         time.Time     `json:"updated_at"`
 }
 
-func milestoneOf(m *model.Milestone, agency *model.Agency, state model.ScheduleState) apiMilestone {
+func apiMilestoneOf(m *model.Milestone, agency *model.Agency, state model.ScheduleState) apiMilestone {
 	return apiMilestone{ID: m.ID, CommitmentID: m.CommitmentID, Ref: m.Ref, ParentID: m.ParentID, Title: apiTextOf(m.Title),
 		Start: m.Start, Due: m.Due, Status: string(m.Status), CompletedOn: m.CompletedOn, Weight: m.Weight,
-		Evidence: linksOf(m.Evidence), ResponsibleAgency: agencyRefOf(agency), ScheduleState: string(state),
+		Evidence: apiLinksOf(m.Evidence), ResponsibleAgency: apiAgencyRefOf(agency), ScheduleState: string(state),
 		Version: m.Version, UpdatedAt: m.UpdatedAt.UTC()}
 }
 
@@ -230,7 +230,7 @@ type apiChange struct {
 	HTML     string             `json:"html"`
 }
 
-func changeOf(ch *model.Change) apiChange {
+func apiChangeOf(ch *model.Change) apiChange {
 	return apiChange{ID: ch.ID, At: ch.At.UTC(), Door: string(ch.Door), Actor: ch.Actor, Entity: string(ch.Entity),
 		EntityID: ch.EntityID, Ref: ch.Ref, Action: string(ch.Action), Fields: ch.Fields, HTML: fmt.Sprintf("/changes/%d", ch.ID)}
 }
@@ -267,7 +267,7 @@ func (s *Server) apiPlans(c *gin.Context) {
 	}
 	out := apiList[apiPlan]{Items: make([]apiPlan, len(plans)), Total: len(plans), Links: apiListNav{Self: apiPrefix + "/plans"}}
 	for i := range plans {
-		out.Items[i] = planOf(&plans[i])
+		out.Items[i] = apiPlanOf(&plans[i])
 	}
 	s.sendJSON(c, 200, out, "")
 }
@@ -303,7 +303,7 @@ func (s *Server) apiPlan(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out := planOf(p)
+	out := apiPlanOf(p)
 	out.Themes = make([]apiTheme, len(themes))
 	for i, t := range themes {
 		out.Themes[i] = apiTheme{ID: t.ID, Number: t.Number, Name: apiTextOf(t.Name)}
@@ -344,7 +344,7 @@ func (s *Server) apiCommitments(c *gin.Context) {
 	out := apiList[apiCommitment]{Items: make([]apiCommitment, len(res.Rows)), Total: res.Matched,
 		Links: apiListNav{Self: q.urlAt(apiPrefix+"/commitments", q.Page)}}
 	for i := range res.Rows {
-		out.Items[i] = commitmentOf(&res.Rows[i].C, res.Rows[i].A)
+		out.Items[i] = apiCommitmentOf(&res.Rows[i].C, res.Rows[i].A)
 	}
 	if q.Page > 1 {
 		u := q.urlAt(apiPrefix+"/commitments", q.Page-1)
@@ -409,7 +409,7 @@ func (s *Server) commitmentDetail(c *gin.Context, id uint, asOf time.Time, histo
 		return apiCommitmentDetail{}, err
 	}
 	a := model.Assess(cm, ms[id], asOf)
-	out := apiCommitmentDetail{apiCommitment: commitmentOf(cm, a), Description: apiTextOf(cm.Description), Problem: apiTextOf(cm.Problem),
+	out := apiCommitmentDetail{apiCommitment: apiCommitmentOf(cm, a), Description: apiTextOf(cm.Description), Problem: apiTextOf(cm.Problem),
 		Objective: apiTextOf(cm.Objective), Values: []string(cm.Values), PolicyAreas: []string(cm.PolicyAreas), IRM: cm.IRM,
 		SourceURL: cm.SourceURL, AsOf: model.DayOf(asOf), HistoryTotal: total,
 		SupportingAgencies: make([]apiAgencyRef, len(cm.SupportingAgencies)), Milestones: make([]apiMilestone, len(ms[id])),
@@ -423,14 +423,14 @@ func (s *Server) commitmentDetail(c *gin.Context, id uint, asOf time.Time, histo
 		out.PolicyAreas = []string{}
 	}
 	for i := range cm.SupportingAgencies {
-		out.SupportingAgencies[i] = *agencyRefOf(&cm.SupportingAgencies[i])
+		out.SupportingAgencies[i] = *apiAgencyRefOf(&cm.SupportingAgencies[i])
 	}
 	for i := range ms[id] {
 		m := &ms[id][i]
-		out.Milestones[i] = milestoneOf(m, m.ResponsibleAgency(cm), a.Milestones[m.ID])
+		out.Milestones[i] = apiMilestoneOf(m, m.ResponsibleAgency(cm), a.Milestones[m.ID])
 	}
 	for i := range changes {
-		out.History[i] = changeOf(&changes[i])
+		out.History[i] = apiChangeOf(&changes[i])
 	}
 	return out, nil
 }
@@ -443,7 +443,7 @@ func (s *Server) apiAgencies(c *gin.Context) {
 	}
 	out := apiList[apiAgency]{Items: make([]apiAgency, len(as)), Total: len(as), Links: apiListNav{Self: apiPrefix + "/agencies"}}
 	for i := range as {
-		out.Items[i] = *agencyOf(&as[i])
+		out.Items[i] = *apiAgencyOf(&as[i])
 	}
 	s.sendJSON(c, 200, out, "")
 }
@@ -584,7 +584,7 @@ func (s *Server) apiMilestones(c *gin.Context) {
 		if !after.IsZero() && (due.IsZero() || !due.Last(time.UTC).After(after.Last(time.UTC))) {
 			continue
 		}
-		d := apiDueMilestone{apiMilestone: milestoneOf(it.M, it.Agency, it.State),
+		d := apiDueMilestone{apiMilestone: apiMilestoneOf(it.M, it.Agency, it.State),
 			Commitment: apiCommitmentRef{ID: it.C.ID, PlanID: it.C.PlanID, Code: it.C.Code, Title: apiTextOf(it.C.Title),
 				HTML: fmt.Sprintf("/commitments/%d", it.C.ID)}}
 		if !due.IsZero() {
@@ -610,7 +610,7 @@ func (s *Server) apiMilestone(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.sendJSON(c, 200, milestoneOf(m, m.ResponsibleAgency(m.Commitment), ""), milestoneETag(m))
+	s.sendJSON(c, 200, apiMilestoneOf(m, m.ResponsibleAgency(m.Commitment), ""), milestoneETag(m))
 }
 
 // milestoneETag is the ETag of a milestone's own answer: its version

@@ -190,5 +190,5 @@ func (s *Server) apiUpdateMilestone(c *gin.Context) {
 		return
 	}
 	c.Header("ETag", `"`+milestoneETag(m)+`"`)
-	s.sendJSON(c, http.StatusOK, milestoneOf(m, m.ResponsibleAgency(m.Commitment), ""), "")
+	s.sendJSON(c, http.StatusOK, apiMilestoneOf(m, m.ResponsibleAgency(m.Commitment), ""), "")
 }
