@@ -63,6 +63,9 @@ func (a *App) LoadDemo(ctx context.Context) ([]demo.Account, error) {
 		return nil, fmt.Errorf("demo plan: %w", err)
 	}
 	a.log.Info("demo plan loaded", "plan", demo.PlanRef, "commitments", res.Commitments)
+	if err := a.loadDemoPeriods(ctx); err != nil {
+		return nil, fmt.Errorf("demo plan: reporting periods: %w", err)
+	}
 	if n, err := a.Store.CountUsers(ctx); err != nil || n > 0 {
 		return nil, err
 	}
@@ -85,6 +88,21 @@ func (a *App) LoadDemo(ctx context.Context) ([]demo.Account, error) {
 	}
 	a.log.Info("demo accounts created", "accounts", len(accounts))
 	return accounts, nil
+}
+
+// loadDemoPeriods gives the demo plan its half-yearly reporting periods.
+func (a *App) loadDemoPeriods(ctx context.Context) error {
+	plan, err := a.Store.FindPlanByRef(ctx, demo.PlanRef)
+	if err != nil {
+		return err
+	}
+	for _, p := range demo.Periods() {
+		p.PlanID = plan.ID
+		if err := a.Store.SavePeriod(model.NewContextWithActor(ctx, demo.Actor), &p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Serve answers HTTP on the configured address until ctx is cancelled,

@@ -42,10 +42,15 @@ const (
 	EntityAgency       Entity = "agency"
 	EntityOrganisation Entity = "organisation"
 	EntityContact      Entity = "contact"
+	EntityPeriod       Entity = "period"     // a reporting period
+	EntityReport       Entity = "report"     // a version of a progress report
+	EntityReview       Entity = "review"     // a committee member's view of a report
+	EntityAssessment   Entity = "assessment" // a committee member's completion assessment
 )
 
 // Entities lists every kind of record the tracker keeps a record of changes for.
-var Entities = []Entity{EntityPlan, EntityTheme, EntityCommitment, EntityMilestone, EntityAgency, EntityOrganisation, EntityContact}
+var Entities = []Entity{EntityPlan, EntityTheme, EntityCommitment, EntityMilestone, EntityAgency, EntityOrganisation, EntityContact,
+	EntityPeriod, EntityReport, EntityReview, EntityAssessment}
 
 // Change is one entry of the record of changes: one record created or
 // updated, when, through which door and by whom, and each field's value
@@ -59,6 +64,10 @@ type Change struct {
 	// name, "demo plan". UserID is the signed-in person, once there are accounts.
 	Actor  string `gorm:"size:200;not null"`
 	UserID *uint  `gorm:"index"`
+	// The person's role and, for a liaison, agency code when they made the
+	// change: the history says who answered for it then, whatever they are now.
+	ActorRole   Role   `gorm:"size:20;not null;default:''"`
+	ActorAgency string `gorm:"size:80;not null;default:''"`
 	// The record changed, and its identifier (Ref or Code) at the time.
 	Entity   Entity `gorm:"size:20;not null;index:idx_changes_record"`
 	EntityID uint   `gorm:"not null;index:idx_changes_record"`
@@ -142,6 +151,8 @@ type Actor struct {
 	Door   Door
 	Label  string
 	UserID *uint
+	Role   Role   // the signed-in person's role; empty for a file or a command
+	Agency string // a liaison's agency code
 }
 
 type actorKey struct{}

@@ -19,6 +19,52 @@ func (u *User) MayChangeMilestone(m *Milestone, c *Commitment) bool {
 	return false
 }
 
+// MayManagePeriods is the rule of who defines reporting periods: administrators.
+func (u *User) MayManagePeriods() bool {
+	return u != nil && !u.Disabled && u.Role == RoleAdmin
+}
+
+// MayDraftReport is the rule of who writes, edits and submits the progress
+// reports of commitment c: the liaisons of its lead agency, and no one else
+// (not even administrators, who may not see drafts either).
+func (u *User) MayDraftReport(c *Commitment) bool {
+	return u != nil && !u.Disabled && u.Role == RoleLiaison && u.AgencyID != nil && agencyMayDraftReport(*u.AgencyID, c)
+}
+
+// MaySeeReport is the rule of who may read report r: everyone once it is
+// submitted; a draft only the liaisons of the agency it is written for.
+func (u *User) MaySeeReport(r *ProgressReport) bool {
+	if r.Status == ReportSubmitted {
+		return true
+	}
+	return u != nil && !u.Disabled && u.Role == RoleLiaison && u.AgencyID != nil && *u.AgencyID == r.AgencyID
+}
+
+// MayReview is the rule of who confirms a submitted report or records a
+// dissent: committee members, who speak for civil society; liaisons and
+// administrators do not review.
+func (u *User) MayReview() bool {
+	return u != nil && !u.Disabled && u.Role == RoleCommittee
+}
+
+// MayAssess is the rule of who assesses a commitment's completion:
+// committee members.
+func (u *User) MayAssess() bool {
+	return u != nil && !u.Disabled && u.Role == RoleCommittee
+}
+
+// IsCoLead reports whether u is the civil-society co-lead of commitment c
+// (c with its organisations loaded): a committee member speaking for an
+// organisation that co-leads it.
+func (u *User) IsCoLead(c *Commitment) bool {
+	if u == nil || u.Role != RoleCommittee || u.OrganisationID == nil {
+		return false
+	}
+	return slices.ContainsFunc(c.Organisations, func(o CommitmentOrganisation) bool {
+		return o.Role == RoleCoLead && o.OrganisationID == *u.OrganisationID
+	})
+}
+
 // agencyMayChangeMilestone is the agency part of MayChangeMilestone: an
 // agency may change the milestones of commitments it leads or supports,
 // and those it answers for.
@@ -32,6 +78,12 @@ func agencyMayChangeMilestone(agency uint, m *Milestone, c *Commitment) bool {
 	return slices.ContainsFunc(c.SupportingAgencies, func(a Agency) bool { return a.ID == agency })
 }
 
+// agencyMayDraftReport is the agency part of MayDraftReport: the lead
+// agency reports on a commitment.
+func agencyMayDraftReport(agency uint, c *Commitment) bool {
+	return c.LeadAgencyID != nil && agency == *c.LeadAgencyID
+}
+
 // MayChangeMilestone is the rule of the API: a token that is not revoked
 // and carries the milestones:write scope may change what a liaison of its
 // agency may (agencyMayChangeMilestone), and nothing else.
@@ -40,4 +92,14 @@ func (t *APIToken) MayChangeMilestone(m *Milestone, c *Commitment) bool {
 		return false
 	}
 	return agencyMayChangeMilestone(t.AgencyID, m, c)
+}
+
+// MayDraftReport is the rule of the API for report drafts: a token that is
+// not revoked and carries the reports:write scope may draft what a liaison
+// of its agency may (agencyMayDraftReport).
+func (t *APIToken) MayDraftReport(c *Commitment) bool {
+	if t == nil || t.Revoked() || !t.Has(ScopeReportsWrite) {
+		return false
+	}
+	return agencyMayDraftReport(t.AgencyID, c)
 }

@@ -49,6 +49,17 @@ type User struct {
 	UpdatedAt    time.Time
 }
 
+// ActorThrough is the person as the record of changes names them for a
+// change made through door: name, role and, for a liaison, agency (Agency
+// loaded).
+func (u *User) ActorThrough(door Door) Actor {
+	a := Actor{Door: door, Label: u.Name, UserID: &u.ID, Role: u.Role}
+	if u.Agency != nil {
+		a.Agency = u.Agency.Code
+	}
+	return a
+}
+
 // NormalizeEmail is the form an address is stored and looked up in.
 func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 

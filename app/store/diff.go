@@ -38,6 +38,8 @@ var recordedModels = map[model.Entity]any{
 	model.EntityPlan: model.Plan{}, model.EntityTheme: model.Theme{}, model.EntityCommitment: model.Commitment{},
 	model.EntityMilestone: model.Milestone{}, model.EntityAgency: model.Agency{},
 	model.EntityOrganisation: model.Organisation{}, model.EntityContact: model.Contact{},
+	model.EntityPeriod: model.ReportingPeriod{}, model.EntityReport: model.ProgressReport{},
+	model.EntityReview: model.Review{}, model.EntityAssessment: model.CompletionAssessment{},
 }
 
 // RecordedFields lists, for each kind of record, the names its field

@@ -22,6 +22,8 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026112502_one_time_links", Migrate: migrateOneTimeLinks},
 	{ID: "2026112601_milestone_version", Migrate: migrateMilestoneVersion},
 	{ID: "2026112801_committee_members", Migrate: migrateCommitteeMembers},
+	{ID: "2026112802_change_roles", Migrate: migrateChangeRoles},
+	{ID: "2026112810_reporting", Migrate: migrateReporting},
 	{ID: "2026112814_api_tokens", Migrate: migrateAPITokens},
 }
 
@@ -295,6 +297,116 @@ func migrateCommitteeMembers(tx *gorm.DB) error {
 	}
 	return tx.Migrator().CreateIndex(&User{}, "OrganisationID")
 }
+
+// migrateChangeRoles keeps, with each change, the role and agency its
+// author had when making it.
+func migrateChangeRoles(tx *gorm.DB) error {
+	type Change struct {
+		ID          uint   `gorm:"primaryKey"`
+		ActorRole   string `gorm:"size:20;not null;default:''"`
+		ActorAgency string `gorm:"size:80;not null;default:''"`
+	}
+	for _, field := range []string{"ActorRole", "ActorAgency"} {
+		if err := tx.Migrator().AddColumn(&Change{}, field); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// migrateReporting adds the reporting periods, the agencies' progress
+// reports, civil society's reviews of them and the committee's
+// assessments of completion.
+func migrateReporting(tx *gorm.DB) error {
+	type Plan struct {
+		ID uint `gorm:"primaryKey"`
+	}
+	type Commitment struct {
+		ID uint `gorm:"primaryKey"`
+	}
+	type Agency struct {
+		ID uint `gorm:"primaryKey"`
+	}
+	type User struct {
+		ID uint `gorm:"primaryKey"`
+	}
+	type ReportingPeriod struct {
+		ID        uint       `gorm:"primaryKey"`
+		PlanID    uint       `gorm:"not null;index"`
+		Plan      *Plan      `gorm:"constraint:OnDelete:CASCADE"`
+		Name      model.Text `gorm:"not null"`
+		StartsOn  model.Date `gorm:"not null"`
+		EndsOn    model.Date `gorm:"not null;index"`
+		CreatedAt time.Time
+		UpdatedAt time.Time
+	}
+	type ProgressReport struct {
+		ID            uint             `gorm:"primaryKey"`
+		CommitmentID  uint             `gorm:"not null;uniqueIndex:idx_report_version,priority:1"`
+		Commitment    *Commitment      `gorm:"constraint:OnDelete:CASCADE"`
+		PeriodID      uint             `gorm:"not null;uniqueIndex:idx_report_version,priority:2;index"`
+		Period        *ReportingPeriod `gorm:"constraint:OnDelete:CASCADE"`
+		Version       int              `gorm:"not null;uniqueIndex:idx_report_version,priority:3"`
+		AgencyID      uint             `gorm:"not null;index"`
+		Agency        *Agency          `gorm:"constraint:OnDelete:RESTRICT"`
+		Status        string           `gorm:"size:20;not null;index"`
+		Narrative     string           `gorm:"not null"`
+		Evidence      model.Links
+		Challenges    string `gorm:"not null"`
+		NextSteps     string `gorm:"not null"`
+		Delays        model.MilestoneDelays
+		Proposals     model.StatusProposals
+		Revision      int `gorm:"not null;default:1"`
+		SubmittedAt   *time.Time
+		SubmittedByID *uint
+		SubmittedBy   *User `gorm:"constraint:OnDelete:SET NULL"`
+		CreatedAt     time.Time
+		UpdatedAt     time.Time
+	}
+	type CompletionAssessment struct {
+		ID           uint             `gorm:"primaryKey"`
+		CommitmentID uint             `gorm:"not null;index:idx_assessment,priority:1"`
+		Commitment   *Commitment      `gorm:"constraint:OnDelete:CASCADE"`
+		PeriodID     uint             `gorm:"not null;index:idx_assessment,priority:2"`
+		Period       *ReportingPeriod `gorm:"constraint:OnDelete:CASCADE"`
+		UserID       uint             `gorm:"not null;index"`
+		User         *User            `gorm:"constraint:OnDelete:CASCADE"`
+		Completion   string           `gorm:"size:20;not null"`
+		Note         string           `gorm:"not null"`
+		CreatedAt    time.Time
+	}
+	if err := tx.AutoMigrate(&ReportingPeriod{}, &ProgressReport{}, &CompletionAssessment{}); err != nil {
+		return err
+	}
+	return tx.AutoMigrate(&reportingReview{})
+}
+
+// The frozen review of migrateReporting lives outside the function: its
+// table is named by a method.
+type (
+	reportingReview struct {
+		ID        uint             `gorm:"primaryKey"`
+		ReportID  uint             `gorm:"not null;uniqueIndex:idx_review_member,priority:1"`
+		Report    *reportingReport `gorm:"constraint:OnDelete:CASCADE"`
+		UserID    uint             `gorm:"not null;uniqueIndex:idx_review_member,priority:2"`
+		User      *reportingUser   `gorm:"constraint:OnDelete:CASCADE"`
+		Verdict   string           `gorm:"size:20;not null"`
+		Reasons   string           `gorm:"not null"`
+		CoLead    bool             `gorm:"not null;default:false"`
+		CreatedAt time.Time
+		UpdatedAt time.Time
+	}
+	reportingReport struct {
+		ID uint `gorm:"primaryKey"`
+	}
+	reportingUser struct {
+		ID uint `gorm:"primaryKey"`
+	}
+)
+
+func (reportingReview) TableName() string { return "report_reviews" }
+func (reportingReport) TableName() string { return "progress_reports" }
+func (reportingUser) TableName() string   { return "users" }
 
 // migrateAPITokens adds the tokens with which agencies' own systems write
 // through the API.

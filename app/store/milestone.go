@@ -33,35 +33,41 @@ func (s *Store) FindMilestoneByID(ctx context.Context, id uint) (*model.Mileston
 // of ctx, to the record of changes, as an import does.
 func (s *Store) UpdateMilestoneStatus(ctx context.Context, id uint, version int, status model.MilestoneStatus, completedOn, today model.Date) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var before model.Milestone
-		if err := tx.Preload("Commitment").Take(&before, id).Error; err != nil {
-			return notFound(err)
-		}
-		if before.Version != version {
-			return ErrConflict
-		}
-		after := before
-		if err := after.ChangeStatus(status, completedOn, today); err != nil {
-			return err
-		}
-		if len(diffFields(&before, &after)) == 0 {
-			return nil // the same values again: nothing to record
-		}
-		// The version in the WHERE catches a write that came in between.
-		res := tx.Model(&model.Milestone{}).Where("id = ? AND version = ?", id, version).
-			Updates(map[string]any{"status": after.Status, "completed_on": after.CompletedOn,
-				"version": version + 1, "updated_at": s.now().UTC()})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected != 1 {
-			return ErrConflict
-		}
-		commitmentID, planID := before.CommitmentID, before.Commitment.PlanID
-		_, err := s.recordWrite(ctx, tx, written{Entity: model.EntityMilestone, Action: model.ChangeUpdated,
-			CommitmentID: &commitmentID, PlanID: &planID}, &before, &after, nil)
-		return err
+		return s.updateMilestoneStatus(ctx, tx, id, version, status, completedOn, today)
 	})
+}
+
+// updateMilestoneStatus is UpdateMilestoneStatus within tx, for writes
+// that change milestones with other records, such as a report's submission.
+func (s *Store) updateMilestoneStatus(ctx context.Context, tx *gorm.DB, id uint, version int, status model.MilestoneStatus, completedOn, today model.Date) error {
+	var before model.Milestone
+	if err := tx.Preload("Commitment").Take(&before, id).Error; err != nil {
+		return notFound(err)
+	}
+	if before.Version != version {
+		return ErrConflict
+	}
+	after := before
+	if err := after.ChangeStatus(status, completedOn, today); err != nil {
+		return err
+	}
+	if len(diffFields(&before, &after)) == 0 {
+		return nil // the same values again: nothing to record
+	}
+	// The version in the WHERE catches a write that came in between.
+	res := tx.Model(&model.Milestone{}).Where("id = ? AND version = ?", id, version).
+		Updates(map[string]any{"status": after.Status, "completed_on": after.CompletedOn,
+			"version": version + 1, "updated_at": s.now().UTC()})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected != 1 {
+		return ErrConflict
+	}
+	commitmentID, planID := before.CommitmentID, before.Commitment.PlanID
+	_, err := s.recordWrite(ctx, tx, written{Entity: model.EntityMilestone, Action: model.ChangeUpdated,
+		CommitmentID: &commitmentID, PlanID: &planID}, &before, &after, nil)
+	return err
 }
 
 // valueChange is the change of a plain value field.

@@ -16,8 +16,9 @@ import (
 type written struct {
 	Entity       model.Entity
 	Action       model.ChangeAction
-	CommitmentID *uint // the commitment whose history shows it, if any
-	PlanID       *uint // the plan whose history shows it, if any
+	CommitmentID *uint  // the commitment whose history shows it, if any
+	PlanID       *uint  // the plan whose history shows it, if any
+	Ref          string // the record's identifier, for records without a Ref or Code
 }
 
 // recordWrite adds to the record of changes, in tx and under the actor of
@@ -42,8 +43,11 @@ func (s *Store) recordWrite(ctx context.Context, tx *gorm.DB, w written, before,
 		return false, nil
 	}
 	ref := refOf(after)
+	if ref.Key == "" {
+		ref.Key = w.Ref
+	}
 	c := &model.Change{At: s.now().UTC(), Door: actor.Door, Actor: actor.Label, UserID: actor.UserID,
-		Entity: w.Entity, EntityID: ref.ID, Ref: ref.Key,
+		ActorRole: actor.Role, ActorAgency: actor.Agency, Entity: w.Entity, EntityID: ref.ID, Ref: ref.Key,
 		CommitmentID: w.CommitmentID, PlanID: w.PlanID, Action: w.Action, Fields: fields}
 	if err := c.Validate(); err != nil {
 		return false, err

@@ -33,6 +33,7 @@ type accountSite struct {
 	clock   *storetest.Clock
 	baseURL string
 	st      *store.Store
+	server  *web.Server
 	srv     *httptest.Server
 	logs    lockedBuffer  // what the server logged
 	mail    web.SendMail  // how the server sends mail; nil: it logs links
@@ -97,7 +98,7 @@ func (a *accountSite) start() {
 	if err != nil {
 		a.t.Fatal(err)
 	}
-	a.st, a.srv = st, httptest.NewServer(h)
+	a.st, a.server, a.srv = st, h, httptest.NewServer(h)
 	a.t.Cleanup(a.stop)
 }
 

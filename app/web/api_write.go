@@ -175,7 +175,7 @@ func (s *Server) apiUpdateMilestone(c *gin.Context) {
 	case !matched:
 		version = p.version
 	}
-	actor := model.NewContextWithActor(ctx, model.Actor{Door: model.DoorAPI, Label: token.ActorLabel()})
+	actor := model.NewContextWithActor(ctx, tokenActor(token))
 	err = s.store.UpdateMilestoneStatus(actor, m.ID, version, p.status, p.completedOn, model.DayOf(s.now()))
 	switch {
 	case errors.Is(err, store.ErrConflict) && matched:
@@ -191,4 +191,14 @@ func (s *Server) apiUpdateMilestone(c *gin.Context) {
 	}
 	c.Header("ETag", `"`+milestoneETag(m)+`"`)
 	s.sendJSON(c, http.StatusOK, apiMilestoneOf(m, m.ResponsibleAgency(m.Commitment), ""), "")
+}
+
+// tokenActor is who the record of changes names for a write made with
+// token: the token and its agency, through the API; no person.
+func tokenActor(t *model.APIToken) model.Actor {
+	a := model.Actor{Door: model.DoorAPI, Label: t.ActorLabel()}
+	if t.Agency != nil {
+		a.Agency = t.Agency.Code
+	}
+	return a
 }

@@ -16,6 +16,7 @@ type commitmentPage struct {
 	CarriedTo  []model.Commitment
 	Timeline   timeline
 	History    historySection
+	Reports    reportsSection // see report.go
 }
 
 type milestoneRow struct {
@@ -72,5 +73,9 @@ func (s *Server) showCommitment(c *gin.Context) {
 		}
 	}
 	data.Timeline = newTimeline(cm, data.Milestones, asOf)
+	if data.Reports, err = s.reportsSection(ctx, data.User, cm); err != nil {
+		s.fail(c, err)
+		return
+	}
 	s.render(c, 200, "commitments/show", data)
 }

@@ -14,6 +14,7 @@ var (
 	errNotFound         = model.ErrNotFound
 	errMethodNotAllowed = errors.New("method not allowed")
 	errBadRequest       = errors.New("bad request")
+	errTooLarge         = errors.New("request body too large")
 )
 
 type errorPage struct {
@@ -36,6 +37,8 @@ func (s *Server) fail(c *gin.Context, err error) {
 		status, heading = http.StatusMethodNotAllowed, "error.badrequest"
 	case errors.Is(err, errCSRF):
 		status, heading = http.StatusForbidden, "account.error.csrf"
+	case errors.Is(err, errTooLarge):
+		status, heading = http.StatusRequestEntityTooLarge, "error.toolarge"
 	case errors.Is(err, errBadRequest):
 		status, heading = http.StatusBadRequest, "error.badrequest"
 	default:

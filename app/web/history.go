@@ -132,14 +132,20 @@ func (s *Server) showChange(c *gin.Context) {
 	s.render(c, 200, "changes/show", data)
 }
 
-// who says who made a change and through which door. Once people sign
-// in, a change by a user reads from their role ("Agency liaison of X").
+// who says who made a change and through which door: for a signed-in
+// person, also their role and agency at the time ("liaison, CEC").
 func (w changeWords) who(c model.Change) string {
 	switch {
 	case c.Door == model.DoorImport && c.Actor == demo.Actor.Label:
 		return w.t.T("history.by.demo")
 	case c.Actor == "":
 		return w.t.T("history.by." + string(c.Door) + ".unnamed")
+	case c.ActorRole != "":
+		role := w.t.T("history.role." + string(c.ActorRole))
+		if c.ActorAgency != "" {
+			role = w.t.T("history.role.of", "Role", role, "Agency", c.ActorAgency)
+		}
+		return w.t.T("history.by."+string(c.Door)+".person", "Name", c.Actor, "Role", role)
 	}
 	return w.t.T("history.by."+string(c.Door), "Name", c.Actor)
 }
@@ -148,7 +154,7 @@ func (w changeWords) who(c model.Change) string {
 // update or on the change's own page, each field before and after.
 func (w changeWords) row(c model.Change) changeRow {
 	row := changeRow{URL: fmt.Sprintf("/changes/%d", c.ID), Created: c.Action == model.ChangeCreated,
-		What: w.t.T("history.what."+string(c.Entity)+"."+string(c.Action), "Ref", c.Ref)}
+		What: w.t.T(whatKey(c), "Ref", c.Ref)}
 	if row.Created {
 		if title, ok := textOf(c.Fields["title"].After); ok {
 			row.Title = w.text(title, row.URL)
@@ -275,6 +281,7 @@ var (
 	enumFields = map[string]string{
 		"irm.completion": "completion.", "irm.completion_midterm": "completion.", "values": "value.",
 		"level": "agency.level.", "role": "contact.role.", "jurisdiction_level": "history.jurisdiction_level.",
+		"verdict": "report.verdict.", "completion": "completion.",
 	}
 )
 
@@ -290,7 +297,7 @@ func (w changeWords) valueWords(e model.Entity, field string, raw json.RawMessag
 	}
 	prefix := enumFields[field]
 	if field == "status" {
-		prefix = map[model.Entity]string{model.EntityMilestone: "status.", model.EntityPlan: "plan.status."}[e]
+		prefix = map[model.Entity]string{model.EntityMilestone: "status.", model.EntityPlan: "plan.status.", model.EntityReport: "report.status."}[e]
 	}
 	var words func(v any) string
 	words = func(v any) string {

@@ -70,6 +70,25 @@ func securityHeaders(c *gin.Context) {
 	c.Next()
 }
 
+// maxBody is the largest request body the tracker reads. It is above the
+// longest text any form takes, so that an overlong text reaches its form
+// and gets a "too long" message next to the field, and it keeps a client
+// from making the server hold an endless body in memory.
+const maxBody = 32 << 20
+
+// limitBody refuses a body announced as larger than maxBody at once and
+// stops reading one that turns out larger.
+func (s *Server) limitBody(c *gin.Context) {
+	if c.Request.ContentLength > maxBody {
+		c.Header("Connection", "close") // the rest of the body is not read
+		s.fail(c, errTooLarge)
+		c.Abort()
+		return
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBody)
+	c.Next()
+}
+
 // language chooses the interface language: ?lang= (remembered in a cookie),
 // then the cookie, then the browser's Accept-Language.
 func (s *Server) language(c *gin.Context) {

@@ -88,7 +88,7 @@ func (s *Server) updateMilestone(c *gin.Context) {
 		s.renderMilestoneEdit(c, http.StatusUnprocessableEntity, p)
 		return
 	}
-	actor := model.NewContextWithActor(ctx, model.Actor{Door: model.DoorWeb, Label: u.Name, UserID: &u.ID})
+	actor := model.NewContextWithActor(ctx, u.ActorThrough(model.DoorWeb))
 	err = s.store.UpdateMilestoneStatus(actor, m.ID, version, model.MilestoneStatus(p.Status), completedOn, model.DayOf(s.now()))
 	var fe model.FieldErrors
 	switch {

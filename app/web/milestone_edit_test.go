@@ -236,8 +236,8 @@ func TestAMilestoneChangeShowsOnTheCommitmentThePlanAndTheRecord(t *testing.T) {
 	if !strings.Contains(row, "已完成") || !strings.Contains(row, "2021年12月15日") {
 		t.Errorf("the commitment page does not show the change:\n%s", row)
 	}
-	if !strings.Contains(page, "於網站修改（林聯絡）") {
-		t.Errorf("the commitment's history does not name who changed it:\n%s", section(t, page, "id=\"history", "</section>"))
+	if !strings.Contains(page, "由林聯絡（CEC 機關聯絡人）於網站修改") {
+		t.Errorf("the commitment's history does not name who changed it, with role and agency:\n%s", section(t, page, "id=\"history", "</section>"))
 	}
 	_, plan = site.visitor().do("GET", "/plans/1", nil)
 	if strings.Contains(plan, `<dt>整體進度</dt><dd><progress max="100" value="0"`) {

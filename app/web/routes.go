@@ -16,7 +16,7 @@ func (s *Server) routes() *gin.Engine {
 	r := gin.New()
 	r.RedirectTrailingSlash = true
 	r.HandleMethodNotAllowed = true
-	r.Use(s.requestID, s.accessLog, compress(), s.recoverPanic, securityHeaders, s.language, caching(), s.session, s.checkCSRF)
+	r.Use(s.requestID, s.accessLog, compress(), s.recoverPanic, securityHeaders, s.limitBody, s.language, caching(), s.session, s.checkCSRF)
 
 	r.GET("/healthz", s.healthz)
 	// Files only: a folder answers 404 rather than listing its contents.
@@ -41,6 +41,7 @@ func (s *Server) routes() *gin.Engine {
 	r.GET("/agencies/:id", s.showAgency)
 	r.GET("/milestones", s.listMilestones)
 	r.GET("/about", s.about)
+	r.GET("/reports/:id", s.showReport) // a draft: its agency's liaisons only, 404 for anyone else
 
 	// Accounts.
 	r.GET("/signin", s.showSignIn)
@@ -82,7 +83,28 @@ func (s *Server) routes() *gin.Engine {
 	r.POST("/admin/tokens", s.createAPIToken)
 	r.POST("/admin/tokens/:id/revoke", s.revokeAPIToken)
 
+	// Progress reporting (see report.go, period.go and the rules in
+	// app/model/permission.go). Reporting periods: administrators
+	// (MayManagePeriods). Drafts and submissions: liaisons of the lead
+	// agency (MayDraftReport). Reviews and assessments: committee members
+	// (MayReview, MayAssess).
+	r.GET("/admin/periods", s.listPeriods)
+	r.GET("/admin/periods/new", s.newPeriod)
+	r.POST("/admin/periods", s.savePeriod)
+	r.GET("/admin/periods/:id/edit", s.editPeriod)
+	r.POST("/admin/periods/:id", s.savePeriod)
+	r.GET("/commitments/:id/reports/new", s.newReport)
+	r.POST("/commitments/:id/reports", s.createReport)
+	r.GET("/reports/:id/edit", s.editReport)
+	r.POST("/reports/:id", s.updateReport)
+	r.POST("/reports/:id/reviews", s.reviewReport)
+	r.POST("/commitments/:id/assessments", s.assessCommitment)
+
 	r.NoRoute(func(c *gin.Context) { s.fail(c, errNotFound) })
 	r.NoMethod(func(c *gin.Context) { s.fail(c, errMethodNotAllowed) })
 	return r
 }
+
+// Routes lists the routes the server answers, for tests that must cover
+// every one of them (the authorization table).
+func (s *Server) Routes() gin.RoutesInfo { return s.router.Routes() }

@@ -1,0 +1,259 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/ogptracker/ogptracker/app/store"
+)
+
+// The authorization table: every route that changes anything, asked by
+// every kind of visitor, with a valid form token and a well-formed form,
+// so that only the server's rules stand between the request and the
+// change. A refused request must change nothing. A second pass sends the
+// same forms without their token: refused for everybody.
+
+// authzRoles are the kinds of visitor, in the order of writeCase.want.
+var authzRoles = []struct{ name, email string }{
+	{"anonymous", ""},
+	{"liaison of another agency", "liaison@moe.example.org"},
+	{"committee member", "member@committee.example.org"},
+	{"liaison of the owning agency", "liaison@cec.example.org"},
+	{"administrator", "admin@secretariat.example.org"},
+}
+
+// Expected answers. toSignIn is the redirect of the public to the
+// sign-in page; done is the redirect after a write that was allowed.
+const (
+	toSignIn  = -303
+	done      = http.StatusSeeOther
+	forbidden = http.StatusForbidden
+)
+
+// authzSite is the report site (commitment 2-1, led by the Central
+// Election Commission, with the demo plan's reporting periods) with the
+// report a row's setup wrote, if any.
+type authzSite struct {
+	*reportSite
+	report string // the path of the report, "/reports/N"
+}
+
+// writeCase is one route of the table. The subject of the route (a
+// milestone, a report…) is commitment 2-1 or something of it.
+type writeCase struct {
+	route string                      // as the router names it: "POST /milestones/:id"
+	setup func(*authzSite)            // writes what the route needs, if anything
+	path  func(*authzSite) string     // the request's path
+	form  func(*authzSite) url.Values // a valid form, read afresh before each request
+	want  [5]int                      // the answer to each role, in authzRoles order
+}
+
+// Answers that refuse without redirecting: a draft is not found by those
+// who may not see it.
+const notFound = http.StatusNotFound
+
+// draftBy writes a draft report of 2-1 as the Central Election
+// Commission's liaison; submitted, when submit is set.
+func draftBy(submit bool) func(*authzSite) {
+	return func(s *authzSite) {
+		b := s.as("liaison@cec.example.org")
+		action := "save"
+		if submit {
+			action = "submit"
+		}
+		s.report = s.draft(b, s.draftForm(b, action))
+	}
+}
+
+// reportForm is the liaison's report form without its token.
+func reportForm(s *authzSite) url.Values {
+	form := s.draftForm(s.visitor(), "save")
+	form.Del("csrf_token")
+	if s.report != "" {
+		id, _ := strconv.Atoi(strings.TrimPrefix(s.report, "/reports/"))
+		if r, err := s.st.FindReportByID(s.t.Context(), uint(id)); err == nil {
+			form.Set("revision", strconv.Itoa(r.Revision))
+		}
+	}
+	return form
+}
+
+func periodForm(s *authzSite) url.Values {
+	return url.Values{"plan": {fmt.Sprint(s.period.PlanID)}, "name_zh": {"2025 上半年"}, "name_en": {"2025 H1"},
+		"starts_on": {"2025-01-01"}, "ends_on": {"2025-06-30"}}
+}
+
+var writeCases = []writeCase{
+	{
+		route: "POST /milestones/:id",
+		path:  func(s *authzSite) string { return s.updatePath() },
+		form: func(s *authzSite) url.Values {
+			m := s.milestone()
+			status := "in-progress"
+			if string(m.Status) == status {
+				status = "delayed"
+			}
+			return url.Values{"status": {status}, "version": {strconv.Itoa(m.Version)}}
+		},
+		want: [...]int{toSignIn, forbidden, forbidden, done, done},
+	},
+	{
+		route: "POST /commitments/:id/reports",
+		path:  func(s *authzSite) string { return s.commitmentPath() + "/reports" },
+		form:  reportForm,
+		want:  [...]int{toSignIn, forbidden, forbidden, done, forbidden},
+	},
+	{
+		route: "POST /reports/:id",
+		setup: draftBy(false),
+		path:  func(s *authzSite) string { return s.report },
+		form:  reportForm,
+		want:  [...]int{notFound, notFound, notFound, done, notFound},
+	},
+	{
+		route: "POST /reports/:id/reviews",
+		setup: draftBy(true),
+		path:  func(s *authzSite) string { return s.report + "/reviews" },
+		form: func(*authzSite) url.Values {
+			return url.Values{"verdict": {"dissent"}, "reasons": {"系統上線日期與會議紀錄不符。"}}
+		},
+		want: [...]int{toSignIn, forbidden, done, forbidden, forbidden},
+	},
+	{
+		route: "POST /commitments/:id/assessments",
+		path:  func(s *authzSite) string { return s.commitmentPath() + "/assessments" },
+		form: func(s *authzSite) url.Values {
+			return url.Values{"period": {fmt.Sprint(s.period.ID)}, "completion": {"limited"}, "note": {"進度有限。"}}
+		},
+		want: [...]int{toSignIn, forbidden, done, forbidden, forbidden},
+	},
+	{
+		route: "POST /admin/periods",
+		path:  func(*authzSite) string { return "/admin/periods" },
+		form:  periodForm,
+		want:  [...]int{toSignIn, forbidden, forbidden, forbidden, done},
+	},
+	{
+		route: "POST /admin/periods/:id",
+		path:  func(s *authzSite) string { return fmt.Sprintf("/admin/periods/%d", s.period.ID) },
+		form:  periodForm,
+		want:  [...]int{toSignIn, forbidden, forbidden, forbidden, done},
+	},
+}
+
+// newAuthzSite is the site a row of the table runs on, set up for it.
+func newAuthzSite(t *testing.T, wc writeCase) *authzSite {
+	t.Helper()
+	s := &authzSite{reportSite: newReportSite(t)}
+	if wc.setup != nil {
+		wc.setup(s)
+	}
+	return s
+}
+
+// openWrites are the routes that change something yet are open to
+// everybody, with the reason.
+var openWrites = map[string]string{
+	"POST /signin":                "anyone may try to sign in (throttled)",
+	"POST /signout":               "signing out ends only the visitor's own session",
+	"POST /password/forgot":       "anyone may ask for a reset link; it goes to the account's address only",
+	"POST /password/reset/:token": "the one-time link itself is the authorization",
+}
+
+func TestEveryWriteRouteIsInTheAuthorizationTable(t *testing.T) {
+	site := newEditSite(t)
+	var missing []string
+	for _, r := range site.routes() {
+		method := r[:strings.Index(r, " ")]
+		if method == http.MethodGet || method == http.MethodHead {
+			continue
+		}
+		if _, open := openWrites[r]; open {
+			continue
+		}
+		if !slices.ContainsFunc(writeCases, func(w writeCase) bool { return w.route == r }) {
+			missing = append(missing, r)
+		}
+	}
+	if len(missing) > 0 {
+		t.Errorf("routes that change something but are not in the authorization table: %s", strings.Join(missing, ", "))
+	}
+}
+
+func TestEveryWriteRouteAnswersEachRoleAsTheTableSays(t *testing.T) {
+	for _, wc := range writeCases {
+		t.Run(wc.route, func(t *testing.T) {
+			t.Parallel()
+			site := newAuthzSite(t, wc)
+			for i, role := range authzRoles {
+				b := site.as(role.email)
+				path := wc.path(site)
+				form := wc.form(site)
+				form.Set("csrf_token", b.formToken())
+				before := site.recorded()
+				res, page := b.do(strings.Fields(wc.route)[0], path, form)
+				got := res.StatusCode
+				if got == http.StatusSeeOther && strings.HasPrefix(res.Header.Get("Location"), "/signin") {
+					got = toSignIn
+				}
+				if got != wc.want[i] {
+					t.Errorf("%s: %s %s: %d (to %q), want %d\n%.600s", role.name, wc.route, path, res.StatusCode,
+						res.Header.Get("Location"), wc.want[i], page)
+				}
+				if got != done && site.recorded() != before {
+					t.Errorf("%s: %s was refused (%d) yet the record of changes grew", role.name, wc.route, got)
+				}
+			}
+		})
+	}
+}
+
+func TestEveryWriteRouteRefusesAFormWithoutItsToken(t *testing.T) {
+	for _, wc := range writeCases {
+		t.Run(wc.route, func(t *testing.T) {
+			t.Parallel()
+			site := newAuthzSite(t, wc)
+			for _, role := range authzRoles[1:] {
+				b := site.as(role.email)
+				before := site.recorded()
+				for _, token := range []string{"", "forged"} {
+					form := wc.form(site)
+					if token != "" {
+						form.Set("csrf_token", token)
+					}
+					res, _ := b.do(strings.Fields(wc.route)[0], wc.path(site), form)
+					if res.StatusCode != http.StatusForbidden {
+						t.Errorf("%s: %s with token %q: %d, want 403", role.name, wc.route, token, res.StatusCode)
+					}
+				}
+				if site.recorded() != before {
+					t.Errorf("%s: %s without a token changed the record", role.name, wc.route)
+				}
+			}
+		})
+	}
+}
+
+// recorded is how many changes the whole record holds.
+func (s *editSite) recorded() int64 {
+	s.t.Helper()
+	_, total, err := s.st.FindChanges(s.t.Context(), store.ChangeFilter{Limit: 1})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return total
+}
+
+// routes lists the server's routes as "METHOD /path".
+func (s *editSite) routes() []string {
+	var out []string
+	for _, r := range s.server.Routes() {
+		out = append(out, fmt.Sprintf("%s %s", r.Method, r.Path))
+	}
+	return out
+}

@@ -1,0 +1,193 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ogptracker/ogptracker/app/model"
+)
+
+// periodListPage lists a plan's reporting periods for the secretariat.
+type periodListPage struct {
+	Page
+	Plan    *model.Plan
+	Plans   []model.Plan
+	Periods []model.ReportingPeriod
+}
+
+// periodFormPage defines or changes one reporting period.
+type periodFormPage struct {
+	Page
+	Plan             *model.Plan
+	ID               uint // 0 for a new period
+	NameZH, NameEN   string
+	StartsOn, EndsOn string
+	Errors           map[string]string // field → message id
+}
+
+// periodMessages names the validation messages of a period in the catalogs.
+var periodMessages = map[string]string{
+	"name":      "period.error.name",
+	"starts_on": "period.error.starts_on",
+	"ends_on":   "period.error.ends_on",
+}
+
+// periodManager checks that the visitor may manage reporting periods.
+// Otherwise it has answered: the sign-in page for the public, 403 for others.
+func (s *Server) periodManager(c *gin.Context) (*model.User, bool) {
+	sess, ok := signedIn(c)
+	if !ok {
+		c.Redirect(http.StatusSeeOther, "/signin?next="+url.QueryEscape(c.Request.URL.RequestURI()))
+		return nil, false
+	}
+	if !sess.User.MayManagePeriods() {
+		c.Set(noStoreKey, true)
+		s.render(c, http.StatusForbidden, "error", errorPage{Page: s.page(c), Heading: "period.error.forbidden", Message: "period.error.forbidden.text"})
+		return nil, false
+	}
+	return sess.User, true
+}
+
+func (s *Server) listPeriods(c *gin.Context) {
+	if _, ok := s.periodManager(c); !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	planID, _ := strconv.ParseUint(c.Query("plan"), 10, 32)
+	plan, err := s.store.FindPlanOrHome(ctx, uint(planID))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	p := periodListPage{Page: s.page(c), Plan: plan}
+	if p.Plans, err = s.store.ListPlans(ctx); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if p.Periods, err = s.store.FindPeriods(ctx, plan.ID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Set(noStoreKey, true)
+	s.render(c, http.StatusOK, "periods/index", p)
+}
+
+func (s *Server) newPeriod(c *gin.Context) {
+	if _, ok := s.periodManager(c); !ok {
+		return
+	}
+	planID, _ := strconv.ParseUint(c.Query("plan"), 10, 32)
+	plan, err := s.store.FindPlanOrHome(c.Request.Context(), uint(planID))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.renderPeriodForm(c, http.StatusOK, periodFormPage{Plan: plan})
+}
+
+func (s *Server) editPeriod(c *gin.Context) {
+	if _, ok := s.periodManager(c); !ok {
+		return
+	}
+	id, err := pathID(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	p, err := s.store.FindPeriodByID(c.Request.Context(), id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.renderPeriodForm(c, http.StatusOK, periodFormPage{Plan: p.Plan, ID: p.ID, NameZH: p.Name["zh-TW"], NameEN: p.Name["en"],
+		StartsOn: p.StartsOn.String(), EndsOn: p.EndsOn.String()})
+}
+
+// savePeriod creates (POST /admin/periods) or updates (POST /admin/periods/:id) a period.
+func (s *Server) savePeriod(c *gin.Context) {
+	u, ok := s.periodManager(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	f := periodFormPage{NameZH: c.PostForm("name_zh"), NameEN: c.PostForm("name_en"),
+		StartsOn: c.PostForm("starts_on"), EndsOn: c.PostForm("ends_on"), Errors: map[string]string{}}
+	period := &model.ReportingPeriod{}
+	if c.Param("id") != "" {
+		id, err := pathID(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if period, err = s.store.FindPeriodByID(ctx, id); err != nil {
+			s.fail(c, err)
+			return
+		}
+		f.ID, f.Plan = period.ID, period.Plan
+	} else {
+		planID, err := strconv.ParseUint(c.PostForm("plan"), 10, 32)
+		if err != nil {
+			s.fail(c, errBadRequest)
+			return
+		}
+		if f.Plan, err = s.store.FindPlanByID(ctx, uint(planID)); err != nil {
+			s.fail(c, err)
+			return
+		}
+		period.PlanID = f.Plan.ID
+	}
+	f.NameZH, f.NameEN = clip(f.NameZH, model.MaxPeriodName), clip(f.NameEN, model.MaxPeriodName)
+	period.Name = model.T("zh-TW", c.PostForm("name_zh"), "en", c.PostForm("name_en"))
+	var err error
+	if period.StartsOn, err = model.ParseDate(f.StartsOn); err != nil {
+		f.Errors["starts_on"] = "period.error.date"
+	}
+	if period.EndsOn, err = model.ParseDate(f.EndsOn); err != nil {
+		f.Errors["ends_on"] = "period.error.date"
+	}
+	if len(f.Errors) > 0 {
+		s.renderPeriodForm(c, http.StatusUnprocessableEntity, f)
+		return
+	}
+	period.Plan = nil
+	actor := model.NewContextWithActor(ctx, u.ActorThrough(model.DoorWeb))
+	err = s.store.SavePeriod(actor, period)
+	var fe model.FieldErrors
+	switch {
+	case err == nil:
+		c.Redirect(http.StatusSeeOther, "/admin/periods?plan="+strconv.Itoa(int(period.PlanID)))
+	case errors.As(err, &fe):
+		for field, msg := range fe {
+			f.Errors[field] = periodMessages[field]
+			if msg == model.MsgTooLong {
+				f.Errors[field] = "report.error.toolong"
+			}
+		}
+		s.renderPeriodForm(c, http.StatusUnprocessableEntity, f)
+	default:
+		s.fail(c, err)
+	}
+}
+
+func (s *Server) renderPeriodForm(c *gin.Context, status int, p periodFormPage) {
+	c.Set(noStoreKey, true) // it carries the form token
+	p.Page = s.page(c)
+	s.render(c, status, "periods/edit", p)
+}
+
+// clip keeps at most max characters of what was typed, so that a page
+// showing an overlong value again stays of a reasonable size.
+func clip(v string, max int) string {
+	if len(v) <= max {
+		return v
+	}
+	r := []rune(v)
+	if len(r) <= max {
+		return v
+	}
+	return string(r[:max])
+}

@@ -1,0 +1,451 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/ogptracker/ogptracker/app/demo"
+	"github.com/ogptracker/ogptracker/app/model"
+	"github.com/ogptracker/ogptracker/app/store"
+)
+
+// reportSite is the edit site (commitment 2-1, led by the Central Election
+// Commission and co-led by a civil-society organisation) with the demo
+// plan's reporting periods and a committee member who speaks for that
+// organisation.
+type reportSite struct {
+	*editSite
+	period model.ReportingPeriod // 2021 H2, in which the clock stands
+}
+
+const coLeadEmail = "colead@civictech.example.org"
+
+func newReportSite(t *testing.T) *reportSite {
+	t.Helper()
+	site := &reportSite{editSite: newEditSite(t)}
+	ctx := model.NewContextWithActor(context.Background(), demo.Actor)
+	plan, err := site.st.FindPlanByRef(ctx, demo.PlanRef)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range demo.Periods() {
+		p.PlanID = plan.ID
+		if err := site.st.SavePeriod(ctx, &p); err != nil {
+			t.Fatal(err)
+		}
+		if p.Name["en"] == "2021 H2" {
+			site.period = p
+		}
+	}
+	c, err := site.st.FindCommitmentByID(ctx, site.commitmentID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Organisations) != 1 || c.Organisations[0].Role != model.RoleCoLead {
+		t.Fatalf("2-1 is not co-led as the tests expect: %+v", c.Organisations)
+	}
+	u := &model.User{Email: coLeadEmail, Name: "周共同", Role: model.RoleCommittee, OrganisationID: &c.Organisations[0].OrganisationID}
+	if err := u.SetPassword(testPassword); err != nil {
+		t.Fatal(err)
+	}
+	if err := site.st.CreateUser(context.Background(), u); err != nil {
+		t.Fatal(err)
+	}
+	site.users[coLeadEmail] = u
+	site.imported = len(site.changes()) + site.imported
+	return site
+}
+
+func (s *reportSite) commitmentPath() string { return fmt.Sprintf("/commitments/%d", s.commitmentID) }
+
+// draftForm is a report form as a liaison fills it in.
+func (s *reportSite) draftForm(b *visitor, action string) url.Values {
+	return url.Values{"csrf_token": {b.formToken()}, "period": {fmt.Sprint(s.period.ID)}, "revision": {"1"}, "version": {"1"},
+		"narrative":      {"## 連署系統\n\n電子連署系統已完成**測試**。"},
+		"challenges":     {"跨機關資料介接需時。"},
+		"next_steps":     {"2022 年上線。"},
+		"evidence_title": {"測試報告", ""}, "evidence_url": {"https://www.cec.gov.tw/report.pdf", ""},
+		"action": {action}}
+}
+
+var reportLocation = regexp.MustCompile(`^/reports/(\d+)$`)
+
+// draft sends a new draft and returns the path of the report.
+func (s *reportSite) draft(b *visitor, form url.Values) string {
+	s.t.Helper()
+	res, page := b.do("POST", s.commitmentPath()+"/reports", form)
+	loc := res.Header.Get("Location")
+	if res.StatusCode != http.StatusSeeOther || !reportLocation.MatchString(loc) {
+		s.t.Fatalf("draft: %d to %q\n%.3000s", res.StatusCode, loc, page)
+	}
+	return loc
+}
+
+func (s *reportSite) reports() []model.ProgressReport {
+	s.t.Helper()
+	rs, err := s.st.FindReports(context.Background(), s.commitmentID)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return rs
+}
+
+func TestADraftIsSeenOnlyByTheLeadAgencysLiaisons(t *testing.T) {
+	site := newReportSite(t)
+	liaison := site.as("liaison@cec.example.org")
+	_, page := liaison.do("GET", site.commitmentPath(), nil)
+	newLink := fmt.Sprintf(`href="/commitments/%d/reports/new?period=%d"`, site.commitmentID, site.period.ID)
+	if !strings.Contains(page, newLink) || !strings.Contains(page, "撰寫報告草稿") {
+		t.Fatalf("the lead agency's liaison is not offered to draft a report:\n%s", section(t, page, `id="reports"`, "</section>"))
+	}
+	res, form := liaison.do("GET", fmt.Sprintf("/commitments/%d/reports/new?period=%d", site.commitmentID, site.period.ID), nil)
+	if res.StatusCode != 200 || !strings.Contains(form, `<label for="report-narrative">本期間辦理進度</label>`) ||
+		!strings.Contains(form, `name="status_`+fmt.Sprint(site.m.ID)+`"`) {
+		t.Fatalf("new report form: %d\n%.3000s", res.StatusCode, form)
+	}
+	path := site.draft(liaison, site.draftForm(liaison, "save"))
+	rs := site.reports()
+	if len(rs) != 1 || rs[0].Status != model.ReportDraft || rs[0].Version != 1 || !strings.Contains(rs[0].Narrative, "連署系統") {
+		t.Fatalf("stored: %+v", rs)
+	}
+
+	// The draft exists for no one else: 404, whoever asks.
+	for _, email := range []string{"", "liaison@dcs.example.org", "liaison@moe.example.org", "member@committee.example.org", coLeadEmail, "admin@secretariat.example.org"} {
+		b := site.as(email)
+		for _, p := range []string{path, path + "/edit"} {
+			if res, page := b.do("GET", p, nil); res.StatusCode != http.StatusNotFound || strings.Contains(page, "連署系統已完成") {
+				t.Errorf("%q GET %s: %d, want 404", email, p, res.StatusCode)
+			}
+		}
+		if _, page := b.do("GET", site.commitmentPath(), nil); strings.Contains(page, "連署系統已完成") || strings.Contains(page, `href="`+path+`"`) {
+			t.Errorf("%q sees the draft on the commitment page", email)
+		}
+	}
+	// Nor may anyone else change it.
+	for _, email := range []string{"liaison@dcs.example.org", "member@committee.example.org", "admin@secretariat.example.org"} {
+		b := site.as(email)
+		form := site.draftForm(b, "submit")
+		if res, _ := b.do("POST", path, form); res.StatusCode != http.StatusNotFound {
+			t.Errorf("%s POST the draft: %d, want 404", email, res.StatusCode)
+		}
+		if res, _ := b.do("POST", site.commitmentPath()+"/reports", form); res.StatusCode != http.StatusForbidden {
+			t.Errorf("%s POST a new draft: %d, want 403", email, res.StatusCode)
+		}
+	}
+	if res, _ := site.visitor().do("GET", site.commitmentPath()+"/reports/new", nil); res.StatusCode != http.StatusSeeOther ||
+		!strings.HasPrefix(res.Header.Get("Location"), "/signin?next=") {
+		t.Errorf("the public is not sent to sign in: %d", res.StatusCode)
+	}
+	if rs := site.reports(); len(rs) != 1 || rs[0].Status != model.ReportDraft || rs[0].Revision != 1 {
+		t.Errorf("refused requests changed the draft: %+v", rs)
+	}
+
+	// Its liaison sees it, marked as a draft, and is led to it rather than to a second draft.
+	_, page = liaison.do("GET", path, nil)
+	if !strings.Contains(page, "<h3>連署系統</h3>") || !strings.Contains(page, "<strong>草稿</strong>") {
+		t.Errorf("the liaison does not see the draft:\n%.3000s", page)
+	}
+	if res, _ := liaison.do("GET", fmt.Sprintf("/commitments/%d/reports/new?period=%d", site.commitmentID, site.period.ID), nil); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != path+"/edit" {
+		t.Errorf("a second new draft: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	// The record of changes says a draft was started, without its text.
+	c := site.changes()[0]
+	if c.Entity != model.EntityReport || c.Action != model.ChangeCreated || c.Fields["narrative"].After != nil {
+		t.Errorf("record of changes: %+v", c)
+	}
+}
+
+func TestSubmittingPublishesTheReportAndAppliesMilestoneStatuses(t *testing.T) {
+	site := newReportSite(t)
+	liaison := site.as("liaison@cec.example.org")
+	form := site.draftForm(liaison, "submit")
+	form.Set(fmt.Sprintf("status_%d", site.m.ID), "completed")
+	form.Set(fmt.Sprintf("completed_%d", site.m.ID), "2021-12-15")
+	path := site.draft(liaison, form)
+
+	m := site.milestone()
+	if m.Status != model.MilestoneCompleted || m.CompletedOn != model.MustDate("2021-12-15") {
+		t.Errorf("the milestone was not updated: %s %v", m.Status, m.CompletedOn)
+	}
+	rs := site.reports()
+	if len(rs) != 1 || rs[0].Status != model.ReportSubmitted || rs[0].SubmittedAt == nil || rs[0].SubmittedByID == nil {
+		t.Fatalf("stored: %+v", rs)
+	}
+	// One moment, in the order written: the draft, the milestone, the submission.
+	changes := site.changes()
+	if len(changes) != 3 || changes[0].Entity != model.EntityReport || changes[0].Action != model.ChangeCreated ||
+		changes[1].Entity != model.EntityMilestone || string(changes[1].Fields["status"].After) != `"completed"` ||
+		changes[2].Entity != model.EntityReport || string(changes[2].Fields["status"].After) != `"submitted"` ||
+		!strings.Contains(string(changes[2].Fields["narrative"].After), "連署系統") || changes[2].UserID == nil {
+		for _, c := range changes {
+			t.Logf("%s %s %v", c.Entity, c.Action, c.Fields)
+		}
+		t.Errorf("record of changes: %d entries", len(changes))
+	}
+	for _, lang := range []string{"zh-TW", "en"} {
+		b := site.visitor()
+		_, page := b.do("GET", path+"?lang="+lang, nil)
+		want := map[string][]string{
+			"zh-TW": {"<h3>連署系統</h3>", "<strong>測試</strong>", "待檢視", "測試報告", "跨機關資料介接需時。", "機關報告", "公民社會意見"},
+			"en":    {"<h3>連署系統</h3>", "Awaiting review", "The agency&#39;s report", "Civil society&#39;s views", "Version 1"},
+		}[lang]
+		for _, w := range want {
+			if !strings.Contains(page, w) {
+				t.Errorf("%s: the public report page lacks %q", lang, w)
+			}
+		}
+		_, page = b.do("GET", site.commitmentPath()+"?lang="+lang, nil)
+		sec := section(t, page, `id="reports"`, `id="history`)
+		if !strings.Contains(sec, "連署系統") || !strings.Contains(sec, map[string]string{"zh-TW": "待檢視", "en": "Awaiting review"}[lang]) {
+			t.Errorf("%s: the commitment page does not show the report:\n%s", lang, sec)
+		}
+		hist := section(t, page, `id="history`, "</section>")
+		if !strings.Contains(hist, map[string]string{"zh-TW": "提交進度報告", "en": "Progress report submitted"}[lang]) {
+			t.Errorf("%s: the history does not say the report was submitted:\n%s", lang, hist)
+		}
+	}
+	// A submitted version is not changed: a save of it answers 409.
+	res, _ := liaison.do("POST", path, site.draftForm(liaison, "save"))
+	if res.StatusCode != http.StatusConflict {
+		t.Errorf("saving a submitted version: %d, want 409", res.StatusCode)
+	}
+}
+
+func TestEditingASubmittedReportStartsVersionTwo(t *testing.T) {
+	site := newReportSite(t)
+	liaison := site.as("liaison@cec.example.org")
+	v1 := site.draft(liaison, site.draftForm(liaison, "submit"))
+
+	res, form := liaison.do("GET", v1+"/edit", nil)
+	if res.StatusCode != 200 || !strings.Contains(form, "進度報告第 2 版") || !strings.Contains(form, "連署系統已完成") {
+		t.Fatalf("edit of version 1: %d\n%.2000s", res.StatusCode, form)
+	}
+	f := site.draftForm(liaison, "submit")
+	f.Set("version", "2")
+	f.Set("narrative", "第二版：系統已上線。")
+	v2 := site.draft(liaison, f)
+	if v2 == v1 {
+		t.Fatal("version 2 replaced version 1")
+	}
+	rs := site.reports()
+	if len(rs) != 2 || rs[0].Version != 1 || rs[1].Version != 2 || rs[0].Status != model.ReportSubmitted || rs[1].Status != model.ReportSubmitted ||
+		!strings.Contains(rs[0].Narrative, "連署系統已完成") {
+		t.Fatalf("stored: %+v", rs)
+	}
+	pub := site.visitor()
+	if _, page := pub.do("GET", v1, nil); !strings.Contains(page, "連署系統已完成") || !strings.Contains(page, `href="`+v2+`"`) {
+		t.Errorf("version 1 is not readable, or does not link version 2")
+	}
+	_, page := pub.do("GET", site.commitmentPath(), nil)
+	sec := section(t, page, `id="reports"`, `id="history`)
+	if !strings.Contains(sec, "第二版：系統已上線。") || strings.Contains(sec, "連署系統已完成") || !strings.Contains(sec, `href="`+v1+`"`) {
+		t.Errorf("the commitment page does not show version 2 with a link to version 1:\n%s", sec)
+	}
+}
+
+func TestCivilSocietyConfirmsOrDissents(t *testing.T) {
+	site := newReportSite(t)
+	liaison := site.as("liaison@cec.example.org")
+	path := site.draft(liaison, site.draftForm(liaison, "submit"))
+
+	// Only committee members review.
+	for _, email := range []string{"liaison@cec.example.org", "admin@secretariat.example.org"} {
+		b := site.as(email)
+		if res, _ := b.do("POST", path+"/reviews", url.Values{"csrf_token": {b.formToken()}, "verdict": {"confirm"}}); res.StatusCode != http.StatusForbidden {
+			t.Errorf("%s reviews: %d, want 403", email, res.StatusCode)
+		}
+	}
+	member := site.as("member@committee.example.org")
+	res, _ := member.do("POST", path+"/reviews", url.Values{"csrf_token": {member.formToken()}, "verdict": {"confirm"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("confirm: %d", res.StatusCode)
+	}
+	_, page := site.visitor().do("GET", site.commitmentPath(), nil)
+	if sec := section(t, page, `id="reports"`, `id="history`); !strings.Contains(sec, "已獲認可") {
+		t.Errorf("a confirmed report is not agreed:\n%s", sec)
+	}
+
+	// A dissent needs its reasons.
+	colead := site.as(coLeadEmail)
+	res, page = colead.do("POST", path+"/reviews", url.Values{"csrf_token": {colead.formToken()}, "verdict": {"dissent"}, "reasons": {"  "}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "提出異議須說明理由。") || !strings.Contains(page, `value="dissent" checked`) {
+		t.Errorf("a dissent without reasons: %d", res.StatusCode)
+	}
+	res, _ = colead.do("POST", path+"/reviews", url.Values{"csrf_token": {colead.formToken()}, "verdict": {"dissent"},
+		"reasons": {"連署系統尚未開放**民眾**測試。"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("dissent: %d", res.StatusCode)
+	}
+	for _, lang := range []string{"zh-TW", "en"} {
+		_, page = site.visitor().do("GET", site.commitmentPath()+"?lang="+lang, nil)
+		sec := section(t, page, `id="reports"`, `id="history`)
+		agency, civil := section(t, sec, `class="report-agency"`, "</section>"), section(t, sec, `class="report-civil"`, "</section>")
+		wants := map[string][]string{"zh-TW": {"有異議", "周共同", "公民社會共同主責", "陳委員", "認可本報告", "<strong>民眾</strong>"},
+			"en": {"Contested", "周共同", "civil-society co-lead", "陳委員", "confirms the report", "dissents"}}[lang]
+		for _, w := range wants {
+			if !strings.Contains(civil, w) {
+				t.Errorf("%s: civil society's column lacks %q:\n%s", lang, w, civil)
+			}
+		}
+		if !strings.Contains(agency, "連署系統已完成") || !strings.Contains(sec, `class="report-columns"`) {
+			t.Errorf("%s: the agency's report is not beside civil society's views", lang)
+		}
+		hist := section(t, page, `id="history`, "</section>")
+		if !strings.Contains(hist, map[string]string{"zh-TW": "記錄異議", "en": "Dissent recorded"}[lang]) {
+			t.Errorf("%s: the history does not record the dissent", lang)
+		}
+	}
+}
+
+func TestBadReportsAreRefusedAndKept(t *testing.T) {
+	site := newReportSite(t)
+	liaison := site.as("liaison@cec.example.org")
+	huge := strings.Repeat("進度", 5<<20) // 10 million characters, 30 MB once encoded
+	for _, tc := range []struct {
+		name  string
+		set   map[string]string
+		want  string
+		typed string
+	}{
+		{"script", map[string]string{"narrative": "好<script>alert(1)</script>"}, "不得包含程式碼", "好&lt;script&gt;alert(1)&lt;/script&gt;"},
+		{"too long", map[string]string{"narrative": strings.Repeat("a", 10<<20)}, "內容過長", strings.Repeat("a", 1000)},
+		{"too long in Chinese", map[string]string{"challenges": huge[:3*(1<<20)]}, "內容過長", strings.Repeat("進度", 100)},
+		{"bad address", map[string]string{"evidence_url": "javascript:alert(1)"}, "這不是 http 或 https 網址。", `value="javascript:alert(1)"`},
+		{"no narrative on submit", map[string]string{"narrative": "", "action": "submit"}, "此欄為必填。", ""},
+		{"completion date in the future", map[string]string{fmt.Sprintf("status_%d", site.m.ID): "completed", fmt.Sprintf("completed_%d", site.m.ID): "2021-12-31", "action": "submit"}, "完成日期不能晚於今天。", `value="2021-12-31"`},
+		{"delayed without a reason", map[string]string{fmt.Sprintf("status_%d", site.m.ID): "delayed", "action": "submit"}, "此欄為必填。", ""},
+	} {
+		form := site.draftForm(liaison, "save")
+		for k, v := range tc.set {
+			form.Set(k, v)
+		}
+		res, page := liaison.do("POST", site.commitmentPath()+"/reports", form)
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, tc.want) || !strings.Contains(page, tc.typed) {
+			t.Errorf("%s: %d, want 422 with %q and what was typed", tc.name, res.StatusCode, tc.want)
+		}
+		if len(page) > 200_000 {
+			t.Errorf("%s: the page shown again is %d bytes", tc.name, len(page))
+		}
+		if rs := site.reports(); len(rs) != 0 {
+			t.Errorf("%s: a report was written: %+v", tc.name, rs)
+		}
+	}
+	if m := site.milestone(); m.Status != model.MilestoneNotStarted {
+		t.Errorf("a refused report changed the milestone: %s", m.Status)
+	}
+	// In English too.
+	form := site.draftForm(liaison, "save")
+	form.Set("narrative", "<SCRIPT src=x>")
+	if res, page := liaison.do("POST", site.commitmentPath()+"/reports?lang=en", form); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "Scripts are not allowed.") {
+		t.Errorf("English: %d", res.StatusCode)
+	}
+	// What the sanitiser removes never reaches the page: an inline handler in Markdown's HTML.
+	form = site.draftForm(liaison, "submit")
+	form.Set("narrative", `<img src=x onerror="alert(1)"> [x](javascript:alert(2)) ok`)
+	path := site.draft(liaison, form)
+	_, page := site.visitor().do("GET", path, nil)
+	if strings.Contains(page, "onerror") || strings.Contains(page, "javascript:") || !strings.Contains(page, "ok") {
+		t.Errorf("the narrative is not sanitised:\n%s", section(t, page, `class="prose report-narrative"`, "</div>"))
+	}
+}
+
+func TestAdministratorsDefineReportingPeriods(t *testing.T) {
+	site := newReportSite(t)
+	for _, email := range []string{"liaison@cec.example.org", "member@committee.example.org"} {
+		b := site.as(email)
+		if res, _ := b.do("GET", "/admin/periods", nil); res.StatusCode != http.StatusForbidden {
+			t.Errorf("%s GET /admin/periods: %d, want 403", email, res.StatusCode)
+		}
+		if res, _ := b.do("POST", "/admin/periods", url.Values{"csrf_token": {b.formToken()}, "plan": {"1"}, "name_en": {"x"},
+			"starts_on": {"2025-01-01"}, "ends_on": {"2025-06-30"}}); res.StatusCode != http.StatusForbidden {
+			t.Errorf("%s POST /admin/periods: %d, want 403", email, res.StatusCode)
+		}
+	}
+	if res, _ := site.visitor().do("GET", "/admin/periods", nil); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("public: %d, want 303 to sign in", res.StatusCode)
+	}
+	admin := site.as("admin@secretariat.example.org")
+	_, page := admin.do("GET", "/admin/periods?lang=en", nil)
+	if !strings.Contains(page, "2021 H2") || !strings.Contains(page, "2024 H2") {
+		t.Errorf("the list lacks the demo periods:\n%s", page)
+	}
+	_, page = admin.do("GET", "/admin/periods?lang=zh-TW", nil)
+	if !strings.Contains(page, "2022 年上半年") {
+		t.Errorf("the list lacks the Chinese names")
+	}
+	for _, tc := range []struct{ name, zh, start, end, want string }{
+		{"end before start", "2025 上半年", "2025-06-30", "2025-01-01", "結束日期不能早於開始日期。"},
+		{"no name", "", "2025-01-01", "2025-06-30", "名稱為必填"},
+		{"bad date", "2025 上半年", "2025-02-30", "2025-06-30", "這不是有效的日期"},
+	} {
+		res, page := admin.do("POST", "/admin/periods", url.Values{"csrf_token": {admin.formToken()}, "plan": {"1"}, "name_zh": {tc.zh},
+			"starts_on": {tc.start}, "ends_on": {tc.end}})
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, tc.want) || !strings.Contains(page, `value="`+tc.start+`"`) {
+			t.Errorf("%s: %d, want 422 with %q", tc.name, res.StatusCode, tc.want)
+		}
+	}
+	res, _ := admin.do("POST", "/admin/periods", url.Values{"csrf_token": {admin.formToken()}, "plan": {"1"}, "name_zh": {"2025 年上半年"},
+		"name_en": {"2025 H1"}, "starts_on": {"2025-01-01"}, "ends_on": {"2025-06-30"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create: %d", res.StatusCode)
+	}
+	ps, _ := site.st.FindPeriods(context.Background(), 1)
+	last := ps[len(ps)-1]
+	if last.Name["en"] != "2025 H1" || last.EndsOn != model.MustDate("2025-06-30") {
+		t.Fatalf("stored: %+v", last)
+	}
+	res, _ = admin.do("POST", fmt.Sprintf("/admin/periods/%d", last.ID), url.Values{"csrf_token": {admin.formToken()}, "name_en": {"2025 first half"},
+		"starts_on": {"2025-01-01"}, "ends_on": {"2025-06-30"}})
+	if p, _ := site.st.FindPeriodByID(context.Background(), last.ID); res.StatusCode != http.StatusSeeOther || p.Name["en"] != "2025 first half" {
+		t.Errorf("update: %d", res.StatusCode)
+	}
+	all, _, _ := site.st.FindChanges(context.Background(), store.ChangeFilter{PlanID: 1})
+	var cs []model.Change // the administrator's
+	for _, c := range all {
+		if c.UserID != nil {
+			cs = append(cs, c)
+		}
+	}
+	if len(cs) != 2 {
+		t.Fatalf("%d changes by the administrator, want 2", len(cs))
+	}
+	if created, updated := cs[0], cs[1]; created.Entity != model.EntityPeriod || created.Action != model.ChangeCreated ||
+		updated.Entity != model.EntityPeriod || updated.Action != model.ChangeUpdated || updated.UserID == nil ||
+		string(updated.Fields["name"].After) != `{"en":"2025 first half"}` {
+		t.Errorf("record of changes: %+v %+v", created, updated)
+	}
+}
+
+func TestCommitteeMembersAssessCompletion(t *testing.T) {
+	site := newReportSite(t)
+	for _, email := range []string{"liaison@cec.example.org", "admin@secretariat.example.org"} {
+		b := site.as(email)
+		if res, _ := b.do("POST", site.commitmentPath()+"/assessments", url.Values{"csrf_token": {b.formToken()},
+			"period": {fmt.Sprint(site.period.ID)}, "completion": {"limited"}}); res.StatusCode != http.StatusForbidden {
+			t.Errorf("%s assesses: %d, want 403", email, res.StatusCode)
+		}
+	}
+	member := site.as("member@committee.example.org")
+	res, page := member.do("POST", site.commitmentPath()+"/assessments", url.Values{"csrf_token": {member.formToken()},
+		"period": {fmt.Sprint(site.period.ID)}, "completion": {"finished"}, "note": {"x"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "請從清單中選擇。") {
+		t.Errorf("a level not on the scale: %d", res.StatusCode)
+	}
+	res, _ = member.do("POST", site.commitmentPath()+"/assessments", url.Values{"csrf_token": {member.formToken()},
+		"period": {fmt.Sprint(site.period.ID)}, "completion": {"substantial"}, "note": {"系統已完成測試"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("assess: %d", res.StatusCode)
+	}
+	_, page = site.visitor().do("GET", site.commitmentPath()+"?lang=en", nil)
+	if sec := section(t, page, `id="period-`+fmt.Sprint(site.period.ID)+`"`, "</section>"); !strings.Contains(sec, "Completion assessment") {
+		t.Errorf("no assessment section:\n%s", sec)
+	}
+	if !strings.Contains(page, "系統已完成測試") || !strings.Contains(page, "Completion assessed") {
+		t.Errorf("the assessment is not shown or recorded")
+	}
+}
