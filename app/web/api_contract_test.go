@@ -52,6 +52,12 @@ func TestEveryDocumentedEndpointAnswersAsDocumented(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A submitted report, for the evidence pack.
+	liaison := site.as("liaison@cec.example.org")
+	site.draft(liaison, site.draftForm(liaison, "submit"))
+	report := func(extra string) string {
+		return fmt.Sprintf(`{"commitment_id": %d, "period_id": %d, "narrative": "電子連署系統已完成測試。"%s}`, site.commitmentID, site.period.ID, extra)
+	}
 	m := fmt.Sprintf("/api/v1/milestones/%d", site.m.ID)
 	other := fmt.Sprintf("/api/v1/milestones/%d", site.other.ID)
 	requests := []struct {
@@ -97,6 +103,20 @@ func TestEveryDocumentedEndpointAnswersAsDocumented(t *testing.T) {
 		{"PATCH", m, site.cec, fmt.Sprintf(`{"status":"in-progress","version":%d}`, site.m.Version), nil, 200},
 		{"PATCH", m, site.cec, `{"status":"completed","completed_on":"2021-12-01"}`, []string{"If-Match", fmt.Sprintf(`"milestone-%d-v%d"`, site.m.ID, site.m.Version+1)}, 200},
 	}
+	requests = append(requests, []struct {
+		method, path, token, body string
+		header                    []string
+		status                    int
+	}{
+		{"POST", "/api/v1/reports", "", report(""), nil, 401},
+		{"POST", "/api/v1/reports", site.cec, report(""), nil, 403},
+		{"POST", "/api/v1/reports", site.reportOnly, `{"commitment_id": `, nil, 400},
+		{"POST", "/api/v1/reports", site.reportOnly, report(`, "submit": true`), nil, 422},
+		{"POST", "/api/v1/reports", site.reportOnly, fmt.Sprintf(`{"commitment_id": %d}`, site.commitmentID), nil, 422},
+		{"POST", "/api/v1/reports", site.reportOnly, report(`, "evidence": [{"title": {"en": "Minutes"}, "url": "ftp://x"}]`), nil, 422},
+		{"POST", "/api/v1/reports", site.reportOnly, report(`, "evidence": [{"title": {"zh-TW": "會議紀錄", "en": "Minutes"}, "url": "https://example.org/minutes"}]`), nil, 201},
+		{"POST", "/api/v1/reports", site.reportOnly, report(""), nil, 409},
+	}...)
 	seen := map[string]map[int]bool{}
 	for _, r := range requests {
 		res, body := site.call(r.method, r.path, r.token, r.body, r.header...)

@@ -18,10 +18,11 @@ import (
 	"github.com/ogptracker/ogptracker/app/store"
 )
 
-// apiSite is the edit site (commitment 2-1, led by the Central Election
-// Commission) with API tokens of the CEC and of the Ministry of Education.
+// apiSite is the report site (commitment 2-1, led by the Central Election
+// Commission, with the demo plan's reporting periods) with API tokens of
+// the CEC and of the Ministry of Education.
 type apiSite struct {
-	*editSite
+	*reportSite
 	cec, moe   string // tokens with milestones:write
 	reportOnly string // a CEC token with reports:write only
 	other      *model.Milestone
@@ -29,7 +30,7 @@ type apiSite struct {
 
 func newAPISite(t *testing.T) *apiSite {
 	t.Helper()
-	site := &apiSite{editSite: newEditSite(t)}
+	site := &apiSite{reportSite: newReportSite(t)}
 	ctx := context.Background()
 	issue := func(name, agency string, scopes ...string) string {
 		a, err := site.st.FindAgencyByCode(ctx, agency)

@@ -238,3 +238,49 @@ func TestAdministratorsIssueAndRevokeTokensOthersMayNot(t *testing.T) {
 		t.Errorf("a revoked token: %d", res.StatusCode)
 	}
 }
+
+// An agency's system drafts its progress report; only the lead agency's
+// token with reports:write may, and the draft stays private until the
+// liaison submits it on the web.
+func TestALeadAgencysTokenDraftsItsReport(t *testing.T) {
+	site := newAPISite(t)
+	ctx := context.Background()
+	moe, _ := site.st.FindAgencyByCode(ctx, "MOE")
+	moeReports, err := site.st.CreateAPIToken(ctx, &model.APIToken{Name: "moe-reports", AgencyID: moe.ID, Scopes: model.Strings{"reports:write"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := fmt.Sprintf(`{"commitment_id": %d, "period_id": %d, "narrative": "系統已完成測試。", "next_steps": "上線。"}`, site.commitmentID, site.period.ID)
+	for name, token := range map[string]string{"another agency's reports token": moeReports, "a token for milestones only": site.cec} {
+		res, b := site.call("POST", "/api/v1/reports", token, body)
+		if problemOf(t, res, b); res.StatusCode != 403 || len(site.reports()) != 0 {
+			t.Errorf("%s: %d, %d reports", name, res.StatusCode, len(site.reports()))
+		}
+	}
+	res, b := site.call("POST", "/api/v1/reports", site.reportOnly, body)
+	if res.StatusCode != 201 || !strings.HasPrefix(res.Header.Get("Location"), "/reports/") || !strings.Contains(string(b), `"status":"draft"`) {
+		t.Fatalf("draft: %d %s", res.StatusCode, b)
+	}
+	rs := site.reports()
+	if len(rs) != 1 || rs[0].Status != model.ReportDraft || rs[0].Narrative != "系統已完成測試。" || rs[0].NextSteps != "上線。" {
+		t.Fatalf("stored %+v", rs)
+	}
+	if ch := site.changes(); len(ch) != 1 || ch[0].Door != model.DoorAPI || ch[0].Actor != "API token cec-reports of agency CEC" || ch[0].ActorAgency != "CEC" {
+		t.Errorf("record of changes: %+v", ch)
+	}
+	// The draft is private: not in the public evidence pack.
+	if _, pack := site.call("GET", fmt.Sprintf("/api/v1/commitments/%d/evidence", site.commitmentID), "", ""); !strings.Contains(string(pack), `"reports":[]`) {
+		t.Error("a draft is in the public evidence pack")
+	}
+	// The liaison edits and submits it on the web; then the pack has it.
+	liaison := site.as("liaison@cec.example.org")
+	form := site.draftForm(liaison, "submit")
+	form.Set("revision", fmt.Sprint(rs[0].Revision))
+	if res, page := liaison.do("POST", res.Header.Get("Location"), form); res.StatusCode != 303 {
+		t.Fatalf("submitting on the web: %d\n%.2000s", res.StatusCode, page)
+	}
+	_, html := site.visitor().do("GET", fmt.Sprintf("/commitments/%d/evidence?lang=en", site.commitmentID), nil)
+	if !strings.Contains(html, "Progress reports") || strings.Contains(html, "No progress report has been submitted yet.") {
+		t.Error("the evidence page lacks the submitted report")
+	}
+}

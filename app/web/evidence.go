@@ -11,8 +11,9 @@ import (
 
 // The evidence pack of a commitment, for the Independent Reporting
 // Mechanism: everything that shows what was done, in one place, as a
-// printable page and as JSON: the milestones with their evidence links and
-// the whole record of changes.
+// printable page and as JSON: every submitted progress report (drafts are
+// their agency's only), the milestones with their evidence links and the
+// whole record of changes.
 
 // evidenceHistory bounds the record of changes a pack carries; a
 // commitment has tens of changes, not thousands.
@@ -24,8 +25,15 @@ type evidencePage struct {
 	A          model.Assessment
 	AsOf       model.Date
 	Milestones []milestoneRow
-	Links      int // evidence links in all
+	Links      int // evidence links in all, of milestones and reports
+	Reports    []evidenceReport
 	History    historySection
+}
+
+// evidenceReport is a submitted report as the pack prints it.
+type evidenceReport struct {
+	Period *model.ReportingPeriod
+	View   *reportView
 }
 
 func (s *Server) showEvidence(c *gin.Context) {
@@ -54,13 +62,33 @@ func (s *Server) showEvidence(c *gin.Context) {
 		data.Milestones = append(data.Milestones, milestoneRow{M: m, Agency: m.ResponsibleAgency(cm), State: a.Milestones[m.ID]})
 		data.Links += len(m.Evidence)
 	}
+	reports, err := s.submittedReports(c, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ids := make([]uint, len(reports))
+	for i := range reports {
+		ids[i] = reports[i].ID
+	}
+	reviews, err := s.store.FindReviews(ctx, ids)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	for i := range reports {
+		r := &reports[i]
+		data.Reports = append(data.Reports, evidenceReport{Period: r.Period, View: newReportView(r, reviews[r.ID], 4)})
+		data.Links += len(r.Evidence)
+	}
 	s.render(c, 200, "commitments/evidence", data)
 }
 
 // apiEvidenceLink is one evidence link with the milestone it shows.
 type apiEvidenceLink struct {
-	MilestoneID  uint    `json:"milestone_id"`
-	MilestoneRef string  `json:"milestone_ref"`
+	MilestoneID  *uint   `json:"milestone_id"` // nil for a report's
+	MilestoneRef string  `json:"milestone_ref,omitempty"`
+	ReportID     *uint   `json:"report_id"` // nil for a milestone's
 	Title        apiText `json:"title"`
 	URL          string  `json:"url"`
 }
@@ -69,6 +97,7 @@ type apiEvidenceLink struct {
 // every evidence link.
 type apiEvidencePack struct {
 	apiCommitmentDetail
+	Reports  []apiReport       `json:"reports"`
 	Evidence []apiEvidenceLink `json:"evidence"`
 	HTML     string            `json:"evidence_html"`
 }
@@ -88,10 +117,23 @@ func (s *Server) apiEvidence(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out := apiEvidencePack{apiCommitmentDetail: detail, Evidence: []apiEvidenceLink{}, HTML: fmt.Sprintf("/commitments/%d/evidence", id)}
+	reports, err := s.submittedReports(c, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := apiEvidencePack{apiCommitmentDetail: detail, Reports: []apiReport{}, Evidence: []apiEvidenceLink{},
+		HTML: fmt.Sprintf("/commitments/%d/evidence", id)}
 	for _, m := range detail.Milestones {
 		for _, l := range m.Evidence {
-			out.Evidence = append(out.Evidence, apiEvidenceLink{MilestoneID: m.ID, MilestoneRef: m.Ref, Title: l.Title, URL: l.URL})
+			out.Evidence = append(out.Evidence, apiEvidenceLink{MilestoneID: &m.ID, MilestoneRef: m.Ref, Title: l.Title, URL: l.URL})
+		}
+	}
+	for i := range reports {
+		r := apiReportOf(&reports[i])
+		out.Reports = append(out.Reports, r)
+		for _, l := range r.Evidence {
+			out.Evidence = append(out.Evidence, apiEvidenceLink{ReportID: &reports[i].ID, Title: l.Title, URL: l.URL})
 		}
 	}
 	s.sendJSON(c, 200, out, "")

@@ -75,8 +75,9 @@ func (s *Server) routes() *gin.Engine {
 	r.GET("/api", s.apiPage)
 
 	// The write API: an agency's API token (Authorization: Bearer), never a
-	// session; see model.APIToken.MayChangeMilestone.
+	// session; see model.APIToken.MayChangeMilestone and MayDraftReport.
 	open.PATCH(apiPrefix+"/milestones/:id", s.apiUpdateMilestone)
+	open.POST(apiPrefix+"/reports", s.apiCreateReport)
 
 	// Administration: administrators only.
 	r.GET("/admin/tokens", s.listAPITokens)
