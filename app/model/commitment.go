@@ -67,6 +67,7 @@ type Commitment struct {
 	CarriedForwardFromID *uint
 	CarriedForwardFrom   *Commitment `gorm:"constraint:OnDelete:SET NULL"`
 	SourceURL            string
+	Version              int `gorm:"not null;default:1"` // counts the changes, so that a form sent from a stale page is caught
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
 }

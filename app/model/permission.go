@@ -65,6 +65,21 @@ func (u *User) IsCoLead(c *Commitment) bool {
 	})
 }
 
+// MayAdminister is the rule of who may open the administration (/admin):
+// administrators, the plan's secretariat; nobody else.
+func (u *User) MayAdminister() bool {
+	return u != nil && !u.Disabled && u.Role == RoleAdmin
+}
+
+// MayManagePlans is the rule of who may create and change plans, themes,
+// commitments and milestones (their wording, dates, agencies and
+// organisations; a milestone's reported status is MayChangeMilestone's):
+// administrators only. Nobody deletes them: the record is public and
+// historical.
+func (u *User) MayManagePlans() bool {
+	return u.MayAdminister()
+}
+
 // agencyMayChangeMilestone is the agency part of MayChangeMilestone: an
 // agency may change the milestones of commitments it leads or supports,
 // and those it answers for.

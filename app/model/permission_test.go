@@ -34,3 +34,27 @@ func TestWhoMayChangeAMilestone(t *testing.T) {
 		}
 	}
 }
+
+func TestOnlyAdministratorsManageThePlanData(t *testing.T) {
+	agency := uint(1)
+	for _, tc := range []struct {
+		who     string
+		u       *model.User
+		allowed bool
+	}{
+		{"the public", nil, false},
+		{"a committee member", &model.User{Role: model.RoleCommittee}, false},
+		{"the committee's chair", &model.User{Role: model.RoleCommittee, Chair: true}, false},
+		{"a liaison", &model.User{Role: model.RoleLiaison, AgencyID: &agency}, false},
+		{"an administrator", &model.User{Role: model.RoleAdmin}, true},
+		{"a disabled administrator", &model.User{Role: model.RoleAdmin, Disabled: true}, false},
+		{"an account of no known role", &model.User{Role: "owner"}, false},
+	} {
+		if got := tc.u.MayManagePlans(); got != tc.allowed {
+			t.Errorf("%s: may manage plans = %v, want %v", tc.who, got, tc.allowed)
+		}
+		if got := tc.u.MayAdminister(); got != tc.allowed {
+			t.Errorf("%s: may administer = %v, want %v", tc.who, got, tc.allowed)
+		}
+	}
+}

@@ -35,6 +35,7 @@ type Plan struct {
 	End               Date
 	Status            PlanStatus `gorm:"size:20;not null"`
 	Documents         Links      // the official documents
+	Version           int        `gorm:"not null;default:1"` // counts the changes, so that a form sent from a stale page is caught
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
 }

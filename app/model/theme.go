@@ -9,6 +9,7 @@ type Theme struct {
 	Plan      *Plan `gorm:"constraint:OnDelete:CASCADE"`
 	Number    int   `gorm:"not null;uniqueIndex:idx_theme_plan_number"` // order within the plan
 	Name      Text  `gorm:"not null"`
+	Version   int   `gorm:"not null;default:1"` // counts the changes, so that a form sent from a stale page is caught
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }

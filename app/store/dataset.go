@@ -315,7 +315,9 @@ func (im *importer) commitment(path string, planID uint, themes map[int]uint, r 
 	}
 	if len(joined) > 0 {
 		if im.changeOf[changeKey(model.EntityCommitment, c.ID)] == nil { // only the join tables changed
-			if err := im.tx.Model(&model.Commitment{}).Where("id = ?", c.ID).UpdateColumn("updated_at", im.at).Error; err != nil {
+			// A change all the same: counted, so that a form opened before it is caught as stale.
+			if err := im.tx.Model(&model.Commitment{}).Where("id = ?", c.ID).
+				UpdateColumns(map[string]any{"updated_at": im.at, "version": gorm.Expr("version + 1")}).Error; err != nil {
 				return 0, err
 			}
 		}

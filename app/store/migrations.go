@@ -24,6 +24,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026112801_committee_members", Migrate: migrateCommitteeMembers},
 	{ID: "2026112802_change_roles", Migrate: migrateChangeRoles},
 	{ID: "2026112810_reporting", Migrate: migrateReporting},
+	{ID: "2026112811_record_versions", Migrate: migrateRecordVersions},
 	{ID: "2026112814_api_tokens", Migrate: migrateAPITokens},
 }
 
@@ -407,6 +408,30 @@ type (
 func (reportingReview) TableName() string { return "report_reviews" }
 func (reportingReport) TableName() string { return "progress_reports" }
 func (reportingUser) TableName() string   { return "users" }
+
+// migrateRecordVersions adds to plans, themes and commitments the count of
+// their changes that milestones already have, which catches a form sent
+// from a page someone else has changed since.
+func migrateRecordVersions(tx *gorm.DB) error {
+	type Plan struct {
+		ID      uint `gorm:"primaryKey"`
+		Version int  `gorm:"not null;default:1"`
+	}
+	type Theme struct {
+		ID      uint `gorm:"primaryKey"`
+		Version int  `gorm:"not null;default:1"`
+	}
+	type Commitment struct {
+		ID      uint `gorm:"primaryKey"`
+		Version int  `gorm:"not null;default:1"`
+	}
+	for _, m := range []any{&Plan{}, &Theme{}, &Commitment{}} {
+		if err := tx.Migrator().AddColumn(m, "Version"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // migrateAPITokens adds the tokens with which agencies' own systems write
 // through the API.

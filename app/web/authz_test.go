@@ -195,6 +195,67 @@ func issueToken(s *authzSite) {
 	s.token = fmt.Sprintf("/admin/tokens/%d", t.ID)
 }
 
+// adminRow is a route of the administration's plan data: administrators only.
+func adminRow(route string, path func(*authzSite) string, form func(*authzSite) url.Values) writeCase {
+	return writeCase{route: route, path: path, form: form, want: [...]int{toSignIn, forbidden, forbidden, forbidden, done}}
+}
+
+// adminEdit is the administrator's edit form of the record at path, as the
+// edit page fills it in, with one field changed.
+func adminEdit(path, field, value string) func(*authzSite) url.Values {
+	return func(s *authzSite) url.Values {
+		_, page := s.as(adminEmail).do("GET", path+"/edit", nil)
+		v := formOf(page)
+		v.Del("csrf_token")
+		v.Set(field, value)
+		return v
+	}
+}
+
+func init() {
+	fixed := func(path string) func(*authzSite) string { return func(*authzSite) string { return path } }
+	plan := func(s *authzSite) string { return fmt.Sprintf("/admin/plans/%d", s.period.PlanID) }
+	theme := func(s *authzSite) string { return fmt.Sprintf("/admin/themes/%d", *s.c().ThemeID) }
+	commitment := func(s *authzSite) string { return fmt.Sprintf("/admin/commitments/%d", s.commitmentID) }
+	milestone := func(s *authzSite) string { return fmt.Sprintf("/admin/milestones/%d", s.m.ID) }
+	writeCases = append(writeCases,
+		adminRow("POST /admin/plans", fixed("/admin/plans"), func(*authzSite) url.Values {
+			return url.Values{"ref": {"TWN-9"}, "title.zh-TW": {"第九期行動方案"}, "jurisdiction.zh-TW": {"臺灣"}, "status": {"co-creation"}}
+		}),
+		adminRow("POST /admin/plans/:id", plan, func(s *authzSite) url.Values {
+			return adminEdit(plan(s), "title.en", "A plan renamed")(s)
+		}),
+		adminRow("POST /admin/themes", fixed("/admin/themes"), func(s *authzSite) url.Values {
+			return url.Values{"plan_id": {fmt.Sprint(s.period.PlanID)}, "number": {"9"}, "name.zh-TW": {"新主軸"}}
+		}),
+		adminRow("POST /admin/themes/:id", theme, func(s *authzSite) url.Values {
+			return adminEdit(theme(s), "name.en", "A theme renamed")(s)
+		}),
+		adminRow("POST /admin/commitments", fixed("/admin/commitments"), func(s *authzSite) url.Values {
+			return url.Values{"plan_id": {fmt.Sprint(s.period.PlanID)}, "ref": {"TWN-1/9-9"}, "code": {"9-9"}, "title.zh-TW": {"新承諾"}}
+		}),
+		adminRow("POST /admin/commitments/:id", commitment, func(s *authzSite) url.Values {
+			return adminEdit(commitment(s), "title.en", "A commitment renamed")(s)
+		}),
+		adminRow("POST /admin/milestones", fixed("/admin/milestones"), func(s *authzSite) url.Values {
+			return url.Values{"commitment_id": {fmt.Sprint(s.commitmentID)}, "ref": {"9"}, "title.zh-TW": {"新里程碑"}, "weight": {"1"}}
+		}),
+		adminRow("POST /admin/milestones/:id", milestone, func(s *authzSite) url.Values {
+			return adminEdit(milestone(s), "due", "2022-06")(s)
+		}),
+	)
+}
+
+// c is commitment 2-1 as stored now.
+func (s *authzSite) c() *model.Commitment {
+	s.t.Helper()
+	c, err := s.st.FindCommitmentByID(s.t.Context(), s.commitmentID)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return c
+}
+
 // newAuthzSite is the site a row of the table runs on, set up for it.
 func newAuthzSite(t *testing.T, wc writeCase) *authzSite {
 	t.Helper()

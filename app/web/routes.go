@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/ogptracker/ogptracker/app/model"
 	"github.com/ogptracker/ogptracker/static"
 )
 
@@ -79,10 +80,6 @@ func (s *Server) routes() *gin.Engine {
 	open.PATCH(apiPrefix+"/milestones/:id", s.apiUpdateMilestone)
 	open.POST(apiPrefix+"/reports", s.apiCreateReport)
 
-	// Administration: administrators only.
-	r.GET("/admin/tokens", s.listAPITokens)
-	r.POST("/admin/tokens", s.createAPIToken)
-	r.POST("/admin/tokens/:id/revoke", s.revokeAPIToken)
 
 	// Progress reporting (see report.go, period.go and the rules in
 	// app/model/permission.go). Reporting periods: administrators
@@ -100,6 +97,35 @@ func (s *Server) routes() *gin.Engine {
 	r.POST("/reports/:id", s.updateReport)
 	r.POST("/reports/:id/reviews", s.reviewReport)
 	r.POST("/commitments/:id/assessments", s.assessCommitment)
+	// Administration: administrators only (model.User.MayAdminister); its
+	// parts are listed in adminSections (admin.go).
+	admin := r.Group("/admin", s.allow((*model.User).MayAdminister))
+	admin.GET("", s.adminIndex)
+	admin.GET("/tokens", s.listAPITokens)
+	admin.POST("/tokens", s.createAPIToken)
+	admin.POST("/tokens/:id/revoke", s.revokeAPIToken)
+	// The plan data: model.User.MayManagePlans. Nothing is deleted.
+	planData := admin.Group("", s.allow((*model.User).MayManagePlans))
+	planData.GET("/plans", s.adminPlans)
+	planData.GET("/plans/new", s.newPlan)
+	planData.POST("/plans", s.createPlan)
+	planData.GET("/plans/:id/edit", s.editPlan)
+	planData.POST("/plans/:id", s.updatePlan)
+	planData.GET("/themes", s.adminThemes)
+	planData.GET("/themes/new", s.newTheme)
+	planData.POST("/themes", s.createTheme)
+	planData.GET("/themes/:id/edit", s.editTheme)
+	planData.POST("/themes/:id", s.updateTheme)
+	planData.GET("/commitments", s.adminCommitments)
+	planData.GET("/commitments/new", s.newCommitment)
+	planData.POST("/commitments", s.createCommitment)
+	planData.GET("/commitments/:id/edit", s.editCommitment)
+	planData.POST("/commitments/:id", s.updateCommitment)
+	planData.GET("/milestones", s.adminMilestones)
+	planData.GET("/milestones/new", s.newMilestone)
+	planData.POST("/milestones", s.createMilestone)
+	planData.GET("/milestones/:id/edit", s.editMilestoneData)
+	planData.POST("/milestones/:id", s.updateMilestoneData)
 
 	r.NoRoute(func(c *gin.Context) { s.fail(c, errNotFound) })
 	r.NoMethod(func(c *gin.Context) { s.fail(c, errMethodNotAllowed) })
