@@ -80,7 +80,6 @@ func (s *Server) routes() *gin.Engine {
 	open.PATCH(apiPrefix+"/milestones/:id", s.apiUpdateMilestone)
 	open.POST(apiPrefix+"/reports", s.apiCreateReport)
 
-
 	// Progress reporting (see report.go, period.go and the rules in
 	// app/model/permission.go). Reporting periods: administrators
 	// (MayManagePeriods). Drafts and submissions: liaisons of the lead
