@@ -14,17 +14,7 @@ func (u *User) MayChangeMilestone(m *Milestone, c *Commitment) bool {
 	case RoleAdmin:
 		return true
 	case RoleLiaison:
-		if u.AgencyID == nil {
-			return false
-		}
-		agency := *u.AgencyID
-		if id := m.ResponsibleAgencyID(c); id != nil && *id == agency {
-			return true
-		}
-		if c.LeadAgencyID != nil && *c.LeadAgencyID == agency {
-			return true
-		}
-		return slices.ContainsFunc(c.SupportingAgencies, func(a Agency) bool { return a.ID == agency })
+		return u.AgencyID != nil && agencyMayChangeMilestone(*u.AgencyID, m, c)
 	}
 	return false
 }
@@ -38,8 +28,7 @@ func (u *User) MayManagePeriods() bool {
 // reports of commitment c: the liaisons of its lead agency, and no one else
 // (not even administrators, who may not see drafts either).
 func (u *User) MayDraftReport(c *Commitment) bool {
-	return u != nil && !u.Disabled && u.Role == RoleLiaison && u.AgencyID != nil &&
-		c.LeadAgencyID != nil && *u.AgencyID == *c.LeadAgencyID
+	return u != nil && !u.Disabled && u.Role == RoleLiaison && u.AgencyID != nil && agencyMayDraftReport(*u.AgencyID, c)
 }
 
 // MaySeeReport is the rule of who may read report r: everyone once it is
@@ -89,6 +78,45 @@ func (u *User) MayAdminister() bool {
 // historical.
 func (u *User) MayManagePlans() bool {
 	return u.MayAdminister()
+}
+
+// agencyMayChangeMilestone is the agency part of MayChangeMilestone: an
+// agency may change the milestones of commitments it leads or supports,
+// and those it answers for.
+func agencyMayChangeMilestone(agency uint, m *Milestone, c *Commitment) bool {
+	if id := m.ResponsibleAgencyID(c); id != nil && *id == agency {
+		return true
+	}
+	if c.LeadAgencyID != nil && *c.LeadAgencyID == agency {
+		return true
+	}
+	return slices.ContainsFunc(c.SupportingAgencies, func(a Agency) bool { return a.ID == agency })
+}
+
+// agencyMayDraftReport is the agency part of MayDraftReport: the lead
+// agency reports on a commitment.
+func agencyMayDraftReport(agency uint, c *Commitment) bool {
+	return c.LeadAgencyID != nil && agency == *c.LeadAgencyID
+}
+
+// MayChangeMilestone is the rule of the API: a token that is not revoked
+// and carries the milestones:write scope may change what a liaison of its
+// agency may (agencyMayChangeMilestone), and nothing else.
+func (t *APIToken) MayChangeMilestone(m *Milestone, c *Commitment) bool {
+	if t == nil || t.Revoked() || !t.Has(ScopeMilestonesWrite) {
+		return false
+	}
+	return agencyMayChangeMilestone(t.AgencyID, m, c)
+}
+
+// MayDraftReport is the rule of the API for report drafts: a token that is
+// not revoked and carries the reports:write scope may draft what a liaison
+// of its agency may (agencyMayDraftReport).
+func (t *APIToken) MayDraftReport(c *Commitment) bool {
+	if t == nil || t.Revoked() || !t.Has(ScopeReportsWrite) {
+		return false
+	}
+	return agencyMayDraftReport(t.AgencyID, c)
 }
 
 // MayManagePeople is the one rule of who may add and change agencies,

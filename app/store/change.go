@@ -16,7 +16,10 @@ import (
 type ChangeFilter struct {
 	CommitmentID uint // the commitment and its milestones
 	PlanID       uint // the plan and everything in it
-	Limit        int  // 0: no limit
+	// AgencyID: the agency itself, and the commitments it leads or supports
+	// or answers for a milestone of, with their milestones.
+	AgencyID uint
+	Limit    int // 0: no limit
 }
 
 // FindChanges returns the matching entries of the record of changes,
@@ -29,6 +32,13 @@ func (s *Store) FindChanges(ctx context.Context, f ChangeFilter) ([]model.Change
 	}
 	if f.PlanID != 0 {
 		q = q.Where("plan_id = ?", f.PlanID)
+	}
+	if f.AgencyID != 0 {
+		q = q.Where(`(entity = ? AND entity_id = ?) OR commitment_id IN (
+			SELECT id FROM commitments WHERE lead_agency_id = ?
+			UNION SELECT commitment_id FROM commitment_agencies WHERE agency_id = ?
+			UNION SELECT commitment_id FROM milestones WHERE agency_id = ?)`,
+			model.EntityAgency, f.AgencyID, f.AgencyID, f.AgencyID, f.AgencyID)
 	}
 	if f.Limit > 0 {
 		q = q.Limit(f.Limit)

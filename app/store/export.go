@@ -219,3 +219,25 @@ func (s *Store) ExportDataset(ctx context.Context, opts ExportOptions) (*model.D
 	}
 	return ds, nil
 }
+
+// FindMilestoneRefs returns the ref of every milestone of a plan (0: of
+// every plan), keyed by id: what the downloads name milestones judged on
+// their schedules (FindMilestoneSchedules) by.
+func (s *Store) FindMilestoneRefs(ctx context.Context, planID uint) (map[uint]string, error) {
+	q := s.db.WithContext(ctx).Model(&model.Milestone{}).Select("milestones.id", "milestones.ref")
+	if planID != 0 {
+		q = q.Where("milestones.commitment_id IN (SELECT id FROM commitments WHERE plan_id = ?)", planID)
+	}
+	var rows []struct {
+		ID  uint
+		Ref string
+	}
+	if err := q.Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[uint]string, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.Ref
+	}
+	return out, nil
+}

@@ -27,6 +27,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026112811_record_versions", Migrate: migrateRecordVersions},
 	{ID: "2026112812_people_versions", Migrate: migratePeopleVersions},
 	{ID: "2026112813_reminders", Migrate: migrateReminders},
+	{ID: "2026112814_api_tokens", Migrate: migrateAPITokens},
 }
 
 // MigrationCount is how many steps a new database takes to the current schema.
@@ -528,4 +529,30 @@ func migrateReminders(tx *gorm.DB) error {
 		return err
 	}
 	return tx.AutoMigrate(&OutboxMessage{}, &OutboxAttempt{}, &ReminderOptOut{}, &Webhook{}, &Meeting{})
+}
+
+// migrateAPITokens adds the tokens with which agencies' own systems write
+// through the API.
+func migrateAPITokens(tx *gorm.DB) error {
+	type Agency struct {
+		ID uint `gorm:"primaryKey"`
+	}
+	type User struct {
+		ID uint `gorm:"primaryKey"`
+	}
+	type APIToken struct {
+		ID          uint    `gorm:"primaryKey"`
+		Name        string  `gorm:"size:100;not null"`
+		TokenHash   string  `gorm:"size:64;uniqueIndex;not null"`
+		Hint        string  `gorm:"size:16;not null"`
+		AgencyID    uint    `gorm:"not null;index"`
+		Agency      *Agency `gorm:"constraint:OnDelete:RESTRICT"`
+		Scopes      string  `gorm:"type:text;not null"`
+		CreatedByID *uint
+		CreatedBy   *User `gorm:"constraint:OnDelete:SET NULL"`
+		CreatedAt   time.Time
+		LastUsedAt  *time.Time
+		RevokedAt   *time.Time
+	}
+	return tx.AutoMigrate(&APIToken{})
 }

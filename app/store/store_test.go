@@ -137,7 +137,7 @@ func TestMigrationsMatchTheModel(t *testing.T) {
 	s, _ := openTestStore(t)
 	db := s.DBForTest()
 	models := []any{&model.Plan{}, &model.Theme{}, &model.Commitment{}, &model.Milestone{}, &model.Agency{},
-		&model.Organisation{}, &model.Contact{}, &model.CommitmentOrganisation{}, &model.Change{}}
+		&model.Organisation{}, &model.Contact{}, &model.CommitmentOrganisation{}, &model.Change{}, &model.APIToken{}}
 	checked := map[string]bool{}
 	for _, m := range models {
 		stmt := &gorm.Statement{DB: db}

@@ -37,6 +37,7 @@ var adminSections = []adminSection{
 	{Path: "/admin/users", Title: "people.users.title", Text: "admin.users.text"},
 	{Path: "/admin/outbox", Title: "reminders.outbox.title", Text: "admin.outbox.text"},
 	{Path: "/admin/webhooks", Title: "reminders.webhooks.title", Text: "admin.webhooks.text"},
+	{Path: "/admin/tokens", Title: "tokens.title", Text: "tokens.intro"},
 }
 
 type adminIndexPage struct {

@@ -42,6 +42,7 @@ const (
 type authzSite struct {
 	*reportSite
 	report string // the path of the report, "/reports/N"
+	token  string // the path of an API token, "/admin/tokens/N"
 }
 
 // writeCase is one route of the table. The subject of the route (a
@@ -145,6 +146,53 @@ var writeCases = []writeCase{
 		form:  periodForm,
 		want:  [...]int{toSignIn, forbidden, forbidden, forbidden, done},
 	},
+	{
+		route: "POST /admin/tokens",
+		path:  func(*authzSite) string { return "/admin/tokens" },
+		form: func(s *authzSite) url.Values {
+			cec, _ := s.st.FindAgencyByCode(s.t.Context(), "CEC")
+			return url.Values{"name": {"cec-pms"}, "agency": {fmt.Sprint(cec.ID)}, "scopes": {"milestones:write"}}
+		},
+		// The new token is shown on the answer, once: no redirect.
+		want: [...]int{toSignIn, forbidden, forbidden, forbidden, http.StatusOK},
+	},
+	{
+		route: "POST /admin/tokens/:id/revoke",
+		setup: issueToken,
+		path:  func(s *authzSite) string { return s.token + "/revoke" },
+		form:  func(*authzSite) url.Values { return url.Values{} },
+		want:  [...]int{toSignIn, forbidden, forbidden, forbidden, done},
+	},
+	// The write API reads API tokens only (api_write_test.go tests them by
+	// agency and scope): a browser's session, form token and all, never
+	// authorises a write through it.
+	{
+		route: "PATCH /api/v1/milestones/:id",
+		path:  func(s *authzSite) string { return fmt.Sprintf("/api/v1/milestones/%d", s.m.ID) },
+		form: func(s *authzSite) url.Values {
+			return url.Values{"status": {"in-progress"}, "version": {strconv.Itoa(s.milestone().Version)}}
+		},
+		want: [...]int{http.StatusUnauthorized, http.StatusUnauthorized, http.StatusUnauthorized, http.StatusUnauthorized, http.StatusUnauthorized},
+	},
+	{
+		route: "POST /api/v1/reports",
+		path:  func(*authzSite) string { return "/api/v1/reports" },
+		form:  reportForm,
+		want:  [...]int{http.StatusUnauthorized, http.StatusUnauthorized, http.StatusUnauthorized, http.StatusUnauthorized, http.StatusUnauthorized},
+	},
+}
+
+// issueToken issues an API token of the Central Election Commission.
+func issueToken(s *authzSite) {
+	cec, err := s.st.FindAgencyByCode(s.t.Context(), "CEC")
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	t := &model.APIToken{Name: "cec-pms", AgencyID: cec.ID, Scopes: model.Strings{"milestones:write"}}
+	if _, err := s.st.CreateAPIToken(s.t.Context(), t); err != nil {
+		s.t.Fatal(err)
+	}
+	s.token = fmt.Sprintf("/admin/tokens/%d", t.ID)
 }
 
 // adminRow is a route of the administration's plan data: administrators only.
@@ -321,6 +369,7 @@ var openWrites = map[string]string{
 	"POST /signout":               "signing out ends only the visitor's own session",
 	"POST /password/forgot":       "anyone may ask for a reset link; it goes to the account's address only",
 	"POST /password/reset/:token": "the one-time link itself is the authorization",
+	"OPTIONS /api/*path":          "the CORS preflight of the read API answers headers only",
 }
 
 func TestEveryWriteRouteIsInTheAuthorizationTable(t *testing.T) {

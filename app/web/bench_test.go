@@ -108,7 +108,9 @@ func loadedServer(tb testing.TB, many bool) (*store.Store, http.Handler) {
 			tb.Fatal(err)
 		}
 	}
-	h, err := web.New(web.Options{Store: st, Logger: slog.New(slog.DiscardHandler), Location: taipei, BaseURL: "http://example.test"})
+	// Benchmarks call far faster than the API's limit per client allows.
+	h, err := web.New(web.Options{Store: st, Logger: slog.New(slog.DiscardHandler), Location: taipei, BaseURL: "http://example.test",
+		RateLimit: web.RateLimit{Rate: 1e9, Burst: 1e9}})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -175,6 +177,26 @@ func BenchmarkCommitmentList(b *testing.B) {
 		{"all-overdue", "/commitments?plan=all&state=overdue"},
 		{"all-search-progress", "/commitments?plan=all&q=open&sort=-progress&page=2"},
 		{"all-title", "/commitments?plan=all&sort=title&lang=en"},
+	} {
+		b.Run(page.name, func(b *testing.B) { measurePage(b, h, page.path) })
+	}
+}
+
+// BenchmarkAPI measures the API's list of commitments in the same
+// database (JSON, gzip accepted), the current plan and every plan, and a
+// commitment with its history.
+func BenchmarkAPI(b *testing.B) {
+	st, h := loadedServer(b, true)
+	cs, _, err := st.FindCommitments(context.Background(), store.CommitmentFilter{PlanID: planID(b, st, bigPlanRef), Limit: 1})
+	if err != nil || len(cs) == 0 {
+		b.Fatalf("commitments of the big plan: %v", err)
+	}
+	for _, page := range []struct{ name, path string }{
+		{"commitments", "/api/v1/commitments"},
+		{"commitments-all", "/api/v1/commitments?plan=all"},
+		{"commitments-all-overdue-progress", "/api/v1/commitments?plan=all&state=overdue&sort=-progress&page=2"},
+		{"commitment", fmt.Sprintf("/api/v1/commitments/%d", cs[0].ID)},
+		{"milestones-agency", fmt.Sprintf("/api/v1/milestones?plan=%d&agency=%d&due_before=2024-01-01", planID(b, st, bigPlanRef), cs[0].LeadAgency.ID)},
 	} {
 		b.Run(page.name, func(b *testing.B) { measurePage(b, h, page.path) })
 	}

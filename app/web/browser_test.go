@@ -52,6 +52,8 @@ var browserPages = []struct {
 	{"commitments filtered", "/commitments?state=overdue&sort=-progress", 200},
 	{"sign in", "/signin", 200},
 	{"forgotten password", "/password/forgot", 200},
+	{"open data and API", "/api", 200},
+	{"evidence pack", "/commitments/6/evidence", 200},
 }
 
 var languages = []string{"zh-TW", "en"}

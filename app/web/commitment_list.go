@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"errors"
 	"net/url"
 	"slices"
@@ -104,7 +105,10 @@ func (q listQuery) Filtered() bool {
 
 // url is the address of page n of this view, with every parameter that
 // differs from its default, so that links keep the filters.
-func (q listQuery) url(page int) string {
+func (q listQuery) url(page int) string { return q.urlAt("/commitments", page) }
+
+// urlAt is the address of page n of this view at path: the page or the API.
+func (q listQuery) urlAt(path string, page int) string {
 	v := url.Values{}
 	set := func(name, value string) {
 		if value != "" {
@@ -136,9 +140,9 @@ func (q listQuery) url(page int) string {
 		set("page", strconv.Itoa(page))
 	}
 	if len(v) == 0 {
-		return "/commitments"
+		return path
 	}
-	return "/commitments?" + v.Encode()
+	return path + "?" + v.Encode()
 }
 
 // commitmentListPage is the list of commitments: the form that filters
@@ -213,27 +217,60 @@ func (s *Server) listCommitments(c *gin.Context) {
 		return
 	}
 	data := commitmentListPage{Page: s.page(c), AsOf: model.DayOf(asOf), Clear: "/commitments"}
-	if q.Plan != "all" {
-		// The chosen plan or the tracker's current one; an empty tracker
-		// lists every plan, that is none.
-		data.Plan, err = s.store.FindPlanOrHome(ctx, q.PlanID)
-		if q.PlanID == 0 && errors.Is(err, model.ErrNotFound) {
-			err = nil
-		}
-	}
-	if err != nil {
+	if data.Plan, err = s.listPlan(ctx, q); err != nil {
 		s.fail(c, err)
 		return
-	}
-	var planID uint
-	if data.Plan != nil {
-		planID = data.Plan.ID
 	}
 	if err := s.listForm(c, &data, &q); err != nil {
 		s.fail(c, err)
 		return
 	}
+	res, err := s.findListPage(c, q, data.Plan, asOf, data.Lang)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	data.Rows, data.Matched, data.Total = res.Rows, res.Matched, res.Total
+	data.From, data.To = res.From+1, res.To
+	data.Query = q
+	data.Pages, data.Prev, data.Next = pagination(q, res.Pages)
+	s.render(c, 200, "commitments/index", data)
+}
 
+// listPlan is the plan a list query is about: the chosen plan or the
+// tracker's current one; nil for every plan, and for an empty tracker,
+// which lists every plan, that is none.
+func (s *Server) listPlan(ctx context.Context, q listQuery) (*model.Plan, error) {
+	if q.Plan == "all" {
+		return nil, nil
+	}
+	p, err := s.store.FindPlanOrHome(ctx, q.PlanID)
+	if q.PlanID == 0 && errors.Is(err, model.ErrNotFound) {
+		return nil, nil
+	}
+	return p, err
+}
+
+// listResult is one page of the commitments a list query selects, judged
+// on the day: what the page of the list and the API's list both show.
+type listResult struct {
+	Rows     []commitmentRow // in full, with their plan, theme and lead agency
+	Matched  int             // commitments matching the filters
+	Total    int             // commitments in the plan (or every plan)
+	From, To int             // the places of Rows among the matches, 0-based, To excluded
+	Pages    int
+}
+
+// findListPage finds page q.Page of the commitments of plan (nil: every
+// plan) that q selects, in its order, titles compared in lang; a page
+// past the last is not found.
+func (s *Server) findListPage(c *gin.Context, q listQuery, plan *model.Plan, asOf time.Time, lang string) (listResult, error) {
+	ctx := c.Request.Context()
+	var res listResult
+	var planID uint
+	if plan != nil {
+		planID = plan.ID
+	}
 	// Filter in SQL what SQL can. Only a derived filter or order needs
 	// every candidate judged; otherwise the page is cut first, and only its
 	// commitments are judged. Either way their milestones come at once.
@@ -241,8 +278,7 @@ func (s *Server) listCommitments(c *gin.Context) {
 	outlines, err := s.store.FindCommitmentOutlines(ctx, store.CommitmentFilter{PlanID: planID, ThemeID: q.ThemeID,
 		AgencyID: q.AgencyID, Value: q.Value, PolicyArea: q.Area, Query: q.Q}, sortKey == "title")
 	if err != nil {
-		s.fail(c, err)
-		return
+		return res, err
 	}
 	rows := make([]listRow, len(outlines))
 	for i := range outlines {
@@ -251,24 +287,21 @@ func (s *Server) listCommitments(c *gin.Context) {
 	judgeAll := q.State != "" || q.Completion != "" || slices.Contains(derivedSorts, sortKey)
 	if judgeAll {
 		if rows, err = s.judge(c, rows, asOf, q); err != nil {
-			s.fail(c, err)
-			return
+			return res, err
 		}
 	}
-	sortListRows(rows, q.Sort, data.Lang)
+	sortListRows(rows, q.Sort, lang)
 
-	data.Matched = len(rows)
-	pages := max((len(rows)+listPageSize-1)/listPageSize, 1)
-	if q.Page > pages {
-		s.fail(c, errNotFound)
-		return
+	res.Matched = len(rows)
+	res.Pages = max((len(rows)+listPageSize-1)/listPageSize, 1)
+	if q.Page > res.Pages {
+		return res, errNotFound
 	}
-	data.From, data.To = (q.Page-1)*listPageSize, min(q.Page*listPageSize, len(rows))
-	shown := rows[data.From:data.To]
+	res.From, res.To = (q.Page-1)*listPageSize, min(q.Page*listPageSize, len(rows))
+	shown := rows[res.From:res.To]
 	if !judgeAll {
 		if shown, err = s.judge(c, shown, asOf, q); err != nil {
-			s.fail(c, err)
-			return
+			return res, err
 		}
 	}
 	ids := make([]uint, len(shown))
@@ -278,21 +311,14 @@ func (s *Server) listCommitments(c *gin.Context) {
 	}
 	full, err := s.store.FindCommitmentsByID(ctx, ids)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return res, err
 	}
 	for _, cm := range full {
-		data.Rows = append(data.Rows, commitmentRow{C: cm, A: judged[cm.ID]})
+		res.Rows = append(res.Rows, commitmentRow{C: cm, A: judged[cm.ID]})
 	}
 	total, err := s.store.CountCommitments(ctx, planID)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	data.Total, data.From = int(total), data.From+1
-	data.Query = q
-	data.Pages, data.Prev, data.Next = pagination(q, pages)
-	s.render(c, 200, "commitments/index", data)
+	res.Total = int(total)
+	return res, err
 }
 
 // judge assesses rows on asOf, with all their milestones read at once

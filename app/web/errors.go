@@ -25,6 +25,10 @@ type errorPage struct {
 // fail is the one failure path: it maps an error to a status and a real
 // page, and logs what a visitor must not see.
 func (s *Server) fail(c *gin.Context, err error) {
+	if isAPI(c) {
+		s.failAPI(c, err)
+		return
+	}
 	status, heading := http.StatusInternalServerError, "error.internal"
 	switch {
 	case errors.Is(err, model.ErrNotFound):

@@ -76,10 +76,12 @@ func newChangeWords(t *i18n.Translator, short int) changeWords {
 	return changeWords{t: t, short: short, order: store.RecordedFields()}
 }
 
-// history reads the record of changes a filter selects, in one query,
-// and puts it in words.
+// history reads the record of changes a filter selects (the most recent
+// historyLimit unless f.Limit says otherwise), in one query, and puts it in words.
 func (s *Server) history(ctx context.Context, t *i18n.Translator, f store.ChangeFilter) (historySection, error) {
-	f.Limit = historyLimit
+	if f.Limit == 0 {
+		f.Limit = historyLimit
+	}
 	changes, total, err := s.store.FindChanges(ctx, f)
 	if err != nil {
 		return historySection{}, err

@@ -36,6 +36,7 @@ func (s *Server) routes() *gin.Engine {
 	r.GET("/plans/:id", s.showPlan)
 	r.GET("/commitments", s.listCommitments)
 	r.GET("/commitments/:id", s.showCommitment)
+	r.GET("/commitments/:id/evidence", s.showEvidence)
 	r.GET("/changes/:id", s.showChange)
 	r.GET("/themes/:id", s.showTheme)
 	r.GET("/agencies/:id", s.showAgency)
@@ -55,6 +56,29 @@ func (s *Server) routes() *gin.Engine {
 	// Changes: signed in, and allowed (see model.User.MayChangeMilestone).
 	r.GET("/milestones/:id/edit", s.editMilestone)
 	r.POST("/milestones/:id", s.updateMilestone)
+
+	// Open data: the read API, files and feeds, for anyone, from any
+	// origin, within a rate limit per client (see openData).
+	open := r.Group("/", s.openData)
+	open.GET("/api/openapi.json", s.serveOpenAPI)
+	open.GET(apiPrefix+"/plans", s.apiPlans)
+	open.GET(apiPrefix+"/plans/:id", s.apiPlan)
+	open.GET(apiPrefix+"/commitments", s.apiCommitments)
+	open.GET(apiPrefix+"/commitments/:id", s.apiCommitment)
+	open.GET(apiPrefix+"/commitments/:id/evidence", s.apiEvidence)
+	open.GET(apiPrefix+"/agencies", s.apiAgencies)
+	open.GET(apiPrefix+"/milestones", s.apiMilestones)
+	open.GET(apiPrefix+"/milestones/:id", s.apiMilestone)
+	open.OPTIONS("/api/*path", func(*gin.Context) {})
+	open.GET("/export/:file", s.export)
+	open.GET("/feed.atom", s.feed)
+	open.GET("/calendar.ics", s.calendar)
+	r.GET("/api", s.apiPage)
+
+	// The write API: an agency's API token (Authorization: Bearer), never a
+	// session; see model.APIToken.MayChangeMilestone and MayDraftReport.
+	open.PATCH(apiPrefix+"/milestones/:id", s.apiUpdateMilestone)
+	open.POST(apiPrefix+"/reports", s.apiCreateReport)
 
 	// Progress reporting (see report.go, period.go and the rules in
 	// app/model/permission.go). Reporting periods: administrators
@@ -76,6 +100,9 @@ func (s *Server) routes() *gin.Engine {
 	// parts are listed in adminSections (admin.go).
 	admin := r.Group("/admin", s.allow((*model.User).MayAdminister))
 	admin.GET("", s.adminIndex)
+	admin.GET("/tokens", s.listAPITokens)
+	admin.POST("/tokens", s.createAPIToken)
+	admin.POST("/tokens/:id/revoke", s.revokeAPIToken)
 	// The plan data: model.User.MayManagePlans. Nothing is deleted.
 	planData := admin.Group("", s.allow((*model.User).MayManagePlans))
 	planData.GET("/plans", s.adminPlans)

@@ -24,6 +24,7 @@ type Server struct {
 	router   *gin.Engine
 	sendMail SendMail // nil: one-time links are written to the log
 	nextRuns func() []ScheduledRun
+	limits   *clientLimits
 }
 
 // ScheduledRun is a scheduled job of the reminders and when it runs next.
@@ -42,6 +43,9 @@ type Options struct {
 	// NextRuns lists the reminders' scheduled jobs; nil when reminders
 	// are not scheduled (REMINDERS=off, or a test).
 	NextRuns func() []ScheduledRun
+	// RateLimit is how often one client may call the API, files and feeds;
+	// the zero value is DefaultRateLimit.
+	RateLimit RateLimit
 }
 
 // New builds the server, parsing every template up front so that a broken
@@ -62,7 +66,8 @@ func New(opts Options) (*Server, error) {
 		opts.Location = time.UTC
 	}
 	s := &Server{store: opts.Store, catalog: catalog, pages: pages, log: opts.Logger,
-		location: opts.Location, baseURL: opts.BaseURL, sendMail: opts.SendMail, nextRuns: opts.NextRuns}
+		location: opts.Location, baseURL: opts.BaseURL, sendMail: opts.SendMail, nextRuns: opts.NextRuns,
+		limits: newClientLimits(opts.RateLimit)}
 	s.router = s.routes()
 	return s, nil
 }

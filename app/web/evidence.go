@@ -1,0 +1,140 @@
+package web
+
+import (
+	"fmt"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ogptracker/ogptracker/app/model"
+	"github.com/ogptracker/ogptracker/app/store"
+)
+
+// The evidence pack of a commitment, for the Independent Reporting
+// Mechanism: everything that shows what was done, in one place, as a
+// printable page and as JSON: every submitted progress report (drafts are
+// their agency's only), the milestones with their evidence links and the
+// whole record of changes.
+
+// evidenceHistory bounds the record of changes a pack carries; a
+// commitment has tens of changes, not thousands.
+const evidenceHistory = 5000
+
+type evidencePage struct {
+	Page
+	C          *model.Commitment
+	A          model.Assessment
+	AsOf       model.Date
+	Milestones []milestoneRow
+	Links      int // evidence links in all, of milestones and reports
+	Reports    []evidenceReport
+	History    historySection
+}
+
+// evidenceReport is a submitted report as the pack prints it.
+type evidenceReport struct {
+	Period *model.ReportingPeriod
+	View   *reportView
+}
+
+func (s *Server) showEvidence(c *gin.Context) {
+	ctx := c.Request.Context()
+	id, asOf, ok := s.recordAndDay(c)
+	if !ok {
+		return
+	}
+	cm, err := s.store.FindCommitmentByID(ctx, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ms, err := s.store.FindMilestones(ctx, []uint{id})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	a := model.Assess(cm, ms[id], asOf)
+	data := evidencePage{Page: s.page(c), C: cm, A: a, AsOf: model.DayOf(asOf)}
+	if data.History, err = s.history(ctx, data.T, store.ChangeFilter{CommitmentID: id, Limit: evidenceHistory}); err != nil {
+		s.fail(c, err)
+		return
+	}
+	for _, m := range ms[id] {
+		data.Milestones = append(data.Milestones, milestoneRow{M: m, Agency: m.ResponsibleAgency(cm), State: a.Milestones[m.ID]})
+		data.Links += len(m.Evidence)
+	}
+	reports, err := s.submittedReports(c, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ids := make([]uint, len(reports))
+	for i := range reports {
+		ids[i] = reports[i].ID
+	}
+	reviews, err := s.store.FindReviews(ctx, ids)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	for i := range reports {
+		r := &reports[i]
+		data.Reports = append(data.Reports, evidenceReport{Period: r.Period, View: newReportView(r, reviews[r.ID], 4)})
+		data.Links += len(r.Evidence)
+	}
+	s.render(c, 200, "commitments/evidence", data)
+}
+
+// apiEvidenceLink is one evidence link with the milestone it shows.
+type apiEvidenceLink struct {
+	MilestoneID  *uint   `json:"milestone_id"` // nil for a report's
+	MilestoneRef string  `json:"milestone_ref,omitempty"`
+	ReportID     *uint   `json:"report_id"` // nil for a milestone's
+	Title        apiText `json:"title"`
+	URL          string  `json:"url"`
+}
+
+// apiEvidencePack is the commitment with its whole record of changes and
+// every evidence link.
+type apiEvidencePack struct {
+	apiCommitmentDetail
+	Reports  []apiReport       `json:"reports"`
+	Evidence []apiEvidenceLink `json:"evidence"`
+	HTML     string            `json:"evidence_html"`
+}
+
+func (s *Server) apiEvidence(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	asOf, ok := s.apiDay(c)
+	if !ok {
+		return
+	}
+	detail, err := s.commitmentDetail(c, id, asOf, evidenceHistory)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	reports, err := s.submittedReports(c, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := apiEvidencePack{apiCommitmentDetail: detail, Reports: []apiReport{}, Evidence: []apiEvidenceLink{},
+		HTML: fmt.Sprintf("/commitments/%d/evidence", id)}
+	for _, m := range detail.Milestones {
+		for _, l := range m.Evidence {
+			out.Evidence = append(out.Evidence, apiEvidenceLink{MilestoneID: &m.ID, MilestoneRef: m.Ref, Title: l.Title, URL: l.URL})
+		}
+	}
+	for i := range reports {
+		r := apiReportOf(&reports[i])
+		out.Reports = append(out.Reports, r)
+		for _, l := range r.Evidence {
+			out.Evidence = append(out.Evidence, apiEvidenceLink{ReportID: &reports[i].ID, Title: l.Title, URL: l.URL})
+		}
+	}
+	s.sendJSON(c, 200, out, "")
+}

@@ -1,0 +1,227 @@
+package web
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ogptracker/ogptracker/app/i18n"
+	"github.com/ogptracker/ogptracker/app/model"
+	"github.com/ogptracker/ogptracker/app/store"
+)
+
+// The feeds people subscribe to: the record of changes as Atom (RFC 4287)
+// and milestones' due dates as iCalendar (RFC 5545), each for the whole
+// tracker (the current plan, for the calendar) or ?plan=, ?agency= or
+// ?commitment=.
+
+// feedEntries is how many changes a feed carries, the most recent.
+const feedEntries = 50
+
+type atomFeed struct {
+	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Lang    string      `xml:"xml:lang,attr"`
+	ID      string      `xml:"id"`
+	Title   string      `xml:"title"`
+	Updated string      `xml:"updated"`
+	Links   []atomLink  `xml:"link"`
+	Author  atomPerson  `xml:"author"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+type atomLink struct {
+	Rel  string `xml:"rel,attr,omitempty"`
+	Type string `xml:"type,attr,omitempty"`
+	Href string `xml:"href,attr"`
+}
+
+type atomPerson struct {
+	Name string `xml:"name"`
+}
+
+type atomEntry struct {
+	ID      string     `xml:"id"`
+	Title   string     `xml:"title"`
+	Updated string     `xml:"updated"`
+	Link    atomLink   `xml:"link"`
+	Author  atomPerson `xml:"author"`
+	Content atomText   `xml:"content"`
+}
+
+type atomText struct {
+	Type string `xml:"type,attr"`
+	Body string `xml:",chardata"`
+}
+
+// feedScope reads which part of the tracker a feed is about, with its
+// name in words and its page; an unknown record is not found.
+func (s *Server) feedScope(c *gin.Context, t *i18n.Translator) (f store.ChangeFilter, title, page string, err error) {
+	textOf := func(v model.Text) string { return t.Text(v).Value }
+	q, bad := parseDueQuery(c.Request.URL.Query())
+	if len(bad) > 0 {
+		return f, "", "", errBadRequest
+	}
+	ctx := c.Request.Context()
+	switch {
+	case q.Commitment != 0:
+		cm, err := s.store.FindCommitmentByID(ctx, q.Commitment)
+		if err != nil {
+			return f, "", "", err
+		}
+		f.CommitmentID = cm.ID
+		return f, t.T("feed.commitment", "Code", cm.Code, "Title", textOf(cm.Title)), fmt.Sprintf("/commitments/%d", cm.ID), nil
+	case q.Agency != 0:
+		a, err := s.store.FindAgencyByID(ctx, q.Agency)
+		if err != nil {
+			return f, "", "", err
+		}
+		f.AgencyID = a.ID
+		return f, t.T("feed.agency", "Name", textOf(a.Name)), fmt.Sprintf("/agencies/%d", a.ID), nil
+	case q.Plan != 0:
+		p, err := s.store.FindPlanByID(ctx, q.Plan)
+		if err != nil {
+			return f, "", "", err
+		}
+		f.PlanID = p.ID
+		return f, t.T("feed.plan", "Title", textOf(p.Title)), fmt.Sprintf("/plans/%d", p.ID), nil
+	}
+	return f, t.T("feed.all"), "/", nil
+}
+
+// feed is the record of changes as an Atom feed.
+func (s *Server) feed(c *gin.Context) {
+	pg := s.page(c)
+	f, scope, page, err := s.feedScope(c, pg.T)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	f.Limit = feedEntries
+	changes, _, err := s.store.FindChanges(c.Request.Context(), f)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	self := s.absolute(c.Request.URL.RequestURI())
+	feed := atomFeed{Lang: pg.Lang, ID: self, Title: scope + " · " + pg.T.T("site.name"),
+		Updated: s.now().UTC().Format(time.RFC3339), Author: atomPerson{Name: pg.T.T("site.name")},
+		Links: []atomLink{{Rel: "self", Type: "application/atom+xml", Href: self}, {Rel: "alternate", Type: "text/html", Href: s.absolute(page)}}}
+	if len(changes) > 0 {
+		feed.Updated = changes[0].At.UTC().Format(time.RFC3339)
+	}
+	w := newChangeWords(pg.T, shortText)
+	for _, ch := range changes {
+		row := w.row(ch)
+		var body strings.Builder
+		for _, fr := range row.Fields {
+			fmt.Fprintf(&body, "%s: %s → %s\n", fr.Name, shownWords(pg.T, fr.Before), shownWords(pg.T, fr.After))
+		}
+		if row.Created && row.Title.Short != "" {
+			fmt.Fprintf(&body, "%s\n", row.Title.Short)
+		}
+		link := s.absolute(row.URL)
+		feed.Entries = append(feed.Entries, atomEntry{ID: link, Title: row.What, Updated: ch.At.UTC().Format(time.RFC3339),
+			Link: atomLink{Rel: "alternate", Type: "text/html", Href: link}, Author: atomPerson{Name: w.who(ch)},
+			Content: atomText{Type: "text", Body: strings.TrimSpace(body.String())}})
+	}
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
+	enc.Indent("", "  ")
+	if err := enc.Encode(feed); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.sendBytes(c, 200, "application/atom+xml; charset=utf-8", buf.Bytes(), "")
+}
+
+// shownWords is a value of the record of changes in plain words.
+func shownWords(t *i18n.Translator, v shownValue) string {
+	if v.Empty {
+		return t.T("feed.empty")
+	}
+	return v.Short
+}
+
+// calendar is the due dates of milestones as an iCalendar feed: one
+// all-day event per leaf milestone on the last day it is due.
+func (s *Server) calendar(c *gin.Context) {
+	q, bad := parseDueQuery(c.Request.URL.Query())
+	if len(bad) > 0 {
+		s.fail(c, errBadRequest)
+		return
+	}
+	pg := s.page(c)
+	items, err := s.dueMilestones(c, q, s.now())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	host := "ogptracker"
+	if u, err := url.Parse(s.baseURL); err == nil && u.Hostname() != "" {
+		host = u.Hostname()
+	}
+	stamp := s.now().UTC().Format("20060102T150405Z")
+	var b icsWriter
+	b.line("BEGIN:VCALENDAR")
+	b.line("VERSION:2.0")
+	b.line("PRODID:-//ogptracker//milestones//" + strings.ToUpper(pg.Lang))
+	b.line("CALSCALE:GREGORIAN")
+	b.line("METHOD:PUBLISH")
+	b.prop("X-WR-CALNAME", pg.T.T("calendar.name"))
+	for _, it := range items {
+		if it.M.Due.IsZero() {
+			continue
+		}
+		day := it.M.Due.Last(time.UTC)
+		link := s.absolute(fmt.Sprintf("/commitments/%d", it.C.ID))
+		b.line("BEGIN:VEVENT")
+		b.line(fmt.Sprintf("UID:milestone-%d@%s", it.M.ID, host))
+		b.line("DTSTAMP:" + stamp)
+		b.line("DTSTART;VALUE=DATE:" + day.Format("20060102"))
+		b.line("DTEND;VALUE=DATE:" + day.AddDate(0, 0, 1).Format("20060102"))
+		b.prop("SUMMARY", fmt.Sprintf("%s/%s %s", it.C.Code, it.M.Ref, pg.T.Text(it.M.Title).Value))
+		desc := pg.T.T("state." + string(it.State))
+		if it.Agency != nil {
+			desc += " · " + pg.T.Text(it.Agency.Name).Value
+		}
+		b.prop("DESCRIPTION", desc+"\n"+link)
+		b.prop("URL", link)
+		b.prop("CATEGORIES", string(it.State))
+		b.line("END:VEVENT")
+	}
+	b.line("END:VCALENDAR")
+	s.sendBytes(c, 200, "text/calendar; charset=utf-8", b.Bytes(), "")
+}
+
+// icsWriter writes iCalendar content lines: CRLF-terminated, folded at
+// 75 octets without splitting a character, with text values escaped.
+type icsWriter struct{ bytes.Buffer }
+
+func (w *icsWriter) line(l string) {
+	for len(l) > 75 {
+		cut := 75
+		for cut > 0 && !utf8.RuneStart(l[cut]) {
+			cut--
+		}
+		w.WriteString(l[:cut] + "\r\n ")
+		l = l[cut:]
+	}
+	w.WriteString(l + "\r\n")
+}
+
+var icsEscaper = strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\r\n", `\n`, "\n", `\n`)
+
+// prop writes a property whose value is text.
+func (w *icsWriter) prop(name, value string) {
+	if name != "URL" {
+		value = icsEscaper.Replace(value)
+	}
+	w.line(name + ":" + value)
+}
