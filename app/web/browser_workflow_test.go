@@ -65,9 +65,8 @@ func TestALiaisonReportsAndTheCommitteeReviewsInABrowser(t *testing.T) {
 	member.visit("/?lang=zh-TW", 200)
 	member.signInAs("member@committee.example.org")
 	member.visit(commitment, 200)
-	member.click(`//a[contains(@href, "#review")]`)
-	member.do(chromedp.Click(`//input[@name="verdict"][@value="dissent"]`),
-		chromedp.SendKeys(chromedp.CSS("#review-reasons"), "系統僅完成測試，尚未正式上線。"))
+	member.do(chromedp.Click(`//form[contains(@class, "review-form")]//input[@name="verdict"][@value="dissent"]`),
+		chromedp.SendKeys(`//form[contains(@class, "review-form")]//textarea[@name="reasons"]`, "系統僅完成測試，尚未正式上線。"))
 	member.click(`//form[contains(@class, "review-form")]//button[@type="submit"]`)
 
 	// An anonymous visitor, reading Chinese, sees the report contested, the
