@@ -26,6 +26,9 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/ogptracker/ogptracker/app/model"
 )
 
 // browserPages are the page types every browser check runs on, each in both
@@ -382,6 +385,10 @@ func withLang(path, lang string) string {
 
 // TestMain stops the browser, if a test started one, when all have run.
 func TestMain(m *testing.M) {
+	// Accounts are made and signed in to by the hundred here (the
+	// authorization table alone asks 5 people per route): bcrypt at its
+	// lowest cost keeps that to seconds. What is tested is the same.
+	model.PasswordCost = bcrypt.MinCost
 	code := m.Run()
 	stopBrowser()
 	os.Exit(code)
