@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"errors"
@@ -66,6 +67,18 @@ func signedIn(c *gin.Context) (*model.Session, bool) {
 	}
 	sess, ok := v.(*model.Session)
 	return sess, ok
+}
+
+// writeContext is the request's context carrying the signed-in visitor as
+// the author of the changes made with it: the store enters them in the
+// record of changes under their name, role and agency, through the web.
+// Every write handler has checked the visitor before it calls this.
+func writeContext(c *gin.Context) context.Context {
+	sess, ok := signedIn(c)
+	if !ok {
+		return c.Request.Context()
+	}
+	return model.NewContextWithActor(c.Request.Context(), sess.User.ActorThrough(model.DoorWeb))
 }
 
 // checkCSRF refuses every request that could change something unless it

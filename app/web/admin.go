@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -280,12 +279,4 @@ func (s *Server) conflict(c *gin.Context, f *adminForm, entity model.Entity, id 
 	}
 	f.Version = version
 	return nil
-}
-
-// writeContext is the context of a write by the signed-in visitor: the
-// store enters it in the record of changes under their name, through the web.
-func writeContext(c *gin.Context) context.Context {
-	sess, _ := signedIn(c)
-	u := sess.User
-	return model.NewContextWithActor(c.Request.Context(), model.Actor{Door: model.DoorWeb, Label: u.Name, UserID: &u.ID})
 }

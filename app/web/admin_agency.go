@@ -75,7 +75,7 @@ func (s *Server) newAgency(c *gin.Context) {
 }
 
 func (s *Server) createAgency(c *gin.Context) {
-	u, ok := s.peopleAdmin(c, "/admin/agencies")
+	_, ok := s.peopleAdmin(c, "/admin/agencies")
 	if !ok {
 		return
 	}
@@ -84,7 +84,7 @@ func (s *Server) createAgency(c *gin.Context) {
 	a := agencyOf(p.Values, fe)
 	err := fe.Err()
 	if err == nil {
-		err = s.store.CreateAgency(actorContext(c, u), a)
+		err = s.store.CreateAgency(writeContext(c), a)
 	}
 	if err == nil {
 		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/agencies/%d?saved=1", a.ID))
@@ -126,7 +126,7 @@ func (s *Server) editAgency(c *gin.Context) {
 }
 
 func (s *Server) updateAgency(c *gin.Context) {
-	a, u, ok := s.agencyOfPath(c)
+	a, _, ok := s.agencyOfPath(c)
 	if !ok {
 		return
 	}
@@ -141,7 +141,7 @@ func (s *Server) updateAgency(c *gin.Context) {
 	after.ID = a.ID
 	err = fe.Err()
 	if err == nil {
-		err = s.store.UpdateAgency(actorContext(c, u), after, version)
+		err = s.store.UpdateAgency(writeContext(c), after, version)
 	}
 	if err == nil {
 		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/agencies/%d?saved=1", a.ID))

@@ -49,7 +49,7 @@ func (s *Server) newContact(c *gin.Context) {
 }
 
 func (s *Server) createContact(c *gin.Context) {
-	a, u, ok := s.agencyOfPath(c)
+	a, _, ok := s.agencyOfPath(c)
 	if !ok {
 		return
 	}
@@ -59,7 +59,7 @@ func (s *Server) createContact(c *gin.Context) {
 	ct.AgencyID = &a.ID
 	err := fe.Err()
 	if err == nil {
-		err = s.store.CreateContact(actorContext(c, u), ct)
+		err = s.store.CreateContact(writeContext(c), ct)
 	}
 	if err == nil {
 		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/agencies/%d?saved=1#contacts", a.ID))
@@ -105,7 +105,7 @@ func (s *Server) editContact(c *gin.Context) {
 }
 
 func (s *Server) updateContact(c *gin.Context) {
-	ct, u, ok := s.contactOfPath(c)
+	ct, _, ok := s.contactOfPath(c)
 	if !ok {
 		return
 	}
@@ -120,7 +120,7 @@ func (s *Server) updateContact(c *gin.Context) {
 	after.ID = ct.ID
 	err = fe.Err()
 	if err == nil {
-		err = s.store.UpdateContact(actorContext(c, u), after, version)
+		err = s.store.UpdateContact(writeContext(c), after, version)
 	}
 	if err == nil {
 		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/agencies/%d?saved=1#contacts", ct.Agency.ID))
@@ -140,7 +140,7 @@ func (s *Server) showHandover(c *gin.Context) {
 }
 
 func (s *Server) handOverContact(c *gin.Context) {
-	ct, u, ok := s.contactOfPath(c)
+	ct, _, ok := s.contactOfPath(c)
 	if !ok {
 		return
 	}
@@ -155,7 +155,7 @@ func (s *Server) handOverContact(c *gin.Context) {
 	next := contactOf(p.Values, fe)
 	err = fe.Err()
 	if err == nil {
-		err = s.store.HandOverContact(actorContext(c, u), ct.ID, version, next)
+		err = s.store.HandOverContact(writeContext(c), ct.ID, version, next)
 	}
 	if err == nil {
 		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/agencies/%d?saved=1#contacts", ct.Agency.ID))

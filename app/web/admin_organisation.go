@@ -58,13 +58,13 @@ func (s *Server) newOrganisation(c *gin.Context) {
 }
 
 func (s *Server) createOrganisation(c *gin.Context) {
-	u, ok := s.peopleAdmin(c, "/admin/organisations")
+	_, ok := s.peopleAdmin(c, "/admin/organisations")
 	if !ok {
 		return
 	}
 	p := &organisationFormPage{peopleForm: peopleForm{Values: typedFields(c, organisationFields...)}}
 	o := organisationOf(p.Values)
-	err := s.store.CreateOrganisation(actorContext(c, u), o)
+	err := s.store.CreateOrganisation(writeContext(c), o)
 	if err == nil {
 		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/organisations/%d?saved=1", o.ID))
 		return
@@ -105,7 +105,7 @@ func (s *Server) editOrganisation(c *gin.Context) {
 }
 
 func (s *Server) updateOrganisation(c *gin.Context) {
-	o, u, ok := s.organisationOfPath(c)
+	o, _, ok := s.organisationOfPath(c)
 	if !ok {
 		return
 	}
@@ -117,7 +117,7 @@ func (s *Server) updateOrganisation(c *gin.Context) {
 	p := &organisationFormPage{Organisation: o, peopleForm: peopleForm{Values: typedFields(c, organisationFields...), Version: version}}
 	after := organisationOf(p.Values)
 	after.ID = o.ID
-	err = s.store.UpdateOrganisation(actorContext(c, u), after, version)
+	err = s.store.UpdateOrganisation(writeContext(c), after, version)
 	if err == nil {
 		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/organisations/%d?saved=1", o.ID))
 		return

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -74,12 +73,6 @@ func (s *Server) peopleAdmin(c *gin.Context, list string) (*model.User, bool) {
 	}
 	c.Set(noStoreKey, true) // every page of the administrator names people and carries the form token
 	return sess.User, true
-}
-
-// actorContext is the request's context carrying the administrator as
-// the author of the changes made with it.
-func actorContext(c *gin.Context, u *model.User) context.Context {
-	return model.NewContextWithActor(c.Request.Context(), u.ActorThrough(model.DoorWeb))
 }
 
 // formValues reads the named fields of a form as typed, trimmed of spaces

@@ -356,8 +356,8 @@ func TestTheAdministratorsChangesShowInTheCommitmentsHistory(t *testing.T) {
 		t.Errorf("record of changes: %+v", ch)
 	}
 	for lang, want := range map[string][]string{
-		"zh-TW": {"於網站修改（李秘書）", "協辦機關", "教育部", "夥伴公民團體", "示範開放資料聯盟（示範）"},
-		"en":    {"Changed on the web (李秘書)", "Supporting agencies", "Civil-society partners", "Demo Open Data Alliance (demo)", "IRM: completion (end of term)", "Withdrawn"},
+		"zh-TW": {"由李秘書（秘書處管理者）於網站修改", "協辦機關", "教育部", "夥伴公民團體", "示範開放資料聯盟（示範）"},
+		"en":    {"Changed on the web by 李秘書, secretariat administrator", "Supporting agencies", "Civil-society partners", "Demo Open Data Alliance (demo)", "IRM: completion (end of term)", "Withdrawn"},
 	} {
 		_, page := site.visitor().do("GET", commitment+"?lang="+lang, nil)
 		history := section(t, page, `id="history"`, "</ol>")
@@ -423,7 +423,7 @@ func TestTheAdministratorsChangesShowInTheCommitmentsHistory(t *testing.T) {
 		t.Fatalf("created commitment: %+v %v", c, err)
 	}
 	_, page = site.visitor().do("GET", fmt.Sprintf("/commitments/%d", id), nil)
-	if !strings.Contains(page, "Commitment created") && !strings.Contains(page, "新增承諾事項") && !strings.Contains(section(t, page, `id="history"`, "</ol>"), "於網站修改（李秘書）") {
+	if !strings.Contains(page, "Commitment created") && !strings.Contains(page, "新增承諾事項") && !strings.Contains(section(t, page, `id="history"`, "</ol>"), "由李秘書（秘書處管理者）於網站修改") {
 		t.Errorf("the new commitment's history does not name the administrator")
 	}
 	cs, _, _ := site.st.FindChanges(context.Background(), store.ChangeFilter{CommitmentID: uint(id)})

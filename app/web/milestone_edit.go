@@ -70,7 +70,7 @@ func (s *Server) editMilestone(c *gin.Context) {
 }
 
 func (s *Server) updateMilestone(c *gin.Context) {
-	m, u, ok := s.editableMilestone(c)
+	m, _, ok := s.editableMilestone(c)
 	if !ok {
 		return
 	}
@@ -88,7 +88,7 @@ func (s *Server) updateMilestone(c *gin.Context) {
 		s.renderMilestoneEdit(c, http.StatusUnprocessableEntity, p)
 		return
 	}
-	actor := model.NewContextWithActor(ctx, u.ActorThrough(model.DoorWeb))
+	actor := writeContext(c)
 	err = s.store.UpdateMilestoneStatus(actor, m.ID, version, model.MilestoneStatus(p.Status), completedOn, model.DayOf(s.now()))
 	var fe model.FieldErrors
 	switch {

@@ -109,7 +109,7 @@ func (s *Server) editPeriod(c *gin.Context) {
 
 // savePeriod creates (POST /admin/periods) or updates (POST /admin/periods/:id) a period.
 func (s *Server) savePeriod(c *gin.Context) {
-	u, ok := s.periodManager(c)
+	_, ok := s.periodManager(c)
 	if !ok {
 		return
 	}
@@ -154,7 +154,7 @@ func (s *Server) savePeriod(c *gin.Context) {
 		return
 	}
 	period.Plan = nil
-	actor := model.NewContextWithActor(ctx, u.ActorThrough(model.DoorWeb))
+	actor := writeContext(c)
 	err = s.store.SavePeriod(actor, period)
 	var fe model.FieldErrors
 	switch {

@@ -101,11 +101,6 @@ func messagesOf(fe model.FieldErrors, into map[string]string) {
 	}
 }
 
-// actorOf is ctx carrying u as the author of the changes made with it.
-func actorOf(ctx context.Context, u *model.User) context.Context {
-	return model.NewContextWithActor(ctx, u.ActorThrough(model.DoorWeb))
-}
-
 // forbidden answers 403 with the page of a refused workflow step.
 func (s *Server) forbidden(c *gin.Context, heading string) {
 	c.Set(noStoreKey, true)
@@ -373,7 +368,7 @@ func (s *Server) saveReport(c *gin.Context, u *model.User, r *model.ProgressRepo
 		s.answerReportForm(c, http.StatusUnprocessableEntity, p, ms[p.C.ID])
 		return
 	}
-	actor := actorOf(ctx, u)
+	actor := writeContext(c)
 	id, revision, version := r.ID, r.Revision, r.Version
 	if submit {
 		err = s.store.SaveAndSubmitReport(actor, r, model.DayOf(s.now()))
@@ -628,7 +623,7 @@ func (s *Server) reviewReport(c *gin.Context) {
 	v := &model.Review{ReportID: r.ID, UserID: u.ID, Verdict: model.Verdict(form.Verdict), Reasons: strings.TrimSpace(form.Reasons),
 		CoLead: u.IsCoLead(r.Commitment)}
 	form.Reasons = clip(form.Reasons, model.MaxReportText)
-	err := s.store.ReviewReport(actorOf(c.Request.Context(), u), v)
+	err := s.store.ReviewReport(writeContext(c), v)
 	var fe model.FieldErrors
 	switch {
 	case err == nil:
@@ -694,7 +689,7 @@ func (s *Server) assessCommitment(c *gin.Context) {
 	a := &model.CompletionAssessment{CommitmentID: cm.ID, PeriodID: form.Period, UserID: u.ID,
 		Completion: model.Completion(form.Completion), Note: strings.TrimSpace(form.Note)}
 	form.Note = clip(form.Note, model.MaxReportText)
-	err = s.store.AssessCompletion(actorOf(ctx, u), a)
+	err = s.store.AssessCompletion(writeContext(c), a)
 	var fe model.FieldErrors
 	switch {
 	case err == nil:
