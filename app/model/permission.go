@@ -7,7 +7,7 @@ import "slices"
 // any; a liaison only those of commitments their agency leads or supports,
 // or those their agency answers for; committee members and the public none.
 func (u *User) MayChangeMilestone(m *Milestone, c *Commitment) bool {
-	if u == nil || u.Disabled {
+	if !u.IsActive() {
 		return false
 	}
 	switch u.Role {
@@ -21,14 +21,14 @@ func (u *User) MayChangeMilestone(m *Milestone, c *Commitment) bool {
 
 // MayManagePeriods is the rule of who defines reporting periods: administrators.
 func (u *User) MayManagePeriods() bool {
-	return u != nil && !u.Disabled && u.Role == RoleAdmin
+	return u.MayAdminister()
 }
 
 // MayDraftReport is the rule of who writes, edits and submits the progress
 // reports of commitment c: the liaisons of its lead agency, and no one else
 // (not even administrators, who may not see drafts either).
 func (u *User) MayDraftReport(c *Commitment) bool {
-	return u != nil && !u.Disabled && u.Role == RoleLiaison && u.AgencyID != nil && agencyMayDraftReport(*u.AgencyID, c)
+	return u.IsActive() && u.Role == RoleLiaison && u.AgencyID != nil && agencyMayDraftReport(*u.AgencyID, c)
 }
 
 // MaySeeReport is the rule of who may read report r: everyone once it is
@@ -37,20 +37,20 @@ func (u *User) MaySeeReport(r *ProgressReport) bool {
 	if r.Status == ReportSubmitted {
 		return true
 	}
-	return u != nil && !u.Disabled && u.Role == RoleLiaison && u.AgencyID != nil && *u.AgencyID == r.AgencyID
+	return u.IsActive() && u.Role == RoleLiaison && u.AgencyID != nil && *u.AgencyID == r.AgencyID
 }
 
 // MayReview is the rule of who confirms a submitted report or records a
 // dissent: committee members, who speak for civil society; liaisons and
 // administrators do not review.
 func (u *User) MayReview() bool {
-	return u != nil && !u.Disabled && u.Role == RoleCommittee
+	return u.IsActive() && u.Role == RoleCommittee
 }
 
 // MayAssess is the rule of who assesses a commitment's completion:
 // committee members.
 func (u *User) MayAssess() bool {
-	return u != nil && !u.Disabled && u.Role == RoleCommittee
+	return u.IsActive() && u.Role == RoleCommittee
 }
 
 // IsCoLead reports whether u is the civil-society co-lead of commitment c
@@ -68,7 +68,13 @@ func (u *User) IsCoLead(c *Commitment) bool {
 // MayAdminister is the rule of who may open the administration (/admin):
 // administrators, the plan's secretariat; nobody else.
 func (u *User) MayAdminister() bool {
-	return u != nil && !u.Disabled && u.Role == RoleAdmin
+	return u.IsActive() && u.Role == RoleAdmin
+}
+
+// IsActive is whether u is someone signed in whose account is not
+// disabled: every rule below starts from it.
+func (u *User) IsActive() bool {
+	return u != nil && !u.Disabled
 }
 
 // MayManagePlans is the rule of who may create and change plans, themes,
@@ -123,7 +129,7 @@ func (t *APIToken) MayDraftReport(c *Commitment) bool {
 // civil-society organisations, their contacts and accounts: an
 // administrator only, while enabled.
 func (u *User) MayManagePeople() bool {
-	return u != nil && !u.Disabled && u.Role == RoleAdmin
+	return u.MayAdminister()
 }
 
 // MayChangeAccount says whether admin may give account u the values of
@@ -150,5 +156,5 @@ func (u *User) MayChangeAccount(account, after *User) (field string, ok bool) {
 // secretariat (administrators) only. Every signed-in person chooses their
 // own reminders (see /account/reminders), and no one else's.
 func (u *User) MayManageReminders() bool {
-	return u != nil && !u.Disabled && u.Role == RoleAdmin
+	return u.MayAdminister()
 }

@@ -116,6 +116,7 @@ type visitor struct {
 	t      *testing.T
 	site   *accountSite
 	client *http.Client
+	from   string // the path of the page the next requests are sent from, as a browser's Referer
 }
 
 func (a *accountSite) visitor() *visitor {
@@ -133,6 +134,9 @@ func (b *visitor) do(method, path string, form url.Values) (*http.Response, stri
 	req, _ := http.NewRequest(method, b.site.srv.URL+path, body)
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if b.from != "" {
+		req.Header.Set("Referer", b.site.srv.URL+b.from)
 	}
 	res, err := b.client.Do(req)
 	if err != nil {

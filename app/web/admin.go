@@ -49,32 +49,6 @@ func (s *Server) adminIndex(c *gin.Context) {
 	s.render(c, http.StatusOK, "admin/index", adminIndexPage{Page: s.page(c), Sections: adminSections})
 }
 
-// allow lets through only the visitors rule allows (a model rule such as
-// (*model.User).MayAdminister). Otherwise it answers: the public is sent
-// to sign in (and back to the page asked for, when it is one to look at),
-// the others get the 403 page.
-func (s *Server) allow(rule func(*model.User) bool) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		sess, ok := signedIn(c)
-		if !ok {
-			next := "/admin"
-			if c.Request.Method == http.MethodGet {
-				next = c.Request.URL.RequestURI()
-			}
-			c.Redirect(http.StatusSeeOther, "/signin?next="+url.QueryEscape(next))
-			c.Abort()
-			return
-		}
-		if !rule(sess.User) {
-			c.Set(noStoreKey, true)
-			s.render(c, http.StatusForbidden, "error", errorPage{Page: s.page(c), Heading: "admin.error.forbidden", Message: "admin.error.forbidden.text"})
-			c.Abort()
-			return
-		}
-		c.Next()
-	}
-}
-
 // adminForm is a form of the administration: what the fields hold (as
 // stored, or as typed when the form comes back), what is wrong with them,
 // and what someone else changed meanwhile.

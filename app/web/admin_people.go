@@ -3,8 +3,6 @@ package web
 import (
 	"errors"
 	"fmt"
-	"net/http"
-	"net/url"
 	"regexp"
 	"sort"
 	"strconv"
@@ -51,28 +49,6 @@ type peopleForm struct {
 // conflictRow is a value someone else saved while the form was open.
 type conflictRow struct {
 	Label, Saved string
-}
-
-// peopleAdmin checks that the visitor may manage people. Otherwise it has
-// answered: the sign-in page for the public (back to back, the page of the
-// request for a GET, the list for anything else), the 403 page for the others.
-func (s *Server) peopleAdmin(c *gin.Context, list string) (*model.User, bool) {
-	sess, ok := signedIn(c)
-	if !ok {
-		next := list
-		if c.Request.Method == http.MethodGet {
-			next = c.Request.URL.Path
-		}
-		c.Redirect(http.StatusSeeOther, "/signin?next="+url.QueryEscape(next))
-		return nil, false
-	}
-	if !sess.User.MayManagePeople() {
-		c.Set(noStoreKey, true)
-		s.render(c, http.StatusForbidden, "error", errorPage{Page: s.page(c), Heading: "people.error.forbidden", Message: "people.error.forbidden.text"})
-		return nil, false
-	}
-	c.Set(noStoreKey, true) // every page of the administrator names people and carries the form token
-	return sess.User, true
 }
 
 // formValues reads the named fields of a form as typed, trimmed of spaces

@@ -164,6 +164,7 @@ func TestPeoplePagesAreForAdministratorsOnly(t *testing.T) {
 		}
 		for _, w := range site.writes() {
 			_, before := site.allChanges()
+			b.from = w.next // the page of the form, which a browser names as the Referer
 			res, page := b.post(w.path, w.formNow())
 			switch {
 			case who == "" && (res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/signin?next="+url.QueryEscape(w.next)):

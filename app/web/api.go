@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"maps"
 	"math"
 	"net/http"
@@ -96,6 +95,8 @@ func problemFor(err error) problem {
 		p.Status = http.StatusMethodNotAllowed
 	case errors.Is(err, errBadRequest):
 		p.Status, p.Detail = http.StatusBadRequest, "A parameter has a value the API cannot mean."
+	case errors.Is(err, errTooLarge):
+		p.Status, p.Detail = http.StatusRequestEntityTooLarge, "The body is larger than the tracker accepts (32 MiB)."
 	case errors.Is(err, errCSRF):
 		p.Status, p.Detail = http.StatusForbidden, "A browser session cannot write through the API; send an API token and no session cookie."
 	case errors.Is(err, errUnauthorized):
@@ -122,12 +123,13 @@ func (s *Server) failAPI(c *gin.Context, err error) {
 		// session: what it lacks is a token.
 		err = errUnauthorized
 	}
+	if clientGone(c, err) {
+		c.AbortWithStatus(statusClientClosed)
+		return
+	}
 	p := problemFor(err)
 	if p.Status == http.StatusInternalServerError {
-		s.log.LogAttrs(c.Request.Context(), slog.LevelError, "request failed",
-			slog.String("request_id", c.GetString(requestIDKey)),
-			slog.String("path", c.Request.URL.Path),
-			slog.String("err", err.Error()))
+		s.logFailure(c, err)
 		p.Detail = "Internal error. Quote request " + c.GetString(requestIDKey) + " when reporting it."
 	}
 	p.Instance = c.Request.URL.RequestURI()
@@ -277,26 +279,33 @@ func bearerToken(c *gin.Context) (string, bool) {
 	return strings.TrimSpace(token), true
 }
 
-// apiToken finds the request's API token; without a token that works it
-// has answered 401.
-func (s *Server) apiToken(c *gin.Context) (*model.APIToken, bool) {
+// apiToken lets through only requests with an API token that works (the
+// write API's routes); the others get 401. tokenOf gives the token to the
+// handlers.
+func (s *Server) apiToken(c *gin.Context) {
 	raw, ok := bearerToken(c)
 	if !ok {
 		s.failAPI(c, errUnauthorized)
-		return nil, false
+		c.Abort()
+		return
 	}
 	t, err := s.store.FindAPIToken(c.Request.Context(), raw)
 	switch {
-	case errors.Is(err, model.ErrNotFound):
+	case errors.Is(err, model.ErrNotFound) || err == nil && t.Revoked():
 		s.failAPI(c, errUnauthorized)
-		return nil, false
+		c.Abort()
+		return
 	case err != nil:
 		s.failAPI(c, err)
-		return nil, false
-	case t.Revoked():
-		s.failAPI(c, errUnauthorized)
-		return nil, false
+		c.Abort()
+		return
 	}
 	c.Set(apiTokenKey, t)
-	return t, true
+	c.Next()
+}
+
+// tokenOf is the API token apiToken let through.
+func tokenOf(c *gin.Context) *model.APIToken {
+	t, _ := c.Get(apiTokenKey)
+	return t.(*model.APIToken)
 }

@@ -38,10 +38,7 @@ var apiReportFields = map[string]string{"commitment": "commitment_id", "period":
 // the agency's liaison on the web.
 func (s *Server) apiCreateReport(c *gin.Context) {
 	ctx := c.Request.Context()
-	token, ok := s.apiToken(c)
-	if !ok {
-		return
-	}
+	token := tokenOf(c)
 	if !token.Has(model.ScopeReportsWrite) {
 		s.failAPI(c, fmt.Errorf("%w: it lacks the scope %s", errTokenForbidden, model.ScopeReportsWrite))
 		return

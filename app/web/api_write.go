@@ -127,10 +127,7 @@ func ifMatchVersion(c *gin.Context, m *model.Milestone) (version int, ok bool, e
 // agency's system.
 func (s *Server) apiUpdateMilestone(c *gin.Context) {
 	ctx := c.Request.Context()
-	token, ok := s.apiToken(c)
-	if !ok {
-		return
-	}
+	token := tokenOf(c)
 	id, err := pathID(c)
 	if err != nil {
 		s.fail(c, err)

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -33,35 +32,26 @@ var fieldMessages = map[string]string{
 }
 
 // editableMilestone finds the milestone of the path and checks that the
-// visitor may change it. Otherwise it has answered: the 404 page, the
-// sign-in page for the public, the 403 page for those not allowed.
-func (s *Server) editableMilestone(c *gin.Context) (*model.Milestone, *model.User, bool) {
+// visitor may change it. Otherwise it has answered: 404, or 403.
+func (s *Server) editableMilestone(c *gin.Context) (*model.Milestone, bool) {
 	id, err := pathID(c)
 	if err != nil {
 		s.fail(c, err)
-		return nil, nil, false
+		return nil, false
 	}
 	m, err := s.store.FindMilestoneByID(c.Request.Context(), id)
 	if err != nil {
 		s.fail(c, err)
-		return nil, nil, false
+		return nil, false
 	}
-	sess, ok := signedIn(c)
-	if !ok {
-		next := fmt.Sprintf("/milestones/%d/edit", id)
-		c.Redirect(http.StatusSeeOther, "/signin?next="+url.QueryEscape(next))
-		return nil, nil, false
+	if !s.permit(c, visitor(c).MayChangeMilestone(m, m.Commitment), "edit.error.forbidden") {
+		return nil, false
 	}
-	if !sess.User.MayChangeMilestone(m, m.Commitment) {
-		c.Set(noStoreKey, true)
-		s.render(c, http.StatusForbidden, "error", errorPage{Page: s.page(c), Heading: "edit.error.forbidden", Message: "edit.error.forbidden.text"})
-		return nil, nil, false
-	}
-	return m, sess.User, true
+	return m, true
 }
 
 func (s *Server) editMilestone(c *gin.Context) {
-	m, _, ok := s.editableMilestone(c)
+	m, ok := s.editableMilestone(c)
 	if !ok {
 		return
 	}
@@ -70,7 +60,7 @@ func (s *Server) editMilestone(c *gin.Context) {
 }
 
 func (s *Server) updateMilestone(c *gin.Context) {
-	m, _, ok := s.editableMilestone(c)
+	m, ok := s.editableMilestone(c)
 	if !ok {
 		return
 	}

@@ -158,6 +158,9 @@ func TestMilestoneStatusCanBeChangedOnlyByThoseAllowed(t *testing.T) {
 
 		// The POST is crafted directly, with a valid form token and the
 		// current version: only the rule stands between it and the change.
+		// Sent from the edit page: a visitor whose session ended meanwhile
+		// signs in and comes back to it.
+		b.from = site.editPath()
 		before, records := site.milestone(), len(site.changes())
 		status := model.MilestoneInProgress
 		if before.Status == status {

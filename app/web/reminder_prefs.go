@@ -25,21 +25,8 @@ type reminderPrefsPage struct {
 	Error            string
 }
 
-// requireSignIn answers the public with the sign-in page, then back to next.
-func (s *Server) requireSignIn(c *gin.Context, next string) (*model.User, bool) {
-	sess, ok := signedIn(c)
-	if !ok {
-		c.Redirect(http.StatusSeeOther, "/signin?next="+url.QueryEscape(next))
-		return nil, false
-	}
-	return sess.User, true
-}
-
 func (s *Server) showReminderPrefs(c *gin.Context) {
-	u, ok := s.requireSignIn(c, "/account/reminders")
-	if !ok {
-		return
-	}
+	u := visitor(c)
 	optOuts, err := s.store.FindOptOuts(c.Request.Context())
 	if err != nil {
 		s.fail(c, err)
@@ -56,10 +43,7 @@ func (s *Server) showReminderPrefs(c *gin.Context) {
 }
 
 func (s *Server) updateReminderPrefs(c *gin.Context) {
-	u, ok := s.requireSignIn(c, "/account/reminders")
-	if !ok {
-		return
-	}
+	u := visitor(c)
 	p := reminderPrefsPage{Receive: map[model.ReminderKind]bool{}, Digest: c.PostForm("digest"), Language: c.PostForm("language")}
 	for _, k := range c.PostFormArray("kind") {
 		p.Receive[model.ReminderKind(k)] = true

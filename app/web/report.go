@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -101,17 +100,6 @@ func messagesOf(fe model.FieldErrors, into map[string]string) {
 	}
 }
 
-// forbidden answers 403 with the page of a refused workflow step.
-func (s *Server) forbidden(c *gin.Context, heading string) {
-	c.Set(noStoreKey, true)
-	s.render(c, http.StatusForbidden, "error", errorPage{Page: s.page(c), Heading: heading, Message: heading + ".text"})
-}
-
-// toSignIn sends the public to sign in, and back to next afterwards.
-func toSignIn(c *gin.Context, next string) {
-	c.Redirect(http.StatusSeeOther, "/signin?next="+url.QueryEscape(next))
-}
-
 // reportingCommitment finds the commitment of the path and checks that the
 // visitor may report on it. Otherwise it has answered.
 func (s *Server) reportingCommitment(c *gin.Context, id uint) (*model.Commitment, *model.User, bool) {
@@ -120,16 +108,11 @@ func (s *Server) reportingCommitment(c *gin.Context, id uint) (*model.Commitment
 		s.fail(c, err)
 		return nil, nil, false
 	}
-	sess, ok := signedIn(c)
-	if !ok {
-		toSignIn(c, c.Request.URL.RequestURI())
+	u := visitor(c)
+	if !s.permit(c, u.MayDraftReport(cm), "report.error.forbidden") {
 		return nil, nil, false
 	}
-	if !sess.User.MayDraftReport(cm) {
-		s.forbidden(c, "report.error.forbidden")
-		return nil, nil, false
-	}
-	return cm, sess.User, true
+	return cm, u, true
 }
 
 // visibleReport finds the report of the path, answering 404 to whoever
@@ -145,11 +128,7 @@ func (s *Server) visibleReport(c *gin.Context) (*model.ProgressReport, bool) {
 		s.fail(c, err)
 		return nil, false
 	}
-	var u *model.User
-	if sess, ok := signedIn(c); ok {
-		u = sess.User
-	}
-	if !u.MaySeeReport(r) {
+	if !visitor(c).MaySeeReport(r) {
 		s.fail(c, errNotFound)
 		return nil, false
 	}
@@ -289,13 +268,7 @@ func (s *Server) editableReport(c *gin.Context) (*model.ProgressReport, bool) {
 	if !ok {
 		return nil, false
 	}
-	sess, ok := signedIn(c)
-	if !ok {
-		toSignIn(c, c.Request.URL.RequestURI())
-		return nil, false
-	}
-	if !sess.User.MayDraftReport(r.Commitment) {
-		s.forbidden(c, "report.error.forbidden")
+	if !s.permit(c, visitor(c).MayDraftReport(r.Commitment), "report.error.forbidden") {
 		return nil, false
 	}
 	return r, true
@@ -332,11 +305,10 @@ func (s *Server) updateReport(c *gin.Context) {
 	if !ok {
 		return
 	}
-	u, _ := signedIn(c)
 	r := &model.ProgressReport{ID: stored.ID, CommitmentID: stored.CommitmentID, PeriodID: stored.PeriodID,
 		Revision: atoi(c.PostForm("revision"), 0)}
 	p := reportFormPage{C: stored.Commitment, Period: stored.Period, ReportID: stored.ID, Version: stored.Version, Revision: r.Revision}
-	s.saveReport(c, u.User, r, p)
+	s.saveReport(c, visitor(c), r, p)
 }
 
 func atoi(s string, fallback int) int {
@@ -609,14 +581,8 @@ func (s *Server) reviewReport(c *gin.Context) {
 	if !ok {
 		return
 	}
-	sess, ok := signedIn(c)
-	if !ok {
-		toSignIn(c, fmt.Sprintf("/reports/%d", r.ID))
-		return
-	}
-	u := sess.User
-	if !u.MayReview() {
-		s.forbidden(c, "report.error.review.forbidden")
+	u := visitor(c)
+	if !s.permit(c, u.MayReview(), "report.error.review.forbidden") {
 		return
 	}
 	form := reviewForm{Verdict: c.PostForm("verdict"), Reasons: c.PostForm("reasons"), Errors: map[string]string{}}
@@ -674,14 +640,8 @@ func (s *Server) assessCommitment(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	sess, ok := signedIn(c)
-	if !ok {
-		toSignIn(c, fmt.Sprintf("/commitments/%d", id))
-		return
-	}
-	u := sess.User
-	if !u.MayAssess() {
-		s.forbidden(c, "report.error.assess.forbidden")
+	u := visitor(c)
+	if !s.permit(c, u.MayAssess(), "report.error.assess.forbidden") {
 		return
 	}
 	periodID, _ := strconv.ParseUint(c.PostForm("period"), 10, 32)

@@ -114,12 +114,21 @@ func TestADraftIsSeenOnlyByTheLeadAgencysLiaisons(t *testing.T) {
 		t.Fatalf("stored: %+v", rs)
 	}
 
-	// The draft exists for no one else: 404, whoever asks.
+	// The draft exists for no one else: 404, whoever asks. The public is
+	// asked to sign in before any edit page, whether the report exists or
+	// not, which tells nothing either.
 	for _, email := range []string{"", "liaison@dcs.example.org", "liaison@moe.example.org", "member@committee.example.org", coLeadEmail, "admin@secretariat.example.org"} {
 		b := site.as(email)
 		for _, p := range []string{path, path + "/edit"} {
-			if res, page := b.do("GET", p, nil); res.StatusCode != http.StatusNotFound || strings.Contains(page, "連署系統已完成") {
-				t.Errorf("%q GET %s: %d, want 404", email, p, res.StatusCode)
+			want := http.StatusNotFound
+			if email == "" && strings.HasSuffix(p, "/edit") {
+				want = http.StatusSeeOther
+				if res, _ := b.do("GET", "/reports/99999/edit", nil); res.StatusCode != want {
+					t.Errorf("public GET /reports/99999/edit: %d, want %d as for the draft", res.StatusCode, want)
+				}
+			}
+			if res, page := b.do("GET", p, nil); res.StatusCode != want || strings.Contains(page, "連署系統已完成") {
+				t.Errorf("%q GET %s: %d, want %d", email, p, res.StatusCode, want)
 			}
 		}
 		if _, page := b.do("GET", site.commitmentPath(), nil); strings.Contains(page, "連署系統已完成") || strings.Contains(page, `href="`+path+`"`) {

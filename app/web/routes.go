@@ -7,7 +7,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/ogptracker/ogptracker/app/model"
 	"github.com/ogptracker/ogptracker/static"
 )
 
@@ -30,36 +29,49 @@ func (s *Server) routes() *gin.Engine {
 		c.FileFromFS(name, http.FS(static.FS))
 	})
 
-	// Public pages: no sign-in.
-	r.GET("/", s.home)
-	r.GET("/plans", s.listPlans)
-	r.GET("/plans/:id", s.showPlan)
-	r.GET("/commitments", s.listCommitments)
-	r.GET("/commitments/:id", s.showCommitment)
-	r.GET("/commitments/:id/evidence", s.showEvidence)
-	r.GET("/changes/:id", s.showChange)
-	r.GET("/themes/:id", s.showTheme)
-	r.GET("/agencies/:id", s.showAgency)
-	r.GET("/milestones", s.listMilestones)
-	r.GET("/about", s.about)
-	r.GET("/reports/:id", s.showReport) // a draft: its agency's liaisons only, 404 for anyone else
+	// Who may call each route is the group it sits in: public, signedIn, or
+	// one of the administration's permissions (guard.go). A route that
+	// changes one record also asks that record's rule (model/permission.go)
+	// through permit, and says which in a comment.
+	public := r.Group("")
+	signedIn := r.Group("", s.require(signedInPeople))
+	admin := r.Group("/admin", s.require(administrators))
+	planData := r.Group("/admin", s.require(planManagers))
+	periods := r.Group("/admin/periods", s.require(periodManagers))
+	people := r.Group("/admin", s.require(peopleManagers))
+	reminders := r.Group("/admin", s.require(reminderManager))
 
-	// Accounts.
-	r.GET("/signin", s.showSignIn)
-	r.POST("/signin", s.signIn)
-	r.POST("/signout", s.signOut)
-	r.GET("/password/forgot", s.showForgot)
-	r.POST("/password/forgot", s.sendResetLink)
-	r.GET("/password/reset/:token", s.showReset)
-	r.POST("/password/reset/:token", s.resetPassword)
+	// Public pages.
+	public.GET("/", s.home)
+	public.GET("/plans", s.listPlans)
+	public.GET("/plans/:id", s.showPlan)
+	public.GET("/commitments", s.listCommitments)
+	public.GET("/commitments/:id", s.showCommitment)
+	public.GET("/commitments/:id/evidence", s.showEvidence)
+	public.GET("/changes/:id", s.showChange)
+	public.GET("/themes/:id", s.showTheme)
+	public.GET("/agencies/:id", s.showAgency)
+	public.GET("/milestones", s.listMilestones)
+	public.GET("/about", s.about)
+	public.GET("/api", s.apiPage)
+	public.GET("/reports/:id", s.showReport) // a draft: MaySeeReport, 404 for anyone else
 
-	// Changes: signed in, and allowed (see model.User.MayChangeMilestone).
-	r.GET("/milestones/:id/edit", s.editMilestone)
-	r.POST("/milestones/:id", s.updateMilestone)
+	// Accounts: signing in, and a forgotten password, need no account.
+	public.GET("/signin", s.showSignIn)
+	public.POST("/signin", s.signIn)
+	public.POST("/signout", s.signOut)
+	public.GET("/password/forgot", s.showForgot)
+	public.POST("/password/forgot", s.sendResetLink)
+	public.GET("/password/reset/:token", s.showReset)
+	public.POST("/password/reset/:token", s.resetPassword)
+	// An unsubscribe link works without signing in: its token is the key,
+	// and one-click POSTs need no form token (see oneClickUnsubscribe).
+	public.GET("/unsubscribe/:token", s.showUnsubscribe)
+	public.POST("/unsubscribe/:token", s.unsubscribe)
 
 	// Open data: the read API, files and feeds, for anyone, from any
 	// origin, within a rate limit per client (see openData).
-	open := r.Group("/", s.openData)
+	open := public.Group("", s.openData)
 	open.GET("/api/openapi.json", s.serveOpenAPI)
 	open.GET(apiPrefix+"/plans", s.apiPlans)
 	open.GET(apiPrefix+"/plans/:id", s.apiPlan)
@@ -73,38 +85,34 @@ func (s *Server) routes() *gin.Engine {
 	open.GET("/export/:file", s.export)
 	open.GET("/feed.atom", s.feed)
 	open.GET("/calendar.ics", s.calendar)
-	r.GET("/api", s.apiPage)
 
 	// The write API: an agency's API token (Authorization: Bearer), never a
-	// session; see model.APIToken.MayChangeMilestone and MayDraftReport.
-	open.PATCH(apiPrefix+"/milestones/:id", s.apiUpdateMilestone)
-	open.POST(apiPrefix+"/reports", s.apiCreateReport)
+	// session; apiToken answers 401 without one.
+	tokens := open.Group("", s.apiToken)
+	tokens.PATCH(apiPrefix+"/milestones/:id", s.apiUpdateMilestone) // APIToken.MayChangeMilestone
+	tokens.POST(apiPrefix+"/reports", s.apiCreateReport)            // APIToken.MayDraftReport
 
-	// Progress reporting (see report.go, period.go and the rules in
-	// app/model/permission.go). Reporting periods: administrators
-	// (MayManagePeriods). Drafts and submissions: liaisons of the lead
-	// agency (MayDraftReport). Reviews and assessments: committee members
-	// (MayReview, MayAssess).
-	r.GET("/admin/periods", s.listPeriods)
-	r.GET("/admin/periods/new", s.newPeriod)
-	r.POST("/admin/periods", s.savePeriod)
-	r.GET("/admin/periods/:id/edit", s.editPeriod)
-	r.POST("/admin/periods/:id", s.savePeriod)
-	r.GET("/commitments/:id/reports/new", s.newReport)
-	r.POST("/commitments/:id/reports", s.createReport)
-	r.GET("/reports/:id/edit", s.editReport)
-	r.POST("/reports/:id", s.updateReport)
-	r.POST("/reports/:id/reviews", s.reviewReport)
-	r.POST("/commitments/:id/assessments", s.assessCommitment)
-	// Administration: administrators only (model.User.MayAdminister); its
-	// parts are listed in adminSections (admin.go).
-	admin := r.Group("/admin", s.allow((*model.User).MayAdminister))
+	// The work of the agencies and the committee.
+	signedIn.GET("/milestones/:id/edit", s.editMilestone)             // MayChangeMilestone
+	signedIn.POST("/milestones/:id", s.updateMilestone)               // MayChangeMilestone
+	signedIn.GET("/commitments/:id/reports/new", s.newReport)         // MayDraftReport
+	signedIn.POST("/commitments/:id/reports", s.createReport)         // MayDraftReport
+	signedIn.GET("/reports/:id/edit", s.editReport)                   // MaySeeReport, MayDraftReport
+	signedIn.POST("/reports/:id", s.updateReport)                     // MaySeeReport, MayDraftReport
+	signedIn.POST("/reports/:id/reviews", s.reviewReport)             // MaySeeReport, MayReview
+	signedIn.POST("/commitments/:id/assessments", s.assessCommitment) // MayAssess
+	// Every signed-in person chooses their own reminders, and no one else's.
+	signedIn.GET("/account/reminders", s.showReminderPrefs)
+	signedIn.POST("/account/reminders", s.updateReminderPrefs)
+
+	// Administration (model.User.MayAdminister); its parts are listed in
+	// adminSections (admin.go).
 	admin.GET("", s.adminIndex)
 	admin.GET("/tokens", s.listAPITokens)
 	admin.POST("/tokens", s.createAPIToken)
 	admin.POST("/tokens/:id/revoke", s.revokeAPIToken)
-	// The plan data: model.User.MayManagePlans. Nothing is deleted.
-	planData := admin.Group("", s.allow((*model.User).MayManagePlans))
+
+	// The plan data (MayManagePlans). Nothing is deleted.
 	planData.GET("/plans", s.adminPlans)
 	planData.GET("/plans/new", s.newPlan)
 	planData.POST("/plans", s.createPlan)
@@ -125,46 +133,48 @@ func (s *Server) routes() *gin.Engine {
 	planData.POST("/milestones", s.createMilestone)
 	planData.GET("/milestones/:id/edit", s.editMilestoneData)
 	planData.POST("/milestones/:id", s.updateMilestoneData)
-	// The people of the plan: administrators only (model.User.MayManagePeople).
-	r.GET("/admin/agencies", s.listAgenciesAdmin)
-	r.GET("/admin/agencies/new", s.newAgency)
-	r.POST("/admin/agencies", s.createAgency)
-	r.GET("/admin/agencies/:id", s.editAgency)
-	r.POST("/admin/agencies/:id", s.updateAgency)
-	r.GET("/admin/agencies/:id/contacts/new", s.newContact)
-	r.POST("/admin/agencies/:id/contacts", s.createContact)
-	r.GET("/admin/contacts/:id", s.editContact)
-	r.POST("/admin/contacts/:id", s.updateContact)
-	r.GET("/admin/contacts/:id/handover", s.showHandover)
-	r.POST("/admin/contacts/:id/handover", s.handOverContact)
-	r.GET("/admin/organisations", s.listOrganisationsAdmin)
-	r.GET("/admin/organisations/new", s.newOrganisation)
-	r.POST("/admin/organisations", s.createOrganisation)
-	r.GET("/admin/organisations/:id", s.editOrganisation)
-	r.POST("/admin/organisations/:id", s.updateOrganisation)
-	r.GET("/admin/users", s.listUsers)
-	r.GET("/admin/users/new", s.newUser)
-	r.POST("/admin/users", s.createUser)
-	r.GET("/admin/users/:id", s.editUser)
-	r.POST("/admin/users/:id", s.updateUser)
-	r.POST("/admin/users/:id/disable", s.setUserDisabled(true))
-	r.POST("/admin/users/:id/enable", s.setUserDisabled(false))
-	r.POST("/admin/users/:id/invite", s.resendInvitation)
 
-	// Reminders: every signed-in person chooses their own; an unsubscribe
-	// link works without signing in (its token is the key, and one-click
-	// POSTs need no form token: see oneClickUnsubscribe); administrators
-	// (model.User.MayManageReminders) read the outbox and set webhooks.
-	r.GET("/account/reminders", s.showReminderPrefs)
-	r.POST("/account/reminders", s.updateReminderPrefs)
-	r.GET("/unsubscribe/:token", s.showUnsubscribe)
-	r.POST("/unsubscribe/:token", s.unsubscribe)
-	r.GET("/admin/outbox", s.showOutbox)
-	r.POST("/admin/outbox/:id/retry", s.retryMessage)
-	r.POST("/admin/meetings", s.recordMeeting)
-	r.GET("/admin/webhooks", s.showWebhooks)
-	r.POST("/admin/webhooks", s.createWebhook)
-	r.POST("/admin/webhooks/:id/delete", s.deleteWebhook)
+	// Reporting periods (MayManagePeriods).
+	periods.GET("", s.listPeriods)
+	periods.GET("/new", s.newPeriod)
+	periods.POST("", s.savePeriod)
+	periods.GET("/:id/edit", s.editPeriod)
+	periods.POST("/:id", s.savePeriod)
+
+	// The people of the plan (MayManagePeople): agencies and their
+	// contacts, organisations, accounts.
+	people.GET("/agencies", s.listAgenciesAdmin)
+	people.GET("/agencies/new", s.newAgency)
+	people.POST("/agencies", s.createAgency)
+	people.GET("/agencies/:id", s.editAgency)
+	people.POST("/agencies/:id", s.updateAgency)
+	people.GET("/agencies/:id/contacts/new", s.newContact)
+	people.POST("/agencies/:id/contacts", s.createContact)
+	people.GET("/contacts/:id", s.editContact)
+	people.POST("/contacts/:id", s.updateContact)
+	people.GET("/contacts/:id/handover", s.showHandover)
+	people.POST("/contacts/:id/handover", s.handOverContact)
+	people.GET("/organisations", s.listOrganisationsAdmin)
+	people.GET("/organisations/new", s.newOrganisation)
+	people.POST("/organisations", s.createOrganisation)
+	people.GET("/organisations/:id", s.editOrganisation)
+	people.POST("/organisations/:id", s.updateOrganisation)
+	people.GET("/users", s.listUsers)
+	people.GET("/users/new", s.newUser)
+	people.POST("/users", s.createUser)
+	people.GET("/users/:id", s.editUser)
+	people.POST("/users/:id", s.updateUser) // MayChangeAccount
+	people.POST("/users/:id/disable", s.setUserDisabled(true))
+	people.POST("/users/:id/enable", s.setUserDisabled(false))
+	people.POST("/users/:id/invite", s.resendInvitation)
+
+	// Reminders (MayManageReminders): the outbox, meetings, webhooks.
+	reminders.GET("/outbox", s.showOutbox)
+	reminders.POST("/outbox/:id/retry", s.retryMessage)
+	reminders.POST("/meetings", s.recordMeeting)
+	reminders.GET("/webhooks", s.showWebhooks)
+	reminders.POST("/webhooks", s.createWebhook)
+	reminders.POST("/webhooks/:id/delete", s.deleteWebhook)
 
 	r.NoRoute(func(c *gin.Context) { s.fail(c, errNotFound) })
 	r.NoMethod(func(c *gin.Context) { s.fail(c, errMethodNotAllowed) })
