@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -139,6 +140,29 @@ func formValues(c *gin.Context) url.Values {
 // values that do not parse. Keys are field names, values message ids.
 type formErrors map[string]string
 
+func (fe formErrors) Error() string { return fmt.Sprintf("%d values do not parse", len(fe)) }
+
+// saveParsed saves what a form describes when every value parsed.
+// Otherwise nothing is saved, and the error carries what did not parse
+// with what validate finds wrong in the rest, so that the form shows every
+// message at once.
+func saveParsed(found formErrors, validate, save func() error) error {
+	if len(found) > 0 {
+		return errors.Join(found, validate())
+	}
+	return save()
+}
+
+func (f *adminForm) setVersion(version int) { f.Version = version }
+
+// showErrors puts err's messages on the form: those of values that did
+// not parse (formErrors) and those of the model (model.FieldErrors).
+func (f *adminForm) showErrors(err error) {
+	var found formErrors
+	errors.As(err, &found)
+	f.setErrors(found, err)
+}
+
 func (fe formErrors) date(c *gin.Context, field string) model.Date {
 	d, err := model.ParseDate(c.PostForm(field))
 	if err != nil {
@@ -165,8 +189,9 @@ func (fe formErrors) number(c *gin.Context, field string) float64 {
 		return 0
 	}
 	n, err := strconv.ParseFloat(s, 64)
-	if err != nil {
+	if err != nil || math.IsNaN(n) || math.IsInf(n, 0) { // "NaN" and "Inf" parse, but are no amount
 		fe[field] = "admin.error.number"
+		return 0
 	}
 	return n
 }

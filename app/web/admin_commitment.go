@@ -1,8 +1,8 @@
 package web
 
 import (
+	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -108,112 +108,48 @@ func formCommitment(c *gin.Context, planID uint, stored *model.Commitment) (stor
 		Partners: c.PostFormArray("partners")}, fe
 }
 
-func (s *Server) newCommitment(c *gin.Context) {
-	choice, ok := s.chosenPlan(c)
-	if !ok {
-		return
-	}
-	s.renderCommitmentForm(c, http.StatusOK, commitmentForm{adminForm: s.adminForm(c, url.Values{}, 0), Plan: choice.Plan})
-}
-
-func (s *Server) createCommitment(c *gin.Context) {
-	planID, err := strconv.ParseUint(c.PostForm("plan_id"), 10, 32)
-	if err != nil {
-		s.fail(c, errBadRequest)
-		return
-	}
-	p, err := s.store.FindPlanByID(c.Request.Context(), uint(planID))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	f := commitmentForm{adminForm: s.adminForm(c, formValues(c), 0), Plan: p}
-	in, found := formCommitment(c, p.ID, &model.Commitment{})
-	var id uint
-	if len(found) == 0 {
-		id, err = s.store.CreateCommitment(writeContext(c), in)
-	} else {
-		err = in.Commitment.Validate() // the other fields' errors, shown at once
-	}
-	var fe model.FieldErrors
-	switch {
-	case len(found) > 0 || errors.As(err, &fe):
-		f.setErrors(found, err)
-		s.renderCommitmentForm(c, http.StatusUnprocessableEntity, f)
-	case err != nil:
-		s.fail(c, err)
-	default:
-		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/commitments/%d", id))
-	}
-}
-
-func (s *Server) editCommitment(c *gin.Context) {
-	cm, ok := s.storedCommitment(c)
-	if !ok {
-		return
-	}
-	s.renderCommitmentForm(c, http.StatusOK, commitmentForm{adminForm: s.adminForm(c, commitmentValues(cm), cm.Version),
-		Plan: cm.Plan, Commitment: cm})
-}
-
-func (s *Server) updateCommitment(c *gin.Context) {
-	stored, ok := s.storedCommitment(c)
-	if !ok {
-		return
-	}
-	version, err := strconv.Atoi(c.PostForm("version"))
-	if err != nil {
-		s.fail(c, errBadRequest)
-		return
-	}
-	f := commitmentForm{adminForm: s.adminForm(c, formValues(c), version), Plan: stored.Plan, Commitment: stored}
-	in, found := formCommitment(c, stored.PlanID, stored)
-	if len(found) == 0 {
-		err = s.store.UpdateCommitment(writeContext(c), stored.ID, version, in)
-	} else {
-		err = in.Commitment.Validate()
-	}
-	var fe model.FieldErrors
-	switch {
-	case len(found) > 0 || errors.As(err, &fe):
-		f.setErrors(found, err)
-		s.renderCommitmentForm(c, http.StatusUnprocessableEntity, f)
-	case errors.Is(err, store.ErrConflict):
-		now, err := s.store.FindCommitmentByID(c.Request.Context(), stored.ID)
-		if err != nil {
-			s.fail(c, err)
-			return
+// commitments is how the administration adds and changes a plan's commitments.
+var commitments = editor[*commitmentForm]{
+	load: func(s *Server, c *gin.Context, id uint) (*commitmentForm, error) {
+		if id != 0 {
+			cm, err := s.store.FindCommitmentByID(c.Request.Context(), id)
+			if err != nil {
+				return nil, err
+			}
+			return &commitmentForm{adminForm: s.adminForm(c, commitmentValues(cm), cm.Version), Plan: cm.Plan, Commitment: cm}, nil
 		}
-		f.Commitment = now
-		if err := s.conflict(c, &f.adminForm, model.EntityCommitment, now.ID, version, now.Version); err != nil {
-			s.fail(c, err)
-			return
+		p, err := s.planOfNew(c)
+		return &commitmentForm{adminForm: s.adminForm(c, url.Values{}, 0), Plan: p}, err
+	},
+	save: func(s *Server, c *gin.Context, f *commitmentForm) (string, error) {
+		f.Values = formValues(c)
+		in, found := formCommitment(c, f.Plan.ID, cmp.Or(f.Commitment, &model.Commitment{}))
+		var id uint
+		err := saveParsed(found, in.Commitment.Validate, func() (err error) {
+			if f.Commitment == nil {
+				id, err = s.store.CreateCommitment(writeContext(c), in)
+				return err
+			}
+			id = f.Commitment.ID
+			return s.store.UpdateCommitment(writeContext(c), id, f.Version, in)
+		})
+		return fmt.Sprintf("/commitments/%d", id), err
+	},
+	reload: func(s *Server, c *gin.Context, f *commitmentForm) (err error) {
+		if f.Commitment, err = s.store.FindCommitmentByID(c.Request.Context(), f.Commitment.ID); err == nil {
+			err = s.conflict(c, &f.adminForm, model.EntityCommitment, f.Commitment.ID, f.Version, f.Commitment.Version)
 		}
-		s.renderCommitmentForm(c, http.StatusConflict, f)
-	case err != nil:
-		s.fail(c, err)
-	default:
-		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/commitments/%d", stored.ID))
-	}
+		return err
+	},
+	render: (*Server).renderCommitmentForm,
 }
 
-// storedCommitment finds the commitment of the path with its plan,
-// agencies and organisations, or answers 404.
-func (s *Server) storedCommitment(c *gin.Context) (*model.Commitment, bool) {
-	id, err := pathID(c)
-	if err != nil {
-		s.fail(c, err)
-		return nil, false
-	}
-	cm, err := s.store.FindCommitmentByID(c.Request.Context(), id)
-	if err != nil {
-		s.fail(c, err)
-		return nil, false
-	}
-	return cm, true
-}
+func (s *Server) newCommitment(c *gin.Context)    { commitments.show(s, c, false) }
+func (s *Server) editCommitment(c *gin.Context)   { commitments.show(s, c, true) }
+func (s *Server) createCommitment(c *gin.Context) { commitments.write(s, c, false) }
+func (s *Server) updateCommitment(c *gin.Context) { commitments.write(s, c, true) }
 
-func (s *Server) renderCommitmentForm(c *gin.Context, status int, f commitmentForm) {
+func (s *Server) renderCommitmentForm(c *gin.Context, status int, f *commitmentForm) {
 	ctx := c.Request.Context()
 	f.Action = "/admin/commitments"
 	if f.Commitment != nil {

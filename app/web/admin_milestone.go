@@ -1,7 +1,7 @@
 package web
 
 import (
-	"errors"
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -43,21 +43,24 @@ func (s *Server) adminMilestones(c *gin.Context) {
 // chosenCommitment reads the commitment of ?commitment= (or of the form's
 // commitment_id), or answers.
 func (s *Server) chosenCommitment(c *gin.Context) (*model.Commitment, bool) {
-	q := c.Query("commitment")
-	if c.Request.Method == http.MethodPost {
-		q = c.PostForm("commitment_id")
-	}
-	id, err := strconv.ParseUint(q, 10, 32)
-	if err != nil {
-		s.fail(c, errBadRequest)
-		return nil, false
-	}
-	cm, err := s.store.FindCommitmentByID(c.Request.Context(), uint(id))
+	cm, err := s.commitmentChoice(c)
 	if err != nil {
 		s.fail(c, err)
 		return nil, false
 	}
 	return cm, true
+}
+
+func (s *Server) commitmentChoice(c *gin.Context) (*model.Commitment, error) {
+	q := c.Query("commitment")
+	if c.Request.Method == http.MethodPost {
+		q = c.PostForm("commitment_id")
+	}
+	id, err := optionalID(q)
+	if err != nil || id == 0 {
+		return nil, errBadRequest
+	}
+	return s.store.FindCommitmentByID(c.Request.Context(), id)
 }
 
 // milestoneForm is the form that creates or changes a milestone.
@@ -96,110 +99,48 @@ func formMilestone(c *gin.Context, stored *model.Milestone) (store.MilestoneInpu
 	return store.MilestoneInput{Milestone: m, Agency: c.PostForm("agency")}, fe
 }
 
-func (s *Server) newMilestone(c *gin.Context) {
-	cm, ok := s.chosenCommitment(c)
-	if !ok {
-		return
-	}
-	s.renderMilestoneForm(c, http.StatusOK, milestoneForm{adminForm: s.adminForm(c, url.Values{"weight": {"1"}}, 0), Commitment: cm})
-}
-
-func (s *Server) createMilestone(c *gin.Context) {
-	cm, ok := s.chosenCommitment(c)
-	if !ok {
-		return
-	}
-	f := milestoneForm{adminForm: s.adminForm(c, formValues(c), 0), Commitment: cm}
-	in, found := formMilestone(c, &model.Milestone{})
-	var err error
-	if len(found) == 0 {
-		_, err = s.store.CreateMilestone(writeContext(c), cm.ID, in)
-	} else {
-		err = validMilestone(in) // the other fields' errors, shown at once
-	}
-	var fe model.FieldErrors
-	switch {
-	case len(found) > 0 || errors.As(err, &fe):
-		f.setErrors(found, err)
-		s.renderMilestoneForm(c, http.StatusUnprocessableEntity, f)
-	case err != nil:
-		s.fail(c, err)
-	default:
-		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/commitments/%d", cm.ID))
-	}
-}
-
-func (s *Server) editMilestoneData(c *gin.Context) {
-	m, cm, ok := s.storedMilestone(c)
-	if !ok {
-		return
-	}
-	s.renderMilestoneForm(c, http.StatusOK, milestoneForm{adminForm: s.adminForm(c, milestoneValues(m), m.Version), Commitment: cm, Milestone: m})
-}
-
-func (s *Server) updateMilestoneData(c *gin.Context) {
-	stored, cm, ok := s.storedMilestone(c)
-	if !ok {
-		return
-	}
-	version, err := strconv.Atoi(c.PostForm("version"))
-	if err != nil {
-		s.fail(c, errBadRequest)
-		return
-	}
-	f := milestoneForm{adminForm: s.adminForm(c, formValues(c), version), Commitment: cm, Milestone: stored}
-	in, found := formMilestone(c, stored)
-	if len(found) == 0 {
-		err = s.store.UpdateMilestone(writeContext(c), stored.ID, version, in)
-	} else {
-		err = validMilestone(in)
-	}
-	var fe model.FieldErrors
-	switch {
-	case len(found) > 0 || errors.As(err, &fe):
-		f.setErrors(found, err)
-		s.renderMilestoneForm(c, http.StatusUnprocessableEntity, f)
-	case errors.Is(err, store.ErrConflict):
-		now, err := s.store.FindMilestoneByID(c.Request.Context(), stored.ID)
-		if err != nil {
-			s.fail(c, err)
-			return
+// milestones is how the administration adds and changes a commitment's milestones.
+var milestones = editor[*milestoneForm]{
+	load: func(s *Server, c *gin.Context, id uint) (*milestoneForm, error) {
+		ctx := c.Request.Context()
+		if id != 0 {
+			m, err := s.store.FindMilestoneByID(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			cm, err := s.store.FindCommitmentByID(ctx, m.CommitmentID)
+			return &milestoneForm{adminForm: s.adminForm(c, milestoneValues(m), m.Version), Commitment: cm, Milestone: m}, err
 		}
-		f.Milestone = now
-		if err := s.conflict(c, &f.adminForm, model.EntityMilestone, now.ID, version, now.Version); err != nil {
-			s.fail(c, err)
-			return
+		cm, err := s.commitmentChoice(c)
+		return &milestoneForm{adminForm: s.adminForm(c, url.Values{"weight": {"1"}}, 0), Commitment: cm}, err
+	},
+	save: func(s *Server, c *gin.Context, f *milestoneForm) (string, error) {
+		f.Values = formValues(c)
+		in, found := formMilestone(c, cmp.Or(f.Milestone, &model.Milestone{}))
+		err := saveParsed(found, func() error { return validMilestone(in) }, func() (err error) {
+			if f.Milestone == nil {
+				_, err = s.store.CreateMilestone(writeContext(c), f.Commitment.ID, in)
+				return err
+			}
+			return s.store.UpdateMilestone(writeContext(c), f.Milestone.ID, f.Version, in)
+		})
+		return fmt.Sprintf("/commitments/%d", f.Commitment.ID), err
+	},
+	reload: func(s *Server, c *gin.Context, f *milestoneForm) (err error) {
+		if f.Milestone, err = s.store.FindMilestoneByID(c.Request.Context(), f.Milestone.ID); err == nil {
+			err = s.conflict(c, &f.adminForm, model.EntityMilestone, f.Milestone.ID, f.Version, f.Milestone.Version)
 		}
-		s.renderMilestoneForm(c, http.StatusConflict, f)
-	case err != nil:
-		s.fail(c, err)
-	default:
-		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/commitments/%d", cm.ID))
-	}
+		return err
+	},
+	render: (*Server).renderMilestoneForm,
 }
 
-// storedMilestone finds the milestone of the path and its commitment, or answers 404.
-func (s *Server) storedMilestone(c *gin.Context) (*model.Milestone, *model.Commitment, bool) {
-	id, err := pathID(c)
-	if err != nil {
-		s.fail(c, err)
-		return nil, nil, false
-	}
-	ctx := c.Request.Context()
-	m, err := s.store.FindMilestoneByID(ctx, id)
-	if err != nil {
-		s.fail(c, err)
-		return nil, nil, false
-	}
-	cm, err := s.store.FindCommitmentByID(ctx, m.CommitmentID)
-	if err != nil {
-		s.fail(c, err)
-		return nil, nil, false
-	}
-	return m, cm, true
-}
+func (s *Server) newMilestone(c *gin.Context)        { milestones.show(s, c, false) }
+func (s *Server) editMilestoneData(c *gin.Context)   { milestones.show(s, c, true) }
+func (s *Server) createMilestone(c *gin.Context)     { milestones.write(s, c, false) }
+func (s *Server) updateMilestoneData(c *gin.Context) { milestones.write(s, c, true) }
 
-func (s *Server) renderMilestoneForm(c *gin.Context, status int, f milestoneForm) {
+func (s *Server) renderMilestoneForm(c *gin.Context, status int, f *milestoneForm) {
 	ctx := c.Request.Context()
 	f.Action = "/admin/milestones"
 	if f.Milestone != nil {

@@ -1,7 +1,7 @@
 package web
 
 import (
-	"errors"
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -11,7 +11,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ogptracker/ogptracker/app/model"
-	"github.com/ogptracker/ogptracker/app/store"
 )
 
 type adminPlansPage struct {
@@ -63,97 +62,47 @@ func formPlan(c *gin.Context, stored *model.Plan) (*model.Plan, formErrors) {
 	return p, fe
 }
 
-func (s *Server) newPlan(c *gin.Context) {
-	s.renderPlanForm(c, http.StatusOK, planForm{adminForm: s.adminForm(c, url.Values{"status": {string(model.PlanCoCreation)}}, 0)})
-}
-
-func (s *Server) createPlan(c *gin.Context) {
-	f := planForm{adminForm: s.adminForm(c, formValues(c), 0)}
-	p, found := formPlan(c, &model.Plan{})
-	var err error
-	if len(found) == 0 {
-		err = s.store.CreatePlan(writeContext(c), p)
-	} else {
-		err = p.Validate() // the other fields' errors, shown at once
-	}
-	var fe model.FieldErrors
-	switch {
-	case len(found) > 0 || errors.As(err, &fe):
-		f.setErrors(found, err)
-		s.renderPlanForm(c, http.StatusUnprocessableEntity, f)
-	case err != nil:
-		s.fail(c, err)
-	default:
-		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/plans/%d", p.ID))
-	}
-}
-
-func (s *Server) editPlan(c *gin.Context) {
-	p, ok := s.storedPlan(c)
-	if !ok {
-		return
-	}
-	s.renderPlanForm(c, http.StatusOK, planForm{adminForm: s.adminForm(c, planValues(p), p.Version), Plan: p})
-}
-
-func (s *Server) updatePlan(c *gin.Context) {
-	stored, ok := s.storedPlan(c)
-	if !ok {
-		return
-	}
-	version, err := strconv.Atoi(c.PostForm("version"))
-	if err != nil {
-		s.fail(c, errBadRequest)
-		return
-	}
-	f := planForm{adminForm: s.adminForm(c, formValues(c), version), Plan: stored}
-	p, found := formPlan(c, stored)
-	if len(found) == 0 {
-		err = s.store.UpdatePlan(writeContext(c), stored.ID, version, p)
-	} else {
-		err = p.Validate()
-	}
-	var fe model.FieldErrors
-	switch {
-	case len(found) > 0 || errors.As(err, &fe):
-		f.setErrors(found, err)
-		s.renderPlanForm(c, http.StatusUnprocessableEntity, f)
-	case errors.Is(err, store.ErrConflict):
-		now, err := s.store.FindPlanByID(c.Request.Context(), stored.ID)
+// plans is how the administration creates and changes plans.
+var plans = editor[*planForm]{
+	load: func(s *Server, c *gin.Context, id uint) (*planForm, error) {
+		if id == 0 {
+			return &planForm{adminForm: s.adminForm(c, url.Values{"status": {string(model.PlanCoCreation)}}, 0)}, nil
+		}
+		p, err := s.store.FindPlanByID(c.Request.Context(), id)
 		if err != nil {
-			s.fail(c, err)
-			return
+			return nil, err
 		}
-		f.Plan = now
-		if err := s.conflict(c, &f.adminForm, model.EntityPlan, now.ID, version, now.Version); err != nil {
-			s.fail(c, err)
-			return
+		return &planForm{adminForm: s.adminForm(c, planValues(p), p.Version), Plan: p}, nil
+	},
+	save: func(s *Server, c *gin.Context, f *planForm) (string, error) {
+		f.Values = formValues(c)
+		stored := cmp.Or(f.Plan, &model.Plan{})
+		p, found := formPlan(c, stored)
+		err := saveParsed(found, p.Validate, func() error {
+			if f.Plan == nil {
+				return s.store.CreatePlan(writeContext(c), p)
+			}
+			p.ID = f.Plan.ID
+			return s.store.UpdatePlan(writeContext(c), p.ID, f.Version, p)
+		})
+		return fmt.Sprintf("/plans/%d", p.ID), err
+	},
+	reload: func(s *Server, c *gin.Context, f *planForm) (err error) {
+		if f.Plan, err = s.store.FindPlanByID(c.Request.Context(), f.Plan.ID); err == nil {
+			err = s.conflict(c, &f.adminForm, model.EntityPlan, f.Plan.ID, f.Version, f.Plan.Version)
 		}
-		s.renderPlanForm(c, http.StatusConflict, f)
-	case err != nil:
-		s.fail(c, err)
-	default:
-		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/plans/%d", stored.ID))
-	}
+		return err
+	},
+	render: (*Server).renderPlanForm,
 }
 
-// storedPlan finds the plan of the path, or answers 404.
-func (s *Server) storedPlan(c *gin.Context) (*model.Plan, bool) {
-	id, err := pathID(c)
-	if err != nil {
-		s.fail(c, err)
-		return nil, false
-	}
-	p, err := s.store.FindPlanByID(c.Request.Context(), id)
-	if err != nil {
-		s.fail(c, err)
-		return nil, false
-	}
-	return p, true
-}
+func (s *Server) newPlan(c *gin.Context)    { plans.show(s, c, false) }
+func (s *Server) editPlan(c *gin.Context)   { plans.show(s, c, true) }
+func (s *Server) createPlan(c *gin.Context) { plans.write(s, c, false) }
+func (s *Server) updatePlan(c *gin.Context) { plans.write(s, c, true) }
 
 // renderPlanForm shows the form with the choices it offers.
-func (s *Server) renderPlanForm(c *gin.Context, status int, f planForm) {
+func (s *Server) renderPlanForm(c *gin.Context, status int, f *planForm) {
 	f.Action = "/admin/plans"
 	if f.Plan != nil {
 		f.Action = fmt.Sprintf("/admin/plans/%d", f.Plan.ID)

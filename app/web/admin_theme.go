@@ -1,7 +1,7 @@
 package web
 
 import (
-	"errors"
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -10,7 +10,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ogptracker/ogptracker/app/model"
-	"github.com/ogptracker/ogptracker/app/store"
 )
 
 // adminPlanChoice is a list page's plan and the plans it may switch to.
@@ -22,27 +21,53 @@ type adminPlanChoice struct {
 // chosenPlan reads the plan a list page shows (?plan=, the home plan by
 // default), or answers 404.
 func (s *Server) chosenPlan(c *gin.Context) (adminPlanChoice, bool) {
-	var id uint
-	if q := c.Query("plan"); q != "" {
-		n, err := strconv.ParseUint(q, 10, 32)
-		if err != nil {
-			s.fail(c, errBadRequest)
-			return adminPlanChoice{}, false
-		}
-		id = uint(n)
+	choice, err := s.planChoice(c)
+	if err != nil {
+		s.fail(c, err)
+		return choice, false
+	}
+	return choice, true
+}
+
+func (s *Server) planChoice(c *gin.Context) (adminPlanChoice, error) {
+	id, err := optionalID(c.Query("plan"))
+	if err != nil {
+		return adminPlanChoice{}, err
 	}
 	ctx := c.Request.Context()
 	p, err := s.store.FindPlanOrHome(ctx, id)
 	if err != nil {
-		s.fail(c, err)
-		return adminPlanChoice{}, false
+		return adminPlanChoice{}, err
 	}
 	plans, err := s.store.ListPlans(ctx)
-	if err != nil {
-		s.fail(c, err)
-		return adminPlanChoice{}, false
+	return adminPlanChoice{Plan: p, Plans: plans}, err
+}
+
+// planOfNew is the plan a new theme or commitment is added to: the form's
+// plan_id, or for the empty form ?plan= or the home plan.
+func (s *Server) planOfNew(c *gin.Context) (*model.Plan, error) {
+	if c.Request.Method != http.MethodPost {
+		choice, err := s.planChoice(c)
+		return choice.Plan, err
 	}
-	return adminPlanChoice{Plan: p, Plans: plans}, true
+	id, err := optionalID(c.PostForm("plan_id"))
+	if err != nil || id == 0 {
+		return nil, errBadRequest
+	}
+	return s.store.FindPlanByID(c.Request.Context(), id)
+}
+
+// optionalID reads an id given in a query or a form; 0 for none, and a
+// bad request for anything but a number.
+func optionalID(v string) (uint, error) {
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseUint(v, 10, 32)
+	if err != nil {
+		return 0, errBadRequest
+	}
+	return uint(n), nil
 }
 
 type adminThemesPage struct {
@@ -87,125 +112,57 @@ func formTheme(c *gin.Context, stored *model.Theme) (*model.Theme, formErrors) {
 	return &model.Theme{PlanID: stored.PlanID, Number: fe.integer(c, "number"), Name: formText(c, "name", stored.Name)}, fe
 }
 
-func (s *Server) newTheme(c *gin.Context) {
-	choice, ok := s.chosenPlan(c)
-	if !ok {
-		return
-	}
-	themes, err := s.store.FindThemes(c.Request.Context(), choice.Plan.ID)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	next := 1
-	for _, t := range themes {
-		next = max(next, t.Number+1)
-	}
-	v := url.Values{"number": {strconv.Itoa(next)}}
-	s.renderThemeForm(c, http.StatusOK, themeForm{adminForm: s.adminForm(c, v, 0), Plan: choice.Plan})
-}
-
-func (s *Server) createTheme(c *gin.Context) {
-	planID, err := strconv.ParseUint(c.PostForm("plan_id"), 10, 32)
-	if err != nil {
-		s.fail(c, errBadRequest)
-		return
-	}
-	p, err := s.store.FindPlanByID(c.Request.Context(), uint(planID))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	f := themeForm{adminForm: s.adminForm(c, formValues(c), 0), Plan: p}
-	t, found := formTheme(c, &model.Theme{PlanID: p.ID})
-	if len(found) == 0 {
-		err = s.store.CreateTheme(writeContext(c), t)
-	} else {
-		err = t.Validate() // the other fields' errors, shown at once
-	}
-	var fe model.FieldErrors
-	switch {
-	case len(found) > 0 || errors.As(err, &fe):
-		f.setErrors(found, err)
-		s.renderThemeForm(c, http.StatusUnprocessableEntity, f)
-	case err != nil:
-		s.fail(c, err)
-	default:
-		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/themes/%d", t.ID))
-	}
-}
-
-func (s *Server) editTheme(c *gin.Context) {
-	t, p, ok := s.storedTheme(c)
-	if !ok {
-		return
-	}
-	s.renderThemeForm(c, http.StatusOK, themeForm{adminForm: s.adminForm(c, themeValues(t), t.Version), Plan: p, Theme: t})
-}
-
-func (s *Server) updateTheme(c *gin.Context) {
-	stored, p, ok := s.storedTheme(c)
-	if !ok {
-		return
-	}
-	version, err := strconv.Atoi(c.PostForm("version"))
-	if err != nil {
-		s.fail(c, errBadRequest)
-		return
-	}
-	f := themeForm{adminForm: s.adminForm(c, formValues(c), version), Plan: p, Theme: stored}
-	t, found := formTheme(c, stored)
-	if len(found) == 0 {
-		err = s.store.UpdateTheme(writeContext(c), stored.ID, version, t)
-	} else {
-		err = t.Validate()
-	}
-	var fe model.FieldErrors
-	switch {
-	case len(found) > 0 || errors.As(err, &fe):
-		f.setErrors(found, err)
-		s.renderThemeForm(c, http.StatusUnprocessableEntity, f)
-	case errors.Is(err, store.ErrConflict):
-		now, err := s.store.FindThemeByID(c.Request.Context(), stored.ID)
+// themes is how the administration adds and changes a plan's themes.
+var themes = editor[*themeForm]{
+	load: func(s *Server, c *gin.Context, id uint) (*themeForm, error) {
+		ctx := c.Request.Context()
+		if id != 0 {
+			t, err := s.store.FindThemeByID(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			p, err := s.store.FindPlanByID(ctx, t.PlanID)
+			return &themeForm{adminForm: s.adminForm(c, themeValues(t), t.Version), Plan: p, Theme: t}, err
+		}
+		p, err := s.planOfNew(c)
 		if err != nil {
-			s.fail(c, err)
-			return
+			return nil, err
 		}
-		f.Theme = now
-		if err := s.conflict(c, &f.adminForm, model.EntityTheme, now.ID, version, now.Version); err != nil {
-			s.fail(c, err)
-			return
+		existing, err := s.store.FindThemes(ctx, p.ID)
+		next := 1 // the number after the plan's last theme
+		for _, t := range existing {
+			next = max(next, t.Number+1)
 		}
-		s.renderThemeForm(c, http.StatusConflict, f)
-	case err != nil:
-		s.fail(c, err)
-	default:
-		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/themes/%d", stored.ID))
-	}
+		return &themeForm{adminForm: s.adminForm(c, url.Values{"number": {strconv.Itoa(next)}}, 0), Plan: p}, err
+	},
+	save: func(s *Server, c *gin.Context, f *themeForm) (string, error) {
+		f.Values = formValues(c)
+		stored := cmp.Or(f.Theme, &model.Theme{PlanID: f.Plan.ID})
+		t, found := formTheme(c, stored)
+		err := saveParsed(found, t.Validate, func() error {
+			if f.Theme == nil {
+				return s.store.CreateTheme(writeContext(c), t)
+			}
+			t.ID = f.Theme.ID
+			return s.store.UpdateTheme(writeContext(c), t.ID, f.Version, t)
+		})
+		return fmt.Sprintf("/themes/%d", t.ID), err
+	},
+	reload: func(s *Server, c *gin.Context, f *themeForm) (err error) {
+		if f.Theme, err = s.store.FindThemeByID(c.Request.Context(), f.Theme.ID); err == nil {
+			err = s.conflict(c, &f.adminForm, model.EntityTheme, f.Theme.ID, f.Version, f.Theme.Version)
+		}
+		return err
+	},
+	render: (*Server).renderThemeForm,
 }
 
-// storedTheme finds the theme of the path and its plan, or answers 404.
-func (s *Server) storedTheme(c *gin.Context) (*model.Theme, *model.Plan, bool) {
-	id, err := pathID(c)
-	if err != nil {
-		s.fail(c, err)
-		return nil, nil, false
-	}
-	ctx := c.Request.Context()
-	t, err := s.store.FindThemeByID(ctx, id)
-	if err != nil {
-		s.fail(c, err)
-		return nil, nil, false
-	}
-	p, err := s.store.FindPlanByID(ctx, t.PlanID)
-	if err != nil {
-		s.fail(c, err)
-		return nil, nil, false
-	}
-	return t, p, true
-}
+func (s *Server) newTheme(c *gin.Context)    { themes.show(s, c, false) }
+func (s *Server) editTheme(c *gin.Context)   { themes.show(s, c, true) }
+func (s *Server) createTheme(c *gin.Context) { themes.write(s, c, false) }
+func (s *Server) updateTheme(c *gin.Context) { themes.write(s, c, true) }
 
-func (s *Server) renderThemeForm(c *gin.Context, status int, f themeForm) {
+func (s *Server) renderThemeForm(c *gin.Context, status int, f *themeForm) {
 	f.Action = "/admin/themes"
 	if f.Theme != nil {
 		f.Action = fmt.Sprintf("/admin/themes/%d", f.Theme.ID)
