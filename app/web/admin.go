@@ -65,9 +65,12 @@ type adminForm struct {
 }
 
 // adminForm starts a form's page with the fields' values and the version
-// of the record it changes.
+// of the record it changes. The form is sent to the address of its page
+// without /new or /edit: /admin/plans for a new plan, /admin/plans/3 for
+// plan 3.
 func (s *Server) adminForm(c *gin.Context, values url.Values, version int) adminForm {
-	return adminForm{Page: s.page(c), Values: values, Version: version}
+	action := strings.TrimSuffix(strings.TrimSuffix(c.Request.URL.Path, "/new"), "/edit")
+	return adminForm{Page: s.page(c), Values: values, Version: version, Action: action}
 }
 
 // renderAdminForm shows a form of the administration, which no cache may

@@ -64,91 +64,41 @@ func agencyOf(v map[string]string, fe model.FieldErrors) *model.Agency {
 		JurisdictionCode: v["jurisdiction_code"], Level: model.AgencyLevel(v["level"]), ParentID: formID(v, "parent", fe)}
 }
 
-func (s *Server) newAgency(c *gin.Context) {
-	s.renderAgencyForm(c, http.StatusOK, &agencyFormPage{peopleForm: peopleForm{Values: map[string]string{}}})
-}
-
-func (s *Server) createAgency(c *gin.Context) {
-	p := &agencyFormPage{peopleForm: peopleForm{Values: typedFields(c, agencyFields...)}}
-	fe := model.FieldErrors{}
-	a := agencyOf(p.Values, fe)
-	err := fe.Err()
-	if err == nil {
-		err = s.store.CreateAgency(writeContext(c), a)
-	}
-	if err == nil {
-		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/agencies/%d?saved=1", a.ID))
-		return
-	}
-	if !writeOutcome(err, func(fe model.FieldErrors) {
-		p.Errors = fieldErrorWords(s.page(c).T, fe)
-		s.renderAgencyForm(c, http.StatusUnprocessableEntity, p)
-	}, nil) {
-		s.fail(c, err)
-	}
-}
-
-// agencyOfPath finds the agency of the path for an administrator.
-func (s *Server) agencyOfPath(c *gin.Context) (*model.Agency, *model.User, bool) {
-	id, err := pathID(c)
-	if err != nil {
-		s.fail(c, err)
-		return nil, nil, false
-	}
-	u := visitor(c)
-	a, err := s.store.FindAgencyByID(c.Request.Context(), id)
-	if err != nil {
-		s.fail(c, err)
-		return nil, nil, false
-	}
-	return a, u, true
-}
-
-func (s *Server) editAgency(c *gin.Context) {
-	a, _, ok := s.agencyOfPath(c)
-	if !ok {
-		return
-	}
-	s.renderAgencyForm(c, http.StatusOK, &agencyFormPage{Agency: a, peopleForm: peopleForm{Values: agencyValues(a), Version: a.Version}})
-}
-
-func (s *Server) updateAgency(c *gin.Context) {
-	a, _, ok := s.agencyOfPath(c)
-	if !ok {
-		return
-	}
-	version, err := formVersion(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	p := &agencyFormPage{Agency: a, peopleForm: peopleForm{Values: typedFields(c, agencyFields...), Version: version}}
-	fe := model.FieldErrors{}
-	after := agencyOf(p.Values, fe)
-	after.ID = a.ID
-	err = fe.Err()
-	if err == nil {
-		err = s.store.UpdateAgency(writeContext(c), after, version)
-	}
-	if err == nil {
-		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/agencies/%d?saved=1", a.ID))
-		return
-	}
-	if !writeOutcome(err, func(fe model.FieldErrors) {
-		p.Errors = fieldErrorWords(s.page(c).T, fe)
-		s.renderAgencyForm(c, http.StatusUnprocessableEntity, p)
-	}, func() {
-		saved, err := s.store.FindAgencyByID(c.Request.Context(), a.ID)
+// agencies is how the administration adds and changes agencies.
+var agencies = editor[*agencyFormPage]{
+	load: func(s *Server, c *gin.Context, id uint) (*agencyFormPage, error) {
+		if id == 0 {
+			return &agencyFormPage{peopleForm: s.peopleFormOf(c, map[string]string{}, 0)}, nil
+		}
+		a, err := s.store.FindAgencyByID(c.Request.Context(), id)
 		if err != nil {
-			s.fail(c, err)
-			return
+			return nil, err
+		}
+		return &agencyFormPage{Agency: a, peopleForm: s.peopleFormOf(c, agencyValues(a), a.Version)}, nil
+	},
+	save: func(s *Server, c *gin.Context, p *agencyFormPage) (string, error) {
+		p.Values = typedFields(c, agencyFields...)
+		fe := model.FieldErrors{}
+		a := agencyOf(p.Values, fe)
+		err := saveValid(fe, func() error {
+			if p.Agency == nil {
+				return s.store.CreateAgency(writeContext(c), a)
+			}
+			a.ID = p.Agency.ID
+			return s.store.UpdateAgency(writeContext(c), a, p.Version)
+		})
+		return fmt.Sprintf("/admin/agencies/%d?saved=1", a.ID), err
+	},
+	reload: func(s *Server, c *gin.Context, p *agencyFormPage) error {
+		saved, err := s.store.FindAgencyByID(c.Request.Context(), p.Agency.ID)
+		if err != nil {
+			return err
 		}
 		p.Agency, p.Version = saved, saved.Version
-		p.Conflict = conflictRows(s.page(c).T, agencyFields, agencyLabels, p.Values, agencyValues(saved), s.agencyWords(c, agencyValues(saved)))
-		s.renderAgencyForm(c, http.StatusConflict, p)
-	}) {
-		s.fail(c, err)
-	}
+		p.Conflict = conflictRows(p.T, agencyFields, agencyLabels, p.Values, agencyValues(saved), s.agencyWords(c, agencyValues(saved)))
+		return nil
+	},
+	render: (*Server).renderAgencyForm,
 }
 
 // agencyWords puts the saved values of an agency in words for a conflict:

@@ -136,25 +136,14 @@ var commitments = editor[*commitmentForm]{
 		return fmt.Sprintf("/commitments/%d", id), err
 	},
 	reload: func(s *Server, c *gin.Context, f *commitmentForm) (err error) {
-		if f.Commitment, err = s.store.FindCommitmentByID(c.Request.Context(), f.Commitment.ID); err == nil {
-			err = s.conflict(c, &f.adminForm, model.EntityCommitment, f.Commitment.ID, f.Version, f.Commitment.Version)
-		}
+		f.Commitment, err = reloaded(s, c, &f.adminForm, model.EntityCommitment, f.Commitment.ID, s.store.FindCommitmentByID, func(r *model.Commitment) int { return r.Version })
 		return err
 	},
 	render: (*Server).renderCommitmentForm,
 }
 
-func (s *Server) newCommitment(c *gin.Context)    { commitments.show(s, c, false) }
-func (s *Server) editCommitment(c *gin.Context)   { commitments.show(s, c, true) }
-func (s *Server) createCommitment(c *gin.Context) { commitments.write(s, c, false) }
-func (s *Server) updateCommitment(c *gin.Context) { commitments.write(s, c, true) }
-
 func (s *Server) renderCommitmentForm(c *gin.Context, status int, f *commitmentForm) {
 	ctx := c.Request.Context()
-	f.Action = "/admin/commitments"
-	if f.Commitment != nil {
-		f.Action = fmt.Sprintf("/admin/commitments/%d", f.Commitment.ID)
-	}
 	themes, err := s.store.FindThemes(ctx, f.Plan.ID)
 	if err != nil {
 		s.fail(c, err)

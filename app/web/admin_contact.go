@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"net/http"
 
 	"github.com/gin-gonic/gin"
 
@@ -39,159 +38,101 @@ func contactOf(v map[string]string, fe model.FieldErrors) *model.Contact {
 		ActiveFrom: formDate(v, "active_from", fe), ActiveTo: formDate(v, "active_to", fe), Public: v["public"] != ""}
 }
 
-func (s *Server) newContact(c *gin.Context) {
-	a, _, ok := s.agencyOfPath(c)
-	if !ok {
-		return
-	}
-	s.renderContactForm(c, http.StatusOK, &contactFormPage{Agency: a,
-		peopleForm: peopleForm{Values: map[string]string{"role": string(model.ContactLiaison)}}})
+// contacts is how the administration adds an agency's contacts and
+// corrects them; handovers passes a contact's role on to the next person.
+var contacts = editor[*contactFormPage]{
+	load: func(s *Server, c *gin.Context, id uint) (*contactFormPage, error) {
+		if id != 0 {
+			return s.contactForm(c, id, contactValues)
+		}
+		agencyID, err := pathID(c) // /admin/agencies/:id/contacts
+		if err != nil {
+			return nil, err
+		}
+		a, err := s.store.FindAgencyByID(c.Request.Context(), agencyID)
+		return &contactFormPage{Agency: a, peopleForm: s.peopleFormOf(c, map[string]string{"role": string(model.ContactLiaison)}, 0)}, err
+	},
+	save: func(s *Server, c *gin.Context, p *contactFormPage) (string, error) {
+		p.Values = typedFields(c, contactFields...)
+		fe := model.FieldErrors{}
+		ct := contactOf(p.Values, fe)
+		ct.AgencyID = &p.Agency.ID
+		return contactsOf(p), saveValid(fe, func() error {
+			if p.Contact == nil {
+				return s.store.CreateContact(writeContext(c), ct)
+			}
+			ct.ID = p.Contact.ID
+			return s.store.UpdateContact(writeContext(c), ct, p.Version)
+		})
+	},
+	reload: func(s *Server, c *gin.Context, p *contactFormPage) error { return s.reloadContact(c, p, contactFields) },
+	render: (*Server).renderContactForm,
 }
 
-func (s *Server) createContact(c *gin.Context) {
-	a, _, ok := s.agencyOfPath(c)
-	if !ok {
-		return
-	}
-	p := &contactFormPage{Agency: a, peopleForm: peopleForm{Values: typedFields(c, contactFields...)}}
-	fe := model.FieldErrors{}
-	ct := contactOf(p.Values, fe)
-	ct.AgencyID = &a.ID
-	err := fe.Err()
-	if err == nil {
-		err = s.store.CreateContact(writeContext(c), ct)
-	}
-	if err == nil {
-		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/agencies/%d?saved=1#contacts", a.ID))
-		return
-	}
-	if !writeOutcome(err, func(fe model.FieldErrors) {
-		p.Errors = fieldErrorWords(s.page(c).T, fe)
-		s.renderContactForm(c, http.StatusUnprocessableEntity, p)
-	}, nil) {
-		s.fail(c, err)
-	}
+var handovers = editor[*contactFormPage]{
+	load: func(s *Server, c *gin.Context, id uint) (*contactFormPage, error) {
+		today := model.DayOf(s.now().In(s.location))
+		p, err := s.contactForm(c, id, func(*model.Contact) map[string]string {
+			return map[string]string{"active_from": today.String()}
+		})
+		if p != nil {
+			p.Handover = true
+		}
+		return p, err
+	},
+	save: func(s *Server, c *gin.Context, p *contactFormPage) (string, error) {
+		p.Values = typedFields(c, handoverFields...)
+		fe := model.FieldErrors{}
+		next := contactOf(p.Values, fe)
+		return contactsOf(p), saveValid(fe, func() error {
+			return s.store.HandOverContact(writeContext(c), p.Contact.ID, p.Version, next)
+		})
+	},
+	reload: func(s *Server, c *gin.Context, p *contactFormPage) error { return s.reloadContact(c, p, nil) },
+	render: (*Server).renderContactForm,
 }
 
-// contactOfPath finds the contact of the path, with its agency, for an administrator.
-func (s *Server) contactOfPath(c *gin.Context) (*model.Contact, *model.User, bool) {
-	id, err := pathID(c)
-	if err != nil {
-		s.fail(c, err)
-		return nil, nil, false
-	}
-	u := visitor(c)
+// contactForm is the form of contact id, an agency's (an organisation's
+// contact is not on these pages), with the values of values.
+func (s *Server) contactForm(c *gin.Context, id uint, values func(*model.Contact) map[string]string) (*contactFormPage, error) {
 	ct, err := s.store.FindContactByID(c.Request.Context(), id)
 	if err == nil && ct.Agency == nil {
-		err = model.ErrNotFound // an organisation's contact: not on these pages
+		err = model.ErrNotFound
 	}
 	if err != nil {
-		s.fail(c, err)
-		return nil, nil, false
+		return nil, err
 	}
-	return ct, u, true
+	return &contactFormPage{Agency: ct.Agency, Contact: ct, peopleForm: s.peopleFormOf(c, values(ct), ct.Version)}, nil
 }
 
-func (s *Server) editContact(c *gin.Context) {
-	ct, _, ok := s.contactOfPath(c)
-	if !ok {
-		return
-	}
-	s.renderContactForm(c, http.StatusOK, &contactFormPage{Agency: ct.Agency, Contact: ct,
-		peopleForm: peopleForm{Values: contactValues(ct), Version: ct.Version}})
+// contactsOf is where an agency's contacts are listed.
+func contactsOf(p *contactFormPage) string {
+	return fmt.Sprintf("/admin/agencies/%d?saved=1#contacts", p.Agency.ID)
 }
 
-func (s *Server) updateContact(c *gin.Context) {
-	ct, _, ok := s.contactOfPath(c)
-	if !ok {
-		return
-	}
-	version, err := formVersion(c)
+// reloadContact puts on a contact's form what was saved meanwhile. An edit
+// lists the values that differ (fields); a handover shows the contact as
+// it now is, whose role may already have passed on.
+func (s *Server) reloadContact(c *gin.Context, p *contactFormPage, fields []string) error {
+	saved, err := s.store.FindContactByID(c.Request.Context(), p.Contact.ID)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
-	p := &contactFormPage{Agency: ct.Agency, Contact: ct, peopleForm: peopleForm{Values: typedFields(c, contactFields...), Version: version}}
-	fe := model.FieldErrors{}
-	after := contactOf(p.Values, fe)
-	after.ID = ct.ID
-	err = fe.Err()
-	if err == nil {
-		err = s.store.UpdateContact(writeContext(c), after, version)
+	t := p.T
+	p.Contact, p.Version = saved, saved.Version
+	words := contactValues(saved)
+	words["role"] = t.T("contact.role." + words["role"])
+	words["public"] = t.T(map[bool]string{true: "history.yes", false: "history.no"}[saved.Public])
+	if fields != nil {
+		p.Conflict = conflictRows(t, fields, contactLabels, p.Values, contactValues(saved), words)
 	}
-	if err == nil {
-		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/agencies/%d?saved=1#contacts", ct.Agency.ID))
-		return
-	}
-	s.contactRefused(c, err, p, contactFields)
-}
-
-func (s *Server) showHandover(c *gin.Context) {
-	ct, _, ok := s.contactOfPath(c)
-	if !ok {
-		return
-	}
-	today := model.DayOf(s.now().In(s.location))
-	s.renderContactForm(c, http.StatusOK, &contactFormPage{Agency: ct.Agency, Contact: ct, Handover: true,
-		peopleForm: peopleForm{Values: map[string]string{"active_from": today.String()}, Version: ct.Version}})
-}
-
-func (s *Server) handOverContact(c *gin.Context) {
-	ct, _, ok := s.contactOfPath(c)
-	if !ok {
-		return
-	}
-	version, err := formVersion(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	p := &contactFormPage{Agency: ct.Agency, Contact: ct, Handover: true,
-		peopleForm: peopleForm{Values: typedFields(c, handoverFields...), Version: version}}
-	fe := model.FieldErrors{}
-	next := contactOf(p.Values, fe)
-	err = fe.Err()
-	if err == nil {
-		err = s.store.HandOverContact(writeContext(c), ct.ID, version, next)
-	}
-	if err == nil {
-		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/agencies/%d?saved=1#contacts", ct.Agency.ID))
-		return
-	}
-	s.contactRefused(c, err, p, nil)
-}
-
-// contactRefused answers a contact's form the store refused. After a
-// conflict, an edit lists the values saved meanwhile; a handover shows the
-// contact as it now is, whose role may already have passed on.
-func (s *Server) contactRefused(c *gin.Context, err error, p *contactFormPage, fields []string) {
-	if !writeOutcome(err, func(fe model.FieldErrors) {
-		p.Errors = fieldErrorWords(s.page(c).T, fe)
-		s.renderContactForm(c, http.StatusUnprocessableEntity, p)
-	}, func() {
-		saved, err := s.store.FindContactByID(c.Request.Context(), p.Contact.ID)
-		if err != nil {
-			s.fail(c, err)
-			return
+	if len(p.Conflict) == 0 { // nothing the form names changed: still say that something did
+		p.Conflict = []conflictRow{{Label: t.T("people.contact.active_to"), Saved: words["active_to"]}}
+		if p.Conflict[0].Saved == "" {
+			p.Conflict[0].Saved = t.T("people.none")
 		}
-		t := s.page(c).T
-		p.Contact, p.Version = saved, saved.Version
-		words := contactValues(saved)
-		words["role"] = t.T("contact.role." + words["role"])
-		words["public"] = t.T(map[bool]string{true: "history.yes", false: "history.no"}[saved.Public])
-		if fields != nil {
-			p.Conflict = conflictRows(t, fields, contactLabels, p.Values, contactValues(saved), words)
-		}
-		if len(p.Conflict) == 0 { // nothing the form names changed: still say that something did
-			p.Conflict = []conflictRow{{Label: t.T("people.contact.active_to"), Saved: words["active_to"]}}
-			if p.Conflict[0].Saved == "" {
-				p.Conflict[0].Saved = t.T("people.none")
-			}
-		}
-		s.renderContactForm(c, http.StatusConflict, p)
-	}) {
-		s.fail(c, err)
 	}
+	return nil
 }
 
 func (s *Server) renderContactForm(c *gin.Context, status int, p *contactFormPage) {

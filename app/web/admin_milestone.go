@@ -127,25 +127,14 @@ var milestones = editor[*milestoneForm]{
 		return fmt.Sprintf("/commitments/%d", f.Commitment.ID), err
 	},
 	reload: func(s *Server, c *gin.Context, f *milestoneForm) (err error) {
-		if f.Milestone, err = s.store.FindMilestoneByID(c.Request.Context(), f.Milestone.ID); err == nil {
-			err = s.conflict(c, &f.adminForm, model.EntityMilestone, f.Milestone.ID, f.Version, f.Milestone.Version)
-		}
+		f.Milestone, err = reloaded(s, c, &f.adminForm, model.EntityMilestone, f.Milestone.ID, s.store.FindMilestoneByID, func(r *model.Milestone) int { return r.Version })
 		return err
 	},
 	render: (*Server).renderMilestoneForm,
 }
 
-func (s *Server) newMilestone(c *gin.Context)        { milestones.show(s, c, false) }
-func (s *Server) editMilestoneData(c *gin.Context)   { milestones.show(s, c, true) }
-func (s *Server) createMilestone(c *gin.Context)     { milestones.write(s, c, false) }
-func (s *Server) updateMilestoneData(c *gin.Context) { milestones.write(s, c, true) }
-
 func (s *Server) renderMilestoneForm(c *gin.Context, status int, f *milestoneForm) {
 	ctx := c.Request.Context()
-	f.Action = "/admin/milestones"
-	if f.Milestone != nil {
-		f.Action = fmt.Sprintf("/admin/milestones/%d", f.Milestone.ID)
-	}
 	ms, err := s.store.FindMilestones(ctx, []uint{f.Commitment.ID})
 	if err != nil {
 		s.fail(c, err)

@@ -47,83 +47,40 @@ func organisationOf(v map[string]string) *model.Organisation {
 	return &model.Organisation{Code: v["code"], Name: typedText(v, "name"), URL: v["url"]}
 }
 
-func (s *Server) newOrganisation(c *gin.Context) {
-	s.renderOrganisationForm(c, http.StatusOK, &organisationFormPage{peopleForm: peopleForm{Values: map[string]string{}}})
-}
-
-func (s *Server) createOrganisation(c *gin.Context) {
-	p := &organisationFormPage{peopleForm: peopleForm{Values: typedFields(c, organisationFields...)}}
-	o := organisationOf(p.Values)
-	err := s.store.CreateOrganisation(writeContext(c), o)
-	if err == nil {
-		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/organisations/%d?saved=1", o.ID))
-		return
-	}
-	if !writeOutcome(err, func(fe model.FieldErrors) {
-		p.Errors = fieldErrorWords(s.page(c).T, fe)
-		s.renderOrganisationForm(c, http.StatusUnprocessableEntity, p)
-	}, nil) {
-		s.fail(c, err)
-	}
-}
-
-func (s *Server) organisationOfPath(c *gin.Context) (*model.Organisation, *model.User, bool) {
-	id, err := pathID(c)
-	if err != nil {
-		s.fail(c, err)
-		return nil, nil, false
-	}
-	u := visitor(c)
-	o, err := s.store.FindOrganisationByID(c.Request.Context(), id)
-	if err != nil {
-		s.fail(c, err)
-		return nil, nil, false
-	}
-	return o, u, true
-}
-
-func (s *Server) editOrganisation(c *gin.Context) {
-	o, _, ok := s.organisationOfPath(c)
-	if !ok {
-		return
-	}
-	s.renderOrganisationForm(c, http.StatusOK, &organisationFormPage{Organisation: o,
-		peopleForm: peopleForm{Values: organisationValues(o), Version: o.Version}})
-}
-
-func (s *Server) updateOrganisation(c *gin.Context) {
-	o, _, ok := s.organisationOfPath(c)
-	if !ok {
-		return
-	}
-	version, err := formVersion(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	p := &organisationFormPage{Organisation: o, peopleForm: peopleForm{Values: typedFields(c, organisationFields...), Version: version}}
-	after := organisationOf(p.Values)
-	after.ID = o.ID
-	err = s.store.UpdateOrganisation(writeContext(c), after, version)
-	if err == nil {
-		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/organisations/%d?saved=1", o.ID))
-		return
-	}
-	if !writeOutcome(err, func(fe model.FieldErrors) {
-		p.Errors = fieldErrorWords(s.page(c).T, fe)
-		s.renderOrganisationForm(c, http.StatusUnprocessableEntity, p)
-	}, func() {
-		saved, err := s.store.FindOrganisationByID(c.Request.Context(), o.ID)
+// organisations is how the administration adds and changes civil-society organisations.
+var organisations = editor[*organisationFormPage]{
+	load: func(s *Server, c *gin.Context, id uint) (*organisationFormPage, error) {
+		if id == 0 {
+			return &organisationFormPage{peopleForm: s.peopleFormOf(c, map[string]string{}, 0)}, nil
+		}
+		o, err := s.store.FindOrganisationByID(c.Request.Context(), id)
 		if err != nil {
-			s.fail(c, err)
-			return
+			return nil, err
+		}
+		return &organisationFormPage{Organisation: o, peopleForm: s.peopleFormOf(c, organisationValues(o), o.Version)}, nil
+	},
+	save: func(s *Server, c *gin.Context, p *organisationFormPage) (string, error) {
+		p.Values = typedFields(c, organisationFields...)
+		o := organisationOf(p.Values)
+		var err error
+		if p.Organisation == nil {
+			err = s.store.CreateOrganisation(writeContext(c), o)
+		} else {
+			o.ID = p.Organisation.ID
+			err = s.store.UpdateOrganisation(writeContext(c), o, p.Version)
+		}
+		return fmt.Sprintf("/admin/organisations/%d?saved=1", o.ID), err
+	},
+	reload: func(s *Server, c *gin.Context, p *organisationFormPage) error {
+		saved, err := s.store.FindOrganisationByID(c.Request.Context(), p.Organisation.ID)
+		if err != nil {
+			return err
 		}
 		p.Organisation, p.Version = saved, saved.Version
-		p.Conflict = conflictRows(s.page(c).T, organisationFields, organisationLabels, p.Values, organisationValues(saved), organisationValues(saved))
-		s.renderOrganisationForm(c, http.StatusConflict, p)
-	}) {
-		s.fail(c, err)
-	}
+		p.Conflict = conflictRows(p.T, organisationFields, organisationLabels, p.Values, organisationValues(saved), organisationValues(saved))
+		return nil
+	},
+	render: (*Server).renderOrganisationForm,
 }
 
 func (s *Server) renderOrganisationForm(c *gin.Context, status int, p *organisationFormPage) {

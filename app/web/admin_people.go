@@ -12,7 +12,6 @@ import (
 
 	"github.com/ogptracker/ogptracker/app/i18n"
 	"github.com/ogptracker/ogptracker/app/model"
-	"github.com/ogptracker/ogptracker/app/store"
 )
 
 // The administrator's pages for the people of the plan: agencies and their
@@ -44,6 +43,29 @@ type peopleForm struct {
 	Version  int
 	Conflict []conflictRow // the fields saved meanwhile that differ from the form
 	Saved    bool          // just saved: say so
+}
+
+// peopleFormOf starts a form's page with the fields' values and the
+// version of the record it changes.
+func (s *Server) peopleFormOf(c *gin.Context, values map[string]string, version int) peopleForm {
+	return peopleForm{Page: s.page(c), Values: values, Version: version}
+}
+
+func (p *peopleForm) setVersion(version int) { p.Version = version }
+
+// showErrors puts the messages of err's fields on the form.
+func (p *peopleForm) showErrors(err error) {
+	var fe model.FieldErrors
+	errors.As(err, &fe)
+	p.Errors = fieldErrorWords(p.T, fe)
+}
+
+// saveValid saves unless a value of the form could not be read.
+func saveValid(fe model.FieldErrors, save func() error) error {
+	if err := fe.Err(); err != nil {
+		return err
+	}
+	return save()
 }
 
 // conflictRow is a value someone else saved while the form was open.
@@ -176,24 +198,6 @@ func conflictRows(t *i18n.Translator, fields []string, labels map[string]string,
 		rows = append(rows, conflictRow{Label: t.T(labels[f]), Saved: v})
 	}
 	return rows
-}
-
-// writeOutcome answers a write the store refused: the form again with
-// field messages (422), or with what was saved meanwhile (409, the form at
-// the new version so that sending it again is a knowing choice). It
-// reports whether err was such a refusal; any other error is the caller's.
-// A creation has no version, so no conflict: onConflict may be nil.
-func writeOutcome(err error, onFields func(model.FieldErrors), onConflict func()) bool {
-	var fe model.FieldErrors
-	switch {
-	case errors.As(err, &fe):
-		onFields(fe)
-	case errors.Is(err, store.ErrConflict) && onConflict != nil:
-		onConflict()
-	default:
-		return false
-	}
-	return true
 }
 
 // optionsOf lists records for a choice, by label in the page's language.

@@ -88,25 +88,14 @@ var plans = editor[*planForm]{
 		return fmt.Sprintf("/plans/%d", p.ID), err
 	},
 	reload: func(s *Server, c *gin.Context, f *planForm) (err error) {
-		if f.Plan, err = s.store.FindPlanByID(c.Request.Context(), f.Plan.ID); err == nil {
-			err = s.conflict(c, &f.adminForm, model.EntityPlan, f.Plan.ID, f.Version, f.Plan.Version)
-		}
+		f.Plan, err = reloaded(s, c, &f.adminForm, model.EntityPlan, f.Plan.ID, s.store.FindPlanByID, func(r *model.Plan) int { return r.Version })
 		return err
 	},
 	render: (*Server).renderPlanForm,
 }
 
-func (s *Server) newPlan(c *gin.Context)    { plans.show(s, c, false) }
-func (s *Server) editPlan(c *gin.Context)   { plans.show(s, c, true) }
-func (s *Server) createPlan(c *gin.Context) { plans.write(s, c, false) }
-func (s *Server) updatePlan(c *gin.Context) { plans.write(s, c, true) }
-
 // renderPlanForm shows the form with the choices it offers.
 func (s *Server) renderPlanForm(c *gin.Context, status int, f *planForm) {
-	f.Action = "/admin/plans"
-	if f.Plan != nil {
-		f.Action = fmt.Sprintf("/admin/plans/%d", f.Plan.ID)
-	}
 	var statuses, levels []adminOption
 	for _, st := range model.PlanStatuses {
 		statuses = append(statuses, adminOption{Value: string(st), Label: f.T.T("plan.status." + string(st))})

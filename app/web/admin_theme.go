@@ -149,23 +149,12 @@ var themes = editor[*themeForm]{
 		return fmt.Sprintf("/themes/%d", t.ID), err
 	},
 	reload: func(s *Server, c *gin.Context, f *themeForm) (err error) {
-		if f.Theme, err = s.store.FindThemeByID(c.Request.Context(), f.Theme.ID); err == nil {
-			err = s.conflict(c, &f.adminForm, model.EntityTheme, f.Theme.ID, f.Version, f.Theme.Version)
-		}
+		f.Theme, err = reloaded(s, c, &f.adminForm, model.EntityTheme, f.Theme.ID, s.store.FindThemeByID, func(r *model.Theme) int { return r.Version })
 		return err
 	},
 	render: (*Server).renderThemeForm,
 }
 
-func (s *Server) newTheme(c *gin.Context)    { themes.show(s, c, false) }
-func (s *Server) editTheme(c *gin.Context)   { themes.show(s, c, true) }
-func (s *Server) createTheme(c *gin.Context) { themes.write(s, c, false) }
-func (s *Server) updateTheme(c *gin.Context) { themes.write(s, c, true) }
-
 func (s *Server) renderThemeForm(c *gin.Context, status int, f *themeForm) {
-	f.Action = "/admin/themes"
-	if f.Theme != nil {
-		f.Action = fmt.Sprintf("/admin/themes/%d", f.Theme.ID)
-	}
 	s.renderAdminForm(c, status, "admin/theme_form", f)
 }

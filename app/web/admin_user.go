@@ -40,6 +40,7 @@ type userFormPage struct {
 	Agencies      []option
 	Organisations []option
 	Invited       string // "1" an invitation was sent, "0" it could not be
+	sentDisabled  bool   // whether the account was to be disabled, for a conflict
 }
 
 func (s *Server) listUsers(c *gin.Context) {
@@ -71,36 +72,6 @@ func userOf(v map[string]string, fe model.FieldErrors) *model.User {
 	return u
 }
 
-func (s *Server) newUser(c *gin.Context) {
-	s.renderUserForm(c, http.StatusOK, &userFormPage{peopleForm: peopleForm{Values: map[string]string{"role": string(model.RoleCommittee)}}})
-}
-
-// createUser makes an account and sends the person an invitation: a link
-// with which they choose their own password. No one else ever knows one.
-func (s *Server) createUser(c *gin.Context) {
-	p := &userFormPage{peopleForm: peopleForm{Values: typedFields(c, userFields...)}}
-	fe := model.FieldErrors{}
-	u := userOf(p.Values, fe)
-	err := fe.Err()
-	if err == nil {
-		// A password no one knows until the invitation replaces it.
-		if err = u.SetPassword(rand.Text()); err == nil {
-			err = s.store.CreateUser(writeContext(c), u)
-		}
-	}
-	if err == nil {
-		sent := s.invite(c, u)
-		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/users/%d?invited=%s", u.ID, sent))
-		return
-	}
-	if !writeOutcome(err, func(fe model.FieldErrors) {
-		p.Errors = fieldErrorWords(s.page(c).T, fe)
-		s.renderUserForm(c, http.StatusUnprocessableEntity, p)
-	}, nil) {
-		s.fail(c, err)
-	}
-}
-
 // invite makes an invitation link for u and mails it, in the language of
 // the page, or writes it to the log when there are no mail settings. It
 // reports "1" when the link went out, "0" when it could not.
@@ -127,134 +98,118 @@ func (s *Server) invite(c *gin.Context, u *model.User) string {
 	return "1"
 }
 
-// userOfPath finds the account of the path for an administrator.
-func (s *Server) userOfPath(c *gin.Context) (account, admin *model.User, ok bool) {
-	id, err := pathID(c)
-	if err != nil {
-		s.fail(c, err)
-		return nil, nil, false
-	}
-	admin = visitor(c)
-	account, err = s.store.FindUserByID(c.Request.Context(), id)
-	if err != nil {
-		s.fail(c, err)
-		return nil, nil, false
-	}
-	return account, admin, true
-}
-
-func (s *Server) editUser(c *gin.Context) {
-	u, _, ok := s.userOfPath(c)
-	if !ok {
-		return
-	}
-	s.renderUserForm(c, http.StatusOK, &userFormPage{Account: u, Invited: c.Query("invited"),
-		peopleForm: peopleForm{Values: userValues(u), Version: u.Version}})
-}
-
-func (s *Server) updateUser(c *gin.Context) {
-	u, admin, ok := s.userOfPath(c)
-	if !ok {
-		return
-	}
-	version, err := formVersion(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	p := &userFormPage{Account: u, peopleForm: peopleForm{Values: typedFields(c, userFields...), Version: version}}
-	p.Values["email"] = u.Email // given once
-	fe := model.FieldErrors{}
-	after := userOf(p.Values, fe)
-	after.ID, after.Email, after.Disabled = u.ID, u.Email, u.Disabled
-	s.saveUser(c, admin, u, after, version, fe, p)
-}
-
-// setUserDisabled disables or enables an account from the buttons of its
-// page. Disabling signs the person out everywhere.
-func (s *Server) setUserDisabled(disabled bool) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		u, admin, ok := s.userOfPath(c)
-		if !ok {
-			return
+// users is how the administration makes accounts and changes them. A new
+// account gets an invitation: a link with which the person chooses their
+// own password, which no one else ever knows.
+var users = editor[*userFormPage]{
+	load: func(s *Server, c *gin.Context, id uint) (*userFormPage, error) {
+		if id == 0 {
+			return &userFormPage{peopleForm: s.peopleFormOf(c, map[string]string{"role": string(model.RoleCommittee)}, 0)}, nil
 		}
-		version, err := formVersion(c)
+		u, err := s.store.FindUserByID(c.Request.Context(), id)
 		if err != nil {
-			s.fail(c, err)
-			return
+			return nil, err
 		}
-		p := &userFormPage{Account: u, peopleForm: peopleForm{Values: userValues(u), Version: version}}
-		after := *u
-		after.Agency, after.Organisation, after.Disabled = nil, nil, disabled
-		s.saveUser(c, admin, u, &after, version, model.FieldErrors{}, p)
+		return &userFormPage{Account: u, Invited: c.Query("invited"), peopleForm: s.peopleFormOf(c, userValues(u), u.Version)}, nil
+	},
+	save: func(s *Server, c *gin.Context, p *userFormPage) (string, error) {
+		p.Values = typedFields(c, userFields...)
+		if p.Account != nil {
+			p.Values["email"] = p.Account.Email // given once
+		}
+		fe := model.FieldErrors{}
+		after := userOf(p.Values, fe)
+		if p.Account != nil {
+			after.ID, after.Email, after.Disabled = p.Account.ID, p.Account.Email, p.Account.Disabled
+			return s.saveUser(c, p, after, fe)
+		}
+		err := saveValid(fe, func() error {
+			// A password no one knows until the invitation replaces it.
+			if err := after.SetPassword(rand.Text()); err != nil {
+				return err
+			}
+			return s.store.CreateUser(writeContext(c), after)
+		})
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("/admin/users/%d?invited=%s", after.ID, s.invite(c, after)), nil
+	},
+	reload: (*Server).reloadUser,
+	render: (*Server).renderUserForm,
+}
+
+// accountSwitches disable or enable an account from the buttons of its
+// page. Disabling signs the person out everywhere.
+var accountSwitches = map[bool]editor[*userFormPage]{}
+
+func init() {
+	for _, disabled := range []bool{true, false} {
+		accountSwitches[disabled] = editor[*userFormPage]{load: users.load, reload: users.reload, render: users.render,
+			save: func(s *Server, c *gin.Context, p *userFormPage) (string, error) {
+				after := *p.Account
+				after.Agency, after.Organisation, after.Disabled = nil, nil, disabled
+				return s.saveUser(c, p, &after, model.FieldErrors{})
+			}}
 	}
 }
 
-// saveUser changes account u to after for admin, unless admin would
-// disable or demote themself, and answers.
-func (s *Server) saveUser(c *gin.Context, admin, u, after *model.User, version int, fe model.FieldErrors, p *userFormPage) {
-	switch field, ok := admin.MayChangeAccount(u, after); {
+// saveUser changes the form's account to after, unless the administrator
+// would disable or demote themself (model.User.MayChangeAccount).
+func (s *Server) saveUser(c *gin.Context, p *userFormPage, after *model.User, fe model.FieldErrors) (string, error) {
+	switch field, ok := visitor(c).MayChangeAccount(p.Account, after); {
 	case ok:
 	case field == "disabled":
 		fe.Add("disabled", msgSelfDisable)
 	case field == "role":
 		fe.Add("role", msgSelfDemote)
 	}
-	err := fe.Err()
-	if err == nil {
-		err = s.store.UpdateUser(writeContext(c), after, version)
+	p.sentDisabled = after.Disabled
+	return fmt.Sprintf("/admin/users/%d?saved=1", p.Account.ID), saveValid(fe, func() error {
+		return s.store.UpdateUser(writeContext(c), after, p.Version)
+	})
+}
+
+// reloadUser puts on an account's form what was saved meanwhile.
+func (s *Server) reloadUser(c *gin.Context, p *userFormPage) error {
+	saved, err := s.store.FindUserByID(c.Request.Context(), p.Account.ID)
+	if err != nil {
+		return err
 	}
-	if err == nil {
-		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/users/%d?saved=1", u.ID))
-		return
+	p.Account, p.Version = saved, saved.Version
+	t := p.T
+	savedValues := userValues(saved)
+	words := userValues(saved)
+	words["role"] = t.T("people.role." + words["role"])
+	if saved.Agency != nil {
+		words["agency"] = saved.Agency.Code + " · " + t.Text(saved.Agency.Name).Value
 	}
-	if !writeOutcome(err, func(fe model.FieldErrors) {
-		p.Errors = fieldErrorWords(s.page(c).T, fe)
-		s.renderUserForm(c, http.StatusUnprocessableEntity, p)
-	}, func() {
-		saved, err := s.store.FindUserByID(c.Request.Context(), u.ID)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		p.Account, p.Version = saved, saved.Version
-		t := s.page(c).T
-		savedValues := userValues(saved)
-		words := userValues(saved)
-		words["role"] = t.T("people.role." + words["role"])
-		if saved.Agency != nil {
-			words["agency"] = saved.Agency.Code + " · " + t.Text(saved.Agency.Name).Value
-		}
-		if saved.Organisation != nil {
-			words["organisation"] = saved.Organisation.Code + " · " + t.Text(saved.Organisation.Name).Value
-		}
-		yesNo := map[bool]string{true: t.T("history.yes"), false: t.T("history.no")}
-		words["chair"], words["disabled"] = yesNo[saved.Chair], yesNo[saved.Disabled]
-		savedValues["disabled"], p.Values["disabled"] = boolValue(saved.Disabled), boolValue(after.Disabled)
-		p.Conflict = conflictRows(t, append(userFields, "disabled"), userLabels, p.Values, savedValues, words)
-		if len(p.Conflict) == 0 {
-			p.Conflict = []conflictRow{{Label: t.T("people.user.disabled"), Saved: words["disabled"]}}
-		}
-		s.renderUserForm(c, http.StatusConflict, p)
-	}) {
-		s.fail(c, err)
+	if saved.Organisation != nil {
+		words["organisation"] = saved.Organisation.Code + " · " + t.Text(saved.Organisation.Name).Value
 	}
+	yesNo := map[bool]string{true: t.T("history.yes"), false: t.T("history.no")}
+	words["chair"], words["disabled"] = yesNo[saved.Chair], yesNo[saved.Disabled]
+	savedValues["disabled"], p.Values["disabled"] = boolValue(saved.Disabled), boolValue(p.sentDisabled)
+	p.Conflict = conflictRows(t, append(userFields, "disabled"), userLabels, p.Values, savedValues, words)
+	if len(p.Conflict) == 0 {
+		p.Conflict = []conflictRow{{Label: t.T("people.user.disabled"), Saved: words["disabled"]}}
+	}
+	return nil
 }
 
 // resendInvitation sends an account a new invitation link; the earlier
 // ones still work until they expire or one is used.
 func (s *Server) resendInvitation(c *gin.Context) {
-	u, _, ok := s.userOfPath(c)
+	p, ok := users.form(s, c, true)
 	if !ok {
 		return
 	}
-	if u.Disabled {
-		p := &userFormPage{Account: u, peopleForm: peopleForm{Values: userValues(u), Version: u.Version}}
-		p.Errors = map[string]string{"invite": s.page(c).T.T("people.error.invite.disabled")}
+	if p.Account.Disabled {
+		p.Errors = map[string]string{"invite": p.T.T("people.error.invite.disabled")}
 		s.renderUserForm(c, http.StatusUnprocessableEntity, p)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/users/%d?invited=%s", u.ID, s.invite(c, u)))
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/users/%d?invited=%s", p.Account.ID, s.invite(c, p.Account)))
 }
 
 func (s *Server) renderUserForm(c *gin.Context, status int, p *userFormPage) {

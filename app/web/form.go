@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -64,17 +65,33 @@ func (e editor[F]) form(s *Server, c *gin.Context, existing bool) (F, bool) {
 	return f, true
 }
 
-// show answers the GET of the form of a new record (existing false) or of
-// the record of the path.
+// blank answers the GET of the form of a new record.
+func (e editor[F]) blank(s *Server) gin.HandlerFunc {
+	return func(c *gin.Context) { e.show(s, c, false) }
+}
+
+// edit answers the GET of the form of the record of the path.
+func (e editor[F]) edit(s *Server) gin.HandlerFunc {
+	return func(c *gin.Context) { e.show(s, c, true) }
+}
+
+// create answers the POST of the form of a new record.
+func (e editor[F]) create(s *Server) gin.HandlerFunc {
+	return func(c *gin.Context) { e.write(s, c, false) }
+}
+
+// update answers the POST of the form of the record of the path, which
+// carries the version it was made from.
+func (e editor[F]) update(s *Server) gin.HandlerFunc {
+	return func(c *gin.Context) { e.write(s, c, true) }
+}
+
 func (e editor[F]) show(s *Server, c *gin.Context, existing bool) {
 	if f, ok := e.form(s, c, existing); ok {
 		e.render(s, c, http.StatusOK, f)
 	}
 }
 
-// write answers the POST of the form of a new record (existing false) or
-// of the record of the path, which also carries the version it was made
-// from.
 func (e editor[F]) write(s *Server, c *gin.Context, existing bool) {
 	f, ok := e.form(s, c, existing)
 	if !ok {
@@ -111,4 +128,16 @@ func invalid(err error) bool {
 	var fe model.FieldErrors
 	var found formErrors
 	return errors.As(err, &fe) || errors.As(err, &found)
+}
+
+// reloaded reads record id as saved now, for the form f of the
+// administration's plan data after a conflict, and puts on f what changed
+// since the form's version (see Server.conflict).
+func reloaded[R any](s *Server, c *gin.Context, f *adminForm, entity model.Entity, id uint,
+	find func(context.Context, uint) (*R, error), version func(*R) int) (*R, error) {
+	r, err := find(c.Request.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	return r, s.conflict(c, f, entity, id, f.Version, version(r))
 }
