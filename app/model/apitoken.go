@@ -2,7 +2,6 @@ package model
 
 import (
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -38,11 +37,7 @@ type APIToken struct {
 // Validate checks a token before it is issued.
 func (t *APIToken) Validate() error {
 	fe := FieldErrors{}
-	if strings.TrimSpace(t.Name) == "" {
-		fe.Add("name", "is required")
-	} else if len([]rune(t.Name)) > 100 {
-		fe.Add("name", "is longer than 100 characters")
-	}
+	checkName(fe, "name", t.Name, 100)
 	if t.AgencyID == 0 {
 		fe.Add("agency", "is required")
 	}

@@ -91,15 +91,14 @@ type CommitmentOrganisation struct {
 // Validate checks a commitment before it is saved.
 func (c *Commitment) Validate() error {
 	fe := FieldErrors{}
-	if c.Ref == "" {
-		fe.Add("ref", "is required")
-	}
-	if c.Code == "" {
-		fe.Add("code", "is required")
-	}
+	checkCode(fe, "ref", c.Ref, 80)
+	checkCode(fe, "code", c.Code, 40)
 	requireText(fe, "title", c.Title, 1000)
 	for field, t := range map[string]Text{"description": c.Description, "problem": c.Problem, "objective": c.Objective} {
 		checkText(fe, field, t, 100000)
+	}
+	for _, a := range c.PolicyAreas {
+		checkLine(fe, "policy_areas", a)
 	}
 	checkPeriod(fe, "start", c.Start, c.End)
 	for _, v := range c.Values {

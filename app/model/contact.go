@@ -43,9 +43,10 @@ type Contact struct {
 // Validate checks a contact before it is saved.
 func (c *Contact) Validate() error {
 	fe := FieldErrors{}
-	checkCode(fe, "ref", c.Ref)
+	checkCode(fe, "ref", c.Ref, 80)
 	checkName(fe, "name", c.Name, 200)
 	checkEnum(fe, "role", c.Role, ContactRoles)
+	checkLine(fe, "email", c.Email)
 	if len(c.Email) > 254 {
 		fe.Add("email", "is longer than 254 characters")
 	} else if c.Email != "" {
@@ -53,6 +54,7 @@ func (c *Contact) Validate() error {
 			fe.Add("email", "is not an email address")
 		}
 	}
+	checkLine(fe, "phone", c.Phone)
 	if len([]rune(c.Phone)) > 50 {
 		fe.Add("phone", "is longer than 50 characters")
 	}

@@ -57,6 +57,9 @@ func checkText(fe FieldErrors, field string, t Text, max int) {
 	if err := t.Validate(); err != nil {
 		fe.Add(field, err.Error())
 	}
+	for _, tag := range t.Tags() { // in order, so the same text gives the same message
+		checkLines(fe, field, t[tag])
+	}
 	for _, v := range t {
 		if len([]rune(v)) > max {
 			fe.Add(field, fmt.Sprintf("is longer than %d characters", max))
@@ -85,14 +88,16 @@ func checkPeriod(fe FieldErrors, startField string, start, end Date) {
 	}
 }
 
-// checkCode records an error when a code or reference is missing or
-// longer than the 80 characters its column holds.
-func checkCode(fe FieldErrors, field, code string) {
+// checkCode records an error when a code or reference is missing, is not
+// one line or is longer than max characters (the column's size).
+func checkCode(fe FieldErrors, field, code string, max int) {
 	switch {
 	case strings.TrimSpace(code) == "":
 		fe.Add(field, "is required")
-	case len([]rune(code)) > 80:
-		fe.Add(field, "is longer than 80 characters")
+	case CheckLine(code) != nil:
+		checkLine(fe, field, code)
+	case len([]rune(code)) > max:
+		fe.Add(field, fmt.Sprintf("is longer than %d characters", max))
 	}
 }
 
@@ -101,6 +106,8 @@ func checkName(fe FieldErrors, field, name string, max int) {
 	switch {
 	case strings.TrimSpace(name) == "":
 		fe.Add(field, "is required")
+	case CheckLine(name) != nil:
+		checkLine(fe, field, name)
 	case len([]rune(name)) > max:
 		fe.Add(field, fmt.Sprintf("is longer than %d characters", max))
 	}

@@ -40,6 +40,10 @@ func (Links) GormDataType() string { return "text" }
 
 // checkURL records an error unless s is an absolute http(s) address.
 func checkURL(fe FieldErrors, field, s string) {
+	if err := CheckLine(s); err != nil {
+		fe.Add(field, err.Error())
+		return
+	}
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		fe.Add(field, "must be an http or https address")

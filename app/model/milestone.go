@@ -1,6 +1,9 @@
 package model
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // MilestoneStatus is what the responsible agency reports of a milestone.
 type MilestoneStatus string
@@ -15,6 +18,14 @@ const (
 
 // MilestoneStatuses lists every status in workflow order.
 var MilestoneStatuses = []MilestoneStatus{MilestoneNotStarted, MilestoneInProgress, MilestoneCompleted, MilestoneDelayed, MilestoneCancelled}
+
+// MaxWeight is the largest weight a milestone may have. Weights are shares
+// (1 for equal ones); a huge weight is a typing or export error, and sums
+// of weights near 1e308 overflow, so that progress reads 0 %.
+const MaxWeight = 1000
+
+// MsgWeightTooLarge says a weight is over MaxWeight.
+var MsgWeightTooLarge = fmt.Sprintf("must be at most %d", MaxWeight)
 
 // Milestone is a step of a commitment. A milestone may have child
 // milestones one level down (commitment → milestone → indicator).
@@ -43,14 +54,15 @@ type Milestone struct {
 // Validate checks a milestone before it is saved.
 func (m *Milestone) Validate() error {
 	fe := FieldErrors{}
-	if m.Ref == "" {
-		fe.Add("ref", "is required")
-	}
+	checkCode(fe, "ref", m.Ref, 20)
 	requireText(fe, "title", m.Title, 2000)
 	checkEnum(fe, "status", m.Status, MilestoneStatuses)
 	checkPeriod(fe, "start", m.Start, m.Due)
-	if m.Weight <= 0 {
+	switch {
+	case !(m.Weight > 0): // NaN too
 		fe.Add("weight", "must be more than 0")
+	case m.Weight > MaxWeight:
+		fe.Add("weight", MsgWeightTooLarge)
 	}
 	if !m.CompletedOn.IsZero() && m.Status != MilestoneCompleted {
 		fe.Add("completed_on", "only a completed milestone has a completion date")

@@ -16,7 +16,7 @@ type Organisation struct {
 // Validate checks an organisation before it is saved.
 func (o *Organisation) Validate() error {
 	fe := FieldErrors{}
-	checkCode(fe, "code", o.Code)
+	checkCode(fe, "code", o.Code, 80)
 	requireText(fe, "name", o.Name, 500)
 	if len(o.URL) > 2000 {
 		fe.Add("url", "is longer than 2000 characters")

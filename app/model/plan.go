@@ -43,9 +43,8 @@ type Plan struct {
 // Validate checks a plan before it is saved.
 func (p *Plan) Validate() error {
 	fe := FieldErrors{}
-	if p.Ref == "" {
-		fe.Add("ref", "is required")
-	}
+	checkCode(fe, "ref", p.Ref, 64)
+	checkLine(fe, "jurisdiction_code", p.JurisdictionCode)
 	requireText(fe, "jurisdiction", p.Jurisdiction, 200)
 	requireText(fe, "title", p.Title, 500)
 	checkEnum(fe, "status", p.Status, PlanStatuses)

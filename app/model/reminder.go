@@ -113,6 +113,8 @@ func (w *Webhook) Validate() error {
 	switch {
 	case w.URL == "":
 		fe.Add("url", "is required")
+	case CheckLine(w.URL) != nil:
+		checkLine(fe, "url", w.URL)
 	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
 		fe.Add("url", "is not an http(s) address")
 	case len(w.URL) > 1000:

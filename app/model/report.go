@@ -213,6 +213,7 @@ func (r *ProgressReport) Validate() error {
 			if len([]rune(v)) > MaxLinkTitle {
 				fe.Add(field+".title", MsgTooLong)
 			}
+			checkLines(fe, field+".title", v)
 		}
 		if len(l.URL) > MaxLinkURL {
 			fe.Add(field+".url", MsgTooLong)
@@ -259,6 +260,8 @@ func checkProse(fe FieldErrors, field, v string, max int) {
 	switch {
 	case len(v) > 4*max || len([]rune(v)) > max:
 		fe.Add(field, MsgTooLong)
+	case CheckLines(v) != nil:
+		checkLines(fe, field, v)
 	case strings.Contains(strings.ToLower(v), "<script"):
 		fe.Add(field, MsgScript)
 	}

@@ -82,6 +82,10 @@ func TestReportValidation(t *testing.T) {
 		{"untitled evidence", "evidence[0].title", model.MsgRequired, func(r *model.ProgressReport) { r.Evidence[0].Title = nil }},
 		{"reason not on the list", "delays[3].reason", model.MsgNotListed, func(r *model.ProgressReport) { r.Delays[0].Reason = "weather" }},
 		{"unknown status", "status", "", func(r *model.ProgressReport) { r.Status = "final" }},
+		{"a NUL byte", "narrative", model.MsgControl, func(r *model.ProgressReport) { r.Narrative = "## Done\x00" }},
+		{"Latin-1 next steps", "next_steps", model.MsgNotUTF8, func(r *model.ProgressReport) { r.NextSteps = "caf\xe9" }},
+		{"an escape in an explanation", "delays[3].explanation", model.MsgControl, func(r *model.ProgressReport) { r.Delays[0].Explanation = "\x1b[2J" }},
+		{"an evidence title with a NUL byte", "evidence[0].title", model.MsgControl, func(r *model.ProgressReport) { r.Evidence[0].Title = model.T("en", "\x00") }},
 	} {
 		r := valid()
 		tc.change(r)

@@ -2,9 +2,12 @@ package model
 
 import (
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/language"
 )
@@ -128,3 +131,59 @@ func (s *Strings) Scan(src any) error {
 
 // GormDataType keeps the column a plain text column on every database.
 func (Strings) GormDataType() string { return "text" }
+
+// Messages of the text rule, the same for forms, imports and the API.
+const (
+	MsgNotUTF8    = "is not valid UTF-8 text"
+	MsgControl    = "contains a control character"
+	MsgMultiLine  = "must be one line, without line breaks or tabs"
+	lineSeparator = '\u2028'
+	paraSeparator = '\u2029'
+)
+
+// CheckLine checks a value that is one line: a code, a reference, a name,
+// an address. It must be valid UTF-8 (a file in Latin-1 would otherwise be
+// stored as U+FFFD) and hold no control character at all: NUL, tabs and
+// line breaks in an identifier break matching, CSV cells and mail headers.
+func CheckLine(s string) error {
+	return checkChars(s, false)
+}
+
+// CheckLines checks a value that may run over several lines (a
+// description, an account of progress, a title or name copied from a
+// document): valid UTF-8, line breaks and tabs kept, no other control
+// character.
+func CheckLines(s string) error {
+	return checkChars(s, true)
+}
+
+func checkChars(s string, multiLine bool) error {
+	if !utf8.ValidString(s) {
+		return errors.New(MsgNotUTF8)
+	}
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t' || r == lineSeparator || r == paraSeparator:
+			if !multiLine {
+				return errors.New(MsgMultiLine)
+			}
+		case unicode.IsControl(r):
+			return errors.New(MsgControl)
+		}
+	}
+	return nil
+}
+
+// checkLine records the text rule's verdict on a one-line value.
+func checkLine(fe FieldErrors, field, s string) {
+	if err := CheckLine(s); err != nil {
+		fe.Add(field, err.Error())
+	}
+}
+
+// checkLines records the text rule's verdict on a multi-line value.
+func checkLines(fe FieldErrors, field, s string) {
+	if err := CheckLines(s); err != nil {
+		fe.Add(field, err.Error())
+	}
+}

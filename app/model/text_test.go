@@ -90,3 +90,41 @@ func TestTextValueAndScan(t *testing.T) {
 		t.Error("Scan of bad JSON succeeded")
 	}
 }
+
+func TestCheckLineAndLines(t *testing.T) {
+	tests := []struct {
+		name        string
+		value       string
+		line, lines string // the message of CheckLine and CheckLines, "" when accepted
+	}{
+		{"plain text", "行政院 NDC-1", "", ""},
+		{"empty", "", "", ""},
+		{"a NUL byte", "AL\x000002", model.MsgControl, model.MsgControl},
+		{"a bell", "title\a", model.MsgControl, model.MsgControl},
+		{"DEL", "x\x7f", model.MsgControl, model.MsgControl},
+		{"a C1 control (U+0085)", "x\u0085y", model.MsgControl, model.MsgControl},
+		{"a line feed", "line one\nline two", model.MsgMultiLine, ""},
+		{"a carriage return", "1-1\r", model.MsgMultiLine, ""},
+		{"a tab", "a\tb", model.MsgMultiLine, ""},
+		{"a line separator", "a\u2028b", model.MsgMultiLine, ""},
+		{"a Latin-1 byte", "caf\xe9", model.MsgNotUTF8, model.MsgNotUTF8},
+		{"a lone continuation byte", "\x80", model.MsgNotUTF8, model.MsgNotUTF8},
+		{"U+FFFD itself is text", "\uFFFD", "", ""},
+	}
+	msg := func(err error) string {
+		if err == nil {
+			return ""
+		}
+		return err.Error()
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := msg(model.CheckLine(tt.value)); got != tt.line {
+				t.Errorf("CheckLine(%q) = %q, want %q", tt.value, got, tt.line)
+			}
+			if got := msg(model.CheckLines(tt.value)); got != tt.lines {
+				t.Errorf("CheckLines(%q) = %q, want %q", tt.value, got, tt.lines)
+			}
+		})
+	}
+}

@@ -2,6 +2,8 @@ package model_test
 
 import (
 	"errors"
+	"math"
+	"strings"
 	"testing"
 
 	"github.com/ogptracker/ogptracker/app/model"
@@ -67,6 +69,32 @@ func TestValidate(t *testing.T) {
 			c.ActiveFrom, c.ActiveTo = model.MustDate("2022-07-01"), model.MustDate("2022-06-30")
 		}), "active_from"},
 		{"agency with a bad language tag", &model.Agency{Code: "X", Name: model.Text{"bad tag": "X"}}, "name"},
+
+		// The text rule (CheckLine, CheckLines) on every kind of field.
+		{"commitment ref with a line break", with(validCommitment(), func(c *model.Commitment) { c.Ref = "TWN-1/1-1\n" }), "ref"},
+		{"commitment code with a NUL byte", with(validCommitment(), func(c *model.Commitment) { c.Code = "1\x00-1" }), "code"},
+		{"commitment title with a NUL byte", with(validCommitment(), func(c *model.Commitment) { c.Title = model.T("en", "Open\x00data") }), "title"},
+		{"commitment title in Latin-1", with(validCommitment(), func(c *model.Commitment) { c.Title = model.T("en", "Caf\xe9") }), "title"},
+		{"commitment description with lines and tabs", with(validCommitment(), func(c *model.Commitment) {
+			c.Description = model.T("en", "First:\r\n\t- one\n\t- two")
+		}), ""},
+		{"commitment description with a form feed", with(validCommitment(), func(c *model.Commitment) { c.Description = model.T("en", "page\fbreak") }), "description"},
+		{"commitment policy area with a tab", with(validCommitment(), func(c *model.Commitment) { c.PolicyAreas = model.Strings{"Open\tData"} }), "policy_areas"},
+		{"milestone ref with a carriage return", with(validMilestone(), func(m *model.Milestone) { m.Ref = "1\r" }), "ref"},
+		{"milestone evidence title with a NUL byte", with(validMilestone(), func(m *model.Milestone) {
+			m.Evidence = model.Links{{Title: model.T("en", "Minutes\x00"), URL: "https://example.org/m"}}
+		}), "evidence[0].title"},
+		{"plan ref with a line break", with(validPlan(), func(p *model.Plan) { p.Ref = "TWN\n1" }), "ref"},
+		{"contact name with a line break", with(validContact(), func(c *model.Contact) { c.Name = "Demo\nPerson" }), "name"},
+		{"contact phone with a NUL byte", with(validContact(), func(c *model.Contact) { c.Phone = "02\x001234" }), "phone"},
+		{"agency code with a tab", &model.Agency{Code: "N\tDC", Name: model.T("en", "X")}, "code"},
+		{"organisation code with a line break", &model.Organisation{Code: "g0v\n", Name: model.T("en", "g0v")}, "code"},
+		{"theme name with an escape character", &model.Theme{Number: 1, Name: model.T("en", "\x1b[31mred")}, "name"},
+
+		{"milestone with a weight of 1e308", with(validMilestone(), func(m *model.Milestone) { m.Weight = 1e308 }), "weight"},
+		{"milestone with a weight over the largest", with(validMilestone(), func(m *model.Milestone) { m.Weight = 1000.5 }), "weight"},
+		{"milestone with the largest weight", with(validMilestone(), func(m *model.Milestone) { m.Weight = 1000 }), ""},
+		{"milestone with a weight of NaN", with(validMilestone(), func(m *model.Milestone) { m.Weight = math.NaN() }), "weight"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -91,4 +119,35 @@ func TestValidate(t *testing.T) {
 func with[T any](rec *T, change func(*T)) *T {
 	change(rec)
 	return rec
+}
+
+func TestParentCycle(t *testing.T) {
+	// EY ← NDC ← DEPT; MOF stands alone; X and Y are a circle of their own.
+	parents := map[string]string{"NDC": "EY", "DEPT": "NDC", "X": "Y", "Y": "X"}
+	parentOf := func(code string) (string, error) { return parents[code], nil }
+	tests := []struct {
+		agency, parent string
+		want           string // the circle, "" for none
+	}{
+		{"EY", "", ""},
+		{"EY", "MOF", ""},
+		{"MOF", "DEPT", ""},
+		{"EY", "EY", "EY → EY"},
+		{"EY", "NDC", "EY → NDC → EY"},
+		{"EY", "DEPT", "EY → DEPT → NDC → EY"},
+		{"EY", "X", ""}, // a circle above, not through EY: ends, and is X's to answer for
+	}
+	for _, tt := range tests {
+		circle, err := model.ParentCycle(tt.agency, tt.parent, parentOf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(circle, " → "); got != tt.want {
+			t.Errorf("%s under %q: circle %q, want %q", tt.agency, tt.parent, got, tt.want)
+		}
+	}
+	stop := errors.New("database gone")
+	if _, err := model.ParentCycle(1, 2, func(uint) (uint, error) { return 0, stop }); !errors.Is(err, stop) {
+		t.Errorf("a failed lookup: %v", err)
+	}
 }

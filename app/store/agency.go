@@ -150,20 +150,28 @@ func (s *Store) checkAgency(tx *gorm.DB, a *model.Agency) error {
 		return err
 	}
 	if a.ParentID != nil && a.ID != 0 && fe["parent"] == "" {
-		// Walk up from the parent: meeting a is a circle.
-		seen := map[uint]bool{}
-		for id := a.ParentID; id != nil && !seen[*id]; {
-			if *id == a.ID {
-				fe.Add("parent", "an agency cannot be its own parent")
-				break
-			}
-			seen[*id] = true
-			var p model.Agency
-			if err := tx.Select("id", "parent_id").Take(&p, *id).Error; err != nil {
-				return notFound(err)
-			}
-			id = p.ParentID
+		circle, err := model.ParentCycle(a.ID, *a.ParentID, parentIDOf(tx))
+		if err != nil {
+			return err
+		}
+		if circle != nil {
+			fe.Add("parent", model.MsgOwnParent)
 		}
 	}
 	return validated(a, fe)
+}
+
+// parentIDOf reads an agency's parent as stored (0 for none), for
+// model.ParentCycle.
+func parentIDOf(tx *gorm.DB) func(uint) (uint, error) {
+	return func(id uint) (uint, error) {
+		var p model.Agency
+		if err := tx.Select("id", "parent_id").Take(&p, id).Error; err != nil {
+			return 0, notFound(err)
+		}
+		if p.ParentID == nil {
+			return 0, nil
+		}
+		return *p.ParentID, nil
+	}
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"sort"
@@ -168,6 +169,20 @@ func (im *importer) agencies(recs []model.AgencyRecord) error {
 			return err
 		}
 		im.amend(model.EntityAgency, a.ID, r.Code, noOwner, model.FieldChanges{"parent": fc})
+	}
+	// Every parent is set: none may lead back to its agency (the rule of
+	// the administration's form).
+	for i, r := range recs {
+		if r.Parent == "" {
+			continue
+		}
+		circle, err := model.ParentCycle(im.agencyIDs[r.Code], im.agencyIDs[r.Parent], parentIDOf(im.tx))
+		if err != nil {
+			return err
+		}
+		if circle != nil {
+			return &model.DatasetError{Path: fmt.Sprintf("agencies[%d].parent", i), Err: errors.New(model.MsgOwnParent)}
+		}
 	}
 	return nil
 }

@@ -235,6 +235,16 @@ func TestImportRollsBackOnAnInvalidRecord(t *testing.T) {
 		{"a contact with a bad email", func(ds *model.Dataset) { ds.Contacts[3].Email = "not an email" }, "contacts[3]"},
 		{"an agency with an unknown parent", func(ds *model.Dataset) { agencyRecord(ds, "MOL").Parent = "NOPE" }, "agencies[7].parent"},
 		{"a plan with a bad status", func(ds *model.Dataset) { ds.Plans[0].Status = "done" }, "plans[0]"},
+		{"a circle of agency parents", func(ds *model.Dataset) {
+			agencyRecord(ds, "MOL").Parent = "NDC"
+			agencyRecord(ds, "NDC").Parent = "MOL"
+		}, "agencies[3].parent"},
+		{"a milestone weight of 1e308", func(ds *model.Dataset) { ds.Plans[0].Commitments[5].Milestones[0].Weight = 1e308 }, "plans[0].commitments[5].milestones[0]"},
+		{"a NUL byte in a milestone title", func(ds *model.Dataset) {
+			ds.Plans[0].Commitments[5].Milestones[1].Title = model.T("zh-TW", "完成\x00")
+		}, "plans[0].commitments[5].milestones[1]"},
+		{"a line break in a commitment ref", func(ds *model.Dataset) { ds.Plans[0].Commitments[1].Ref += "\n" }, "plans[0].commitments[1]"},
+		{"a contact name in Latin-1", func(ds *model.Dataset) { ds.Contacts[2].Name = "Jos\xe9" }, "contacts[2]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -250,8 +260,9 @@ func TestImportRollsBackOnAnInvalidRecord(t *testing.T) {
 			ds.Contacts = append(ds.Contacts, model.ContactRecord{Ref: "new-contact", Name: "New", Role: model.ContactLiaison})
 			tt.change(ds)
 			wantPath := tt.wantPath
-			if strings.HasPrefix(wantPath, "agencies[") { // shifted by the new agency
-				wantPath = strings.Replace(wantPath, "agencies[7]", "agencies[8]", 1)
+			var i int
+			if _, err := fmt.Sscanf(wantPath, "agencies[%d]", &i); err == nil { // shifted by the new agency
+				wantPath = strings.Replace(wantPath, fmt.Sprintf("agencies[%d]", i), fmt.Sprintf("agencies[%d]", i+1), 1)
 			}
 
 			res, err := s.ImportDataset(ctx, ds, nil)

@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/ogptracker/ogptracker/app/model"
 )
@@ -12,19 +13,29 @@ import (
 // database. It returns the first problem, as a *model.DatasetError.
 func checkDataset(ds *model.Dataset) error {
 	agencies, organisations, contacts, plans, commitments := ids{}, ids{}, ids{}, ids{}, ids{}
+	if err := model.CheckLines(ds.Source); err != nil {
+		return &model.DatasetError{Path: "source", Err: err}
+	}
 	for i := range ds.Agencies {
 		a, path := &ds.Agencies[i], fmt.Sprintf("agencies[%d]", i)
 		if err := first(valid(path, agencyModel(a).Validate()), agencies.add(path, "code", a.Code)); err != nil {
 			return err
 		}
 	}
+	parents := make(map[string]string, len(ds.Agencies))
 	for i := range ds.Agencies {
 		a, path := &ds.Agencies[i], fmt.Sprintf("agencies[%d].parent", i)
-		if a.Parent == a.Code {
-			return &model.DatasetError{Path: path, Err: fmt.Errorf("an agency cannot be its own parent")}
-		}
 		if err := agencies.ref(path, "agency", a.Parent); err != nil {
 			return err
+		}
+		parents[a.Code] = a.Parent
+	}
+	for i := range ds.Agencies {
+		a := &ds.Agencies[i]
+		circle, _ := model.ParentCycle(a.Code, a.Parent, func(code string) (string, error) { return parents[code], nil })
+		if circle != nil {
+			return &model.DatasetError{Path: fmt.Sprintf("agencies[%d].parent", i),
+				Err: fmt.Errorf("%s (%s)", model.MsgOwnParent, strings.Join(circle, " → "))}
 		}
 	}
 	for i := range ds.Organisations {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"unicode/utf8"
 
 	"github.com/ogptracker/ogptracker/app/model"
 )
@@ -50,6 +51,16 @@ func ReadJSON(r io.Reader) (*model.Dataset, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the dataset: %w", err)
 	}
+	// encoding/json would store bytes that are not UTF-8 (a file saved as
+	// Latin-1) as U+FFFD: refuse them, where they are.
+	if !utf8.Valid(data) {
+		offset := int64(invalidUTF8At(data))
+		err := fmt.Errorf("line %d: %s (is the file saved in another encoding, such as Latin-1?)", lineAt(data, offset), model.MsgNotUTF8)
+		if path := pathAt(data, offset); path != "" {
+			return nil, &model.DatasetError{Path: path, Err: err}
+		}
+		return nil, err
+	}
 	// The format first: another format's fields would only read as unknown.
 	var head struct {
 		Format *string `json:"format"`
@@ -76,6 +87,18 @@ func ReadJSON(r io.Reader) (*model.Dataset, error) {
 		return nil, err
 	}
 	return &ds, nil
+}
+
+// invalidUTF8At is the offset of the first byte that is not UTF-8.
+func invalidUTF8At(data []byte) int {
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return len(data)
 }
 
 // decodeError places err, which encoding/json often reports without a

@@ -156,6 +156,24 @@ func TestReadJSONRefuses(t *testing.T) {
 		`plans[0].commitments[0].milestones[0]: evidence[0].url: must be an http or https address`)
 	add("milestone validation", `"status": "in-progress",`, `"status": "finished",`,
 		`plans[0].commitments[0].milestones[1]: status: "finished" is not one of not-started, in-progress, completed, delayed, cancelled`)
+	add("Latin-1 text", `"zh-TW": "完備政府資料開放與再利用制度"`, "\"zh-TW\": \"Caf\xe9\"",
+		`plans[0].commitments[0].title.zh-TW: line LINE: is not valid UTF-8 text (is the file saved in another encoding, such as Latin-1?)`)
+	add("Latin-1 text deep down", `"zh-TW": "建立高優先開放資料之公眾諮詢機制。促成資料活化應用示範案例。"`, "\"zh-TW\": \"\xa9 2022\"",
+		`plans[0].commitments[0].milestones[1].title.zh-TW: line LINE: is not valid UTF-8 text (is the file saved in another encoding, such as Latin-1?)`)
+	add("Latin-1 key", `"jurisdiction_code": "TWN",`, "\"jurisdiction_code\": \"TWN\", \"r\xe9f\": 1,",
+		"plans[0].r\uFFFDf: line LINE: is not valid UTF-8 text (is the file saved in another encoding, such as Latin-1?)")
+	add("circle of parents", `"level": "central"
+    },`, `"level": "central", "parent": "NDC"
+    },`, `agencies[0].parent: an agency cannot be its own parent (EY → NDC → EY)`)
+	add("own parent", `"parent": "EY"`, `"parent": "NDC"`, `agencies[1].parent: an agency cannot be its own parent (NDC → NDC)`)
+	add("huge weight", `"weight": 2,`, `"weight": 1e308,`,
+		`plans[0].commitments[0].milestones[2]: weight: must be at most 1000`)
+	add("NUL in a ref", `"ref": "2",`, `"ref": "2\u0000",`,
+		`plans[0].commitments[0].milestones[1]: ref: contains a control character`)
+	add("line break in a code", `"code": "1-1",`, `"code": "1-\n1",`,
+		`plans[0].commitments[0]: code: must be one line, without line breaks or tabs`)
+	add("escape in the source", `"source": "Taiwan's`, `"source": "\u001b[2JTaiwan's`,
+		`source: contains a control character`)
 	cases = append(cases,
 		tc{"cut short", strings.TrimSuffix(example, "}\n"), fmt.Sprintf("line %d: the document ends too early", strings.Count(example, "\n")-1)},
 		tc{"trailing data", example + "{}", fmt.Sprintf("line %d: unexpected data after the dataset", strings.Count(example, "\n")+1)},

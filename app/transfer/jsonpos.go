@@ -157,3 +157,67 @@ func mismatch(t reflect.Type, tok json.Token) error {
 	}
 	return fmt.Errorf("expected %s, found %s", want, found)
 }
+
+// pathAt returns the path of the value (or key) in data that holds the byte
+// at offset, for problems found in the raw bytes, such as text that is not
+// UTF-8, which encoding/json would quietly turn into U+FFFD.
+func pathAt(data []byte, offset int64) string {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	type frame struct {
+		path    string
+		array   bool
+		index   int
+		key     string
+		wantKey bool
+	}
+	stack := []frame{{}} // the document itself: one value at ""
+	here := func() string {
+		f := &stack[len(stack)-1]
+		switch {
+		case len(stack) == 1:
+			return ""
+		case f.array:
+			return fmt.Sprintf("%s[%d]", f.path, f.index)
+		}
+		return joinPath(f.path, f.key)
+	}
+	done := func() { // a value of the innermost container was read
+		f := &stack[len(stack)-1]
+		if f.array {
+			f.index++
+		} else {
+			f.wantKey = true
+		}
+	}
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return here()
+		}
+		past := dec.InputOffset() > offset
+		f := &stack[len(stack)-1]
+		switch {
+		case !f.array && f.wantKey && len(stack) > 1:
+			if tok == json.Delim('}') {
+				stack = stack[:len(stack)-1]
+				done()
+				continue
+			}
+			f.key, f.wantKey = fmt.Sprint(tok), false
+			if past {
+				return here()
+			}
+		case tok == json.Delim('{') || tok == json.Delim('['):
+			stack = append(stack, frame{path: here(), array: tok == json.Delim('['), wantKey: true})
+		case tok == json.Delim(']') || tok == json.Delim('}'):
+			stack = stack[:len(stack)-1]
+			done()
+		default:
+			if past {
+				return here()
+			}
+			done()
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ogptracker/ogptracker/app/model"
 )
@@ -65,6 +66,26 @@ var ogpColumns = []string{
 	valueColumns[0].col, valueColumns[1].col, valueColumns[2].col, valueColumns[3].col,
 }
 
+// ogpUnread are the columns of OGP's layout that the tracker does not read
+// (the IRM's working columns, flags derived from others, OGP's own ids):
+// expected, so not worth a word. Any other column the reader does not know
+// is named in the import's summary, as it may be data the file's author
+// meant to import.
+var ogpUnread = []string{
+	"Region", "Commitment Dummy", "Action Plan Duration (Years)", "Report Publication Year (Progress Report)",
+	"Compound", "Cluster", "Specificity", "_Specificity", "_Relevant", "_Potential Impact", "_CompletionProgress",
+	"Starred (2015 Only)", "Starred (Current Formula) Progress Report", "Potential for Results", "_Potential for Results",
+	"Cluster (AP Review)", "Cluster Commitment ID(s)", "Report Publication Year (End Of Term)", "_CompletionEndTerm",
+	"Change In Completion", "_ChangeCompletion", "Early Results", "_Early Results", "_OpenGovernment",
+	"Did It Open Government (Access To Information)", "_DIOGATI", "Did It Open Government (Civic Participation)", "_DIOGCP",
+	"Did It Open Government: Public Accountability", "_DIOGPA", "Starred (Current Formula) End of Term", "Carried Forward",
+	"Most Recently Assessed", "Star - Most Recently Assessed", "IRM Assessed", "Updated? (Website)", "Max star",
+	"Ambition Assessed", "Comp Assessed", "DIOG Assessed", "Midterm Only", "Max Completion", "Raw Completion",
+	"High Completion", "High Ambition", "High DIOG", "Ambitious and complete, or DIOG", "Ambitious but not complete",
+	"Complete but not ambitious", "Not complete or ambitious", "Not reviewed", "CHECKSUM", "IRM-Based Score",
+	"Binding constraint", "Latest IRM Report", "Subnational in NAPs", "id",
+}
+
 // planColumns describe the plan, so every row of a plan must agree on them.
 var planColumns = []string{colPlanID, colCode, colLevel, colSubmitted, colEndYear}
 
@@ -113,7 +134,25 @@ func (e *RowError) Unwrap() error { return e.Err }
 // agency per distinct institution text of a country. It stops at the first
 // value it cannot take, with a *RowError. The result is sorted by identifier.
 func ReadOGPCSV(r io.Reader) (*model.Dataset, error) {
-	rows, areas, err := readOGPRows(r)
+	f, err := ReadOGPCSVFile(r)
+	if err != nil {
+		return nil, err
+	}
+	return f.Dataset, nil
+}
+
+// OGPFile is what ReadOGPCSVFile found in a file: the data, and what the
+// import's summary should mention.
+type OGPFile struct {
+	Dataset *model.Dataset
+	// UnknownColumns are the header's columns that are neither read nor
+	// part of OGP's layout, in file order: their cells are not imported.
+	UnknownColumns []string
+}
+
+// ReadOGPCSVFile is ReadOGPCSV, also naming the columns it did not import.
+func ReadOGPCSVFile(r io.Reader) (*OGPFile, error) {
+	rows, areas, unknown, err := readOGPRows(r)
 	if err != nil {
 		return nil, err
 	}
@@ -130,12 +169,13 @@ func ReadOGPCSV(r io.Reader) (*model.Dataset, error) {
 			return nil, err
 		}
 	}
-	return im.dataset(), nil
+	return &OGPFile{Dataset: im.dataset(), UnknownColumns: unknown}, nil
 }
 
-// readOGPRows reads the records and checks the header and the field counts;
-// it returns the policy-area column names in file order.
-func readOGPRows(r io.Reader) ([]*ogpRow, []string, error) {
+// readOGPRows reads the records and checks the header, the field counts and
+// that every cell is UTF-8; it returns the policy-area column names and the
+// unknown columns, in file order.
+func readOGPRows(r io.Reader) (rows []*ogpRow, areas, unknown []string, err error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1 // a short row is reported below, by column name
 	header, err := cr.Read()
@@ -143,7 +183,10 @@ func readOGPRows(r io.Reader) ([]*ogpRow, []string, error) {
 		err = errors.New("the file is empty")
 	}
 	if err != nil {
-		return nil, nil, &RowError{Row: 1, Err: err}
+		return nil, nil, nil, &RowError{Row: 1, Err: err}
+	}
+	if err := checkUTF8(1, header, header); err != nil {
+		return nil, nil, nil, err
 	}
 	cols := make(map[string]int, len(header))
 	for i, h := range header {
@@ -154,30 +197,54 @@ func readOGPRows(r io.Reader) ([]*ogpRow, []string, error) {
 	}
 	for _, c := range ogpColumns {
 		if _, ok := cols[c]; !ok {
-			return nil, nil, &RowError{Row: 1, Column: c, Err: errors.New("is missing from the header")}
+			return nil, nil, nil, &RowError{Row: 1, Column: c, Err: errors.New("is missing from the header")}
 		}
 	}
 	if cols[colLastArea] < cols[colFirstArea] {
-		return nil, nil, &RowError{Row: 1, Column: colLastArea, Err: fmt.Errorf("comes before %s", colFirstArea)}
+		return nil, nil, nil, &RowError{Row: 1, Column: colLastArea, Err: fmt.Errorf("comes before %s", colFirstArea)}
 	}
-	areas := header[cols[colFirstArea] : cols[colLastArea]+1]
+	areas = header[cols[colFirstArea] : cols[colLastArea]+1]
+	for i, h := range header {
+		inAreas := i >= cols[colFirstArea] && i <= cols[colLastArea]
+		if !inAreas && !slices.Contains(ogpColumns, h) && !slices.Contains(ogpUnread, h) {
+			unknown = append(unknown, h)
+		}
+	}
 
-	var rows []*ogpRow
 	for n := 2; ; n++ {
 		rec, err := cr.Read()
 		switch {
 		case err == io.EOF:
-			return rows, areas, nil
+			return rows, areas, unknown, nil
 		case err != nil:
-			return nil, nil, &RowError{Row: n, Err: err}
+			return nil, nil, nil, &RowError{Row: n, Err: err}
 		case len(rec) < len(header):
-			return nil, nil, &RowError{Row: n, Column: header[len(rec)],
+			return nil, nil, nil, &RowError{Row: n, Column: header[len(rec)],
 				Err: fmt.Errorf("the row ends before this column (%d of %d fields)", len(rec), len(header))}
 		case len(rec) > len(header):
-			return nil, nil, &RowError{Row: n, Err: fmt.Errorf("the row has %d fields, the header has %d", len(rec), len(header))}
+			return nil, nil, nil, &RowError{Row: n, Err: fmt.Errorf("the row has %d fields, the header has %d", len(rec), len(header))}
+		}
+		if err := checkUTF8(n, header, rec); err != nil {
+			return nil, nil, nil, err
 		}
 		rows = append(rows, &ogpRow{n: n, fields: rec, cols: cols})
 	}
+}
+
+// checkUTF8 refuses a cell that is not UTF-8, of any column: such a file is
+// in another encoding (Latin-1, Big5), and its text would be stored as U+FFFD.
+func checkUTF8(n int, header, rec []string) error {
+	for i, v := range rec {
+		if !utf8.ValidString(v) {
+			col := fmt.Sprintf("%d", i+1)
+			if i < len(header) && utf8.ValidString(header[i]) {
+				col = header[i]
+			}
+			return &RowError{Row: n, Column: col,
+				Err: fmt.Errorf("%s (is the file saved in another encoding, such as Latin-1?)", model.MsgNotUTF8)}
+		}
+	}
+	return nil
 }
 
 // ogpRow is one record. Its readers keep the first error, so that a record

@@ -259,6 +259,20 @@ func TestReadOGPCSVRefusesBrokenFiles(t *testing.T) {
 			`row 559, column Latest IRM Report: the row ends before this column (167 of 171 fields)`},
 		{"missing column", editCSV(t, func(set setter, _ [][]string) { set(1, "Start Date", "Start") }),
 			`row 1, column Start Date: is missing from the header`},
+		{"Latin-1 title", editCSV(t, func(set setter, _ [][]string) { set(14, "Commitment Title", "Caf\xe9 parlementaire") }),
+			`row 14, column Commitment Title: is not valid UTF-8 text (is the file saved in another encoding, such as Latin-1?)`},
+		{"Latin-1 in a column not read", editCSV(t, func(set setter, _ [][]string) { set(15, "Region", "Am\xe9ricas") }),
+			`row 15, column Region: is not valid UTF-8 text (is the file saved in another encoding, such as Latin-1?)`},
+		{"Latin-1 header", editCSV(t, func(_ setter, recs [][]string) { recs[0] = append(recs[0][:170:170], "Identit\xe9") }),
+			`row 1, column 171: is not valid UTF-8 text (is the file saved in another encoding, such as Latin-1?)`},
+		{"NUL in a number", editCSV(t, func(set setter, _ [][]string) { set(16, "Commitment Number", "1\x002") }),
+			`row 16, column Commitment Number: contains a control character`},
+		{"line break in an identifier", editCSV(t, func(set setter, _ [][]string) { set(17, "Commitment Unique Identifier", "AL00\n99") }),
+			`row 17, column Commitment Unique Identifier: must be one line, without line breaks or tabs`},
+		{"escape in an institution", editCSV(t, func(set setter, _ [][]string) { set(18, "Lead Institution", "Parliament\x1b[0m") }),
+			`row 18, column Lead Institution: contains a control character`},
+		{"NUL in a title", editCSV(t, func(set setter, _ [][]string) { set(19, "Commitment Title", "Open\x00Parliament") }),
+			`row 19, column Commitment Title: contains a control character`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ReadOGPCSV(bytes.NewReader(tc.data))
@@ -289,5 +303,34 @@ func TestReadOGPCSVQuoteError(t *testing.T) {
 	var re *RowError
 	if !errors.As(err, &re) || re.Row != 2 || !errors.Is(err, csv.ErrBareQuote) {
 		t.Fatalf("error %v", err)
+	}
+}
+
+func TestReadOGPCSVNamesUnknownColumns(t *testing.T) {
+	f, err := ReadOGPCSVFile(bytes.NewReader(fixture(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.UnknownColumns) != 0 {
+		t.Errorf("OGP's own layout has unknown columns: %q", f.UnknownColumns)
+	}
+	data := editCSV(t, func(_ func(int, string, string), recs [][]string) {
+		recs[0] = slices.Insert(recs[0], 3, "Budget (USD)")
+		recs[0] = append(recs[0], "Notes")
+		for i := 1; i < len(recs); i++ {
+			recs[i] = slices.Insert(recs[i], 3, "1000")
+			recs[i] = append(recs[i], "checked")
+		}
+	})
+	f, err = ReadOGPCSVFile(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"Budget (USD)", "Notes"}; !slices.Equal(f.UnknownColumns, want) {
+		t.Errorf("unknown columns %q, want %q", f.UnknownColumns, want)
+	}
+	// The columns it knows are read as before.
+	if !bytes.Equal(writeJSON(t, f.Dataset), writeJSON(t, readOGP(t, fixture(t)))) {
+		t.Error("extra columns changed the data read")
 	}
 }

@@ -146,11 +146,25 @@ func writeCSV(w io.Writer, header []string, rows func(func([]string) error) erro
 	if err := cw.Write(header); err != nil {
 		return err
 	}
-	if err := rows(cw.Write); err != nil {
+	if err := rows(func(r []string) error { return cw.Write(Neutralise(r)) }); err != nil {
 		return fmt.Errorf("writing CSV: %w", err)
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// Neutralise keeps a spreadsheet program from running a cell as a formula,
+// as OWASP recommends against CSV injection: a cell starting with =, +, -,
+// @, a tab or a carriage return gets a leading single quote, which
+// spreadsheets show as text. Only the CSV downloads are neutralised; the
+// JSON export stays exact. It changes r in place and returns it.
+func Neutralise(r []string) []string {
+	for i, v := range r {
+		if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+			r[i] = "'" + v
+		}
+	}
+	return r
 }
 
 func eachMilestone(ms []model.MilestoneRecord, parent string, fn func(m model.MilestoneRecord, parent string)) {

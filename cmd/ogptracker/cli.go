@@ -199,9 +199,9 @@ func importFile(ctx context.Context, e env, cfg config.Config, args []string, _ 
 		return err
 	}
 	defer f.Close()
-	ds, err := readDataset(bufio.NewReader(f), path)
+	ds, unknown, err := readDataset(bufio.NewReader(f), path)
 	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return fmt.Errorf("%s: %w (nothing was imported)", path, err)
 	}
 	a, err := open(ctx, e, cfg)
 	if err != nil {
@@ -236,6 +236,9 @@ func importFile(ctx context.Context, e env, cfg config.Config, args []string, _ 
 		path, res.Plans, res.Commitments, members(ds), res.Agencies, res.Created, res.Updated, res.Unchanged)
 	fmt.Fprintf(e.stdout, "The tracker now holds %d plans, %d commitments, %d milestones, %d agencies (was %d, %d, %d, %d).\n",
 		after.Plans, after.Commitments, after.Milestones, after.Agencies, before.Plans, before.Commitments, before.Milestones, before.Agencies)
+	if len(unknown) > 0 {
+		fmt.Fprintf(e.stdout, "Not imported: %d columns that are not part of OGP's layout: %s.\n", len(unknown), strings.Join(unknown, ", "))
+	}
 	return nil
 }
 
@@ -249,19 +252,18 @@ func members(ds *model.Dataset) int {
 }
 
 // readDataset reads either format: OGP's CSV layout or the tracker's JSON.
-func readDataset(r *bufio.Reader, path string) (*model.Dataset, error) {
+// unknown names the CSV's columns that were not imported.
+func readDataset(r *bufio.Reader, path string) (ds *model.Dataset, unknown []string, err error) {
 	ext := strings.ToLower(filepath.Ext(path))
-	if ext == ".json" {
-		return transfer.ReadJSON(r)
+	if first, err := r.Peek(1); ext == ".json" || ext != ".csv" && err == nil && first[0] == '{' {
+		ds, err := transfer.ReadJSON(r)
+		return ds, nil, err
 	}
-	if ext == ".csv" {
-		return transfer.ReadOGPCSV(r)
+	f, err := transfer.ReadOGPCSVFile(r)
+	if err != nil {
+		return nil, nil, err
 	}
-	first, err := r.Peek(1)
-	if err == nil && first[0] == '{' {
-		return transfer.ReadJSON(r)
-	}
-	return transfer.ReadOGPCSV(r)
+	return f.Dataset, f.UnknownColumns, nil
 }
 
 func export(ctx context.Context, e env, cfg config.Config, _ []string, flags any) error {

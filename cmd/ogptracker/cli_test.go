@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"io"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -104,6 +106,68 @@ func TestACorruptedFileIsRefusedWithRowAndColumnAndChangesNothing(t *testing.T) 
 	}
 	code, _, errs := tr.run("import", broken)
 	if code != 1 || !strings.Contains(errs, "row ") || !strings.Contains(errs, "column End Date") {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	if after := tr.mustRun("export"); after != before {
+		t.Error("a refused import changed the database")
+	}
+}
+
+// writeOGPCopy writes a copy of OGP's test file after edit has changed its
+// records (the header is recs[0]).
+func (tr *tracker) writeOGPCopy(name string, edit func(recs [][]string)) string {
+	tr.t.Helper()
+	data, err := os.ReadFile(ogpCSV)
+	if err != nil {
+		tr.t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		tr.t.Fatal(err)
+	}
+	edit(recs)
+	var b bytes.Buffer
+	if err := csv.NewWriter(&b).WriteAll(recs); err != nil {
+		tr.t.Fatal(err)
+	}
+	path := filepath.Join(tr.dir, name)
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		tr.t.Fatal(err)
+	}
+	return path
+}
+
+func TestImportNamesTheColumnsItDidNotImport(t *testing.T) {
+	tr := newTracker(t)
+	path := tr.writeOGPCopy("with-notes.csv", func(recs [][]string) {
+		recs[0] = append(recs[0], "Notes", "Budget (USD)")
+		for i := 1; i < len(recs); i++ {
+			recs[i] = append(recs[i], "checked", "1000")
+		}
+	})
+	out := tr.mustRun("import", path)
+	if !strings.Contains(out, "Not imported: 2 columns that are not part of OGP's layout: Notes, Budget (USD).") ||
+		!strings.Contains(out, "214 plans, 558 commitments") {
+		t.Fatalf("import:\n%s", out)
+	}
+	// OGP's own file has no such column, and the summary says nothing.
+	if out := tr.mustRun("import", ogpCSV); strings.Contains(out, "Not imported") {
+		t.Errorf("OGP's file:\n%s", out)
+	}
+}
+
+func TestALatin1FileIsRefusedWithRowAndColumnAndChangesNothing(t *testing.T) {
+	tr := newTracker(t)
+	tr.mustRun("import", ogpCSV)
+	before := tr.mustRun("export")
+	col := 0
+	path := tr.writeOGPCopy("latin1.csv", func(recs [][]string) {
+		col = slices.Index(recs[0], "Commitment Title")
+		recs[1][col] += " (edited)" // a change before the bad row, which must not stay
+		recs[300][col] = "Transparence du Parlement \xe9lu"
+	})
+	code, _, errs := tr.run("import", path)
+	if code != 1 || !strings.Contains(errs, "row 301, column Commitment Title: is not valid UTF-8 text") || !strings.Contains(errs, "nothing was imported") {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
 	if after := tr.mustRun("export"); after != before {
