@@ -277,9 +277,10 @@ func findOneTimeLink(db *gorm.DB, token string, now time.Time) (*model.OneTimeLi
 }
 
 // UseOneTimeLink sets the account's password hash through a link (a reset
-// or an invitation), once:
-// the link is spent, and every session of the account ends, so that
-// whoever knew the old password is signed out.
+// or an invitation), once: the link is spent, every other link of the
+// account ends too (an older link kept by someone else must not undo the
+// change), and every session of the account ends, so that whoever knew
+// the old password is signed out.
 func (s *Store) UseOneTimeLink(ctx context.Context, token string, passwordHash string) (*model.User, error) {
 	now := s.now().UTC()
 	var user *model.User
@@ -295,12 +296,24 @@ func (s *Store) UseOneTimeLink(ctx context.Context, token string, passwordHash s
 		if res.RowsAffected == 0 {
 			return model.ErrNotFound // spent by a request a moment earlier
 		}
-		if err := tx.Model(&model.User{}).Where("id = ?", link.UserID).
-			Updates(map[string]any{"password_hash": passwordHash, "updated_at": now}).Error; err != nil {
+		if err := setPassword(tx, link.UserID, passwordHash, now); err != nil {
 			return err
 		}
 		user = link.User
-		return tx.Where("user_id = ?", link.UserID).Delete(&model.Session{}).Error
+		return nil
 	})
 	return user, err
+}
+
+// setPassword is every change of a password: it ends the account's
+// outstanding links and signs it out everywhere, in the caller's transaction.
+func setPassword(tx *gorm.DB, userID uint, passwordHash string, now time.Time) error {
+	if err := tx.Model(&model.User{}).Where("id = ?", userID).
+		Updates(map[string]any{"password_hash": passwordHash, "updated_at": now}).Error; err != nil {
+		return err
+	}
+	if err := tx.Model(&model.OneTimeLink{}).Where("user_id = ? AND used_at IS NULL", userID).Update("used_at", now).Error; err != nil {
+		return err
+	}
+	return tx.Where("user_id = ?", userID).Delete(&model.Session{}).Error
 }

@@ -182,3 +182,40 @@ func TestResetLinksAreLimitedPerAccount(t *testing.T) {
 		t.Errorf("a request an hour later made %d links in all, want 4", n)
 	}
 }
+
+// Setting a password through one link ends every other link of the account:
+// an older link someone else kept cannot undo the change.
+func TestUsingOneResetLinkEndsTheOthers(t *testing.T) {
+	site := newAccountSite(t, "http://example.test")
+	b := site.visitor()
+	_, page := b.do("GET", "/password/forgot", nil)
+	for range 3 {
+		b.do("POST", "/password/forgot", url.Values{"email": {"liaison@cec.example.org"}, "csrf_token": {b.token(page)}})
+	}
+	links := resetLink.FindAllStringSubmatch(site.logs.String(), -1)
+	if len(links) != 3 {
+		t.Fatalf("%d links in the log, want 3", len(links))
+	}
+	set := func(link, password string) *http.Response {
+		t.Helper()
+		res, _ := b.do("POST", link, url.Values{"password": {password}, "confirm": {password}, "csrf_token": {b.token(page)}})
+		return res
+	}
+	if res := set(links[0][1], "the first new password"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first link: %d", res.StatusCode)
+	}
+	for i, m := range links[1:] {
+		if res, page := b.do("GET", m[1]+"?lang=en", nil); res.StatusCode != http.StatusNotFound || !strings.Contains(page, "<h1>This link no longer works</h1>") {
+			t.Errorf("link %d after the first was used: %d", i+2, res.StatusCode)
+		}
+		if res := set(m[1], "a password from an old link"); res.StatusCode != http.StatusNotFound {
+			t.Errorf("setting a password through link %d: %d, want 404", i+2, res.StatusCode)
+		}
+	}
+	if res, _ := b.signIn("liaison@cec.example.org", "the first new password"); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("the password the first link set no longer signs in: %d", res.StatusCode)
+	}
+	if res, _ := b.signIn("liaison@cec.example.org", "a password from an old link"); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("a password sent through an older link signs in: %d", res.StatusCode)
+	}
+}
