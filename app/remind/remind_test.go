@@ -3,6 +3,7 @@ package remind_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -338,6 +339,35 @@ func TestCrashMidPassAndMidSendLosesAndDuplicatesNothing(t *testing.T) {
 	_, res = s.run(when.Add(time.Hour))
 	if res.Sent != 0 {
 		t.Errorf("sent %d again", res.Sent)
+	}
+}
+
+// A sender stopped mid-batch (SIGTERM) keeps what the server accepted
+// marked sent and gives the rest back at once, not after the claim lease.
+func TestASenderStoppedMidBatchGivesTheRestBack(t *testing.T) {
+	s := newSite(t, at("2021-12-01 10:00"))
+	when := at("2021-12-20 09:00")
+	s.clock.Set(when)
+	queued, err := s.rem.Pass(context.Background(), when, false)
+	if err != nil || len(queued) < 6 {
+		t.Fatalf("pass: %d, %v", len(queued), err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	s.smtp.OnAccept(func(n int) {
+		if n == 3 {
+			stop()
+		}
+	})
+	if _, err := s.rem.Send(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("send: %v, want it stopped", err)
+	}
+	_, counts, err := s.st.FindOutbox(context.Background(), store.OutboxFilter{})
+	if err != nil || counts[model.OutboxSent] != 3 || counts[model.OutboxPending] != int64(len(queued)-3) || counts[model.OutboxSending] != 0 {
+		t.Errorf("outbox after the stop: %v %v; want 3 sent, %d pending", counts, err, len(queued)-3)
+	}
+	s.smtp.OnAccept(nil)
+	if res, err := s.rem.Send(context.Background()); err != nil || res.Sent != len(queued)-3 || len(s.smtp.Messages()) != len(queued) {
+		t.Errorf("next send: %+v %v; server has %d of %d", res, err, len(s.smtp.Messages()), len(queued))
 	}
 }
 

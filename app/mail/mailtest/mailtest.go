@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-smtp"
 )
@@ -44,6 +45,8 @@ type Server struct {
 	mu       sync.Mutex
 	messages []Message
 	refuse   map[string]bool // addresses answered 550
+	delay    time.Duration   // wait before accepting each message
+	onAccept func(n int)
 	srv      *smtp.Server
 }
 
@@ -102,6 +105,22 @@ func (s *Server) Refuse(address string) {
 	s.refuse[strings.ToLower(address)] = true
 }
 
+// Delay makes the server wait d after receiving each message before it
+// accepts it, as a busy server does: a sender is then caught mid-send.
+func (s *Server) Delay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.delay = d
+}
+
+// OnAccept calls f with the number of messages accepted so far each time
+// the server accepts one: after keeping it, before answering the sender.
+func (s *Server) OnAccept(f func(n int)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onAccept = f
+}
+
 // Messages returns what the server accepted so far.
 func (s *Server) Messages() []Message {
 	s.mu.Lock()
@@ -155,7 +174,15 @@ func (x *session) Data(r io.Reader) error {
 	}
 	x.msg.Raw = b.String()
 	x.s.mu.Lock()
-	x.s.messages = append(x.s.messages, x.msg)
+	delay := x.s.delay
 	x.s.mu.Unlock()
+	time.Sleep(delay)
+	x.s.mu.Lock()
+	x.s.messages = append(x.s.messages, x.msg)
+	n, onAccept := len(x.s.messages), x.s.onAccept
+	x.s.mu.Unlock()
+	if onAccept != nil {
+		onAccept(n)
+	}
 	return nil
 }
