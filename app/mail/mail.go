@@ -145,8 +145,10 @@ func (c *Conn) Send(msg Message) error {
 		return &SendError{Err: err, Permanent: true}
 	}
 	if err := c.c.Send(b); err != nil {
+		// Permanent only when the server said so (5xx): a connection lost
+		// mid-batch is worth another try.
 		var se *gomail.SendError
-		return &SendError{Err: err, Permanent: errors.As(err, &se) && !se.IsTemp()}
+		return &SendError{Err: err, Permanent: errors.As(err, &se) && se.ErrorCode() >= 500 && se.ErrorCode() < 600}
 	}
 	return nil
 }

@@ -371,6 +371,27 @@ func TestASenderStoppedMidBatchGivesTheRestBack(t *testing.T) {
 	}
 }
 
+// A mail server that goes away mid-batch leaves the rest of the batch to
+// be tried again, not failed for good.
+func TestAServerLostMidBatchLeavesTheRestToTryAgain(t *testing.T) {
+	s := newSite(t, at("2021-12-01 10:00"))
+	s.smtp.OnAccept(func(n int) {
+		if n == 2 {
+			s.smtp.Stop()
+		}
+	})
+	queued, res := s.run(at("2021-12-20 09:00"))
+	if res.Failed != 0 || res.Sent+res.Retrying != len(queued) || res.Sent > 2 {
+		t.Fatalf("server lost after 2 messages: %+v of %d queued; want none failed for good", res, len(queued))
+	}
+	s.smtp.OnAccept(nil)
+	s.smtp.Restart()
+	_, res2 := s.run(at("2021-12-20 09:05"))
+	if res2.Sent != res.Retrying || res2.Failed != 0 {
+		t.Errorf("server back: %+v, want the %d left sent", res2, res.Retrying)
+	}
+}
+
 func TestSMTPDownThenBackDeliversLate(t *testing.T) {
 	s := newSite(t, at("2021-12-01 10:00"))
 	ctx := context.Background()
