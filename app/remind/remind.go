@@ -4,13 +4,15 @@
 // occurrence) makes a pass run twice queue nothing new; the sender delivers
 // what is queued by email or webhook, with retries and exponential backoff,
 // recording every attempt. The scheduler (schedule.go) runs both inside
-// the web server.
+// the web server. Account mail (password links, kind "account") is queued
+// by the web and sent in the background at once (account.go).
 //
 // Exactly once. A pass is one transaction of inserts that ignore keys
 // already queued, so a crash in the middle of a pass loses nothing (the
 // next pass queues what the crashed one did not) and duplicates nothing.
 // The sender claims a message (status "sending") before it hands it to the
-// SMTP server and marks it sent right after the server accepts it. A
+// SMTP server and marks it sent right after the server accepts it, one
+// message at a time (deliver), before it hands over the next. A
 // message whose sender died before marking it is pending again after
 // store.ClaimLease and is sent again: the only window for a duplicate is
 // between the server's acceptance and the mark (a few milliseconds, one
@@ -148,19 +150,33 @@ type SendResult struct {
 // twice as long each time, and fails for good after Rules.MaxAttempts or
 // at once when refused for good (an unknown address): it fails alone.
 func (r *Reminder) Send(ctx context.Context) (SendResult, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var res SendResult
 	channels := []model.Channel{model.ChannelWebhook}
 	if r.mailer != nil {
 		channels = append(channels, model.ChannelEmail)
 	}
+	return r.sendChannels(ctx, channels)
+}
+
+// SendAccountMail delivers the account mail that is due (password links),
+// nothing else: it runs inside serve even when reminders are left to
+// `ogptracker remind`.
+func (r *Reminder) SendAccountMail(ctx context.Context) (SendResult, error) {
+	if r.mailer == nil {
+		return SendResult{}, nil
+	}
+	return r.sendChannels(ctx, []model.Channel{model.ChannelEmail}, model.KindAccount)
+}
+
+func (r *Reminder) sendChannels(ctx context.Context, channels []model.Channel, kinds ...model.ReminderKind) (SendResult, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var res SendResult
 	for _, ch := range channels {
 		for {
 			if err := ctx.Err(); err != nil {
 				return res, err
 			}
-			batch, err := r.st.ClaimMessages(ctx, ch, r.rules.SendBatch)
+			batch, err := r.st.ClaimMessages(ctx, ch, r.rules.SendBatch, kinds...)
 			if err != nil {
 				return res, fmt.Errorf("claim messages: %w", err)
 			}

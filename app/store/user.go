@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -238,6 +239,32 @@ func (s *Store) CreateOneTimeLink(ctx context.Context, userID uint, purpose mode
 	now := s.now().UTC()
 	link := &model.OneTimeLink{TokenHash: hashToken(token), UserID: userID, Purpose: purpose, CreatedAt: now, ExpiresAt: now.Add(lifetime)}
 	if err := s.db.WithContext(ctx).Create(link).Error; err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+// CreateOneTimeLinkAndMail makes a link token for an account, as
+// CreateOneTimeLink, and queues in the outbox, in the same transaction, the
+// email that carries it: mail(token) writes the message, whose occurrence
+// is the link's. The sender delivers it in the background, so the request
+// that asked for the link does no mail I/O, and a failure is retried and
+// shown in the outbox rather than to the visitor.
+func (s *Store) CreateOneTimeLinkAndMail(ctx context.Context, userID uint, purpose model.LinkPurpose, lifetime time.Duration,
+	mail func(token string) model.OutboxMessage) (token string, err error) {
+	token = rand.Text()
+	now := s.now().UTC()
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		link := &model.OneTimeLink{TokenHash: hashToken(token), UserID: userID, Purpose: purpose, CreatedAt: now, ExpiresAt: now.Add(lifetime)}
+		if err := tx.Create(link).Error; err != nil {
+			return err
+		}
+		m := mail(token)
+		m.ID, m.Status, m.Attempts, m.NextAttemptAt = 0, model.OutboxPending, 0, now
+		m.Occurrence = fmt.Sprintf("link:%d", link.ID)
+		return tx.Create(&m).Error
+	})
+	if err != nil {
 		return "", err
 	}
 	return token, nil

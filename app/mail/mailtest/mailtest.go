@@ -5,10 +5,14 @@ package mailtest
 
 import (
 	"bytes"
+	"encoding/base64"
 	"io"
 	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
 	"net"
 	"net/mail"
+	"net/textproto"
 	"strings"
 	"sync"
 	"testing"
@@ -35,6 +39,43 @@ func (m Message) Header(name string) string {
 		return dec
 	}
 	return v
+}
+
+// Text returns the plain-text body of the message, decoded as mail
+// readers do (quoted-printable or base64, the first text/plain part).
+func (m Message) Text() string {
+	msg, err := mail.ReadMessage(strings.NewReader(m.Raw))
+	if err != nil {
+		return ""
+	}
+	return textOf(textproto.MIMEHeader(msg.Header), msg.Body)
+}
+
+func textOf(h textproto.MIMEHeader, body io.Reader) string {
+	mediaType, params, _ := mime.ParseMediaType(h.Get("Content-Type"))
+	if strings.HasPrefix(mediaType, "multipart/") {
+		mr := multipart.NewReader(body, params["boundary"])
+		for {
+			p, err := mr.NextRawPart()
+			if err != nil {
+				return ""
+			}
+			if t := textOf(p.Header, p); t != "" {
+				return t
+			}
+		}
+	}
+	if mediaType != "" && mediaType != "text/plain" {
+		return ""
+	}
+	switch strings.ToLower(h.Get("Content-Transfer-Encoding")) {
+	case "quoted-printable":
+		body = quotedprintable.NewReader(body)
+	case "base64":
+		body = base64.NewDecoder(base64.StdEncoding, body)
+	}
+	b, _ := io.ReadAll(body)
+	return string(b)
 }
 
 // Server is an SMTP server that keeps what it receives.
