@@ -595,3 +595,30 @@ func TestASubmittedReportWaitingForReviewReachesTheCoLeads(t *testing.T) {
 		t.Errorf("reminded of a reviewed report")
 	}
 }
+
+// Account mail goes out on its own, even where reminders are left to
+// `ogptracker remind`: SendAccountMail sends it and nothing else.
+func TestSendAccountMailSendsOnlyAccountMail(t *testing.T) {
+	s := newSite(t, at("2021-12-01 10:00"))
+	ctx := context.Background()
+	when := at("2021-12-20 09:00")
+	s.clock.Set(when)
+	queued, err := s.rem.Pass(ctx, when, false)
+	if err != nil || len(queued) == 0 {
+		t.Fatalf("pass: %d %v", len(queued), err)
+	}
+	u := s.users[ndcEN]
+	if _, err := s.st.CreateOneTimeLinkAndMail(ctx, u.ID, model.LinkPasswordReset, time.Hour, func(token string) model.OutboxMessage {
+		return model.OutboxMessage{Rule: "password-reset", Subject: "user:1", Recipient: "user:1", Kind: model.KindAccount,
+			Channel: model.ChannelEmail, UserID: &u.ID, To: u.Email, Lang: "en", Title: "Set a new password", Text: "Link: /password/reset/" + token}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.rem.SendAccountMail(ctx)
+	if err != nil || res.Sent != 1 || len(s.smtp.Messages()) != 1 || s.smtp.Messages()[0].Header("Subject") != "Set a new password" {
+		t.Fatalf("account mail: %+v %v, server has %d", res, err, len(s.smtp.Messages()))
+	}
+	if res, err := s.rem.Send(ctx); err != nil || res.Sent != len(queued) {
+		t.Errorf("reminders afterwards: %+v %v, want %d", res, err, len(queued))
+	}
+}
