@@ -63,9 +63,10 @@ func (a *App) Reminder() (*remind.Reminder, error) {
 	return remind.New(remind.Options{Store: a.Store, Mailer: m, Logger: a.log, Location: a.Config.Location, BaseURL: a.Config.BaseURL})
 }
 
-// sendMail delivers the mails people wait for (password links) at once,
-// through the mail server, rather than through the outbox: the person is
-// at the form, and the form says when the mail could not be sent.
+// sendMail delivers invitations at once, through the mail server, rather
+// than through the outbox: the administrator is at the form, which says
+// when the mail could not be sent. (Password reset links go through the
+// outbox: see web's sendResetLink.)
 func sendMail(m *mail.Mailer) web.SendMail {
 	if m == nil {
 		return nil
@@ -168,6 +169,15 @@ func (a *App) Serve(ctx context.Context, ready func(addr net.Addr)) error {
 	opts := web.Options{Store: a.Store, Logger: a.log, Location: a.Config.Location, BaseURL: a.Config.BaseURL}
 	if m, _ := a.Mailer(); m != nil {
 		opts.SendMail = sendMail(m)
+		// Account mail, queued by the web, goes out in the background
+		// whether or not reminders are scheduled here.
+		mailCtx, stopMail := context.WithCancel(ctx)
+		accountMail := rem.StartAccountMail(mailCtx)
+		defer func() {
+			stopMail()
+			accountMail.Wait()
+		}()
+		opts.MailQueued = accountMail.Kick
 	}
 	if a.Config.Reminders {
 		jobCtx, stopJobs := context.WithCancel(ctx)

@@ -116,20 +116,17 @@ type SendError struct {
 func (e *SendError) Error() string { return e.Err.Error() }
 func (e *SendError) Unwrap() error { return e.Err }
 
-// Send delivers msgs over one connection. It returns a *ConnError when the
-// server could not be reached (nothing was sent); otherwise one error per
-// message, nil for those the server accepted.
-func (m *Mailer) Send(ctx context.Context, msgs []Message) ([]error, error) {
-	built := make([]*gomail.Msg, len(msgs))
-	errs := make([]error, len(msgs))
-	for i, msg := range msgs {
-		b, err := m.build(msg)
-		if err != nil {
-			errs[i] = &SendError{Err: err, Permanent: true}
-			continue
-		}
-		built[i] = b
-	}
+// Conn is one connection to the server, over which messages go one at a
+// time: a caller records each acceptance before handing over the next, so
+// that a crash repeats at most the message in flight.
+type Conn struct {
+	m *Mailer
+	c *gomail.Client
+}
+
+// Dial connects to the server. It returns a *ConnError when the server
+// cannot be reached: nothing was sent, and everything may be tried later.
+func (m *Mailer) Dial(ctx context.Context) (*Conn, error) {
 	c, err := m.client()
 	if err != nil {
 		return nil, &ConnError{Err: err}
@@ -137,26 +134,36 @@ func (m *Mailer) Send(ctx context.Context, msgs []Message) ([]error, error) {
 	if err := c.DialWithContext(ctx); err != nil {
 		return nil, &ConnError{Err: err}
 	}
-	defer c.Close()
-	for i, b := range built {
-		if b == nil {
-			continue
-		}
-		if err := c.Send(b); err != nil {
-			var se *gomail.SendError
-			errs[i] = &SendError{Err: err, Permanent: errors.As(err, &se) && !se.IsTemp()}
-		}
-	}
-	return errs, nil
+	return &Conn{m: m, c: c}, nil
 }
 
-// SendOne delivers one message.
+// Send hands one message to the server and returns when the server has
+// accepted it (nil) or refused it (a *SendError).
+func (c *Conn) Send(msg Message) error {
+	b, err := c.m.build(msg)
+	if err != nil {
+		return &SendError{Err: err, Permanent: true}
+	}
+	if err := c.c.Send(b); err != nil {
+		// Permanent only when the server said so (5xx): a connection lost
+		// mid-batch is worth another try.
+		var se *gomail.SendError
+		return &SendError{Err: err, Permanent: errors.As(err, &se) && se.ErrorCode() >= 500 && se.ErrorCode() < 600}
+	}
+	return nil
+}
+
+// Close ends the connection politely (QUIT).
+func (c *Conn) Close() error { return c.c.Close() }
+
+// SendOne delivers one message over a connection of its own.
 func (m *Mailer) SendOne(ctx context.Context, msg Message) error {
-	errs, err := m.Send(ctx, []Message{msg})
+	c, err := m.Dial(ctx)
 	if err != nil {
 		return err
 	}
-	return errs[0]
+	defer c.Close()
+	return c.Send(msg)
 }
 
 func (m *Mailer) build(msg Message) (*gomail.Msg, error) {

@@ -4,13 +4,15 @@
 // occurrence) makes a pass run twice queue nothing new; the sender delivers
 // what is queued by email or webhook, with retries and exponential backoff,
 // recording every attempt. The scheduler (schedule.go) runs both inside
-// the web server.
+// the web server. Account mail (password links, kind "account") is queued
+// by the web and sent in the background at once (account.go).
 //
 // Exactly once. A pass is one transaction of inserts that ignore keys
 // already queued, so a crash in the middle of a pass loses nothing (the
 // next pass queues what the crashed one did not) and duplicates nothing.
 // The sender claims a message (status "sending") before it hands it to the
-// SMTP server and marks it sent right after the server accepts it. A
+// SMTP server and marks it sent right after the server accepts it, one
+// message at a time (deliver), before it hands over the next. A
 // message whose sender died before marking it is pending again after
 // store.ClaimLease and is sent again: the only window for a duplicate is
 // between the server's acceptance and the mark (a few milliseconds, one
@@ -148,35 +150,41 @@ type SendResult struct {
 // twice as long each time, and fails for good after Rules.MaxAttempts or
 // at once when refused for good (an unknown address): it fails alone.
 func (r *Reminder) Send(ctx context.Context) (SendResult, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var res SendResult
 	channels := []model.Channel{model.ChannelWebhook}
 	if r.mailer != nil {
 		channels = append(channels, model.ChannelEmail)
 	}
+	return r.sendChannels(ctx, channels)
+}
+
+// SendAccountMail delivers the account mail that is due (password links),
+// nothing else: it runs inside serve even when reminders are left to
+// `ogptracker remind`.
+func (r *Reminder) SendAccountMail(ctx context.Context) (SendResult, error) {
+	if r.mailer == nil {
+		return SendResult{}, nil
+	}
+	return r.sendChannels(ctx, []model.Channel{model.ChannelEmail}, model.KindAccount)
+}
+
+func (r *Reminder) sendChannels(ctx context.Context, channels []model.Channel, kinds ...model.ReminderKind) (SendResult, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var res SendResult
 	for _, ch := range channels {
 		for {
 			if err := ctx.Err(); err != nil {
 				return res, err
 			}
-			batch, err := r.st.ClaimMessages(ctx, ch, r.rules.SendBatch)
+			batch, err := r.st.ClaimMessages(ctx, ch, r.rules.SendBatch, kinds...)
 			if err != nil {
 				return res, fmt.Errorf("claim messages: %w", err)
 			}
 			if len(batch) == 0 {
 				break
 			}
-			var errs []error
-			if ch == model.ChannelEmail {
-				errs = r.sendEmail(ctx, batch)
-			} else {
-				errs = r.sendWebhooks(ctx, batch)
-			}
-			for i, m := range batch {
-				if err := r.record(ctx, m, errs[i], &res); err != nil {
-					return res, err
-				}
+			if err := r.deliver(ctx, ch, batch, &res); err != nil {
+				return res, err
 			}
 			if len(batch) < r.rules.SendBatch {
 				break
@@ -229,21 +237,61 @@ func (r *Reminder) backoff(attempt int) time.Duration {
 	return min(d, r.rules.MaxRetryWait)
 }
 
-func (r *Reminder) sendEmail(ctx context.Context, batch []model.OutboxMessage) []error {
-	msgs := make([]mail.Message, len(batch))
-	for i, m := range batch {
-		msgs[i] = mail.Message{To: m.To, Subject: m.Title, Text: m.Text, HTML: m.HTML, ID: fmt.Sprintf("outbox-%d", m.ID),
-			Unsubscribe: r.baseURL + "/unsubscribe/" + m.UnsubscribeToken}
-	}
-	errs, err := r.mailer.Send(ctx, msgs)
-	if err != nil {
-		// The server could not be reached: every message waits for the next try.
-		errs = make([]error, len(batch))
-		for i := range errs {
-			errs[i] = err
+// deliver hands a claimed batch over one message at a time and records
+// each outcome before handing over the next, so that a sender killed
+// mid-batch leaves every accepted message marked but the one in flight.
+func (r *Reminder) deliver(ctx context.Context, ch model.Channel, batch []model.OutboxMessage, res *SendResult) error {
+	post := func(m model.OutboxMessage) error { return r.postWebhook(ctx, m) }
+	if ch == model.ChannelEmail {
+		conn, err := r.mailer.Dial(ctx)
+		if err != nil {
+			// The server could not be reached: every message waits for the next try.
+			for _, m := range batch {
+				if err := r.record(ctx, m, err, res); err != nil {
+					return err
+				}
+			}
+			return nil
 		}
+		defer conn.Close()
+		post = func(m model.OutboxMessage) error { return conn.Send(r.emailOf(m)) }
 	}
-	return errs
+	for i, m := range batch {
+		if ctx.Err() == nil {
+			err := r.record(ctx, m, post(m), res)
+			if err == nil {
+				continue
+			}
+			r.release(batch[i+1:])
+			return err
+		}
+		// Stopped: what was not tried yet is given back at once rather than
+		// after the claim lease.
+		r.release(batch[i:])
+		return ctx.Err()
+	}
+	return nil
+}
+
+// release gives claimed messages back untried.
+func (r *Reminder) release(rest []model.OutboxMessage) {
+	ids := make([]uint, len(rest))
+	for i, m := range rest {
+		ids[i] = m.ID
+	}
+	if err := r.st.ReleaseMessages(context.Background(), ids); err != nil {
+		r.log.Warn("claimed messages not given back; they are tried again after the claim lease", "ids", ids, "err", err)
+	}
+}
+
+// emailOf is the email of an outbox message. Account mail (password links)
+// has no unsubscribe token: it cannot be turned off.
+func (r *Reminder) emailOf(m model.OutboxMessage) mail.Message {
+	msg := mail.Message{To: m.To, Subject: m.Title, Text: m.Text, HTML: m.HTML, ID: fmt.Sprintf("outbox-%d", m.ID)}
+	if m.UnsubscribeToken != "" {
+		msg.Unsubscribe = r.baseURL + "/unsubscribe/" + m.UnsubscribeToken
+	}
+	return msg
 }
 
 // newToken makes a random token for a link.

@@ -3,6 +3,7 @@ package remind_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -341,6 +342,56 @@ func TestCrashMidPassAndMidSendLosesAndDuplicatesNothing(t *testing.T) {
 	}
 }
 
+// A sender stopped mid-batch (SIGTERM) keeps what the server accepted
+// marked sent and gives the rest back at once, not after the claim lease.
+func TestASenderStoppedMidBatchGivesTheRestBack(t *testing.T) {
+	s := newSite(t, at("2021-12-01 10:00"))
+	when := at("2021-12-20 09:00")
+	s.clock.Set(when)
+	queued, err := s.rem.Pass(context.Background(), when, false)
+	if err != nil || len(queued) < 6 {
+		t.Fatalf("pass: %d, %v", len(queued), err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	s.smtp.OnAccept(func(n int) {
+		if n == 3 {
+			stop()
+		}
+	})
+	if _, err := s.rem.Send(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("send: %v, want it stopped", err)
+	}
+	_, counts, err := s.st.FindOutbox(context.Background(), store.OutboxFilter{})
+	if err != nil || counts[model.OutboxSent] != 3 || counts[model.OutboxPending] != int64(len(queued)-3) || counts[model.OutboxSending] != 0 {
+		t.Errorf("outbox after the stop: %v %v; want 3 sent, %d pending", counts, err, len(queued)-3)
+	}
+	s.smtp.OnAccept(nil)
+	if res, err := s.rem.Send(context.Background()); err != nil || res.Sent != len(queued)-3 || len(s.smtp.Messages()) != len(queued) {
+		t.Errorf("next send: %+v %v; server has %d of %d", res, err, len(s.smtp.Messages()), len(queued))
+	}
+}
+
+// A mail server that goes away mid-batch leaves the rest of the batch to
+// be tried again, not failed for good.
+func TestAServerLostMidBatchLeavesTheRestToTryAgain(t *testing.T) {
+	s := newSite(t, at("2021-12-01 10:00"))
+	s.smtp.OnAccept(func(n int) {
+		if n == 2 {
+			s.smtp.Stop()
+		}
+	})
+	queued, res := s.run(at("2021-12-20 09:00"))
+	if res.Failed != 0 || res.Sent+res.Retrying != len(queued) || res.Sent > 2 {
+		t.Fatalf("server lost after 2 messages: %+v of %d queued; want none failed for good", res, len(queued))
+	}
+	s.smtp.OnAccept(nil)
+	s.smtp.Restart()
+	_, res2 := s.run(at("2021-12-20 09:05"))
+	if res2.Sent != res.Retrying || res2.Failed != 0 {
+		t.Errorf("server back: %+v, want the %d left sent", res2, res.Retrying)
+	}
+}
+
 func TestSMTPDownThenBackDeliversLate(t *testing.T) {
 	s := newSite(t, at("2021-12-01 10:00"))
 	ctx := context.Background()
@@ -542,5 +593,32 @@ func TestASubmittedReportWaitingForReviewReachesTheCoLeads(t *testing.T) {
 	}
 	if queued, _ := s2.run(at("2021-12-16 09:00")); rules(queued, civicTech)["report-unconfirmed-14d"] != 0 {
 		t.Errorf("reminded of a reviewed report")
+	}
+}
+
+// Account mail goes out on its own, even where reminders are left to
+// `ogptracker remind`: SendAccountMail sends it and nothing else.
+func TestSendAccountMailSendsOnlyAccountMail(t *testing.T) {
+	s := newSite(t, at("2021-12-01 10:00"))
+	ctx := context.Background()
+	when := at("2021-12-20 09:00")
+	s.clock.Set(when)
+	queued, err := s.rem.Pass(ctx, when, false)
+	if err != nil || len(queued) == 0 {
+		t.Fatalf("pass: %d %v", len(queued), err)
+	}
+	u := s.users[ndcEN]
+	if _, err := s.st.CreateOneTimeLinkAndMail(ctx, u.ID, model.LinkPasswordReset, time.Hour, func(token string) model.OutboxMessage {
+		return model.OutboxMessage{Rule: "password-reset", Subject: "user:1", Recipient: "user:1", Kind: model.KindAccount,
+			Channel: model.ChannelEmail, UserID: &u.ID, To: u.Email, Lang: "en", Title: "Set a new password", Text: "Link: /password/reset/" + token}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.rem.SendAccountMail(ctx)
+	if err != nil || res.Sent != 1 || len(s.smtp.Messages()) != 1 || s.smtp.Messages()[0].Header("Subject") != "Set a new password" {
+		t.Fatalf("account mail: %+v %v, server has %d", res, err, len(s.smtp.Messages()))
+	}
+	if res, err := s.rem.Send(ctx); err != nil || res.Sent != len(queued) {
+		t.Errorf("reminders afterwards: %+v %v, want %d", res, err, len(queued))
 	}
 }

@@ -15,17 +15,9 @@ import (
 // errPermanent marks a webhook refusal that trying again will not change.
 var errPermanent = errors.New("refused for good")
 
-// sendWebhooks posts each message as Slack-compatible JSON ({"text": …}).
+// postWebhook posts a message as Slack-compatible JSON ({"text": …}).
 // A 4xx answer (but 408 and 429) is a refusal for good; anything else is
 // tried again later.
-func (r *Reminder) sendWebhooks(ctx context.Context, batch []model.OutboxMessage) []error {
-	errs := make([]error, len(batch))
-	for i, m := range batch {
-		errs[i] = r.postWebhook(ctx, m)
-	}
-	return errs
-}
-
 func (r *Reminder) postWebhook(ctx context.Context, m model.OutboxMessage) error {
 	body, err := json.Marshal(map[string]string{"text": m.Text})
 	if err != nil {

@@ -38,13 +38,13 @@ func (s *Store) QueueMessages(ctx context.Context, msgs []model.OutboxMessage) (
 // that has not marked it by then died while sending (see ClaimMessages).
 const ClaimLease = 10 * time.Minute
 
-// ClaimMessages marks up to limit pending messages of a channel that are
-// due as "sending" and returns them: the sender owns them until it marks
+// ClaimMessages marks up to limit pending messages of a channel (and of
+// kinds, when given) that are due as "sending" and returns them: the sender owns them until it marks
 // each sent or failed. Messages claimed more than ClaimLease ago by a
 // sender that stopped (a crash, a restart) are pending again first, so a
 // crash loses nothing; see app/remind for the one window where it could
 // send a message twice.
-func (s *Store) ClaimMessages(ctx context.Context, channel model.Channel, limit int) ([]model.OutboxMessage, error) {
+func (s *Store) ClaimMessages(ctx context.Context, channel model.Channel, limit int, kinds ...model.ReminderKind) ([]model.OutboxMessage, error) {
 	now := s.now().UTC()
 	var claimed []model.OutboxMessage
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -53,8 +53,11 @@ func (s *Store) ClaimMessages(ctx context.Context, channel model.Channel, limit 
 			Updates(map[string]any{"status": model.OutboxPending, "updated_at": now}).Error; err != nil {
 			return err
 		}
-		if err := tx.Where("status = ? AND channel = ? AND next_attempt_at <= ?", model.OutboxPending, channel, now).
-			Order("next_attempt_at, id").Limit(limit).Find(&claimed).Error; err != nil {
+		q := tx.Where("status = ? AND channel = ? AND next_attempt_at <= ?", model.OutboxPending, channel, now)
+		if len(kinds) > 0 {
+			q = q.Where("kind IN ?", kinds)
+		}
+		if err := q.Order("next_attempt_at, id").Limit(limit).Find(&claimed).Error; err != nil {
 			return err
 		}
 		if len(claimed) == 0 {
@@ -71,7 +74,9 @@ func (s *Store) ClaimMessages(ctx context.Context, channel model.Channel, limit 
 	return claimed, err
 }
 
-// MarkSent records a delivered message and its attempt.
+// MarkSent records a delivered message and its attempt. The text of
+// account mail is dropped once delivered: it holds a live password link,
+// which the database otherwise keeps only as a hash.
 func (s *Store) MarkSent(ctx context.Context, id uint) error {
 	now := s.now().UTC()
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -80,6 +85,7 @@ func (s *Store) MarkSent(ctx context.Context, id uint) error {
 		}
 		return tx.Model(&model.OutboxMessage{}).Where("id = ?", id).Updates(map[string]any{
 			"status": model.OutboxSent, "sent_at": now, "attempts": gorm.Expr("attempts + 1"),
+			"text":       gorm.Expr("CASE WHEN kind = ? THEN '' ELSE text END", model.KindAccount),
 			"last_error": "", "updated_at": now}).Error
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -243,6 +244,32 @@ func (s *Store) CreateOneTimeLink(ctx context.Context, userID uint, purpose mode
 	return token, nil
 }
 
+// CreateOneTimeLinkAndMail makes a link token for an account, as
+// CreateOneTimeLink, and queues in the outbox, in the same transaction, the
+// email that carries it: mail(token) writes the message, whose occurrence
+// is the link's. The sender delivers it in the background, so the request
+// that asked for the link does no mail I/O, and a failure is retried and
+// shown in the outbox rather than to the visitor.
+func (s *Store) CreateOneTimeLinkAndMail(ctx context.Context, userID uint, purpose model.LinkPurpose, lifetime time.Duration,
+	mail func(token string) model.OutboxMessage) (token string, err error) {
+	token = rand.Text()
+	now := s.now().UTC()
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		link := &model.OneTimeLink{TokenHash: hashToken(token), UserID: userID, Purpose: purpose, CreatedAt: now, ExpiresAt: now.Add(lifetime)}
+		if err := tx.Create(link).Error; err != nil {
+			return err
+		}
+		m := mail(token)
+		m.ID, m.Status, m.Attempts, m.NextAttemptAt = 0, model.OutboxPending, 0, now
+		m.Occurrence = fmt.Sprintf("link:%d", link.ID)
+		return tx.Create(&m).Error
+	})
+	if err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
 // CountOneTimeLinks counts the links of one purpose made for an account
 // within the last window, so that a form anyone can send cannot flood a
 // mailbox with links.
@@ -277,9 +304,10 @@ func findOneTimeLink(db *gorm.DB, token string, now time.Time) (*model.OneTimeLi
 }
 
 // UseOneTimeLink sets the account's password hash through a link (a reset
-// or an invitation), once:
-// the link is spent, and every session of the account ends, so that
-// whoever knew the old password is signed out.
+// or an invitation), once: the link is spent, every other link of the
+// account ends too (an older link kept by someone else must not undo the
+// change), and every session of the account ends, so that whoever knew
+// the old password is signed out.
 func (s *Store) UseOneTimeLink(ctx context.Context, token string, passwordHash string) (*model.User, error) {
 	now := s.now().UTC()
 	var user *model.User
@@ -295,12 +323,24 @@ func (s *Store) UseOneTimeLink(ctx context.Context, token string, passwordHash s
 		if res.RowsAffected == 0 {
 			return model.ErrNotFound // spent by a request a moment earlier
 		}
-		if err := tx.Model(&model.User{}).Where("id = ?", link.UserID).
-			Updates(map[string]any{"password_hash": passwordHash, "updated_at": now}).Error; err != nil {
+		if err := setPassword(tx, link.UserID, passwordHash, now); err != nil {
 			return err
 		}
 		user = link.User
-		return tx.Where("user_id = ?", link.UserID).Delete(&model.Session{}).Error
+		return nil
 	})
 	return user, err
+}
+
+// setPassword is every change of a password: it ends the account's
+// outstanding links and signs it out everywhere, in the caller's transaction.
+func setPassword(tx *gorm.DB, userID uint, passwordHash string, now time.Time) error {
+	if err := tx.Model(&model.User{}).Where("id = ?", userID).
+		Updates(map[string]any{"password_hash": passwordHash, "updated_at": now}).Error; err != nil {
+		return err
+	}
+	if err := tx.Model(&model.OneTimeLink{}).Where("user_id = ? AND used_at IS NULL", userID).Update("used_at", now).Error; err != nil {
+		return err
+	}
+	return tx.Where("user_id = ?", userID).Delete(&model.Session{}).Error
 }

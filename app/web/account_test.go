@@ -35,9 +35,12 @@ type accountSite struct {
 	st      *store.Store
 	server  *web.Server
 	srv     *httptest.Server
-	logs    lockedBuffer  // what the server logged
-	mail    web.SendMail  // how the server sends mail; nil: it logs links
-	rate    web.RateLimit // how often a client may call the API; zero: the default
+	logs    lockedBuffer // what the server logged
+	mail    web.SendMail // how the server sends invitations; nil: it logs links
+	// mailQueued wakes the sender of queued account mail; nil: no mail
+	// settings, reset links are logged.
+	mailQueued func()
+	rate       web.RateLimit // how often a client may call the API; zero: the default
 }
 
 // lockedBuffer is a log the server writes while the test reads it.
@@ -94,7 +97,7 @@ func (a *accountSite) start() {
 	if _, err := st.Migrate(context.Background()); err != nil {
 		a.t.Fatal(err)
 	}
-	h, err := web.New(web.Options{Store: st, Location: taipei, BaseURL: a.baseURL, SendMail: a.mail, RateLimit: a.rate, Logger: slog.New(slog.NewTextHandler(&a.logs, nil))})
+	h, err := web.New(web.Options{Store: st, Location: taipei, BaseURL: a.baseURL, SendMail: a.mail, MailQueued: a.mailQueued, RateLimit: a.rate, Logger: slog.New(slog.NewTextHandler(&a.logs, nil))})
 	if err != nil {
 		a.t.Fatal(err)
 	}

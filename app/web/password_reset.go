@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -70,23 +71,34 @@ func (s *Server) sendResetLink(c *gin.Context) {
 				slog.String("request_id", c.GetString(requestIDKey)))
 			break
 		}
-		token, err := s.store.CreateOneTimeLink(ctx, u.ID, model.LinkPasswordReset, resetLinkLifetime)
+		if s.mailQueued == nil {
+			// No mail settings: the operator passes the link on.
+			token, err := s.store.CreateOneTimeLink(ctx, u.ID, model.LinkPasswordReset, resetLinkLifetime)
+			if err != nil {
+				s.fail(c, err)
+				return
+			}
+			s.log.LogAttrs(ctx, slog.LevelInfo, "password reset link (no mail settings, so not sent)",
+				slog.Uint64("user", uint64(u.ID)), slog.String("to", u.Email), slog.String("link", s.baseURL+"/password/reset/"+token))
+			break
+		}
+		// The mail is queued, not sent: the request does no mail I/O, so it
+		// takes as long and answers the same as for an unknown address, and
+		// a mail server that is down is retried in the background and shown
+		// in the outbox, never to the visitor.
+		t := s.page(c).T
+		_, err = s.store.CreateOneTimeLinkAndMail(ctx, u.ID, model.LinkPasswordReset, resetLinkLifetime, func(token string) model.OutboxMessage {
+			to := fmt.Sprintf("user:%d", u.ID)
+			return model.OutboxMessage{Rule: "password-reset", Subject: to, Recipient: to, Kind: model.KindAccount,
+				Channel: model.ChannelEmail, UserID: &u.ID, To: u.Email, Lang: t.Lang, Title: t.T("account.mail.reset.subject"),
+				Text: t.T("account.mail.reset.body", "Name", u.Name, "Link", s.baseURL+"/password/reset/"+token,
+					"Minutes", int(resetLinkLifetime/time.Minute))}
+		})
 		if err != nil {
 			s.fail(c, err)
 			return
 		}
-		link := s.baseURL + "/password/reset/" + token
-		t := s.page(c).T
-		minutes := int(resetLinkLifetime / time.Minute)
-		if s.sendMail == nil {
-			// No mail settings: the operator passes the link on.
-			s.log.LogAttrs(ctx, slog.LevelInfo, "password reset link (no mail settings, so not sent)",
-				slog.Uint64("user", uint64(u.ID)), slog.String("to", u.Email), slog.String("link", link))
-		} else if err := s.sendMail(ctx, u.Email, t.T("account.mail.reset.subject"),
-			t.T("account.mail.reset.body", "Name", u.Name, "Link", link, "Minutes", minutes)); err != nil {
-			s.fail(c, err)
-			return
-		}
+		s.mailQueued()
 	}
 	c.Redirect(http.StatusSeeOther, "/password/forgot?sent=1")
 }

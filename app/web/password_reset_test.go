@@ -2,14 +2,21 @@ package web_test
 
 import (
 	"context"
+	"database/sql"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/ogptracker/ogptracker/app/mail"
+	"github.com/ogptracker/ogptracker/app/mail/mailtest"
 	"github.com/ogptracker/ogptracker/app/model"
+	"github.com/ogptracker/ogptracker/app/remind"
+	"github.com/ogptracker/ogptracker/app/store"
 )
 
 var resetLink = regexp.MustCompile(`link=http://example\.test(/password/reset/[A-Z2-7]+)`)
@@ -105,27 +112,64 @@ func TestAResetLinkExpires(t *testing.T) {
 	}
 }
 
+// With mail settings the link is queued in the outbox, in the visitor's
+// language, and the sender is woken: the request itself sends nothing.
 func TestWithMailSettingsTheLinkIsMailedInTheVisitorsLanguage(t *testing.T) {
 	site := newAccountSite(t, "http://example.test")
-	var to, subject, body string
-	site.mail = func(_ context.Context, t, s, b string) error {
-		to, subject, body = t, s, b
-		return nil
-	}
+	var kicks atomic.Int32
+	site.mailQueued = func() { kicks.Add(1) }
 	site.stop()
 	site.start()
+	srv := mailtest.Start(t)
+	m, err := mail.New(srv.URL(), "tracker@example.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rem, err := remind.New(remind.Options{Store: site.st, Mailer: m, Location: taipei, BaseURL: "http://example.test",
+		Logger: slog.New(slog.NewTextHandler(&site.logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
 	b := site.visitor()
 	_, page := b.do("GET", "/password/forgot?lang=en", nil)
 	b.do("POST", "/password/forgot", url.Values{"email": {"liaison@cec.example.org"}, "csrf_token": {b.token(page)}})
-	if to != "liaison@cec.example.org" || subject != "Set a new password for the OGP commitment tracker" ||
-		!strings.Contains(body, "Hello 林聯絡,") || !strings.Contains(body, "within 60 minutes") {
-		t.Errorf("mail to %q, %q:\n%s", to, subject, body)
+	if kicks.Load() != 1 || len(srv.Messages()) != 0 {
+		t.Fatalf("the sender was woken %d times and %d mails went during the request; want 1 and none", kicks.Load(), len(srv.Messages()))
 	}
-	m := regexp.MustCompile(`http://example\.test(/password/reset/[A-Z2-7]+)`).FindStringSubmatch(body)
-	if m == nil || strings.Contains(site.logs.String(), m[1]) {
+	res, err := rem.SendAccountMail(context.Background())
+	if err != nil || res.Sent != 1 {
+		t.Fatalf("sending account mail: %+v %v", res, err)
+	}
+	got := srv.To("liaison@cec.example.org")
+	if len(got) != 1 {
+		t.Fatalf("%d mails to the liaison", len(got))
+	}
+	body := got[0].Text()
+	if subject := got[0].Header("Subject"); subject != "Set a new password for the OGP commitment tracker" ||
+		!strings.Contains(body, "Hello 林聯絡,") || !strings.Contains(body, "within 60 minutes") {
+		t.Errorf("mail %q:\n%s", subject, body)
+	}
+	if got[0].Header("List-Unsubscribe") != "" {
+		t.Error("a password link offers to unsubscribe")
+	}
+	link := regexp.MustCompile(`http://example\.test(/password/reset/[A-Z2-7]+)`).FindStringSubmatch(body)
+	if link == nil || strings.Contains(site.logs.String(), link[1]) {
 		t.Fatalf("the mail has no link, or the link was also logged:\n%s", body)
 	}
-	if res, _ := b.do("GET", m[1], nil); res.StatusCode != 200 {
+	// Once delivered, the outbox no longer holds the live link.
+	var text string
+	msgs, _, err := site.st.FindOutbox(context.Background(), store.OutboxFilter{})
+	if err != nil || len(msgs) != 1 {
+		t.Fatalf("outbox: %v %d", err, len(msgs))
+	}
+	claimed, err := site.st.ClaimMessages(context.Background(), model.ChannelEmail, 10)
+	if err != nil || len(claimed) != 0 {
+		t.Errorf("the sent link is claimable again: %d %v", len(claimed), err)
+	}
+	if err := sqlOf(t, site.path).QueryRow("SELECT text FROM outbox_messages WHERE id = ?", msgs[0].ID).Scan(&text); err != nil || strings.Contains(text, link[1]) {
+		t.Errorf("the outbox keeps the link after sending: %v %q", err, text)
+	}
+	if res, _ := b.do("GET", link[1], nil); res.StatusCode != 200 {
 		t.Errorf("the mailed link: %d", res.StatusCode)
 	}
 }
@@ -181,4 +225,52 @@ func TestResetLinksAreLimitedPerAccount(t *testing.T) {
 	if n := links(); n != 4 {
 		t.Errorf("a request an hour later made %d links in all, want 4", n)
 	}
+}
+
+// Setting a password through one link ends every other link of the account:
+// an older link someone else kept cannot undo the change.
+func TestUsingOneResetLinkEndsTheOthers(t *testing.T) {
+	site := newAccountSite(t, "http://example.test")
+	b := site.visitor()
+	_, page := b.do("GET", "/password/forgot", nil)
+	for range 3 {
+		b.do("POST", "/password/forgot", url.Values{"email": {"liaison@cec.example.org"}, "csrf_token": {b.token(page)}})
+	}
+	links := resetLink.FindAllStringSubmatch(site.logs.String(), -1)
+	if len(links) != 3 {
+		t.Fatalf("%d links in the log, want 3", len(links))
+	}
+	set := func(link, password string) *http.Response {
+		t.Helper()
+		res, _ := b.do("POST", link, url.Values{"password": {password}, "confirm": {password}, "csrf_token": {b.token(page)}})
+		return res
+	}
+	if res := set(links[0][1], "the first new password"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first link: %d", res.StatusCode)
+	}
+	for i, m := range links[1:] {
+		if res, page := b.do("GET", m[1]+"?lang=en", nil); res.StatusCode != http.StatusNotFound || !strings.Contains(page, "<h1>This link no longer works</h1>") {
+			t.Errorf("link %d after the first was used: %d", i+2, res.StatusCode)
+		}
+		if res := set(m[1], "a password from an old link"); res.StatusCode != http.StatusNotFound {
+			t.Errorf("setting a password through link %d: %d, want 404", i+2, res.StatusCode)
+		}
+	}
+	if res, _ := b.signIn("liaison@cec.example.org", "the first new password"); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("the password the first link set no longer signs in: %d", res.StatusCode)
+	}
+	if res, _ := b.signIn("liaison@cec.example.org", "a password from an old link"); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("a password sent through an older link signs in: %d", res.StatusCode)
+	}
+}
+
+// sqlOf opens the tracker's SQLite file directly, to see what it stores.
+func sqlOf(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }

@@ -22,9 +22,12 @@ type Server struct {
 	location *time.Location
 	baseURL  string
 	router   *gin.Engine
-	sendMail SendMail // nil: one-time links are written to the log
-	nextRuns func() []ScheduledRun
-	limits   *clientLimits
+	sendMail SendMail // nil: invitation links are written to the log
+	// mailQueued wakes the sender of account mail; nil: no mail settings,
+	// password reset links are written to the log.
+	mailQueued func()
+	nextRuns   func() []ScheduledRun
+	limits     *clientLimits
 }
 
 // ScheduledRun is a scheduled job of the reminders and when it runs next.
@@ -39,7 +42,11 @@ type Options struct {
 	Logger   *slog.Logger
 	Location *time.Location
 	BaseURL  string
-	SendMail SendMail // delivers one-time links; nil writes them to the log
+	SendMail SendMail // delivers invitation links; nil writes them to the log
+	// MailQueued wakes the sender of the account mail the web queues in the
+	// outbox (password reset links); nil: no mail settings, the links are
+	// written to the log.
+	MailQueued func()
 	// NextRuns lists the reminders' scheduled jobs; nil when reminders
 	// are not scheduled (REMINDERS=off, or a test).
 	NextRuns func() []ScheduledRun
@@ -66,7 +73,7 @@ func New(opts Options) (*Server, error) {
 		opts.Location = time.UTC
 	}
 	s := &Server{store: opts.Store, catalog: catalog, pages: pages, log: opts.Logger,
-		location: opts.Location, baseURL: opts.BaseURL, sendMail: opts.SendMail, nextRuns: opts.NextRuns,
+		location: opts.Location, baseURL: opts.BaseURL, sendMail: opts.SendMail, mailQueued: opts.MailQueued, nextRuns: opts.NextRuns,
 		limits: newClientLimits(opts.RateLimit)}
 	s.router = s.routes()
 	return s, nil

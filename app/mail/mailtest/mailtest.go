@@ -5,13 +5,18 @@ package mailtest
 
 import (
 	"bytes"
+	"encoding/base64"
 	"io"
 	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
 	"net"
 	"net/mail"
+	"net/textproto"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-smtp"
 )
@@ -36,6 +41,43 @@ func (m Message) Header(name string) string {
 	return v
 }
 
+// Text returns the plain-text body of the message, decoded as mail
+// readers do (quoted-printable or base64, the first text/plain part).
+func (m Message) Text() string {
+	msg, err := mail.ReadMessage(strings.NewReader(m.Raw))
+	if err != nil {
+		return ""
+	}
+	return textOf(textproto.MIMEHeader(msg.Header), msg.Body)
+}
+
+func textOf(h textproto.MIMEHeader, body io.Reader) string {
+	mediaType, params, _ := mime.ParseMediaType(h.Get("Content-Type"))
+	if strings.HasPrefix(mediaType, "multipart/") {
+		mr := multipart.NewReader(body, params["boundary"])
+		for {
+			p, err := mr.NextRawPart()
+			if err != nil {
+				return ""
+			}
+			if t := textOf(p.Header, p); t != "" {
+				return t
+			}
+		}
+	}
+	if mediaType != "" && mediaType != "text/plain" {
+		return ""
+	}
+	switch strings.ToLower(h.Get("Content-Transfer-Encoding")) {
+	case "quoted-printable":
+		body = quotedprintable.NewReader(body)
+	case "base64":
+		body = base64.NewDecoder(base64.StdEncoding, body)
+	}
+	b, _ := io.ReadAll(body)
+	return string(b)
+}
+
 // Server is an SMTP server that keeps what it receives.
 type Server struct {
 	t    testing.TB
@@ -44,6 +86,8 @@ type Server struct {
 	mu       sync.Mutex
 	messages []Message
 	refuse   map[string]bool // addresses answered 550
+	delay    time.Duration   // wait before accepting each message
+	onAccept func(n int)
 	srv      *smtp.Server
 }
 
@@ -102,6 +146,22 @@ func (s *Server) Refuse(address string) {
 	s.refuse[strings.ToLower(address)] = true
 }
 
+// Delay makes the server wait d after receiving each message before it
+// accepts it, as a busy server does: a sender is then caught mid-send.
+func (s *Server) Delay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.delay = d
+}
+
+// OnAccept calls f with the number of messages accepted so far each time
+// the server accepts one: after keeping it, before answering the sender.
+func (s *Server) OnAccept(f func(n int)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onAccept = f
+}
+
 // Messages returns what the server accepted so far.
 func (s *Server) Messages() []Message {
 	s.mu.Lock()
@@ -155,7 +215,15 @@ func (x *session) Data(r io.Reader) error {
 	}
 	x.msg.Raw = b.String()
 	x.s.mu.Lock()
-	x.s.messages = append(x.s.messages, x.msg)
+	delay := x.s.delay
 	x.s.mu.Unlock()
+	time.Sleep(delay)
+	x.s.mu.Lock()
+	x.s.messages = append(x.s.messages, x.msg)
+	n, onAccept := len(x.s.messages), x.s.onAccept
+	x.s.mu.Unlock()
+	if onAccept != nil {
+		onAccept(n)
+	}
 	return nil
 }
