@@ -41,6 +41,7 @@ func taggedDataset() *model.Dataset {
 }
 
 func TestFindCommitmentsByTagsAndDescription(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	mustImport(t, s, taggedDataset())
 	tests := []struct {
@@ -85,6 +86,7 @@ func refs(os []store.CommitmentOutline) []string {
 }
 
 func TestFindCommitmentOutlinesReadOnlyWhatAListNeeds(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	mustImport(t, s, taggedDataset())
 	plan1, err := s.FindPlanByRef(ctx, "TST-1")
@@ -143,6 +145,7 @@ func TestFindCommitmentOutlinesReadOnlyWhatAListNeeds(t *testing.T) {
 
 // The slim milestones assess exactly as the full ones do.
 func TestFindMilestoneSchedulesAssessLikeFullMilestones(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	mustImport(t, s, taggedDataset())
 	mustImport(t, s, demoDataset(t))
@@ -206,6 +209,7 @@ func TestFindMilestoneSchedulesAssessLikeFullMilestones(t *testing.T) {
 // A watchlist judges milestones on their schedules and reads in full only
 // those it shows, with their agencies.
 func TestFindMilestonesAndAgenciesByID(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	mustImport(t, s, taggedDataset())
 	budgets, err := s.FindCommitmentOutlines(ctx, store.CommitmentFilter{Query: "budgets"}, false)
@@ -236,6 +240,7 @@ func TestFindMilestonesAndAgenciesByID(t *testing.T) {
 // Tables of commitments read the commitments of a plan or theme in the
 // order FindCommitments gives, with what they show.
 func TestFindCommitmentSummariesAsFindCommitments(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	mustImport(t, s, taggedDataset())
 	mustImport(t, s, demoDataset(t))
@@ -268,6 +273,7 @@ func TestFindCommitmentSummariesAsFindCommitments(t *testing.T) {
 }
 
 func TestFindCommitmentAgenciesAndTags(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	mustImport(t, s, taggedDataset())
 	mustImport(t, s, demoDataset(t))
@@ -331,6 +337,7 @@ func TestFindCommitmentAgenciesAndTags(t *testing.T) {
 // What the list keeps between requests is let go as soon as anything is
 // committed, by this store or by another process on the same file.
 func TestListAnswersFollowEveryChange(t *testing.T) {
+	t.Parallel()
 	path := "sqlite:" + filepath.Join(t.TempDir(), "kept.db")
 	open := func() *store.Store {
 		s, err := store.Open(path, store.Options{Now: func() time.Time { return start }})

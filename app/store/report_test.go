@@ -48,6 +48,7 @@ func reportingStore(t *testing.T) (*store.Store, *model.Commitment, *model.Repor
 }
 
 func TestReportingTablesMatchTheModel(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	db := s.DBForTest()
 	for _, m := range []any{&model.ReportingPeriod{}, &model.ProgressReport{}, &model.Review{}, &model.CompletionAssessment{}} {
@@ -69,6 +70,7 @@ func TestReportingTablesMatchTheModel(t *testing.T) {
 // The API drafts reports through the store alone: bad input is a
 // model.FieldErrors, and nothing is written.
 func TestSaveReportDraftWithoutTheWeb(t *testing.T) {
+	t.Parallel()
 	s, c, period := reportingStore(t)
 	r := &model.ProgressReport{CommitmentID: c.ID, PeriodID: period.ID, Narrative: "<script>x</script>",
 		Evidence: model.Links{{Title: model.T("en", "Minutes"), URL: "ftp://example.org"}}}
@@ -128,6 +130,7 @@ func TestSaveReportDraftWithoutTheWeb(t *testing.T) {
 // A submission whose milestone status breaks the rules writes nothing:
 // neither the milestones before it nor the report.
 func TestASubmissionIsOneTransaction(t *testing.T) {
+	t.Parallel()
 	s, c, period := reportingStore(t)
 	ms, err := s.FindMilestones(ctx, []uint{c.ID})
 	if err != nil || len(ms[c.ID]) < 2 {
