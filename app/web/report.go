@@ -91,6 +91,9 @@ var reportMessages = map[string]string{
 func messagesOf(fe model.FieldErrors, into map[string]string) {
 	for field, msg := range fe {
 		id := reportMessages[msg]
+		if id == "" && strings.HasPrefix(msg, "is longer than ") { // a link's limits, shared with imports
+			id = "report.error.toolong"
+		}
 		if id == "" {
 			id = "report.error.invalid"
 			if strings.HasSuffix(field, ".status") || strings.HasSuffix(field, ".reason") {
