@@ -80,9 +80,11 @@ type apiTheme struct {
 	Name   apiText `json:"name"`
 }
 
-// apiProgress counts a plan's commitments by schedule state.
+// apiProgress is a plan's overall progress, as its page shows it, and its
+// commitments counted by schedule state.
 type apiProgress struct {
 	Commitments int            `json:"commitments"`
+	Overall     *float64       `json:"overall"`
 	States      map[string]int `json:"states"`
 }
 
@@ -308,12 +310,10 @@ func (s *Server) apiPlan(c *gin.Context) {
 	for i, t := range themes {
 		out.Themes[i] = apiTheme{ID: t.ID, Number: t.Number, Name: apiTextOf(t.Name)}
 	}
-	out.Progress = &apiProgress{Commitments: len(rows), States: map[string]int{}}
+	sum := summarise(rows)
+	out.Progress = &apiProgress{Commitments: sum.Commitments, Overall: sum.Progress, States: map[string]int{}}
 	for _, st := range model.ScheduleStates {
-		out.Progress.States[string(st)] = 0
-	}
-	for _, r := range rows {
-		out.Progress.States[string(r.A.State)]++
+		out.Progress.States[string(st)] = sum.Count(st)
 	}
 	s.sendJSON(c, 200, out, "")
 }
