@@ -19,7 +19,7 @@ type agencyPage struct {
 	Led        []commitmentRow
 	Supported  []commitmentRow
 	Milestones []model.StateCount // the milestones it is responsible for, by schedule state
-	Total      int          // how many milestones it is responsible for
+	Total      int                // how many milestones it is responsible for
 	Overdue    []agencyMilestone
 	LastUpdate time.Time
 	Contacts   []model.Contact
