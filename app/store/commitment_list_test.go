@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"errors"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -399,4 +400,42 @@ func TestListAnswersFollowEveryChange(t *testing.T) {
 	ds.Plans[0].Commitments[0].Milestones[1].Status, ds.Plans[0].Commitments[0].Milestones[1].CompletedOn = model.MilestoneDelayed, model.Date{}
 	mustImport(t, s, ds)
 	look("after its own import", 7, model.MilestoneDelayed, 4)
+}
+
+// A commitment's detail is what its page, evidence pack and API answer
+// read: the commitment, its milestones in order with their agencies, the
+// commitments carrying it forward, and its assessment on the day asked.
+func TestFindCommitmentDetail(t *testing.T) {
+	t.Parallel()
+	s, _ := openTestStore(t)
+	ds := twoPlans()
+	ds.Plans[0].Commitments[0].Milestones = []model.MilestoneRecord{
+		{Ref: "1", Title: model.T("en", "Publish contracts"), Status: model.MilestoneCompleted, CompletedOn: model.MustDate("2021-03-01"),
+			Due: model.MustDate("2021-03"), Weight: 1},
+		{Ref: "2", Title: model.T("en", "Open the data"), Status: model.MilestoneInProgress, Due: model.MustDate("2021-12"), Weight: 3},
+	}
+	mustImport(t, s, ds)
+	from := findCommitment(t, s, "CFL-1/1")
+	for _, tc := range []struct {
+		day   string
+		state model.ScheduleState
+	}{{"2021-06-30", model.StateOnTrack}, {"2022-01-15", model.StateOverdue}} {
+		asOf := model.MustDate(tc.day).Last(time.UTC)
+		d, err := s.FindCommitmentDetail(ctx, from.ID, asOf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Commitment.Ref != "CFL-1/1" || d.Commitment.Plan == nil || len(d.Milestones) != 2 || d.Milestones[0].Ref != "1" || d.Milestones[1].Ref != "2" {
+			t.Fatalf("detail %+v; want CFL-1/1 with its plan and milestones 1 and 2", d)
+		}
+		if len(d.CarriedTo) != 1 || d.CarriedTo[0].Ref != "CFL-2/1" {
+			t.Errorf("carried to %+v, want CFL-2/1", d.CarriedTo)
+		}
+		if d.Assessment.State != tc.state || d.Assessment.Percent() != 25 {
+			t.Errorf("on %s: %s at %d%%, want %s at 25%%", tc.day, d.Assessment.State, d.Assessment.Percent(), tc.state)
+		}
+	}
+	if _, err := s.FindCommitmentDetail(ctx, 99999, start); !errors.Is(err, model.ErrNotFound) {
+		t.Errorf("a missing commitment: %v, want model.ErrNotFound", err)
+	}
 }
