@@ -262,3 +262,36 @@ func storedModels(t *testing.T) []string {
 	}
 	return names
 }
+
+// Writes made through Transaction's store are committed together, or
+// none of them when fn fails, their records of changes included.
+func TestTransactionCommitsAllOrNothing(t *testing.T) {
+	t.Parallel()
+	s, _ := openTestStore(t)
+	ds := demoDataset(t)
+	failed := errors.New("a later step failed")
+	err := s.Transaction(ctx, func(tx *store.Store) error {
+		if _, err := tx.ImportDataset(ctx, ds, nil); err != nil {
+			return err
+		}
+		if c, err := tx.Count(ctx); err != nil || c.Plans != 1 {
+			t.Errorf("within the transaction: %+v, %v; want the plan imported", c, err)
+		}
+		return failed
+	})
+	if !errors.Is(err, failed) {
+		t.Fatalf("Transaction: %v, want fn's error", err)
+	}
+	if c, err := s.Count(ctx); err != nil || c != (store.Counts{}) {
+		t.Errorf("after the failure: %+v, %v; want nothing", c, err)
+	}
+	if _, total, err := s.FindChanges(ctx, store.ChangeFilter{}); err != nil || total != 0 {
+		t.Errorf("after the failure, %d changes recorded, %v; want none", total, err)
+	}
+	if err := s.Transaction(ctx, func(tx *store.Store) error { _, err := tx.ImportDataset(ctx, ds, nil); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := s.Count(ctx); err != nil || c.Plans != 1 || c.Commitments != 19 {
+		t.Errorf("after a commit: %+v, %v; want the demo plan", c, err)
+	}
+}
