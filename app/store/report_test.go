@@ -105,16 +105,16 @@ func TestSaveReportDraftWithoutTheWeb(t *testing.T) {
 		t.Errorf("stale save: %v", err)
 	}
 	// A review of a draft is refused; the submitted version is never saved again.
-	if err := s.ReviewReport(ctx, &model.Review{ReportID: r.ID, UserID: 1, Verdict: model.VerdictConfirm}); !errors.Is(err, store.ErrNotSubmitted) {
+	if err := s.ReviewReport(ctx, &model.Review{ReportID: r.ID, UserID: 1, Verdict: model.VerdictConfirm}); !errors.Is(err, model.ErrNotSubmitted) {
 		t.Errorf("review of a draft: %v", err)
 	}
 	if err := s.SubmitReport(ctx, r.ID, r.Revision, model.MustDate("2021-12-31")); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SaveReportDraft(ctx, r); !errors.Is(err, store.ErrNotDraft) {
+	if err := s.SaveReportDraft(ctx, r); !errors.Is(err, model.ErrNotDraft) {
 		t.Errorf("save of a submitted version: %v", err)
 	}
-	if err := s.SubmitReport(ctx, r.ID, r.Revision, model.MustDate("2021-12-31")); !errors.Is(err, store.ErrNotDraft) {
+	if err := s.SubmitReport(ctx, r.ID, r.Revision, model.MustDate("2021-12-31")); !errors.Is(err, model.ErrNotDraft) {
 		t.Errorf("second submission: %v", err)
 	}
 	next := &model.ProgressReport{CommitmentID: c.ID, PeriodID: period.ID, Narrative: "Corrected."}
