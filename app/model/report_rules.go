@@ -19,6 +19,27 @@ var (
 	ErrNotSubmitted = errors.New("only a submitted report is reviewed")
 )
 
+// Reports says whether period p (nil for none) is one of commitment c's
+// plan, so that a report or an assessment of c may be for it.
+func (p *ReportingPeriod) Reports(c *Commitment) bool {
+	return p != nil && p.PlanID == c.PlanID
+}
+
+// StartDraft makes r a draft on commitment c for period p (nil when there
+// is no such period): a report is written by the commitment's lead agency,
+// for a period of its plan.
+func (r *ProgressReport) StartDraft(c *Commitment, p *ReportingPeriod) error {
+	if c.LeadAgencyID == nil {
+		return FieldErrors{"commitment": "has no lead agency to report"}
+	}
+	if !p.Reports(c) {
+		return FieldErrors{"period": MsgNotListed}
+	}
+	r.AgencyID, r.Status = *c.LeadAgencyID, ReportDraft
+	r.SubmittedAt, r.SubmittedByID = nil, nil
+	return nil
+}
+
 // CheckEditable refuses a change to a report that is no longer a draft.
 func (r *ProgressReport) CheckEditable() error {
 	if r.Status != ReportDraft {

@@ -220,3 +220,23 @@ func TestReportMilestoneRules(t *testing.T) {
 		t.Errorf("another commitment's milestone: %v", err)
 	}
 }
+
+// A report is its commitment's lead agency's, for a period of its plan.
+func TestStartDraft(t *testing.T) {
+	lead := uint(3)
+	c := &model.Commitment{PlanID: 1, LeadAgencyID: &lead}
+	ours, theirs := &model.ReportingPeriod{PlanID: 1}, &model.ReportingPeriod{PlanID: 2}
+	r := &model.ProgressReport{Status: model.ReportSubmitted, AgencyID: 9}
+	if err := r.StartDraft(c, ours); err != nil || r.AgencyID != lead || r.Status != model.ReportDraft {
+		t.Errorf("%v: agency %d, %s; want a draft of agency %d", err, r.AgencyID, r.Status, lead)
+	}
+	var fe model.FieldErrors
+	for _, p := range []*model.ReportingPeriod{theirs, nil} {
+		if err := r.StartDraft(c, p); !errors.As(err, &fe) || fe["period"] != model.MsgNotListed {
+			t.Errorf("a period of another plan, or none: %v", err)
+		}
+	}
+	if err := r.StartDraft(&model.Commitment{PlanID: 1}, ours); !errors.As(err, &fe) || fe["commitment"] == "" {
+		t.Errorf("a commitment without a lead agency: %v", err)
+	}
+}

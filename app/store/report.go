@@ -107,18 +107,13 @@ func (s *Store) saveDraft(ctx context.Context, tx *gorm.DB, r *model.ProgressRep
 		}
 		return err
 	}
-	if c.LeadAgencyID == nil {
-		return model.FieldErrors{"commitment": "has no lead agency to report"}
+	p, err := findPeriod(tx, r.PeriodID) // none: StartDraft refuses it
+	if err != nil && !errors.Is(err, model.ErrNotFound) {
+		return err
 	}
-	var p model.ReportingPeriod
-	if err := tx.Take(&p, r.PeriodID).Error; err != nil || p.PlanID != c.PlanID {
-		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
-			return err
-		}
-		return model.FieldErrors{"period": model.MsgNotListed}
+	if err := r.StartDraft(&c, p); err != nil {
+		return err
 	}
-	r.AgencyID, r.Status = *c.LeadAgencyID, model.ReportDraft
-	r.SubmittedAt, r.SubmittedByID = nil, nil
 	before := &model.ProgressReport{}
 	action := model.ChangeCreated
 	if r.ID == 0 {
@@ -165,9 +160,18 @@ func (s *Store) saveDraft(ctx context.Context, tx *gorm.DB, r *model.ProgressRep
 		}
 		return err
 	}
-	_, err := s.recordWrite(ctx, tx, written{Entity: model.EntityReport, Action: action,
-		CommitmentID: &c.ID, PlanID: &c.PlanID, Ref: reportRef(&p, r.Version)}, before, reportOutline(r), nil)
+	_, err = s.recordWrite(ctx, tx, written{Entity: model.EntityReport, Action: action,
+		CommitmentID: &c.ID, PlanID: &c.PlanID, Ref: reportRef(p, r.Version)}, before, reportOutline(r), nil)
 	return err
+}
+
+// findPeriod reads period id: model.ErrNotFound when there is none.
+func findPeriod(tx *gorm.DB, id uint) (*model.ReportingPeriod, error) {
+	var p model.ReportingPeriod
+	if err := tx.Take(&p, id).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &p, nil
 }
 
 // checkMilestones reads the milestones of r's commitment and checks what r
@@ -299,11 +303,11 @@ func (s *Store) AssessCompletion(ctx context.Context, a *model.CompletionAssessm
 		if err := tx.Select("id", "plan_id").Take(&c, a.CommitmentID).Error; err != nil {
 			return notFound(err)
 		}
-		var p model.ReportingPeriod
-		if err := tx.Take(&p, a.PeriodID).Error; err != nil || p.PlanID != c.PlanID {
-			if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
-				return err
-			}
+		p, err := findPeriod(tx, a.PeriodID)
+		if err != nil && !errors.Is(err, model.ErrNotFound) {
+			return err
+		}
+		if !p.Reports(&c) {
 			return model.FieldErrors{"period": model.MsgNotListed}
 		}
 		a.ID = 0
@@ -312,8 +316,8 @@ func (s *Store) AssessCompletion(ctx context.Context, a *model.CompletionAssessm
 		}
 		after := *a
 		after.UserID, after.CommitmentID, after.User = 0, 0, nil
-		_, err := s.recordWrite(ctx, tx, written{Entity: model.EntityAssessment, Action: model.ChangeCreated,
-			CommitmentID: &c.ID, PlanID: &c.PlanID, Ref: periodRef(&p)}, &model.CompletionAssessment{}, &after, nil)
+		_, err = s.recordWrite(ctx, tx, written{Entity: model.EntityAssessment, Action: model.ChangeCreated,
+			CommitmentID: &c.ID, PlanID: &c.PlanID, Ref: periodRef(p)}, &model.CompletionAssessment{}, &after, nil)
 		return err
 	})
 }
