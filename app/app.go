@@ -100,59 +100,85 @@ func (a *App) Close() error { return a.Store.Close() }
 // the accounts it created, with their passwords: the only time anyone
 // sees them, since only their hashes are kept.
 func (a *App) LoadDemo(ctx context.Context) ([]demo.Account, error) {
-	counts, err := a.Store.Count(ctx)
-	if err != nil || counts.Plans > 0 {
-		return nil, err
-	}
-	ds, err := demo.Dataset()
-	if err != nil {
-		return nil, fmt.Errorf("demo plan: %w", err)
-	}
-	res, err := a.Store.ImportDataset(model.NewContextWithActor(ctx, demo.Actor), ds, nil)
-	if err != nil {
-		return nil, fmt.Errorf("demo plan: %w", err)
-	}
-	a.log.Info("demo plan loaded", "plan", demo.PlanRef, "commitments", res.Commitments)
-	if err := a.loadDemoPeriods(ctx); err != nil {
-		return nil, fmt.Errorf("demo plan: reporting periods: %w", err)
-	}
-	if n, err := a.Store.CountUsers(ctx); err != nil || n > 0 {
-		return nil, err
-	}
-	accounts := demo.Accounts()
-	for _, acc := range accounts {
-		u := &model.User{Email: acc.Email, Name: acc.Name, Role: acc.Role}
-		if acc.Agency != "" {
-			ag, err := a.Store.FindAgencyByCode(ctx, acc.Agency)
-			if err != nil {
-				return nil, fmt.Errorf("demo account %s: agency %s: %w", acc.Email, acc.Agency, err)
+	return a.loadDemo(ctx, demo.Accounts())
+}
+
+// loadDemo loads the demo with the given accounts in one transaction: a
+// start that fails half-way leaves the database empty, so that the next
+// start loads the whole demo rather than finding a plan and stopping there.
+func (a *App) loadDemo(ctx context.Context, accounts []demo.Account) ([]demo.Account, error) {
+	ctx = model.NewContextWithActor(ctx, demo.Actor)
+	var loaded *store.ImportResult // logged once committed
+	var created []demo.Account
+	err := a.Store.Transaction(ctx, func(tx *store.Store) error {
+		counts, err := tx.Count(ctx)
+		if err != nil || counts.Plans > 0 {
+			return err
+		}
+		ds, err := demo.Dataset()
+		if err != nil {
+			return fmt.Errorf("demo plan: %w", err)
+		}
+		res, err := tx.ImportDataset(ctx, ds, nil)
+		if err != nil {
+			return fmt.Errorf("demo plan: %w", err)
+		}
+		loaded = &res
+		if err := loadDemoPeriods(ctx, tx); err != nil {
+			return fmt.Errorf("demo plan: reporting periods: %w", err)
+		}
+		if n, err := tx.CountUsers(ctx); err != nil || n > 0 {
+			return err
+		}
+		for _, acc := range accounts {
+			if err := createDemoAccount(ctx, tx, acc); err != nil {
+				return fmt.Errorf("demo account %s: %w", acc.Email, err)
 			}
-			u.AgencyID = &ag.ID
 		}
-		if err := u.SetPassword(acc.Password); err != nil {
-			return nil, fmt.Errorf("demo account %s: %w", acc.Email, err)
-		}
-		if err := a.Store.CreateUser(model.NewContextWithActor(ctx, demo.Actor), u); err != nil {
-			return nil, fmt.Errorf("demo account %s: %w", acc.Email, err)
-		}
+		created = accounts
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	a.log.Info("demo accounts created", "accounts", len(accounts))
-	return accounts, nil
+	if loaded != nil {
+		a.log.Info("demo plan loaded", "plan", demo.PlanRef, "commitments", loaded.Commitments)
+	}
+	if created != nil {
+		a.log.Info("demo accounts created", "accounts", len(created))
+	}
+	return created, nil
 }
 
 // loadDemoPeriods gives the demo plan its half-yearly reporting periods.
-func (a *App) loadDemoPeriods(ctx context.Context) error {
-	plan, err := a.Store.FindPlanByRef(ctx, demo.PlanRef)
+func loadDemoPeriods(ctx context.Context, tx *store.Store) error {
+	plan, err := tx.FindPlanByRef(ctx, demo.PlanRef)
 	if err != nil {
 		return err
 	}
 	for _, p := range demo.Periods() {
 		p.PlanID = plan.ID
-		if err := a.Store.SavePeriod(model.NewContextWithActor(ctx, demo.Actor), &p); err != nil {
+		if err := tx.SavePeriod(ctx, &p); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// createDemoAccount creates one demo account, a liaison with its agency.
+func createDemoAccount(ctx context.Context, tx *store.Store, acc demo.Account) error {
+	u := &model.User{Email: acc.Email, Name: acc.Name, Role: acc.Role}
+	if acc.Agency != "" {
+		ag, err := tx.FindAgencyByCode(ctx, acc.Agency)
+		if err != nil {
+			return fmt.Errorf("agency %s: %w", acc.Agency, err)
+		}
+		u.AgencyID = &ag.ID
+	}
+	if err := u.SetPassword(acc.Password); err != nil {
+		return err
+	}
+	return tx.CreateUser(ctx, u)
 }
 
 // Serve answers HTTP on the configured address until ctx is cancelled,

@@ -102,3 +102,57 @@ func TestMilestoneEvidenceIsCheckedLikePlanDocuments(t *testing.T) {
 		t.Errorf("a title with a bad language tag: %v", err)
 	}
 }
+
+// A plan's documents, a milestone's evidence and a report's evidence are
+// lists of links with one set of limits.
+func TestEveryListOfLinksHasTheSameLimits(t *testing.T) {
+	ok := model.Link{Title: model.T("en", "Minutes"), URL: "https://example.org/m.pdf"}
+	holders := map[string]func(model.Links) error{
+		"plan documents": func(ls model.Links) error {
+			return with(validPlan(), func(p *model.Plan) { p.Documents = ls }).Validate()
+		},
+		"milestone evidence": func(ls model.Links) error {
+			return with(validMilestone(), func(m *model.Milestone) { m.Evidence = ls }).Validate()
+		},
+		"report evidence": func(ls model.Links) error {
+			return (&model.ProgressReport{CommitmentID: 1, PeriodID: 1, AgencyID: 1, Version: 1, Status: model.ReportDraft, Evidence: ls}).Validate()
+		},
+	}
+	field := map[string]string{"plan documents": "documents", "milestone evidence": "evidence", "report evidence": "evidence"}
+	many := make(model.Links, model.MaxLinks+1)
+	for i := range many {
+		many[i] = ok
+	}
+	for _, tc := range []struct {
+		name, at, msg string
+		links         model.Links
+	}{
+		{"too many", "", model.MsgTooMany, many},
+		{"a title too long", "[0].title", "is longer than 500 characters", model.Links{{Title: model.T("en", strings.Repeat("字", model.MaxLinkTitle+1)), URL: ok.URL}}},
+		{"no address", "[0].url", model.MsgRequired, model.Links{{Title: ok.Title}}},
+		{"an address too long", "[0].url", "is longer than 2000 characters", model.Links{{Title: ok.Title, URL: "https://example.org/" + strings.Repeat("a", model.MaxLinkURL)}}},
+		{"not a web address", "[0].url", model.MsgNotURL, model.Links{{Title: ok.Title, URL: "javascript:alert(1)"}}},
+	} {
+		for holder, validate := range holders {
+			err := validate(tc.links)
+			var fe model.FieldErrors
+			if want := field[holder] + tc.at; !errors.As(err, &fe) || fe[want] != tc.msg {
+				t.Errorf("%s, %s: %v; want %s: %s", holder, tc.name, err, want, tc.msg)
+			}
+		}
+	}
+	// Untitled links are shown by their address; only a report must title its own.
+	for holder, validate := range holders {
+		err := validate(model.Links{{URL: ok.URL}})
+		var fe model.FieldErrors
+		if got, want := errors.As(err, &fe) && fe["evidence[0].title"] == model.MsgRequired, holder == "report evidence"; got != want {
+			t.Errorf("%s with an untitled link: %v", holder, err)
+		}
+	}
+	for holder, validate := range holders {
+		at := model.Links{{Title: model.T("en", strings.Repeat("字", model.MaxLinkTitle)), URL: "https://example.org/" + strings.Repeat("a", model.MaxLinkURL-20)}}
+		if err := validate(append(many[:model.MaxLinks-1:model.MaxLinks-1], at...)); err != nil {
+			t.Errorf("%s at every limit: %v", holder, err)
+		}
+	}
+}

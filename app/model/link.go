@@ -15,10 +15,35 @@ type Link struct {
 // Links is a list of links stored as JSON.
 type Links []Link
 
+// Limits of a list of links, the same for a plan's documents, a
+// milestone's evidence and a report's: the report form's, the stricter,
+// since a list of links is read on one page (the evidence pack prints them
+// all) and an address longer than 2000 characters does not work in every
+// browser. A title may be missing, as in data that gives only addresses:
+// pages then show the address.
+const (
+	MaxLinks     = 20 // links in one list
+	MaxLinkTitle = 500
+	MaxLinkURL   = 2000
+)
+
+// validate checks a list of links: at most MaxLinks, each with an http or
+// https address and a title within their limits.
 func (ls Links) validate(fe FieldErrors, field string) {
+	if len(ls) > MaxLinks {
+		fe.Add(field, MsgTooMany)
+	}
 	for i, l := range ls {
-		checkURL(fe, fmt.Sprintf("%s[%d].url", field, i), l.URL)
-		checkText(fe, fmt.Sprintf("%s[%d].title", field, i), l.Title, 500)
+		at := fmt.Sprintf("%s[%d]", field, i)
+		checkText(fe, at+".title", l.Title, MaxLinkTitle)
+		switch {
+		case l.URL == "":
+			fe.Add(at+".url", MsgRequired)
+		case len(l.URL) > MaxLinkURL:
+			fe.Add(at+".url", fmt.Sprintf("is longer than %d characters", MaxLinkURL))
+		default:
+			checkURL(fe, at+".url", l.URL)
+		}
 	}
 }
 
@@ -46,6 +71,6 @@ func checkURL(fe FieldErrors, field, s string) {
 	}
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		fe.Add(field, "must be an http or https address")
+		fe.Add(field, MsgNotURL)
 	}
 }

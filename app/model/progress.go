@@ -272,3 +272,62 @@ func (a Assessment) CompletionLevel() Completion {
 		return CompletionComplete
 	}
 }
+
+// StateCount is how many commitments or milestones are in one schedule state.
+type StateCount struct {
+	State ScheduleState
+	Count int
+}
+
+// Summary is what the assessments of a set of commitments add up to: a
+// plan's, a theme's. Pages, charts and the API read it from here, so they
+// agree.
+type Summary struct {
+	Commitments int
+	// Progress is the mean progress of the commitments that can be
+	// measured, 0 to 1; nil when none can.
+	Progress *float64
+	// States counts the commitments in each schedule state, in dashboard
+	// order (ScheduleStates), leaving out the states none is in.
+	States []StateCount
+}
+
+// Summarise adds up the assessments of a set of commitments.
+func Summarise(as []Assessment) Summary {
+	s := Summary{Commitments: len(as)}
+	var sum float64
+	var measured int
+	counts := map[ScheduleState]int{}
+	for _, a := range as {
+		counts[a.State]++
+		if a.Progress != nil {
+			sum += *a.Progress
+			measured++
+		}
+	}
+	if measured > 0 {
+		p := sum / float64(measured)
+		s.Progress = &p
+	}
+	for _, st := range ScheduleStates {
+		if counts[st] > 0 {
+			s.States = append(s.States, StateCount{st, counts[st]})
+		}
+	}
+	return s
+}
+
+// Percent is Progress as a whole percentage, or -1 when nothing can be measured.
+func (s Summary) Percent() int {
+	return Assessment{Progress: s.Progress}.Percent()
+}
+
+// Count is how many of the commitments are in state st.
+func (s Summary) Count(st ScheduleState) int {
+	for _, sc := range s.States {
+		if sc.State == st {
+			return sc.Count
+		}
+	}
+	return 0
+}

@@ -354,3 +354,23 @@ func TestCompletionLevel(t *testing.T) {
 		}
 	}
 }
+
+func TestSummariseAddsUpCommitments(t *testing.T) {
+	p := func(v float64) *float64 { return &v }
+	s := model.Summarise([]model.Assessment{
+		{Progress: p(1), State: model.StateComplete},
+		{Progress: p(0.25), State: model.StateOverdue},
+		{Progress: p(0), State: model.StateOverdue},
+		{State: model.StateUnknown}, // nothing to measure: counted, not averaged
+	})
+	if s.Commitments != 4 || s.Progress == nil || *s.Progress != 1.25/3 || s.Percent() != 42 {
+		t.Errorf("summary %+v, percent %d; want 4 commitments at 42%%", s, s.Percent())
+	}
+	want := []model.StateCount{{State: model.StateOverdue, Count: 2}, {State: model.StateComplete, Count: 1}, {State: model.StateUnknown, Count: 1}}
+	if fmt.Sprint(s.States) != fmt.Sprint(want) || s.Count(model.StateOverdue) != 2 || s.Count(model.StateOnTrack) != 0 {
+		t.Errorf("states %v, want %v in dashboard order", s.States, want)
+	}
+	if none := model.Summarise([]model.Assessment{{State: model.StateUnknown}}); none.Progress != nil || none.Percent() != -1 {
+		t.Errorf("nothing measured: %+v, percent %d; want no progress", none, none.Percent())
+	}
+}

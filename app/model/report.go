@@ -12,9 +12,6 @@ const (
 	MaxNarrative   = 20000 // the report's account of progress, in Markdown
 	MaxReportText  = 5000  // challenges, next steps, the reasons of a dissent, an assessment's note
 	MaxExplanation = 1000  // the explanation of a milestone's delay
-	MaxEvidence    = 20    // evidence links per report
-	MaxLinkTitle   = 500
-	MaxLinkURL     = 2000
 	MaxPeriodName  = 200
 )
 
@@ -201,26 +198,10 @@ func (r *ProgressReport) Validate() error {
 	checkProse(fe, "narrative", r.Narrative, MaxNarrative)
 	checkProse(fe, "challenges", r.Challenges, MaxReportText)
 	checkProse(fe, "next_steps", r.NextSteps, MaxReportText)
-	if len(r.Evidence) > MaxEvidence {
-		fe.Add("evidence", MsgTooMany)
-	}
-	for i, l := range r.Evidence {
-		field := fmt.Sprintf("evidence[%d]", i)
+	r.Evidence.validate(fe, "evidence")
+	for i, l := range r.Evidence { // an agency's report names what its links show
 		if l.Title.IsEmpty() {
-			fe.Add(field+".title", MsgRequired)
-		}
-		for _, v := range l.Title {
-			if len([]rune(v)) > MaxLinkTitle {
-				fe.Add(field+".title", MsgTooLong)
-			}
-			checkLines(fe, field+".title", v)
-		}
-		if len(l.URL) > MaxLinkURL {
-			fe.Add(field+".url", MsgTooLong)
-		} else if l.URL == "" {
-			fe.Add(field+".url", MsgRequired)
-		} else {
-			checkURL(fe, field+".url", l.URL)
+			fe.Add(fmt.Sprintf("evidence[%d].title", i), MsgRequired)
 		}
 	}
 	for _, d := range r.Delays {

@@ -154,3 +154,93 @@ func TestAgreementOfReviews(t *testing.T) {
 		}
 	}
 }
+
+// A period's versions: the one draft, the submitted ones in order, and the
+// number the next takes; other periods' versions are not among them.
+func TestVersionsOf(t *testing.T) {
+	reports := []model.ProgressReport{
+		{ID: 1, PeriodID: 7, Version: 1, Status: model.ReportSubmitted},
+		{ID: 2, PeriodID: 8, Version: 1, Status: model.ReportSubmitted},
+		{ID: 3, PeriodID: 7, Version: 2, Status: model.ReportSubmitted},
+		{ID: 4, PeriodID: 7, Version: 3, Status: model.ReportDraft},
+	}
+	v := model.VersionsOf(reports, 7)
+	if v.Draft == nil || v.Draft.ID != 4 || len(v.Submitted) != 2 || v.Submitted[0].ID != 1 || v.Current().ID != 3 || v.Next != 4 {
+		t.Errorf("period 7: %+v; want draft 4, submitted 1 then 3, next version 4", v)
+	}
+	if v := model.VersionsOf(reports, 8); v.Draft != nil || v.Current().ID != 2 || v.Next != 2 {
+		t.Errorf("period 8: %+v; want 2 current, next version 2", v)
+	}
+	if v := model.VersionsOf(reports, 9); v.Draft != nil || v.Current() != nil || v.Next != 1 {
+		t.Errorf("a period without reports: %+v; want version 1 next", v)
+	}
+}
+
+// A draft is changed and not reviewed; a submitted version is reviewed,
+// by a committee member, and not changed.
+func TestWhatADraftAndASubmittedReportAllow(t *testing.T) {
+	draft, submitted := &model.ProgressReport{Status: model.ReportDraft}, &model.ProgressReport{Status: model.ReportSubmitted}
+	if draft.CheckEditable() != nil || !errors.Is(submitted.CheckEditable(), model.ErrNotDraft) {
+		t.Error("only a draft is changed")
+	}
+	if submitted.CheckReviewable() != nil || !errors.Is(draft.CheckReviewable(), model.ErrNotSubmitted) {
+		t.Error("only a submitted version is reviewed")
+	}
+	member, liaison := &model.User{Role: model.RoleCommittee}, &model.User{Role: model.RoleLiaison}
+	if !member.MayReviewReport(submitted) || member.MayReviewReport(draft) || liaison.MayReviewReport(submitted) {
+		t.Error("a committee member reviews submitted versions; nobody else, nothing else")
+	}
+	confirms, dissents := model.CountVerdicts([]model.Review{{Verdict: model.VerdictConfirm}, {Verdict: model.VerdictDissent}, {Verdict: model.VerdictConfirm}})
+	if confirms != 2 || dissents != 1 {
+		t.Errorf("%d confirms and %d dissents, want 2 and 1", confirms, dissents)
+	}
+}
+
+// What a report says of its milestones is checked against them: proposals
+// that change nothing are dropped, unknown milestones refused, and on
+// submission a delayed milestone needs its reason.
+func TestReportMilestoneRules(t *testing.T) {
+	ms := []model.Milestone{*validMilestone(), *validMilestone()}
+	ms[0].ID, ms[0].Ref, ms[0].Status = 1, "1", model.MilestoneInProgress
+	ms[1].ID, ms[1].Ref, ms[1].Status = 2, "2", model.MilestoneNotStarted
+	r := &model.ProgressReport{Proposals: model.StatusProposals{
+		{MilestoneID: 1, Status: model.MilestoneInProgress}, // no change
+		{MilestoneID: 2, Status: model.MilestoneDelayed},
+	}}
+	if err := r.CheckMilestones(ms, nil); err != nil || len(r.Proposals) != 1 || r.Proposals[0].Ref != "2" {
+		t.Errorf("a draft: %v, proposals %+v; want milestone 2's only, numbered", err, r.Proposals)
+	}
+	today := model.MustDate("2021-12-20")
+	var fe model.FieldErrors
+	if err := r.CheckMilestones(ms, &today); !errors.As(err, &fe) || fe["delays[2].reason"] != model.MsgRequired {
+		t.Errorf("submitted without the delay's reason: %v", err)
+	}
+	r.Delays = model.MilestoneDelays{{MilestoneID: 2, Reason: model.DelayFunding}}
+	if err := r.CheckMilestones(ms, &today); err != nil || r.Delays[0].Ref != "2" {
+		t.Errorf("submitted with its reason: %v, %+v", err, r.Delays)
+	}
+	r.Proposals = model.StatusProposals{{MilestoneID: 9, Status: model.MilestoneCompleted}}
+	if err := r.CheckMilestones(ms, nil); !errors.As(err, &fe) || fe["milestones[9].status"] != model.MsgNotListed {
+		t.Errorf("another commitment's milestone: %v", err)
+	}
+}
+
+// A report is its commitment's lead agency's, for a period of its plan.
+func TestStartDraft(t *testing.T) {
+	lead := uint(3)
+	c := &model.Commitment{PlanID: 1, LeadAgencyID: &lead}
+	ours, theirs := &model.ReportingPeriod{PlanID: 1}, &model.ReportingPeriod{PlanID: 2}
+	r := &model.ProgressReport{Status: model.ReportSubmitted, AgencyID: 9}
+	if err := r.StartDraft(c, ours); err != nil || r.AgencyID != lead || r.Status != model.ReportDraft {
+		t.Errorf("%v: agency %d, %s; want a draft of agency %d", err, r.AgencyID, r.Status, lead)
+	}
+	var fe model.FieldErrors
+	for _, p := range []*model.ReportingPeriod{theirs, nil} {
+		if err := r.StartDraft(c, p); !errors.As(err, &fe) || fe["period"] != model.MsgNotListed {
+			t.Errorf("a period of another plan, or none: %v", err)
+		}
+	}
+	if err := r.StartDraft(&model.Commitment{PlanID: 1}, ours); !errors.As(err, &fe) || fe["commitment"] == "" {
+		t.Errorf("a commitment without a lead agency: %v", err)
+	}
+}

@@ -56,6 +56,7 @@ func decode(t *testing.T, s string) any {
 }
 
 func TestImportRecordsEveryCreatedRecordAndNothingOnReimport(t *testing.T) {
+	t.Parallel()
 	s, clock := openTestStore(t)
 	importAs(t, s, "demo plan", demoDataset(t))
 
@@ -115,6 +116,7 @@ func TestImportRecordsEveryCreatedRecordAndNothingOnReimport(t *testing.T) {
 }
 
 func TestImportRecordsExactlyTheChangedFieldsBeforeAndAfter(t *testing.T) {
+	t.Parallel()
 	s, clock := openTestStore(t)
 	importAs(t, s, "demo plan", demoDataset(t))
 	_, before := mustFindChanges(t, s, store.ChangeFilter{})
@@ -181,6 +183,7 @@ func toAny(t *testing.T, v any) any {
 }
 
 func TestAChangeOnlyToSupportingAgenciesIsAnUpdateOfTheCommitment(t *testing.T) {
+	t.Parallel()
 	s, clock := openTestStore(t)
 	importAs(t, s, "demo plan", demoDataset(t))
 	clock.Advance(time.Hour)
@@ -201,6 +204,7 @@ func TestAChangeOnlyToSupportingAgenciesIsAnUpdateOfTheCommitment(t *testing.T) 
 }
 
 func TestCarriedForwardAndAgencyParentsAreRecordedAsReferences(t *testing.T) {
+	t.Parallel()
 	s, clock := openTestStore(t)
 	importAs(t, s, "plans", twoPlans())
 	to := findCommitment(t, s, "CFL-2/1")
@@ -230,6 +234,7 @@ func TestCarriedForwardAndAgencyParentsAreRecordedAsReferences(t *testing.T) {
 }
 
 func TestAFailedImportRecordsNoChanges(t *testing.T) {
+	t.Parallel()
 	s, clock := openTestStore(t)
 	importAs(t, s, "demo plan", demoDataset(t))
 	_, before := mustFindChanges(t, s, store.ChangeFilter{})
@@ -250,6 +255,7 @@ func TestAFailedImportRecordsNoChanges(t *testing.T) {
 }
 
 func TestAnImportWithoutAnActorIsRecordedAsAnUnnamedImport(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	mustImport(t, s, twoPlans())
 	cs, _ := mustFindChanges(t, s, store.ChangeFilter{})
@@ -259,6 +265,7 @@ func TestAnImportWithoutAnActorIsRecordedAsAnUnnamedImport(t *testing.T) {
 }
 
 func TestFindChangesFiltersAndCounts(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	importAs(t, s, "demo plan", demoDataset(t))
 	importAs(t, s, "plans", twoPlans())

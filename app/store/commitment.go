@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -189,6 +190,35 @@ func (s *Store) FindCommitmentByID(ctx context.Context, id uint) (*model.Commitm
 		return nil, notFound(err)
 	}
 	return &c, nil
+}
+
+// CommitmentDetail is a commitment as its page, its evidence pack and its
+// API answer show it: with its milestones (in order, with their agencies),
+// the commitments of later plans that carry it forward, and its
+// assessment on a day.
+type CommitmentDetail struct {
+	Commitment *model.Commitment
+	Milestones []model.Milestone
+	CarriedTo  []model.Commitment
+	Assessment model.Assessment
+}
+
+// FindCommitmentDetail returns commitment id with what its page shows,
+// judged as of the instant asOf (model.Assess).
+func (s *Store) FindCommitmentDetail(ctx context.Context, id uint, asOf time.Time) (*CommitmentDetail, error) {
+	c, err := s.FindCommitmentByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := s.FindMilestones(ctx, []uint{id})
+	if err != nil {
+		return nil, err
+	}
+	carried, err := s.FindCarriedForward(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &CommitmentDetail{Commitment: c, Milestones: ms[id], CarriedTo: carried, Assessment: model.Assess(c, ms[id], asOf)}, nil
 }
 
 // FindCarriedForward returns the commitments of later plans that continue c.

@@ -6,6 +6,7 @@ import (
 )
 
 func TestCompareCodes(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in, want []string
 	}{

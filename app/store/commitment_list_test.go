@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"errors"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -41,6 +42,7 @@ func taggedDataset() *model.Dataset {
 }
 
 func TestFindCommitmentsByTagsAndDescription(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	mustImport(t, s, taggedDataset())
 	tests := []struct {
@@ -85,6 +87,7 @@ func refs(os []store.CommitmentOutline) []string {
 }
 
 func TestFindCommitmentOutlinesReadOnlyWhatAListNeeds(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	mustImport(t, s, taggedDataset())
 	plan1, err := s.FindPlanByRef(ctx, "TST-1")
@@ -143,6 +146,7 @@ func TestFindCommitmentOutlinesReadOnlyWhatAListNeeds(t *testing.T) {
 
 // The slim milestones assess exactly as the full ones do.
 func TestFindMilestoneSchedulesAssessLikeFullMilestones(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	mustImport(t, s, taggedDataset())
 	mustImport(t, s, demoDataset(t))
@@ -206,6 +210,7 @@ func TestFindMilestoneSchedulesAssessLikeFullMilestones(t *testing.T) {
 // A watchlist judges milestones on their schedules and reads in full only
 // those it shows, with their agencies.
 func TestFindMilestonesAndAgenciesByID(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	mustImport(t, s, taggedDataset())
 	budgets, err := s.FindCommitmentOutlines(ctx, store.CommitmentFilter{Query: "budgets"}, false)
@@ -236,6 +241,7 @@ func TestFindMilestonesAndAgenciesByID(t *testing.T) {
 // Tables of commitments read the commitments of a plan or theme in the
 // order FindCommitments gives, with what they show.
 func TestFindCommitmentSummariesAsFindCommitments(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	mustImport(t, s, taggedDataset())
 	mustImport(t, s, demoDataset(t))
@@ -268,6 +274,7 @@ func TestFindCommitmentSummariesAsFindCommitments(t *testing.T) {
 }
 
 func TestFindCommitmentAgenciesAndTags(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	mustImport(t, s, taggedDataset())
 	mustImport(t, s, demoDataset(t))
@@ -331,6 +338,7 @@ func TestFindCommitmentAgenciesAndTags(t *testing.T) {
 // What the list keeps between requests is let go as soon as anything is
 // committed, by this store or by another process on the same file.
 func TestListAnswersFollowEveryChange(t *testing.T) {
+	t.Parallel()
 	path := "sqlite:" + filepath.Join(t.TempDir(), "kept.db")
 	open := func() *store.Store {
 		s, err := store.Open(path, store.Options{Now: func() time.Time { return start }})
@@ -392,4 +400,42 @@ func TestListAnswersFollowEveryChange(t *testing.T) {
 	ds.Plans[0].Commitments[0].Milestones[1].Status, ds.Plans[0].Commitments[0].Milestones[1].CompletedOn = model.MilestoneDelayed, model.Date{}
 	mustImport(t, s, ds)
 	look("after its own import", 7, model.MilestoneDelayed, 4)
+}
+
+// A commitment's detail is what its page, evidence pack and API answer
+// read: the commitment, its milestones in order with their agencies, the
+// commitments carrying it forward, and its assessment on the day asked.
+func TestFindCommitmentDetail(t *testing.T) {
+	t.Parallel()
+	s, _ := openTestStore(t)
+	ds := twoPlans()
+	ds.Plans[0].Commitments[0].Milestones = []model.MilestoneRecord{
+		{Ref: "1", Title: model.T("en", "Publish contracts"), Status: model.MilestoneCompleted, CompletedOn: model.MustDate("2021-03-01"),
+			Due: model.MustDate("2021-03"), Weight: 1},
+		{Ref: "2", Title: model.T("en", "Open the data"), Status: model.MilestoneInProgress, Due: model.MustDate("2021-12"), Weight: 3},
+	}
+	mustImport(t, s, ds)
+	from := findCommitment(t, s, "CFL-1/1")
+	for _, tc := range []struct {
+		day   string
+		state model.ScheduleState
+	}{{"2021-06-30", model.StateOnTrack}, {"2022-01-15", model.StateOverdue}} {
+		asOf := model.MustDate(tc.day).Last(time.UTC)
+		d, err := s.FindCommitmentDetail(ctx, from.ID, asOf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Commitment.Ref != "CFL-1/1" || d.Commitment.Plan == nil || len(d.Milestones) != 2 || d.Milestones[0].Ref != "1" || d.Milestones[1].Ref != "2" {
+			t.Fatalf("detail %+v; want CFL-1/1 with its plan and milestones 1 and 2", d)
+		}
+		if len(d.CarriedTo) != 1 || d.CarriedTo[0].Ref != "CFL-2/1" {
+			t.Errorf("carried to %+v, want CFL-2/1", d.CarriedTo)
+		}
+		if d.Assessment.State != tc.state || d.Assessment.Percent() != 25 {
+			t.Errorf("on %s: %s at %d%%, want %s at 25%%", tc.day, d.Assessment.State, d.Assessment.Percent(), tc.state)
+		}
+	}
+	if _, err := s.FindCommitmentDetail(ctx, 99999, start); !errors.Is(err, model.ErrNotFound) {
+		t.Errorf("a missing commitment: %v, want model.ErrNotFound", err)
+	}
 }

@@ -102,6 +102,7 @@ func changedSince(before, after map[string]time.Time) []string {
 }
 
 func TestImportDemo(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	var calls, lastDone, lastTotal int
 	res, err := s.ImportDataset(ctx, demoDataset(t), func(done, total int) { calls, lastDone, lastTotal = calls+1, done, total })
@@ -121,6 +122,7 @@ func TestImportDemo(t *testing.T) {
 }
 
 func TestImportTwiceChangesNothing(t *testing.T) {
+	t.Parallel()
 	s, clock := openTestStore(t)
 	mustImport(t, s, demoDataset(t))
 	before := updatedAts(t, s)
@@ -139,6 +141,7 @@ func TestImportTwiceChangesNothing(t *testing.T) {
 }
 
 func TestImportUpdatesWhatChanged(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		change func(ds *model.Dataset)
@@ -163,6 +166,7 @@ func TestImportUpdatesWhatChanged(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			s, clock := openTestStore(t)
 			mustImport(t, s, demoDataset(t))
 			before := updatedAts(t, s)
@@ -208,6 +212,7 @@ func agencyRecord(ds *model.Dataset, code string) *model.AgencyRecord {
 }
 
 func TestImportRollsBackOnAnInvalidRecord(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		change   func(ds *model.Dataset)
@@ -248,6 +253,7 @@ func TestImportRollsBackOnAnInvalidRecord(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			s, clock := openTestStore(t)
 			mustImport(t, s, demoDataset(t))
 			before := updatedAts(t, s)
@@ -322,6 +328,7 @@ func firstDifference(got, want string) string {
 }
 
 func TestExportImportExport(t *testing.T) {
+	t.Parallel()
 	s1, _ := openTestStore(t)
 	ds := demoDataset(t)
 	mustImport(t, s1, ds)
@@ -349,6 +356,7 @@ func TestExportImportExport(t *testing.T) {
 }
 
 func TestExportLeavesOutPrivateContactDetails(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	mustImport(t, s, demoDataset(t))
 	private := mustExport(t, s, store.ExportOptions{Private: true})
@@ -414,6 +422,7 @@ func findCommitment(t *testing.T, s *store.Store, ref string) model.Commitment {
 }
 
 func TestCarriedForward(t *testing.T) {
+	t.Parallel()
 	s, clock := openTestStore(t)
 	ds := twoPlans()
 	mustImport(t, s, ds)
@@ -456,6 +465,7 @@ func TestCarriedForward(t *testing.T) {
 }
 
 func TestChildMilestonesRoundTrip(t *testing.T) {
+	t.Parallel()
 	m := func(ref string, status model.MilestoneStatus, due string, children ...model.MilestoneRecord) model.MilestoneRecord {
 		r := model.MilestoneRecord{Ref: ref, Title: model.T("en", "Milestone "+ref), Status: status, Due: model.MustDate(due), Weight: 1, Children: children}
 		if status == model.MilestoneCompleted {

@@ -30,7 +30,10 @@ type memo struct {
 // unchanged, or load's answer, which it keeps. A kept answer is shared by
 // every caller: they must not modify it.
 func (s *Store) remembered(ctx context.Context, key string, load func() (any, error)) (any, error) {
-	m := &s.memo
+	m := s.memo
+	if m == nil { // within a transaction
+		return load()
+	}
 	m.mu.Lock()
 	version, err := m.dataVersion(ctx, s)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 // A database made before the record of changes upgrades in place: its
 // milestones gain evidence (none yet) and its record starts empty.
 func TestADatabaseOfTheFirstSchemaUpgrades(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, err := Open("sqlite:"+filepath.Join(t.TempDir(), "old.db"), Options{})
 	if err != nil {
@@ -45,6 +46,7 @@ func TestADatabaseOfTheFirstSchemaUpgrades(t *testing.T) {
 // A database of the record-of-changes schema gains accounts; a liaison's
 // agency cannot be deleted from under it, and deleting an account ends its sessions.
 func TestADatabaseBeforeAccountsUpgrades(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, err := Open("sqlite:"+filepath.Join(t.TempDir(), "old.db"), Options{})
 	if err != nil {
@@ -89,6 +91,7 @@ func TestADatabaseBeforeAccountsUpgrades(t *testing.T) {
 // organisations, contacts and accounts start at version 1, and a write
 // from that version goes through.
 func TestADatabaseBeforePeoplesVersionsUpgrades(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, err := Open("sqlite:"+filepath.Join(t.TempDir(), "old.db"), Options{})
 	if err != nil {

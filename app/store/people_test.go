@@ -30,6 +30,7 @@ var admin = model.Actor{Door: model.DoorWeb, Label: "Secretariat"}
 // An account enters the record of changes with its name, role,
 // affiliation, chair and disabled only: never its email or password.
 func TestAnAccountIsRecordedWithoutEmailOrPassword(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	ctx := model.NewContextWithActor(context.Background(), admin)
 	org := &model.Organisation{Code: "ODA", Name: model.T("en", "Open Data Alliance")}
@@ -80,6 +81,7 @@ func TestAnAccountIsRecordedWithoutEmailOrPassword(t *testing.T) {
 
 // A handover closes the previous term the day before and opens the next.
 func TestAHandoverClosesThePreviousTerm(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	ctx := model.NewContextWithActor(context.Background(), admin)
 	a := &model.Agency{Code: "CEC", Name: model.T("en", "Central Election Commission")}

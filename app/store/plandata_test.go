@@ -30,6 +30,7 @@ func inputOf(c *model.Commitment) store.CommitmentInput {
 }
 
 func TestACommitmentChangedOnTheWebIsRecordedAsAnImportRecordsIt(t *testing.T) {
+	t.Parallel()
 	s, clock := openTestStore(t)
 	importAs(t, s, "demo plan", demoDataset(t))
 	clock.Advance(time.Hour)
@@ -89,6 +90,7 @@ func TestACommitmentChangedOnTheWebIsRecordedAsAnImportRecordsIt(t *testing.T) {
 }
 
 func TestAnImportOfOnlySupportingAgenciesMakesAnOpenFormStale(t *testing.T) {
+	t.Parallel()
 	s, clock := openTestStore(t)
 	importAs(t, s, "demo plan", demoDataset(t))
 	c, err := s.FindCommitmentByID(ctx, findCommitment(t, s, "TWN-1/1-1").ID)
@@ -107,6 +109,7 @@ func TestAnImportOfOnlySupportingAgenciesMakesAnOpenFormStale(t *testing.T) {
 }
 
 func TestMilestonesNestOneLevelAndComeLast(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	importAs(t, s, "demo plan", demoDataset(t))
 	c := findCommitment(t, s, "TWN-1/1-1")

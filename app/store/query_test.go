@@ -47,6 +47,7 @@ func codes(cs []model.Commitment) []string {
 }
 
 func TestFindCommitments(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	mustImport(t, s, codesDataset())
 	plan1, err := s.FindPlanByRef(ctx, "TST-1")
@@ -108,6 +109,7 @@ func TestFindCommitments(t *testing.T) {
 }
 
 func TestFindCommitmentsLoadsWhatTheListShows(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	mustImport(t, s, codesDataset())
 	cs, _, err := s.FindCommitments(ctx, store.CommitmentFilter{Query: "contracting"})
@@ -132,6 +134,7 @@ func TestFindCommitmentsLoadsWhatTheListShows(t *testing.T) {
 }
 
 func TestFindMilestones(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	mustImport(t, s, demoDataset(t))
 	ids := map[string]uint{}
@@ -169,6 +172,7 @@ func TestFindMilestones(t *testing.T) {
 }
 
 func TestFindHomePlan(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	if _, err := s.FindHomePlan(ctx); !errors.Is(err, model.ErrNotFound) {
 		t.Errorf("empty database: %v, want ErrNotFound", err)
@@ -202,6 +206,7 @@ func TestFindHomePlan(t *testing.T) {
 }
 
 func TestFindActiveContacts(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	mustImport(t, s, demoDataset(t))
 	ndc, err := s.FindAgencyByCode(ctx, "NDC")
@@ -234,6 +239,7 @@ func TestFindActiveContacts(t *testing.T) {
 }
 
 func TestFindByIdentifierNotFound(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	for name, err := range map[string]error{
 		"plan by id":    second(s.FindPlanByID(ctx, 1)),

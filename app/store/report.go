@@ -11,15 +11,6 @@ import (
 	"github.com/ogptracker/ogptracker/app/model"
 )
 
-// Errors of the reporting workflow.
-var (
-	// ErrNotDraft is returned for a change to a submitted report: a
-	// submitted version is never changed; editing it starts the next version.
-	ErrNotDraft = errors.New("a submitted report is not changed; edit it to start a new version")
-	// ErrNotSubmitted is returned for a review of a draft.
-	ErrNotSubmitted = errors.New("only a submitted report is reviewed")
-)
-
 // FindReports returns every version of every progress report on a
 // commitment, drafts included (the caller shows each to whom
 // model.User.MaySeeReport allows), by period then version, with their
@@ -116,18 +107,13 @@ func (s *Store) saveDraft(ctx context.Context, tx *gorm.DB, r *model.ProgressRep
 		}
 		return err
 	}
-	if c.LeadAgencyID == nil {
-		return model.FieldErrors{"commitment": "has no lead agency to report"}
+	p, err := findPeriod(tx, r.PeriodID) // none: StartDraft refuses it
+	if err != nil && !errors.Is(err, model.ErrNotFound) {
+		return err
 	}
-	var p model.ReportingPeriod
-	if err := tx.Take(&p, r.PeriodID).Error; err != nil || p.PlanID != c.PlanID {
-		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
-			return err
-		}
-		return model.FieldErrors{"period": model.MsgNotListed}
+	if err := r.StartDraft(&c, p); err != nil {
+		return err
 	}
-	r.AgencyID, r.Status = *c.LeadAgencyID, model.ReportDraft
-	r.SubmittedAt, r.SubmittedByID = nil, nil
 	before := &model.ProgressReport{}
 	action := model.ChangeCreated
 	if r.ID == 0 {
@@ -150,12 +136,13 @@ func (s *Store) saveDraft(ctx context.Context, tx *gorm.DB, r *model.ProgressRep
 		if err := tx.Take(&stored, r.ID).Error; err != nil {
 			return notFound(err)
 		}
-		switch {
-		case stored.CommitmentID != r.CommitmentID || stored.PeriodID != r.PeriodID:
+		if stored.CommitmentID != r.CommitmentID || stored.PeriodID != r.PeriodID {
 			return model.ErrNotFound
-		case stored.Status != model.ReportDraft:
-			return ErrNotDraft
-		case stored.Revision != r.Revision:
+		}
+		if err := stored.CheckEditable(); err != nil {
+			return err
+		}
+		if stored.Revision != r.Revision {
 			return ErrConflict
 		}
 		before, action = reportOutline(&stored), model.ChangeUpdated
@@ -173,86 +160,28 @@ func (s *Store) saveDraft(ctx context.Context, tx *gorm.DB, r *model.ProgressRep
 		}
 		return err
 	}
-	_, err := s.recordWrite(ctx, tx, written{Entity: model.EntityReport, Action: action,
-		CommitmentID: &c.ID, PlanID: &c.PlanID, Ref: reportRef(&p, r.Version)}, before, reportOutline(r), nil)
+	_, err = s.recordWrite(ctx, tx, written{Entity: model.EntityReport, Action: action,
+		CommitmentID: &c.ID, PlanID: &c.PlanID, Ref: reportRef(p, r.Version)}, before, reportOutline(r), nil)
 	return err
 }
 
-// checkMilestones checks the milestones a report names: each one the
-// commitment's, each proposed status possible (ChangeStatus's rules, as
-// of today when today is given: a draft may name a completion date that
-// a submission on a later day allows), and a reason for each milestone
-// that stays or becomes delayed. It keeps the milestones' numbers, and
-// drops proposals that change nothing.
+// findPeriod reads period id: model.ErrNotFound when there is none.
+func findPeriod(tx *gorm.DB, id uint) (*model.ReportingPeriod, error) {
+	var p model.ReportingPeriod
+	if err := tx.Take(&p, id).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &p, nil
+}
+
+// checkMilestones reads the milestones of r's commitment and checks what r
+// says of them (model.ProgressReport.CheckMilestones).
 func (s *Store) checkMilestones(tx *gorm.DB, r *model.ProgressReport, today *model.Date) error {
 	var ms []model.Milestone
 	if err := tx.Where("commitment_id = ?", r.CommitmentID).Find(&ms).Error; err != nil {
 		return err
 	}
-	byID := map[uint]*model.Milestone{}
-	for i := range ms {
-		byID[ms[i].ID] = &ms[i]
-	}
-	fe := model.FieldErrors{}
-	far := model.Date{Year: 2200, Month: 12, Day: 31}
-	var kept model.StatusProposals
-	status := map[uint]model.MilestoneStatus{}
-	for _, m := range ms {
-		status[m.ID] = m.Status
-	}
-	for _, p := range r.Proposals {
-		field := fmt.Sprintf("milestones[%d]", p.MilestoneID)
-		m := byID[p.MilestoneID]
-		if m == nil {
-			fe.Add(field+".status", model.MsgNotListed)
-			continue
-		}
-		p.Ref = m.Ref
-		if p.Status == m.Status && (p.Status != model.MilestoneCompleted || p.CompletedOn == m.CompletedOn) {
-			continue
-		}
-		day := far
-		if today != nil {
-			day = *today
-		}
-		probe := *m
-		if err := probe.ChangeStatus(p.Status, p.CompletedOn, day); err != nil {
-			var bad model.FieldErrors
-			if errors.As(err, &bad) {
-				for k, v := range bad {
-					fe.Add(field+"."+k, v)
-				}
-				continue
-			}
-			return err
-		}
-		status[m.ID] = p.Status
-		kept = append(kept, p)
-	}
-	r.Proposals = kept
-	for i, d := range r.Delays {
-		m := byID[d.MilestoneID]
-		if m == nil {
-			fe.Add(fmt.Sprintf("delays[%d].reason", d.MilestoneID), model.MsgNotListed)
-			continue
-		}
-		r.Delays[i].Ref = m.Ref
-	}
-	if today != nil { // on submission, a reason for each delayed milestone
-		for _, m := range ms {
-			if status[m.ID] != model.MilestoneDelayed {
-				continue
-			}
-			has := false
-			for _, d := range r.Delays {
-				has = has || d.MilestoneID == m.ID && d.Reason != ""
-			}
-			if !has {
-				fe.Add(fmt.Sprintf("delays[%d].reason", m.ID), model.MsgRequired)
-			}
-		}
-	}
-	return fe.Err()
+	return r.CheckMilestones(ms, today)
 }
 
 // SubmitReport submits the draft id, still at revision (else ErrConflict),
@@ -270,10 +199,10 @@ func (s *Store) submit(ctx context.Context, tx *gorm.DB, id uint, revision int, 
 	if err := tx.Preload("Period").Preload("Commitment").Take(&r, id).Error; err != nil {
 		return notFound(err)
 	}
-	switch {
-	case r.Status != model.ReportDraft:
-		return ErrNotDraft
-	case r.Revision != revision:
+	if err := r.CheckEditable(); err != nil {
+		return err
+	}
+	if r.Revision != revision {
 		return ErrConflict
 	}
 	proposals := r.Proposals
@@ -334,8 +263,8 @@ func (s *Store) ReviewReport(ctx context.Context, v *model.Review) error {
 		if err := tx.Preload("Period").Preload("Commitment").Take(&r, v.ReportID).Error; err != nil {
 			return notFound(err)
 		}
-		if r.Status != model.ReportSubmitted {
-			return ErrNotSubmitted
+		if err := r.CheckReviewable(); err != nil {
+			return err
 		}
 		before := &model.Review{}
 		action := model.ChangeCreated
@@ -374,11 +303,11 @@ func (s *Store) AssessCompletion(ctx context.Context, a *model.CompletionAssessm
 		if err := tx.Select("id", "plan_id").Take(&c, a.CommitmentID).Error; err != nil {
 			return notFound(err)
 		}
-		var p model.ReportingPeriod
-		if err := tx.Take(&p, a.PeriodID).Error; err != nil || p.PlanID != c.PlanID {
-			if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
-				return err
-			}
+		p, err := findPeriod(tx, a.PeriodID)
+		if err != nil && !errors.Is(err, model.ErrNotFound) {
+			return err
+		}
+		if !p.Reports(&c) {
 			return model.FieldErrors{"period": model.MsgNotListed}
 		}
 		a.ID = 0
@@ -387,8 +316,8 @@ func (s *Store) AssessCompletion(ctx context.Context, a *model.CompletionAssessm
 		}
 		after := *a
 		after.UserID, after.CommitmentID, after.User = 0, 0, nil
-		_, err := s.recordWrite(ctx, tx, written{Entity: model.EntityAssessment, Action: model.ChangeCreated,
-			CommitmentID: &c.ID, PlanID: &c.PlanID, Ref: periodRef(&p)}, &model.CompletionAssessment{}, &after, nil)
+		_, err = s.recordWrite(ctx, tx, written{Entity: model.EntityAssessment, Action: model.ChangeCreated,
+			CommitmentID: &c.ID, PlanID: &c.PlanID, Ref: periodRef(p)}, &model.CompletionAssessment{}, &after, nil)
 		return err
 	})
 }

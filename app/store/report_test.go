@@ -48,6 +48,7 @@ func reportingStore(t *testing.T) (*store.Store, *model.Commitment, *model.Repor
 }
 
 func TestReportingTablesMatchTheModel(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	db := s.DBForTest()
 	for _, m := range []any{&model.ReportingPeriod{}, &model.ProgressReport{}, &model.Review{}, &model.CompletionAssessment{}} {
@@ -69,6 +70,7 @@ func TestReportingTablesMatchTheModel(t *testing.T) {
 // The API drafts reports through the store alone: bad input is a
 // model.FieldErrors, and nothing is written.
 func TestSaveReportDraftWithoutTheWeb(t *testing.T) {
+	t.Parallel()
 	s, c, period := reportingStore(t)
 	r := &model.ProgressReport{CommitmentID: c.ID, PeriodID: period.ID, Narrative: "<script>x</script>",
 		Evidence: model.Links{{Title: model.T("en", "Minutes"), URL: "ftp://example.org"}}}
@@ -103,16 +105,16 @@ func TestSaveReportDraftWithoutTheWeb(t *testing.T) {
 		t.Errorf("stale save: %v", err)
 	}
 	// A review of a draft is refused; the submitted version is never saved again.
-	if err := s.ReviewReport(ctx, &model.Review{ReportID: r.ID, UserID: 1, Verdict: model.VerdictConfirm}); !errors.Is(err, store.ErrNotSubmitted) {
+	if err := s.ReviewReport(ctx, &model.Review{ReportID: r.ID, UserID: 1, Verdict: model.VerdictConfirm}); !errors.Is(err, model.ErrNotSubmitted) {
 		t.Errorf("review of a draft: %v", err)
 	}
 	if err := s.SubmitReport(ctx, r.ID, r.Revision, model.MustDate("2021-12-31")); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SaveReportDraft(ctx, r); !errors.Is(err, store.ErrNotDraft) {
+	if err := s.SaveReportDraft(ctx, r); !errors.Is(err, model.ErrNotDraft) {
 		t.Errorf("save of a submitted version: %v", err)
 	}
-	if err := s.SubmitReport(ctx, r.ID, r.Revision, model.MustDate("2021-12-31")); !errors.Is(err, store.ErrNotDraft) {
+	if err := s.SubmitReport(ctx, r.ID, r.Revision, model.MustDate("2021-12-31")); !errors.Is(err, model.ErrNotDraft) {
 		t.Errorf("second submission: %v", err)
 	}
 	next := &model.ProgressReport{CommitmentID: c.ID, PeriodID: period.ID, Narrative: "Corrected."}
@@ -128,6 +130,7 @@ func TestSaveReportDraftWithoutTheWeb(t *testing.T) {
 // A submission whose milestone status breaks the rules writes nothing:
 // neither the milestones before it nor the report.
 func TestASubmissionIsOneTransaction(t *testing.T) {
+	t.Parallel()
 	s, c, period := reportingStore(t)
 	ms, err := s.FindMilestones(ctx, []uint{c.ID})
 	if err != nil || len(ms[c.ID]) < 2 {

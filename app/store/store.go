@@ -24,7 +24,7 @@ import (
 type Store struct {
 	db   *gorm.DB
 	now  func() time.Time
-	memo memo // answers kept while the database is unchanged
+	memo *memo // answers kept while the database is unchanged; nil within a transaction
 }
 
 // Options tune Open; the zero value is right for production.
@@ -88,7 +88,19 @@ func Open(databaseURL string, opts Options) (*Store, error) {
 	}
 	sqlDB.SetMaxOpenConns(8)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	return &Store{db: db, now: opts.Now}, nil
+	return &Store{db: db, now: opts.Now, memo: &memo{}}, nil
+}
+
+// Transaction runs fn with a store whose every method works in one
+// transaction: committed when fn returns nil, rolled back, all of it,
+// when it returns an error. The methods' own transactions become savepoints
+// within it. fn must not use s meanwhile: SQLite has one writer, and s
+// would wait for the transaction it is called from.
+func (s *Store) Transaction(ctx context.Context, fn func(tx *Store) error) error {
+	return s.db.WithContext(ctx).Transaction(func(db *gorm.DB) error {
+		// No memo: it would keep answers read before they are committed.
+		return fn(&Store{db: db, now: s.now})
+	})
 }
 
 // Close releases the database.
@@ -97,7 +109,11 @@ func (s *Store) Close() error {
 	if err != nil {
 		return err
 	}
-	return errors.Join(s.memo.close(), sqlDB.Close())
+	var memoErr error
+	if s.memo != nil {
+		memoErr = s.memo.close()
+	}
+	return errors.Join(memoErr, sqlDB.Close())
 }
 
 // Ping checks that the database answers, for /healthz.

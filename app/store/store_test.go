@@ -3,21 +3,34 @@ package store_test
 import (
 	"context"
 	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
 
 	"github.com/ogptracker/ogptracker/app/model"
+
 	"github.com/ogptracker/ogptracker/app/store"
 	"github.com/ogptracker/ogptracker/app/store/storetest"
 )
 
 // start is when every test's clock starts: 2022-01-01 09:00 in Taipei.
 var start = time.Date(2022, 1, 1, 1, 0, 0, 0, time.UTC)
+
+// TestMain hashes passwords at bcrypt's lowest cost: the tests make and
+// sign in to accounts by the dozen, and what they check is the same.
+func TestMain(m *testing.M) {
+	model.PasswordCost = bcrypt.MinCost
+	os.Exit(m.Run())
+}
 
 // openTestStore returns a migrated store on a fresh SQLite file and the
 // fake clock it is stamped with.
@@ -28,6 +41,7 @@ func openTestStore(t *testing.T) (*store.Store, *storetest.Clock) {
 }
 
 func TestOpenRefusesOtherDatabases(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		url     string
 		wantMsg string
@@ -59,6 +73,7 @@ func TestOpenRefusesOtherDatabases(t *testing.T) {
 }
 
 func TestOpenCreatesTheFileAndItsFolder(t *testing.T) {
+	t.Parallel()
 	for _, prefix := range []string{"sqlite:", "sqlite://"} {
 		path := filepath.Join(t.TempDir(), "new", "folder", "ogptracker.db")
 		s, err := store.Open(prefix+path, store.Options{})
@@ -76,6 +91,7 @@ func TestOpenCreatesTheFileAndItsFolder(t *testing.T) {
 }
 
 func TestOpenSetsSQLiteForProduction(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	db := s.DBForTest()
 	tests := []struct {
@@ -103,6 +119,7 @@ func TestOpenSetsSQLiteForProduction(t *testing.T) {
 }
 
 func TestMigrate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "ogptracker.db")
 	s, err := store.Open("sqlite:"+path, store.Options{})
@@ -132,18 +149,29 @@ func TestMigrate(t *testing.T) {
 }
 
 // TestMigrationsMatchTheModel catches the live model drifting from the
-// migrations: every column GORM would read or write must exist.
+// migrations: every model of package model has its table, every column
+// GORM would read or write exists, and every table is some model's.
 func TestMigrationsMatchTheModel(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	db := s.DBForTest()
-	models := []any{&model.Plan{}, &model.Theme{}, &model.Commitment{}, &model.Milestone{}, &model.Agency{},
-		&model.Organisation{}, &model.Contact{}, &model.CommitmentOrganisation{}, &model.Change{}, &model.APIToken{}}
+	listed := map[string]bool{}
+	for _, m := range store.LiveModels {
+		listed[reflect.TypeOf(m).Elem().Name()] = true
+	}
+	for _, name := range storedModels(t) {
+		if !listed[name] {
+			t.Errorf("model.%s has a primary key but is not in store.LiveModels: the schema is not checked against it", name)
+		}
+	}
 	checked := map[string]bool{}
-	for _, m := range models {
+	tables := map[string]bool{"schema_migrations": true}
+	for _, m := range store.LiveModels {
 		stmt := &gorm.Statement{DB: db}
 		if err := stmt.Parse(m); err != nil {
 			t.Fatalf("parse %T: %v", m, err)
 		}
+		tables[stmt.Schema.Table] = true
 		if !db.Migrator().HasTable(stmt.Schema.Table) {
 			t.Errorf("%T: no table %s", m, stmt.Schema.Table)
 			continue
@@ -161,6 +189,7 @@ func TestMigrationsMatchTheModel(t *testing.T) {
 			if rel.JoinTable == nil {
 				continue
 			}
+			tables[rel.JoinTable.Table] = true
 			for _, f := range rel.JoinTable.Fields {
 				if f.DBName == "" {
 					continue
@@ -172,12 +201,97 @@ func TestMigrationsMatchTheModel(t *testing.T) {
 			}
 		}
 	}
+	migrated, err := db.Migrator().GetTables()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range migrated {
+		if !tables[table] && !strings.HasPrefix(table, "sqlite_") { // SQLite's own
+			t.Errorf("table %s is no listed model's: list its model in store.LiveModels", table)
+		}
+	}
 	// The test must look at the columns it is meant to.
 	for _, col := range []string{"commitments.irm_did_it_open_government", "commitments.irm_completion_midterm",
 		"commitment_agencies.agency_id", "commitment_organisations.role", "milestones.parent_id", "contacts.demo",
-		"milestones.evidence", "changes.fields", "changes.user_id"} {
+		"milestones.evidence", "changes.fields", "changes.user_id", "progress_reports.proposals",
+		"report_reviews.co_lead", "reminder_opt_outs.kind", "api_tokens.id", "users.version"} {
 		if !checked[col] {
 			t.Errorf("column %s was not checked", col)
 		}
+	}
+}
+
+// storedModels names the structs of package model that have a primary
+// key, read from its source: the models a table is made for.
+func storedModels(t *testing.T) []string {
+	t.Helper()
+	fset := token.NewFileSet()
+	files, err := filepath.Glob("../model/*.go")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("the source of package model: %v", err)
+	}
+	var names []string
+	for _, path := range files {
+		if strings.HasSuffix(path, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			ts, ok := n.(*ast.TypeSpec)
+			if !ok {
+				return true
+			}
+			st, ok := ts.Type.(*ast.StructType)
+			if !ok {
+				return false
+			}
+			for _, field := range st.Fields.List {
+				if field.Tag != nil && strings.Contains(field.Tag.Value, "primaryKey") {
+					names = append(names, ts.Name.Name)
+					break
+				}
+			}
+			return false
+		})
+	}
+	if len(names) < 20 {
+		t.Fatalf("found only %d models in package model's source: %v", len(names), names)
+	}
+	return names
+}
+
+// Writes made through Transaction's store are committed together, or
+// none of them when fn fails, their records of changes included.
+func TestTransactionCommitsAllOrNothing(t *testing.T) {
+	t.Parallel()
+	s, _ := openTestStore(t)
+	ds := demoDataset(t)
+	failed := errors.New("a later step failed")
+	err := s.Transaction(ctx, func(tx *store.Store) error {
+		if _, err := tx.ImportDataset(ctx, ds, nil); err != nil {
+			return err
+		}
+		if c, err := tx.Count(ctx); err != nil || c.Plans != 1 {
+			t.Errorf("within the transaction: %+v, %v; want the plan imported", c, err)
+		}
+		return failed
+	})
+	if !errors.Is(err, failed) {
+		t.Fatalf("Transaction: %v, want fn's error", err)
+	}
+	if c, err := s.Count(ctx); err != nil || c != (store.Counts{}) {
+		t.Errorf("after the failure: %+v, %v; want nothing", c, err)
+	}
+	if _, total, err := s.FindChanges(ctx, store.ChangeFilter{}); err != nil || total != 0 {
+		t.Errorf("after the failure, %d changes recorded, %v; want none", total, err)
+	}
+	if err := s.Transaction(ctx, func(tx *store.Store) error { _, err := tx.ImportDataset(ctx, ds, nil); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := s.Count(ctx); err != nil || c.Plans != 1 || c.Commitments != 19 {
+		t.Errorf("after a commit: %+v, %v; want the demo plan", c, err)
 	}
 }

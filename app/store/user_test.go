@@ -22,6 +22,7 @@ func newAccount(t *testing.T, email string, role model.Role, agencyID *uint) *mo
 }
 
 func TestAnEmailIsTakenOnceWhateverItsCase(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	ctx := context.Background()
 	first := newAccount(t, "Chair@Example.org", model.RoleCommittee, nil)
@@ -46,6 +47,7 @@ func TestAnEmailIsTakenOnceWhateverItsCase(t *testing.T) {
 }
 
 func TestThePasswordIsKeptOnlyAsAHash(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	ctx := context.Background()
 	u := newAccount(t, "admin@example.org", model.RoleAdmin, nil)
@@ -68,6 +70,7 @@ func TestThePasswordIsKeptOnlyAsAHash(t *testing.T) {
 }
 
 func TestAccountsAreValidated(t *testing.T) {
+	t.Parallel()
 	s, _ := openTestStore(t)
 	ctx := context.Background()
 	agency := uint(1)
@@ -89,6 +92,7 @@ func TestAccountsAreValidated(t *testing.T) {
 }
 
 func TestSessionsCanBeRevokedAndExpire(t *testing.T) {
+	t.Parallel()
 	s, clock := openTestStore(t)
 	ctx := context.Background()
 	u := newAccount(t, "member@example.org", model.RoleCommittee, nil)
@@ -133,6 +137,7 @@ func TestSessionsCanBeRevokedAndExpire(t *testing.T) {
 }
 
 func TestSignInFailuresAreCountedWithinTheWindow(t *testing.T) {
+	t.Parallel()
 	s, clock := openTestStore(t)
 	ctx := context.Background()
 	const window = 15 * time.Minute
@@ -152,6 +157,7 @@ func TestSignInFailuresAreCountedWithinTheWindow(t *testing.T) {
 }
 
 func TestAOneTimeLinkSetsThePasswordOnceAndSignsOutEverywhere(t *testing.T) {
+	t.Parallel()
 	s, clock := openTestStore(t)
 	ctx := context.Background()
 	u := newAccount(t, "liaison@example.org", model.RoleAdmin, nil)

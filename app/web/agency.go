@@ -18,8 +18,8 @@ type agencyPage struct {
 	AsOf       model.Date
 	Led        []commitmentRow
 	Supported  []commitmentRow
-	Milestones []stateCount // the milestones it is responsible for, by schedule state
-	Total      int          // how many milestones it is responsible for
+	Milestones []model.StateCount // the milestones it is responsible for, by schedule state
+	Total      int                // how many milestones it is responsible for
 	Overdue    []agencyMilestone
 	LastUpdate time.Time
 	Contacts   []model.Contact
@@ -113,7 +113,7 @@ func (s *Server) showAgency(c *gin.Context) {
 	}
 	for i, st := range agencyTally {
 		if i < 4 || counts[st] > 0 {
-			data.Milestones = append(data.Milestones, stateCount{st, counts[st]})
+			data.Milestones = append(data.Milestones, model.StateCount{State: st, Count: counts[st]})
 		}
 	}
 	sort.SliceStable(data.Overdue, func(i, j int) bool {

@@ -80,9 +80,11 @@ type apiTheme struct {
 	Name   apiText `json:"name"`
 }
 
-// apiProgress counts a plan's commitments by schedule state.
+// apiProgress is a plan's overall progress, as its page shows it, and its
+// commitments counted by schedule state.
 type apiProgress struct {
 	Commitments int            `json:"commitments"`
+	Overall     *float64       `json:"overall"`
 	States      map[string]int `json:"states"`
 }
 
@@ -308,12 +310,10 @@ func (s *Server) apiPlan(c *gin.Context) {
 	for i, t := range themes {
 		out.Themes[i] = apiTheme{ID: t.ID, Number: t.Number, Name: apiTextOf(t.Name)}
 	}
-	out.Progress = &apiProgress{Commitments: len(rows), States: map[string]int{}}
+	sum := summarise(rows)
+	out.Progress = &apiProgress{Commitments: sum.Commitments, Overall: sum.Progress, States: map[string]int{}}
 	for _, st := range model.ScheduleStates {
-		out.Progress.States[string(st)] = 0
-	}
-	for _, r := range rows {
-		out.Progress.States[string(r.A.State)]++
+		out.Progress.States[string(st)] = sum.Count(st)
 	}
 	s.sendJSON(c, 200, out, "")
 }
@@ -396,11 +396,7 @@ func (s *Server) apiCommitment(c *gin.Context) {
 // asOf, with the latest history entries of its record of changes.
 func (s *Server) commitmentDetail(c *gin.Context, id uint, asOf time.Time, history int) (apiCommitmentDetail, error) {
 	ctx := c.Request.Context()
-	cm, err := s.store.FindCommitmentByID(ctx, id)
-	if err != nil {
-		return apiCommitmentDetail{}, err
-	}
-	ms, err := s.store.FindMilestones(ctx, []uint{id})
+	d, err := s.store.FindCommitmentDetail(ctx, id, asOf)
 	if err != nil {
 		return apiCommitmentDetail{}, err
 	}
@@ -408,11 +404,11 @@ func (s *Server) commitmentDetail(c *gin.Context, id uint, asOf time.Time, histo
 	if err != nil {
 		return apiCommitmentDetail{}, err
 	}
-	a := model.Assess(cm, ms[id], asOf)
+	cm, ms, a := d.Commitment, d.Milestones, d.Assessment
 	out := apiCommitmentDetail{apiCommitment: apiCommitmentOf(cm, a), Description: apiTextOf(cm.Description), Problem: apiTextOf(cm.Problem),
 		Objective: apiTextOf(cm.Objective), Values: []string(cm.Values), PolicyAreas: []string(cm.PolicyAreas), IRM: cm.IRM,
 		SourceURL: cm.SourceURL, AsOf: model.DayOf(asOf), HistoryTotal: total,
-		SupportingAgencies: make([]apiAgencyRef, len(cm.SupportingAgencies)), Milestones: make([]apiMilestone, len(ms[id])),
+		SupportingAgencies: make([]apiAgencyRef, len(cm.SupportingAgencies)), Milestones: make([]apiMilestone, len(ms)),
 		History: make([]apiChange, len(changes)),
 		Feeds: apiFeedLinks{Atom: fmt.Sprintf("/feed.atom?commitment=%d", id), Calendar: fmt.Sprintf("/calendar.ics?commitment=%d", id),
 			Evidence: fmt.Sprintf("%s/commitments/%d/evidence", apiPrefix, id)}}
@@ -425,8 +421,8 @@ func (s *Server) commitmentDetail(c *gin.Context, id uint, asOf time.Time, histo
 	for i := range cm.SupportingAgencies {
 		out.SupportingAgencies[i] = *apiAgencyRefOf(&cm.SupportingAgencies[i])
 	}
-	for i := range ms[id] {
-		m := &ms[id][i]
+	for i := range ms {
+		m := &ms[i]
 		out.Milestones[i] = apiMilestoneOf(m, m.ResponsibleAgency(cm), a.Milestones[m.ID])
 	}
 	for i := range changes {

@@ -67,7 +67,7 @@ func newStackedBar(parts []barPart) stackedBar {
 }
 
 // stateBar draws counts of schedule states in the order given.
-func stateBar(counts []stateCount) stackedBar {
+func stateBar(counts []model.StateCount) stackedBar {
 	parts := make([]barPart, len(counts))
 	for i, sc := range counts {
 		parts[i] = barPart{Key: string(sc.State), State: sc.State, Count: sc.Count}
@@ -153,9 +153,9 @@ type planCharts struct {
 // newPlanCharts builds the plan overview's charts from its assessed
 // commitments and their grouping by theme.
 func newPlanCharts(rows []commitmentRow, themes []themeGroup) planCharts {
-	pc := planCharts{States: stateBar(tally(rows)), Levels: levelBar(rows)}
+	pc := planCharts{States: stateBar(summarise(rows).States), Levels: levelBar(rows)}
 	for _, g := range themes {
-		p := meanProgress(g.Rows)
+		p := summarise(g.Rows).Percent()
 		pc.Themes = append(pc.Themes, progressBar{ID: g.ID, Number: g.Number, Name: g.Name,
 			Commitments: len(g.Rows), Percent: p, W: barWidth(float64(p), 100)})
 	}

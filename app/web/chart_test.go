@@ -66,7 +66,7 @@ func TestStackedBarOfNothingDrawsNothing(t *testing.T) {
 }
 
 func TestStackedBarOfASingleStateIsWhole(t *testing.T) {
-	b := stateBar([]stateCount{{model.StateOverdue, 7}})
+	b := stateBar([]model.StateCount{{State: model.StateOverdue, Count: 7}})
 	checkBar(t, b, []float64{0}, []float64{100}, []int{100})
 	if p := b.Parts[0]; p.State != model.StateOverdue || p.Key != "overdue" || !p.Label {
 		t.Errorf("part %+v", p)

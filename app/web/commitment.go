@@ -33,30 +33,20 @@ func (s *Server) showCommitment(c *gin.Context) {
 	if !ok {
 		return
 	}
-	cm, err := s.store.FindCommitmentByID(ctx, id)
+	d, err := s.store.FindCommitmentDetail(ctx, id, asOf)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	ms, err := s.store.FindMilestones(ctx, []uint{id})
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	carried, err := s.store.FindCarriedForward(ctx, id)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	a := model.Assess(cm, ms[id], asOf)
-	data := commitmentPage{Page: s.page(c), C: cm, A: a, AsOf: model.DayOf(asOf), CarriedTo: carried}
+	cm, a := d.Commitment, d.Assessment
+	data := commitmentPage{Page: s.page(c), C: cm, A: a, AsOf: model.DayOf(asOf), CarriedTo: d.CarriedTo}
 	if data.History, err = s.history(ctx, data.T, store.ChangeFilter{CommitmentID: id}); err != nil {
 		s.fail(c, err)
 		return
 	}
 	// Children follow their parent.
 	kids := map[uint][]model.Milestone{}
-	for _, m := range ms[id] {
+	for _, m := range d.Milestones {
 		if m.ParentID != nil {
 			kids[*m.ParentID] = append(kids[*m.ParentID], m)
 		}
@@ -64,7 +54,7 @@ func (s *Server) showCommitment(c *gin.Context) {
 	row := func(m model.Milestone) milestoneRow {
 		return milestoneRow{M: m, Agency: m.ResponsibleAgency(cm), State: a.Milestones[m.ID], Editable: data.User.MayChangeMilestone(&m, cm)}
 	}
-	for _, m := range ms[id] {
+	for _, m := range d.Milestones {
 		if m.ParentID == nil {
 			data.Milestones = append(data.Milestones, row(m))
 			for _, k := range kids[m.ID] {

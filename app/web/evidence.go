@@ -42,23 +42,18 @@ func (s *Server) showEvidence(c *gin.Context) {
 	if !ok {
 		return
 	}
-	cm, err := s.store.FindCommitmentByID(ctx, id)
+	d, err := s.store.FindCommitmentDetail(ctx, id, asOf)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	ms, err := s.store.FindMilestones(ctx, []uint{id})
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	a := model.Assess(cm, ms[id], asOf)
+	cm, a := d.Commitment, d.Assessment
 	data := evidencePage{Page: s.page(c), C: cm, A: a, AsOf: model.DayOf(asOf)}
 	if data.History, err = s.history(ctx, data.T, store.ChangeFilter{CommitmentID: id, Limit: evidenceHistory}); err != nil {
 		s.fail(c, err)
 		return
 	}
-	for _, m := range ms[id] {
+	for _, m := range d.Milestones {
 		data.Milestones = append(data.Milestones, milestoneRow{M: m, Agency: m.ResponsibleAgency(cm), State: a.Milestones[m.ID]})
 		data.Links += len(m.Evidence)
 	}

@@ -16,6 +16,7 @@ import (
 	ics "github.com/arran4/golang-ical"
 	"github.com/mmcdole/gofeed"
 
+	"github.com/ogptracker/ogptracker/app/model"
 	"github.com/ogptracker/ogptracker/app/store"
 	"github.com/ogptracker/ogptracker/app/transfer"
 	"github.com/ogptracker/ogptracker/app/web"
@@ -346,5 +347,45 @@ func TestTheEvidencePackHasEveryLinkAndTheWholeHistory(t *testing.T) {
 	}
 	if len(pack.Evidence) != links {
 		t.Errorf("%d evidence links, the milestones have %d", len(pack.Evidence), links)
+	}
+}
+
+// The plan's API answer gives the overall progress its page shows, and its
+// commitments counted by state add up to all of them.
+func TestThePlanAnswerHasTheOverallProgressOfItsPage(t *testing.T) {
+	site := newAPISite(t)
+	ctx := context.Background()
+	// One milestone done, so that the plan's progress is not nought.
+	today := model.DayOf(site.clock.Now())
+	if err := site.st.UpdateMilestoneStatus(ctx, site.m.ID, site.m.Version, model.MilestoneCompleted, today, today); err != nil {
+		t.Fatal(err)
+	}
+	_, body := site.call("GET", "/api/v1/plans", "", "")
+	id := between(string(body), `"id":`, ",")
+	res, body := site.call("GET", "/api/v1/plans/"+id, "", "")
+	var plan struct {
+		Progress struct {
+			Commitments int
+			Overall     *float64
+			States      map[string]int
+		}
+	}
+	if err := json.Unmarshal(body, &plan); res.StatusCode != 200 || err != nil || plan.Progress.Overall == nil {
+		t.Fatalf("/api/v1/plans/%s: %d, %v\n%s", id, res.StatusCode, err, body)
+	}
+	percent := int(*plan.Progress.Overall*100 + 0.5)
+	if percent <= 0 || percent >= 100 {
+		t.Errorf("overall progress %v, want some but not all of it after one milestone", *plan.Progress.Overall)
+	}
+	page := mustGet(t, site.srv, "/plans/"+id+"?lang=en")
+	if want := fmt.Sprintf(`<dt>Overall progress</dt><dd><progress max="100" value="%d"`, percent); !strings.Contains(page, want) {
+		t.Errorf("the plan page does not show %d%% as the API's overall progress:\n%s", percent, between(page, "<dl", "</dl>"))
+	}
+	sum := 0
+	for _, n := range plan.Progress.States {
+		sum += n
+	}
+	if sum != plan.Progress.Commitments || plan.Progress.Commitments != 19 {
+		t.Errorf("states %v add up to %d of %d commitments, want 19", plan.Progress.States, sum, plan.Progress.Commitments)
 	}
 }

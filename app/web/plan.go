@@ -57,11 +57,6 @@ type planPage struct {
 	CurrentPlanID uint // the member's latest plan
 }
 
-type stateCount struct {
-	State model.ScheduleState
-	Count int
-}
-
 type themeGroup struct {
 	ID     uint // 0 for the commitments without a theme
 	Number int
@@ -128,7 +123,7 @@ func (s *Server) renderPlan(c *gin.Context, p *model.Plan) {
 	}
 
 	data := planPage{Page: s.page(c), Plan: p, AsOf: model.DayOf(asOf), Total: len(commitments),
-		Progress: meanProgress(rows), Siblings: siblings}
+		Progress: summarise(rows).Percent(), Siblings: siblings}
 	if len(siblings) > 0 {
 		data.CurrentPlanID = siblings[len(siblings)-1].ID
 	}
@@ -183,6 +178,15 @@ func (s *Server) assess(c *gin.Context, cs []model.Commitment, asOf time.Time) (
 		rows[i] = commitmentRow{C: cs[i], A: model.Assess(&cs[i], ms[cs[i].ID], asOf), Milestones: ms[cs[i].ID]}
 	}
 	return rows, nil
+}
+
+// summarise adds up assessed commitments as model.Summarise does.
+func summarise(rows []commitmentRow) model.Summary {
+	as := make([]model.Assessment, len(rows))
+	for i := range rows {
+		as[i] = rows[i].A
+	}
+	return model.Summarise(as)
 }
 
 // asOf is the day the page judges schedules on: today, or ?asof=2023-06-30

@@ -90,6 +90,9 @@ var reportMessages = map[string]string{
 func messagesOf(fe model.FieldErrors, into map[string]string) {
 	for field, msg := range fe {
 		id := reportMessages[msg]
+		if id == "" && strings.HasPrefix(msg, "is longer than ") { // a link's limits, shared with imports
+			id = "report.error.toolong"
+		}
 		if id == "" {
 			id = "report.error.invalid"
 			if strings.HasSuffix(field, ".status") || strings.HasSuffix(field, ".reason") {
@@ -164,18 +167,14 @@ func (s *Server) newReport(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	p := reportFormPage{C: cm, Period: period, Version: 1, Revision: 1}
-	for i := range reports {
-		r := &reports[i]
-		if r.PeriodID != period.ID {
-			continue
-		}
-		if r.Status == model.ReportDraft {
-			c.Redirect(http.StatusSeeOther, fmt.Sprintf("/reports/%d/edit", r.ID))
-			return
-		}
-		p.fill(r)
-		p.Version = r.Version + 1
+	v := model.VersionsOf(reports, period.ID)
+	if v.Draft != nil {
+		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/reports/%d/edit", v.Draft.ID))
+		return
+	}
+	p := reportFormPage{C: cm, Period: period, Version: v.Next, Revision: 1}
+	if cur := v.Current(); cur != nil {
+		p.fill(cur)
 	}
 	if err := s.renderReportForm(c, http.StatusOK, p, nil); err != nil {
 		s.fail(c, err)
@@ -242,17 +241,12 @@ func (s *Server) editReport(c *gin.Context) {
 			s.fail(c, err)
 			return
 		}
-		for _, o := range reports {
-			if o.PeriodID != r.PeriodID {
-				continue
-			}
-			if o.Status == model.ReportDraft {
-				c.Redirect(http.StatusSeeOther, fmt.Sprintf("/reports/%d/edit", o.ID))
-				return
-			}
-			p.Version = o.Version + 1
+		v := model.VersionsOf(reports, r.PeriodID)
+		if v.Draft != nil {
+			c.Redirect(http.StatusSeeOther, fmt.Sprintf("/reports/%d/edit", v.Draft.ID))
+			return
 		}
-		p.Revision = 1
+		p.Version, p.Revision = v.Next, 1
 	}
 	p.fill(r)
 	if err := s.renderReportForm(c, http.StatusOK, p, nil); err != nil {
@@ -357,7 +351,7 @@ func (s *Server) saveReport(c *gin.Context, u *model.User, r *model.ProgressRepo
 	case errors.As(err, &fe):
 		messagesOf(fe, p.Errors)
 		s.answerReportForm(c, http.StatusUnprocessableEntity, p, ms[p.C.ID])
-	case errors.Is(err, store.ErrConflict), errors.Is(err, store.ErrNotDraft):
+	case errors.Is(err, store.ErrConflict), errors.Is(err, model.ErrNotDraft):
 		// Sent again knowingly, the form replaces the other save: it now
 		// targets the period's draft at its current revision.
 		p.Conflict = true
@@ -503,13 +497,9 @@ type reviewView struct {
 func newReportView(r *model.ProgressReport, reviews []model.Review, under int) *reportView {
 	v := &reportView{R: r, Narrative: renderMarkdown(r.Narrative, under), Challenges: renderMarkdown(r.Challenges, under+1),
 		NextSteps: renderMarkdown(r.NextSteps, under+1), Agreement: model.AgreementOf(reviews)}
+	v.Confirms, v.Dissents = model.CountVerdicts(reviews)
 	for _, x := range reviews {
 		v.Reviews = append(v.Reviews, reviewView{Review: x, Reasons: renderMarkdown(x.Reasons, under)})
-		if x.Verdict == model.VerdictDissent {
-			v.Dissents++
-		} else {
-			v.Confirms++
-		}
 	}
 	return v
 }
@@ -559,7 +549,7 @@ func (s *Server) renderReport(c *gin.Context, status int, r *model.ProgressRepor
 		}
 	}
 	p.MayDraft = p.User.MayDraftReport(r.Commitment)
-	p.MayReview = p.User.MayReview() && r.Status == model.ReportSubmitted
+	p.MayReview = p.User.MayReviewReport(r)
 	p.CoLead = p.User.IsCoLead(r.Commitment)
 	if p.MayReview && form.Verdict == "" {
 		for _, v := range reviews[r.ID] {
@@ -721,19 +711,14 @@ func (s *Server) reportsSection(ctx context.Context, u *model.User, cm *model.Co
 			continue // not begun
 		}
 		pr := periodReports{Period: p}
-		for i := range reports {
-			r := &reports[i]
-			switch {
-			case r.PeriodID != p.ID:
-			case r.Status == model.ReportDraft:
-				if u.MaySeeReport(r) {
-					pr.Draft = r
-				}
-			default:
-				if pr.Current != nil {
-					pr.Older = append([]model.ProgressReport{*pr.Current.R}, pr.Older...)
-				}
-				pr.Current = newReportView(r, reviews[r.ID], 4)
+		v := model.VersionsOf(reports, p.ID)
+		if v.Draft != nil && u.MaySeeReport(v.Draft) {
+			pr.Draft = v.Draft
+		}
+		if cur := v.Current(); cur != nil {
+			pr.Current = newReportView(cur, reviews[cur.ID], 4)
+			for _, o := range slices.Backward(v.Submitted[:len(v.Submitted)-1]) { // newest first
+				pr.Older = append(pr.Older, *o)
 			}
 		}
 		for i := range assessments {

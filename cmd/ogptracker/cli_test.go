@@ -13,10 +13,21 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/ogptracker/ogptracker/app/model"
 )
 
 // ogpCSV is OGP's commitment data: 558 commitments of 75 members.
 const ogpCSV = "../../app/transfer/testdata/open_parliament_0703.csv"
+
+// TestMain hashes passwords at bcrypt's lowest cost: the tests make and
+// sign in to accounts by the dozen, and what they check is the same.
+func TestMain(m *testing.M) {
+	model.PasswordCost = bcrypt.MinCost
+	os.Exit(m.Run())
+}
 
 // tracker runs command lines against one database file, as an operator would.
 type tracker struct {
@@ -46,6 +57,7 @@ func (tr *tracker) mustRun(args ...string) string {
 }
 
 func TestHelpListsSubcommandsAndEachHasItsOwn(t *testing.T) {
+	t.Parallel()
 	tr := newTracker(t)
 	out := tr.mustRun("--help")
 	for _, sc := range []string{"serve", "migrate", "import", "export"} {
@@ -66,6 +78,7 @@ func TestHelpListsSubcommandsAndEachHasItsOwn(t *testing.T) {
 }
 
 func TestPostgresIsRefusedClearlyForNow(t *testing.T) {
+	t.Parallel()
 	tr := newTracker(t)
 	tr.env["DATABASE_URL"] = "postgres://u:p@localhost/ogp"
 	code, _, errs := tr.run("migrate")
@@ -75,6 +88,7 @@ func TestPostgresIsRefusedClearlyForNow(t *testing.T) {
 }
 
 func TestImportOGPDataTwiceChangesNothingTheSecondTime(t *testing.T) {
+	t.Parallel()
 	tr := newTracker(t)
 	out := tr.mustRun("import", ogpCSV)
 	if !strings.Contains(out, "214 plans, 558 commitments of 75 members") ||
@@ -88,6 +102,7 @@ func TestImportOGPDataTwiceChangesNothingTheSecondTime(t *testing.T) {
 }
 
 func TestACorruptedFileIsRefusedWithRowAndColumnAndChangesNothing(t *testing.T) {
+	t.Parallel()
 	tr := newTracker(t)
 	tr.mustRun("import", ogpCSV)
 	before := tr.mustRun("export")
@@ -176,6 +191,7 @@ func TestALatin1FileIsRefusedWithRowAndColumnAndChangesNothing(t *testing.T) {
 }
 
 func TestExportImportExportIsByteIdentical(t *testing.T) {
+	t.Parallel()
 	tr := newTracker(t)
 	tr.mustRun("import", ogpCSV)
 	first := filepath.Join(tr.dir, "first.json")
@@ -194,6 +210,7 @@ func TestExportImportExportIsByteIdentical(t *testing.T) {
 }
 
 func TestServeLoadsTheDemoAnswersAndStopsCleanly(t *testing.T) {
+	t.Parallel()
 	tr := newTracker(t)
 	tr.env["ADDR"] = "127.0.0.1:0"
 	ctx, cancel := context.WithCancel(context.Background())
@@ -260,6 +277,7 @@ func TestServeLoadsTheDemoAnswersAndStopsCleanly(t *testing.T) {
 }
 
 func TestEvidenceLinksSurviveExportImportExport(t *testing.T) {
+	t.Parallel()
 	doc, err := os.ReadFile("../../app/transfer/FORMAT.md")
 	if err != nil {
 		t.Fatal(err)

@@ -24,6 +24,7 @@ import (
 // The demo plan's milestones due at the end of December 2021 reach the demo
 // liaisons of their agencies through a real SMTP server, once.
 func TestRemindDeliversDecember2021MilestonesToDemoLiaisonsOnce(t *testing.T) {
+	t.Parallel()
 	srv := mailtest.Start(t)
 	tr := newTracker(t)
 	tr.env["SMTP_URL"] = srv.URL()
@@ -71,6 +72,7 @@ func TestRemindDeliversDecember2021MilestonesToDemoLiaisonsOnce(t *testing.T) {
 }
 
 func TestRemindWithoutSMTPKeepsMailInTheOutbox(t *testing.T) {
+	t.Parallel()
 	tr := newTracker(t)
 	out := tr.mustRun("remind", "--at", "2021-12-20T09:00:00+08:00")
 	if !strings.Contains(out, "Sent 0,") || !strings.Contains(out, "No SMTP_URL") {
@@ -85,6 +87,7 @@ func TestRemindWithoutSMTPKeepsMailInTheOutbox(t *testing.T) {
 // invitation) go out through the mail server at once: the link through the
 // outbox, in the background, the invitation directly.
 func TestPasswordLinksAndInvitationsAreMailed(t *testing.T) {
+	t.Parallel()
 	srv := mailtest.Start(t)
 	tr := newTracker(t)
 	tr.env["SMTP_URL"] = srv.URL()

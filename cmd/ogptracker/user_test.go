@@ -38,6 +38,7 @@ func (tr *tracker) storeOf() *store.Store {
 }
 
 func TestUserAddReadsThePasswordFromStandardInput(t *testing.T) {
+	t.Parallel()
 	tr := newTracker(t)
 	tr.importFormatExample() // agencies to bind liaisons to
 	code, out, errs := tr.runInput("a long enough password\n", "user", "add", "--email", "Chair@Example.org", "--name", "Chair Person", "--role", "committee")
@@ -74,6 +75,7 @@ func TestUserAddReadsThePasswordFromStandardInput(t *testing.T) {
 }
 
 func TestUserAddMakesALiaisonOfAnAgency(t *testing.T) {
+	t.Parallel()
 	tr := newTracker(t)
 	tr.importFormatExample()
 	out := tr.mustRunInput("a long enough password\n", "user", "add", "--email", "l@example.org", "--name", "L", "--role", "liaison", "--agency", "NDC")
@@ -87,6 +89,7 @@ func TestUserAddMakesALiaisonOfAnAgency(t *testing.T) {
 }
 
 func TestUserAddMakesACommitteeMemberOfAnOrganisationAndTheChair(t *testing.T) {
+	t.Parallel()
 	tr := newTracker(t)
 	tr.importFormatExample()
 	out := tr.mustRunInput("a long enough password\n", "user", "add", "--email", "c@example.org", "--name", "C", "--role", "committee",
@@ -171,6 +174,7 @@ func (tr *tracker) serveOnce(check func(base string)) (stdout string) {
 var demoAccountLine = regexp.MustCompile(`(?m)^  (admin|committee|liaison)\s+(\S+@demo\.example\.org)\s+(\S+)$`)
 
 func TestDemoAccountsArePrintedOnceAndSignIn(t *testing.T) {
+	t.Parallel()
 	tr := newTracker(t)
 	tr.env["ADDR"] = "127.0.0.1:0"
 	first := tr.serveOnce(func(string) {})
@@ -213,6 +217,7 @@ func TestDemoAccountsArePrintedOnceAndSignIn(t *testing.T) {
 }
 
 func TestUserAddInviteGivesALinkInsteadOfReadingAPassword(t *testing.T) {
+	t.Parallel()
 	tr := newTracker(t)
 	tr.env["BASE_URL"] = "https://tracker.example.org"
 	out := tr.mustRunInput("", "user", "add", "--invite", "--email", "new@example.org", "--name", "New Member", "--role", "committee")
