@@ -13,21 +13,10 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"golang.org/x/crypto/bcrypt"
-
-	"github.com/ogptracker/ogptracker/app/model"
 )
 
 // ogpCSV is OGP's commitment data: 558 commitments of 75 members.
 const ogpCSV = "../../app/transfer/testdata/open_parliament_0703.csv"
-
-// TestMain hashes passwords at bcrypt's lowest cost: the tests make and
-// sign in to accounts by the dozen, and what they check is the same.
-func TestMain(m *testing.M) {
-	model.PasswordCost = bcrypt.MinCost
-	os.Exit(m.Run())
-}
 
 // tracker runs command lines against one database file, as an operator would.
 type tracker struct {

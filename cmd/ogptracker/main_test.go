@@ -7,6 +7,9 @@ import (
 	"os/exec"
 	"testing"
 	"time"
+
+	"github.com/ogptracker/ogptracker/app/model"
+	"golang.org/x/crypto/bcrypt"
 )
 
 // childEnv, set to 1, makes the test binary run as the ogptracker command
@@ -17,8 +20,12 @@ const (
 	childClock = "OGPTRACKER_TEST_NOW"
 )
 
+// TestMain runs the tests, hashing passwords at bcrypt's lowest cost (they
+// make and sign in to accounts by the dozen, and what they check is the
+// same), or, in a child, the command itself as it ships.
 func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) != "1" {
+		model.PasswordCost = bcrypt.MinCost
 		os.Exit(m.Run())
 	}
 	var args []string
