@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -20,9 +21,17 @@ import (
 	"github.com/ogptracker/ogptracker/app/remind"
 	"github.com/ogptracker/ogptracker/app/store"
 	"github.com/ogptracker/ogptracker/app/store/storetest"
+	"golang.org/x/crypto/bcrypt"
 )
 
 var taipei, _ = time.LoadLocation("Asia/Taipei")
+
+// TestMain hashes the demo people's passwords at bcrypt's lowest cost: the
+// reminders never read them.
+func TestMain(m *testing.M) {
+	model.PasswordCost = bcrypt.MinCost
+	os.Exit(m.Run())
+}
 
 // at is an instant of Taipei time.
 func at(s string) time.Time {
@@ -138,6 +147,7 @@ func rules(msgs []model.OutboxMessage, to string) map[string]int {
 }
 
 func TestDueMilestonesReachTheirLiaisonsOnceInTheirLanguage(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, at("2021-12-01 10:00"))
 	queued, res := s.run(at("2021-12-20 09:00"))
 	// CEC answers for the four milestones of 2-1 due in December 2021, NDC for one of 1-1, MOI for 4-1.
@@ -195,6 +205,7 @@ func firstSubject(ms []mailtest.Message) string {
 }
 
 func TestOverdueMilestonesReachCoLeadsAndTheChairAfter30Days(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, at("2021-12-01 10:00"))
 	queued, _ := s.run(at("2022-01-01 09:00"))
 	if got := rules(queued, cecZH); got["milestone-overdue"] != 4 {
@@ -217,6 +228,7 @@ func TestOverdueMilestonesReachCoLeadsAndTheChairAfter30Days(t *testing.T) {
 }
 
 func TestStaleCommitmentsReachLiaisonsAndTheCommittee(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, at("2021-09-01 10:00"))    // the plan's last update
 	queued, _ := s.run(at("2021-11-30 12:00")) // 90 days later
 	if got := rules(queued, civicTech); got["commitment-stale"] == 0 {
@@ -231,6 +243,7 @@ func TestStaleCommitmentsReachLiaisonsAndTheCommittee(t *testing.T) {
 }
 
 func TestCommitteeDutiesReachAdministrators(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, at("2021-03-01 10:00"))
 	if err := s.st.RecordMeeting(context.Background(), model.MustDate("2021-05-10")); err != nil {
 		t.Fatal(err)
@@ -250,6 +263,7 @@ func TestCommitteeDutiesReachAdministrators(t *testing.T) {
 }
 
 func TestWeeklyDigestOnMondayMorning(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, at("2021-12-15 10:00"))
 	queued, _ := s.run(at("2021-12-20 08:59"))
 	if got := rules(queued, civicTech); got["weekly-digest"] != 0 {
@@ -285,6 +299,7 @@ func TestWeeklyDigestOnMondayMorning(t *testing.T) {
 }
 
 func TestPreferencesAndUnsubscribe(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, at("2021-12-01 10:00"))
 	ctx := context.Background()
 	if err := s.st.SetReminderPreferences(ctx, s.users[cecZH].ID, "en", []model.ReminderKind{model.KindOverdue}); err != nil {
@@ -298,14 +313,40 @@ func TestPreferencesAndUnsubscribe(t *testing.T) {
 	if got := s.smtp.To(cecZH); len(got) != 4 || !strings.Contains(got[0].Header("Subject"), "is overdue") {
 		t.Errorf("CEC liaison: %d overdue messages, subject %q, want 4 in English", len(got), firstSubject(got))
 	}
-	// The unsubscribe link of a message turns its kind off for its recipient.
-	msg, u, err := s.st.FindMessageByUnsubscribeToken(ctx, queued[0].UnsubscribeToken)
-	if err != nil || u.ID != *queued[0].UserID || msg.Kind != model.KindOverdue {
+	// The unsubscribe link of a message turns its kind off for its
+	// recipient, as the link's page does (store.OptOut)...
+	var overdue *model.OutboxMessage
+	for i := range queued {
+		if queued[i].To == cecZH {
+			overdue = &queued[i]
+		}
+	}
+	if overdue == nil {
+		t.Fatal("no overdue message to the CEC liaison to unsubscribe from")
+	}
+	msg, u, err := s.st.FindMessageByUnsubscribeToken(ctx, overdue.UnsubscribeToken)
+	if err != nil || u.ID != s.users[cecZH].ID || msg.Kind != model.KindOverdue {
 		t.Fatalf("token: %v %+v", err, msg)
+	}
+	if err := s.st.OptOut(ctx, u.ID, msg.Kind); err != nil {
+		t.Fatal(err)
+	}
+	// ...so the escalation a month later, of the same kind, reaches the
+	// others it is for but not the liaison who unsubscribed.
+	queued, _ = s.run(at("2022-02-01 09:00"))
+	if got := rules(queued, cecZH); len(got) != 0 {
+		t.Errorf("CEC liaison unsubscribed from overdue reminders but got %v", got)
+	}
+	if got := rules(queued, civicTech); got["milestone-overdue-30d"] == 0 {
+		t.Errorf("the co-lead's escalation went too: %v (queued %d)", got, len(queued))
+	}
+	if got := s.smtp.To(cecZH); len(got) != 4 {
+		t.Errorf("CEC liaison received %d messages in all, want the 4 before unsubscribing", len(got))
 	}
 }
 
 func TestCrashMidPassAndMidSendLosesAndDuplicatesNothing(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, at("2021-12-01 10:00"))
 	ctx := context.Background()
 	when := at("2021-12-20 09:00")
@@ -345,6 +386,7 @@ func TestCrashMidPassAndMidSendLosesAndDuplicatesNothing(t *testing.T) {
 // A sender stopped mid-batch (SIGTERM) keeps what the server accepted
 // marked sent and gives the rest back at once, not after the claim lease.
 func TestASenderStoppedMidBatchGivesTheRestBack(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, at("2021-12-01 10:00"))
 	when := at("2021-12-20 09:00")
 	s.clock.Set(when)
@@ -374,6 +416,7 @@ func TestASenderStoppedMidBatchGivesTheRestBack(t *testing.T) {
 // A mail server that goes away mid-batch leaves the rest of the batch to
 // be tried again, not failed for good.
 func TestAServerLostMidBatchLeavesTheRestToTryAgain(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, at("2021-12-01 10:00"))
 	s.smtp.OnAccept(func(n int) {
 		if n == 2 {
@@ -393,6 +436,7 @@ func TestAServerLostMidBatchLeavesTheRestToTryAgain(t *testing.T) {
 }
 
 func TestSMTPDownThenBackDeliversLate(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, at("2021-12-01 10:00"))
 	ctx := context.Background()
 	s.smtp.Stop()
@@ -426,6 +470,7 @@ func TestSMTPDownThenBackDeliversLate(t *testing.T) {
 }
 
 func TestOneBadAddressFailsAlone(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, at("2021-12-01 10:00"))
 	s.smtp.Refuse(cecZH)
 	queued, res := s.run(at("2021-12-20 09:00"))
@@ -442,6 +487,7 @@ func TestOneBadAddressFailsAlone(t *testing.T) {
 }
 
 func TestWebhooksReceiveWhatTheirAgencyReceives(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, at("2021-12-01 10:00"))
 	var mu sync.Mutex
 	var texts []string
@@ -470,6 +516,7 @@ func TestWebhooksReceiveWhatTheirAgencyReceives(t *testing.T) {
 }
 
 func TestWithoutSMTPMessagesStayInTheOutbox(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, at("2021-12-01 10:00"))
 	rem, err := remind.New(remind.Options{Store: s.st, Location: taipei, BaseURL: "http://localhost:8080"})
 	if err != nil {
@@ -491,6 +538,7 @@ func TestWithoutSMTPMessagesStayInTheOutbox(t *testing.T) {
 }
 
 func TestPlansNotInForceRemindNobody(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, at("2026-11-01 10:00"))
 	queued, _ := s.run(at("2026-11-28 09:00"))
 	if len(queued) != 0 {
@@ -535,6 +583,7 @@ func (s *site) submit(period *model.ReportingPeriod) *model.ProgressReport {
 }
 
 func TestReportsOwedBeforeAPeriodClosesReachTheLiaisons(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, at("2021-12-01 10:00"))
 	period := s.withPeriods()
 	s.submit(period) // CEC has reported 2-1, its only commitment
@@ -564,6 +613,7 @@ func TestReportsOwedBeforeAPeriodClosesReachTheLiaisons(t *testing.T) {
 }
 
 func TestASubmittedReportWaitingForReviewReachesTheCoLeads(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, at("2021-12-01 10:00"))
 	period := s.withPeriods()
 	s.submit(period) // 2-1, co-led by DEMO-CIVICTECH
@@ -599,6 +649,7 @@ func TestASubmittedReportWaitingForReviewReachesTheCoLeads(t *testing.T) {
 // Account mail goes out on its own, even where reminders are left to
 // `ogptracker remind`: SendAccountMail sends it and nothing else.
 func TestSendAccountMailSendsOnlyAccountMail(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, at("2021-12-01 10:00"))
 	ctx := context.Background()
 	when := at("2021-12-20 09:00")

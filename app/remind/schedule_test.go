@@ -7,6 +7,7 @@ import (
 )
 
 func TestTheSchedulerRunsAPassAtStartAndShowsItsNextRuns(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, at("2021-12-20 09:00"))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
