@@ -391,6 +391,9 @@ func TestMain(m *testing.M) {
 	model.PasswordCost = bcrypt.MinCost
 	code := m.Run()
 	stopBrowser()
+	if theDemoFile.dir != "" {
+		os.RemoveAll(theDemoFile.dir)
+	}
 	os.Exit(code)
 }
 
