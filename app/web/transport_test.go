@@ -75,4 +75,3 @@ func TestAThrottledSignInSaysWhenToTryAgain(t *testing.T) {
 		t.Errorf("when Retry-After said: status %d, Retry-After %q, want a sign-in", res.StatusCode, res.Header.Get("Retry-After"))
 	}
 }
-
