@@ -18,8 +18,12 @@ var ErrConflict = errors.New("changed by someone else since the form was opened"
 // its commitment with the lead and supporting agencies that decide who may
 // change it.
 func (s *Store) FindMilestoneByID(ctx context.Context, id uint) (*model.Milestone, error) {
+	return findMilestone(s.db.WithContext(ctx), id)
+}
+
+func findMilestone(db *gorm.DB, id uint) (*model.Milestone, error) {
 	var m model.Milestone
-	err := s.db.WithContext(ctx).Preload("Agency").Preload("Commitment.LeadAgency").
+	err := db.Preload("Agency").Preload("Commitment.LeadAgency").
 		Preload("Commitment.SupportingAgencies").Take(&m, id).Error
 	if err != nil {
 		return nil, notFound(err)
@@ -30,11 +34,23 @@ func (s *Store) FindMilestoneByID(ctx context.Context, id uint) (*model.Mileston
 // UpdateMilestoneStatus sets a milestone's reported status and completion
 // date, as of today, if it is still at version; otherwise it returns
 // ErrConflict. In the same transaction it adds the change, with the actor
-// of ctx, to the record of changes, as an import does.
-func (s *Store) UpdateMilestoneStatus(ctx context.Context, id uint, version int, status model.MilestoneStatus, completedOn, today model.Date) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return s.updateMilestoneStatus(ctx, tx, id, version, status, completedOn, today)
+// of ctx, to the record of changes, as an import does, and reads the
+// milestone as written, as FindMilestoneByID does: what it returns is this
+// write's, never another writer's that came just after.
+func (s *Store) UpdateMilestoneStatus(ctx context.Context, id uint, version int, status model.MilestoneStatus, completedOn, today model.Date) (*model.Milestone, error) {
+	var m *model.Milestone
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := s.updateMilestoneStatus(ctx, tx, id, version, status, completedOn, today); err != nil {
+			return err
+		}
+		var err error
+		m, err = findMilestone(tx, id)
+		return err
 	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 // updateMilestoneStatus is UpdateMilestoneStatus within tx, for writes

@@ -222,6 +222,38 @@ func (s *Store) CountSignInFailures(ctx context.Context, email, address string, 
 	return row.ByEmail, row.ByAddress, err
 }
 
+// SignInAllowedAt is when a sign-in held back by its failures within
+// window is allowed again: when so many of the oldest that count have left
+// the window that fewer than maxByEmail remain for the address typed and
+// fewer than maxByAddress for the client address. It is now when neither
+// limit is reached.
+func (s *Store) SignInAllowedAt(ctx context.Context, email, address string, window time.Duration, maxByEmail, maxByAddress int64) (time.Time, error) {
+	now := s.now().UTC()
+	byEmail, byAddress, err := s.CountSignInFailures(ctx, email, address, window)
+	if err != nil {
+		return now, err
+	}
+	at := now
+	for _, k := range []struct {
+		column, value string
+		count, max    int64
+	}{{"email", model.NormalizeEmail(email), byEmail, maxByEmail}, {"address", address, byAddress, maxByAddress}} {
+		if k.count < k.max {
+			continue
+		}
+		var f model.SignInFailure
+		err := s.db.WithContext(ctx).Where(k.column+" = ? AND at > ?", k.value, now.Add(-window)).
+			Order("at").Offset(int(k.count - k.max)).Take(&f).Error
+		if err != nil {
+			return now, err
+		}
+		if t := f.At.UTC().Add(window); t.After(at) {
+			at = t
+		}
+	}
+	return at, nil
+}
+
 // ClearSignInFailures forgets an address's failures after it signs in.
 func (s *Store) ClearSignInFailures(ctx context.Context, email string) error {
 	return s.db.WithContext(ctx).Where("email = ?", model.NormalizeEmail(email)).Delete(&model.SignInFailure{}).Error

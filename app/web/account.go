@@ -7,8 +7,10 @@ import (
 	"crypto/subtle"
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -158,7 +160,7 @@ func (s *Server) csrfToken(c *gin.Context) string {
 // browser session; below 0 deletes the cookie.
 func (s *Server) setCookie(c *gin.Context, name, value string, maxAge int) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, Secure: strings.HasPrefix(s.baseURL, "https://"), SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: s.overHTTPS(), SameSite: http.SameSiteLaxMode})
 }
 
 type signInPage struct {
@@ -200,6 +202,12 @@ func (s *Server) signIn(c *gin.Context) {
 	}
 	if byEmail >= maxFailuresByEmail || byAddr >= maxFailuresByAddr {
 		s.log.LogAttrs(ctx, slog.LevelWarn, "sign-in throttled", slog.String("request_id", c.GetString(requestIDKey)), slog.String("address", addr))
+		at, err := s.store.SignInAllowedAt(ctx, p.Email, addr, throttleWindow, maxFailuresByEmail, maxFailuresByAddr)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		c.Header("Retry-After", strconv.Itoa(max(1, int(math.Ceil(at.Sub(s.now()).Seconds())))))
 		p.Error = "account.signin.throttled"
 		s.renderSignIn(c, http.StatusTooManyRequests, p)
 		return

@@ -97,13 +97,11 @@ func statusNames() []string {
 
 // ifMatchVersion reads the version named by If-Match, which holds the
 // ETag of the milestone's answer (milestoneETag); ok is false without one.
+// "*" names no version: a write with it alone is refused as one without.
 func ifMatchVersion(c *gin.Context, m *model.Milestone) (version int, ok bool, err error) {
 	h := strings.TrimSpace(c.GetHeader("If-Match"))
-	if h == "" {
+	if h == "" || h == "*" {
 		return 0, false, nil
-	}
-	if h == "*" {
-		return m.Version, true, nil
 	}
 	prefix := fmt.Sprintf("milestone-%d-v", m.ID)
 	for _, t := range strings.Split(h, ",") {
@@ -173,16 +171,12 @@ func (s *Server) apiUpdateMilestone(c *gin.Context) {
 		version = p.version
 	}
 	actor := model.NewContextWithActor(ctx, tokenActor(token))
-	err = s.store.UpdateMilestoneStatus(actor, m.ID, version, p.status, p.completedOn, model.DayOf(s.now()))
+	m, err = s.store.UpdateMilestoneStatus(actor, m.ID, version, p.status, p.completedOn, model.DayOf(s.now()))
 	switch {
 	case errors.Is(err, store.ErrConflict) && matched:
 		s.failAPI(c, errPreconditionFails)
 		return
 	case err != nil:
-		s.fail(c, err)
-		return
-	}
-	if m, err = s.store.FindMilestoneByID(ctx, id); err != nil {
 		s.fail(c, err)
 		return
 	}

@@ -60,9 +60,14 @@ func (s *Server) recoverPanic(c *gin.Context) {
 	c.Next()
 }
 
-// securityHeaders are sent with every answer.
-func securityHeaders(c *gin.Context) {
+// securityHeaders are sent with every answer. A tracker served over https
+// (its BASE_URL says so, even when a proxy in front ends TLS) asks
+// browsers to come back over https only.
+func (s *Server) securityHeaders(c *gin.Context) {
 	h := c.Writer.Header()
+	if s.overHTTPS() {
+		h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+	}
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
@@ -96,7 +101,7 @@ func (s *Server) language(c *gin.Context) {
 	if q := c.Query("lang"); q != "" {
 		lang = s.catalog.Match(q)
 		c.SetSameSite(http.SameSiteLaxMode)
-		c.SetCookie(langCookie, lang, 365*24*3600, "/", "", c.Request.TLS != nil, true)
+		c.SetCookie(langCookie, lang, 365*24*3600, "/", "", s.overHTTPS() || c.Request.TLS != nil, true)
 	} else if ck, err := c.Cookie(langCookie); err == nil && ck != "" {
 		lang = s.catalog.Match(ck)
 	} else {

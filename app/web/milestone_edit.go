@@ -79,7 +79,7 @@ func (s *Server) updateMilestone(c *gin.Context) {
 		return
 	}
 	actor := writeContext(c)
-	err = s.store.UpdateMilestoneStatus(actor, m.ID, version, model.MilestoneStatus(p.Status), completedOn, model.DayOf(s.now()))
+	_, err = s.store.UpdateMilestoneStatus(actor, m.ID, version, model.MilestoneStatus(p.Status), completedOn, model.DayOf(s.now()))
 	var fe model.FieldErrors
 	switch {
 	case err == nil:

@@ -16,7 +16,7 @@ func (s *Server) routes() *gin.Engine {
 	r := gin.New()
 	r.RedirectTrailingSlash = true
 	r.HandleMethodNotAllowed = true
-	r.Use(s.requestID, s.accessLog, compress(), s.recoverPanic, securityHeaders, s.limitBody, s.language, caching(), s.session, s.checkCSRF)
+	r.Use(s.requestID, s.accessLog, compress(), s.recoverPanic, s.securityHeaders, s.limitBody, s.language, caching(), s.session, s.checkCSRF)
 
 	r.GET("/healthz", s.healthz)
 	// Files only: a folder answers 404 rather than listing its contents.

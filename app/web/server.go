@@ -5,6 +5,7 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -92,3 +93,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // now is the current instant in the plan's time zone.
 func (s *Server) now() time.Time { return s.store.Now().In(s.location) }
+
+// overHTTPS reports whether the tracker is served over https, as its
+// BASE_URL says, though a proxy in front may end TLS.
+func (s *Server) overHTTPS() bool { return strings.HasPrefix(s.baseURL, "https://") }
