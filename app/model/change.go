@@ -43,7 +43,10 @@ const (
 	EntityOrganisation Entity = "organisation"
 	EntityContact      Entity = "contact"
 	EntityPeriod       Entity = "period"     // a reporting period
-	EntityReport       Entity = "report"     // a version of a progress report
+	EntityReport       Entity = "report"     // a version of a progress report, once submitted
+	// EntityReportDraft is a save of a report's draft: recorded with its
+	// author and time like any change, but, like the draft, never public.
+	EntityReportDraft Entity = "report-draft"
 	EntityReview       Entity = "review"     // a committee member's view of a report
 	EntityAssessment   Entity = "assessment" // a committee member's completion assessment
 	EntityUser         Entity = "user"       // an account: its name, role and affiliation, never its email or password
@@ -51,7 +54,7 @@ const (
 
 // Entities lists every kind of record the tracker keeps a record of changes for.
 var Entities = []Entity{EntityPlan, EntityTheme, EntityCommitment, EntityMilestone, EntityAgency, EntityOrganisation, EntityContact,
-	EntityPeriod, EntityReport, EntityReview, EntityAssessment, EntityUser}
+	EntityPeriod, EntityReport, EntityReportDraft, EntityReview, EntityAssessment, EntityUser}
 
 // Change is one entry of the record of changes: one record created or
 // updated, when, through which door and by whom, and each field's value

@@ -26,7 +26,7 @@ type ChangeFilter struct {
 // newest first (those of one moment, such as one import, in the order they
 // were made), and how many match in all: one query whatever their number.
 func (s *Store) FindChanges(ctx context.Context, f ChangeFilter) ([]model.Change, int64, error) {
-	q := s.db.WithContext(ctx).Model(&model.Change{})
+	q := public(s.db.WithContext(ctx).Model(&model.Change{}))
 	if f.CommitmentID != 0 {
 		q = q.Where("commitment_id = ?", f.CommitmentID)
 	}
@@ -61,10 +61,18 @@ func (s *Store) FindChanges(ctx context.Context, f ChangeFilter) ([]model.Change
 // FindChangeByID returns one entry of the record of changes.
 func (s *Store) FindChangeByID(ctx context.Context, id uint) (*model.Change, error) {
 	var c model.Change
-	if err := s.db.WithContext(ctx).Take(&c, id).Error; err != nil {
+	if err := public(s.db.WithContext(ctx)).Take(&c, id).Error; err != nil {
 		return nil, notFound(err)
 	}
 	return &c, nil
+}
+
+// public keeps a reading of the record of changes to what everyone may
+// see: a draft's saves are the agency's own until it submits (the
+// submission itself is public), so they are left out of every list,
+// count, feed and "last update" (model.EntityReportDraft).
+func public(q *gorm.DB) *gorm.DB {
+	return q.Where("entity <> ?", model.EntityReportDraft)
 }
 
 // The importer's side of the record of changes.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -28,6 +29,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026112812_people_versions", Migrate: migratePeopleVersions},
 	{ID: "2026112813_reminders", Migrate: migrateReminders},
 	{ID: "2026112814_api_tokens", Migrate: migrateAPITokens},
+	{ID: "2026120201_private_draft_saves", Migrate: migratePrivateDraftSaves},
 }
 
 // MigrationCount is how many steps a new database takes to the current schema.
@@ -555,4 +557,34 @@ func migrateAPITokens(tx *gorm.DB) error {
 		RevokedAt   *time.Time
 	}
 	return tx.AutoMigrate(&APIToken{})
+}
+
+// migratePrivateDraftSaves enters the saves of report drafts recorded so
+// far as model.EntityReportDraft, which no public reading shows: of a
+// report's entries, only the one that submitted it (its status became
+// "submitted") stays public.
+func migratePrivateDraftSaves(tx *gorm.DB) error {
+	var rows []struct {
+		ID     uint
+		Fields string
+	}
+	if err := tx.Table("changes").Select("id, fields").Where("entity = ?", "report").Scan(&rows).Error; err != nil {
+		return err
+	}
+	var drafts []uint
+	for _, r := range rows {
+		var fields map[string]struct {
+			After json.RawMessage `json:"after"`
+		}
+		if err := json.Unmarshal([]byte(r.Fields), &fields); err != nil {
+			return fmt.Errorf("change %d: %w", r.ID, err)
+		}
+		if string(fields["status"].After) != `"submitted"` {
+			drafts = append(drafts, r.ID)
+		}
+	}
+	if len(drafts) == 0 {
+		return nil
+	}
+	return tx.Table("changes").Where("id IN ?", drafts).Update("entity", "report-draft").Error
 }

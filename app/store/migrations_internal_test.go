@@ -129,3 +129,53 @@ func TestADatabaseBeforePeoplesVersionsUpgrades(t *testing.T) {
 		t.Errorf("a write from version 1: %v", err)
 	}
 }
+
+// The saves of drafts recorded before they were kept private become
+// private; the entry of each submission stays public.
+func TestDraftSavesRecordedBeforeBecomePrivate(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, err := Open("sqlite:"+filepath.Join(t.TempDir(), "old.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	last := len(migrations) - 1
+	if migrations[last].ID != "2026120201_private_draft_saves" {
+		t.Fatalf("the last step is %s", migrations[last].ID)
+	}
+	if err := s.migrator(ctx, migrations[:last]).Migrate(); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO changes (id, at, door, actor, entity, entity_id, ref, action, fields) VALUES
+			(1, '2022-01-03 00:00:00', 'web', '林聯絡', 'report', 7, '2021H2 v1', 'created', '{"status":{"after":"draft"},"revision":{"after":1}}'),
+			(2, '2022-01-04 00:00:00', 'web', '林聯絡', 'report', 7, '2021H2 v1', 'updated', '{"revision":{"before":1,"after":2}}'),
+			(3, '2022-01-05 00:00:00', 'web', '林聯絡', 'report', 7, '2021H2 v1', 'updated', '{"status":{"before":"draft","after":"submitted"}}'),
+			(4, '2022-01-05 00:00:00', 'web', '林聯絡', 'milestone', 3, '4', 'updated', '{"status":{"before":"not-started","after":"completed"}}')`,
+	} {
+		if err := s.db.Exec(q).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.migrator(ctx, migrations).Migrate(); err != nil {
+		t.Fatal(err)
+	}
+	got := map[uint]model.Entity{}
+	var rows []model.Change
+	if err := s.db.Order("id").Find(&rows).Error; err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		got[r.ID] = r.Entity
+	}
+	want := map[uint]model.Entity{1: model.EntityReportDraft, 2: model.EntityReportDraft, 3: model.EntityReport, 4: model.EntityMilestone}
+	for id, e := range want {
+		if got[id] != e {
+			t.Errorf("change %d: %s, want %s", id, got[id], e)
+		}
+	}
+	if cs, total, err := s.FindChanges(ctx, ChangeFilter{}); err != nil || total != 2 || len(cs) != 2 {
+		t.Errorf("public record: %d entries, %v", total, err)
+	}
+}

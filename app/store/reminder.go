@@ -63,7 +63,7 @@ func (s *Store) LastChanges(ctx context.Context, planIDs []uint, until time.Time
 		PlanID       uint
 		Last         string
 	}
-	if err := s.db.WithContext(ctx).Model(&model.Change{}).Select("commitment_id, plan_id, MAX(at) AS last").
+	if err := public(s.db.WithContext(ctx).Model(&model.Change{})).Select("commitment_id, plan_id, MAX(at) AS last").
 		Where("plan_id IN ? AND at <= ?", planIDs, until.UTC()).Group("plan_id, commitment_id").Scan(&rows).Error; err != nil {
 		return nil, nil, err
 	}
@@ -97,13 +97,13 @@ func parseSQLiteTime(s string) (time.Time, error) {
 // given plans made in (from, to], newest first, at most limit, and how
 // many there are in all.
 func (s *Store) FindChangesBetween(ctx context.Context, planIDs []uint, from, to time.Time, limit int) ([]model.Change, int64, error) {
-	q := s.db.WithContext(ctx).Model(&model.Change{}).Where("plan_id IN ? AND at > ? AND at <= ?", planIDs, from.UTC(), to.UTC())
+	q := public(s.db.WithContext(ctx).Model(&model.Change{})).Where("plan_id IN ? AND at > ? AND at <= ?", planIDs, from.UTC(), to.UTC())
 	var n int64
 	if err := q.Count(&n).Error; err != nil {
 		return nil, 0, err
 	}
 	var out []model.Change
-	err := s.db.WithContext(ctx).Where("plan_id IN ? AND at > ? AND at <= ?", planIDs, from.UTC(), to.UTC()).
+	err := public(s.db.WithContext(ctx)).Where("plan_id IN ? AND at > ? AND at <= ?", planIDs, from.UTC(), to.UTC()).
 		Order("at DESC, id").Limit(limit).Find(&out).Error
 	return out, n, err
 }

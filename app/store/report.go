@@ -160,7 +160,7 @@ func (s *Store) saveDraft(ctx context.Context, tx *gorm.DB, r *model.ProgressRep
 		}
 		return err
 	}
-	_, err = s.recordWrite(ctx, tx, written{Entity: model.EntityReport, Action: action,
+	_, err = s.recordWrite(ctx, tx, written{Entity: model.EntityReportDraft, Action: action,
 		CommitmentID: &c.ID, PlanID: &c.PlanID, Ref: reportRef(p, r.Version)}, before, reportOutline(r), nil)
 	return err
 }

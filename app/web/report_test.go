@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -474,5 +475,59 @@ func TestCommitteeMembersAssessCompletion(t *testing.T) {
 	}
 	if !strings.Contains(page, "系統已完成測試") || !strings.Contains(page, "Completion assessed") {
 		t.Errorf("the assessment is not shown or recorded")
+	}
+}
+
+// A draft's saves are the agency's own until it submits: they are recorded
+// with their author and time, but no public page, file or answer shows
+// that the draft exists or how often it was saved.
+func TestADraftsSavesStayOutOfThePublicRecord(t *testing.T) {
+	site := newReportSite(t)
+	liaison := site.as("liaison@cec.example.org")
+	path := site.draft(liaison, site.draftForm(liaison, "save"))
+	form := site.draftForm(liaison, "save")
+	form.Set("narrative", "第二次儲存的草稿。")
+	if res, page := liaison.do("POST", path, form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("second save: %d\n%.2000s", res.StatusCode, page)
+	}
+	id, _ := strconv.Atoi(strings.TrimPrefix(path, "/reports/"))
+	saves, err := site.st.FindRecordChanges(context.Background(), model.EntityReportDraft, uint(id), 10)
+	if err != nil || len(saves) != 2 || saves[0].UserID == nil {
+		t.Fatalf("the draft's saves are not recorded with their author: %v %+v", err, saves)
+	}
+
+	public := site.visitor()
+	pages := map[string]string{}
+	for _, p := range []string{site.commitmentPath(), fmt.Sprintf("/api/v1/commitments/%d", site.commitmentID),
+		fmt.Sprintf("/feed.atom?commitment=%d", site.commitmentID), "/feed.atom", "/"} {
+		_, pages[p] = public.do("GET", p, nil)
+	}
+	for _, ch := range saves {
+		link := fmt.Sprintf("/changes/%d", ch.ID)
+		if res, _ := public.do("GET", link, nil); res.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s, a save of a draft: %d, want 404", link, res.StatusCode)
+		}
+		for p, page := range pages {
+			if strings.Contains(page, link+`"`) || strings.Contains(page, link+"#") || strings.Contains(page, link+"<") {
+				t.Errorf("%s links to %s, a save of a draft", p, link)
+			}
+		}
+	}
+
+	// Once submitted, the submission is public.
+	form = site.draftForm(liaison, "submit")
+	form.Set("revision", "2")
+	if res, page := liaison.do("POST", path, form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("submit: %d\n%.2000s", res.StatusCode, page)
+	}
+	subs, err := site.st.FindRecordChanges(context.Background(), model.EntityReport, uint(id), 10)
+	if err != nil || len(subs) != 1 {
+		t.Fatalf("the submission is not recorded once: %v %+v", err, subs)
+	}
+	if res, _ := public.do("GET", fmt.Sprintf("/changes/%d", subs[0].ID), nil); res.StatusCode != http.StatusOK {
+		t.Errorf("the submission's entry: %d, want 200", res.StatusCode)
+	}
+	if _, page := public.do("GET", site.commitmentPath(), nil); !strings.Contains(page, fmt.Sprintf("/changes/%d", subs[0].ID)) {
+		t.Errorf("the commitment's history does not show the submission")
 	}
 }
