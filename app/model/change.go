@@ -42,14 +42,14 @@ const (
 	EntityAgency       Entity = "agency"
 	EntityOrganisation Entity = "organisation"
 	EntityContact      Entity = "contact"
-	EntityPeriod       Entity = "period"     // a reporting period
-	EntityReport       Entity = "report"     // a version of a progress report, once submitted
+	EntityPeriod       Entity = "period" // a reporting period
+	EntityReport       Entity = "report" // a version of a progress report, once submitted
 	// EntityReportDraft is a save of a report's draft: recorded with its
 	// author and time like any change, but, like the draft, never public.
 	EntityReportDraft Entity = "report-draft"
-	EntityReview       Entity = "review"     // a committee member's view of a report
-	EntityAssessment   Entity = "assessment" // a committee member's completion assessment
-	EntityUser         Entity = "user"       // an account: its name, role and affiliation, never its email or password
+	EntityReview      Entity = "review"     // a committee member's view of a report
+	EntityAssessment  Entity = "assessment" // a committee member's completion assessment
+	EntityUser        Entity = "user"       // an account: its name, role and affiliation, never its email or password
 )
 
 // Entities lists every kind of record the tracker keeps a record of changes for.
