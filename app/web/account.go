@@ -3,8 +3,11 @@ package web
 import (
 	"cmp"
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/base64"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -83,10 +86,11 @@ func writeContext(c *gin.Context) context.Context {
 
 // checkCSRF refuses every request that could change something unless it
 // carries the form token: the session's when signed in, otherwise the one
-// in the browser's own cookie. A page of another site cannot read either,
-// so it cannot forge the request. (gorilla/csrf and nosurf wrap
-// net/http handlers and keep their own cookie; binding the token to the
-// session we already store keeps one mechanism, checked in one place.)
+// signed from the browser's own cookie (anonFormToken). A page of another
+// site cannot read either, so it cannot forge the request. (gorilla/csrf
+// and nosurf wrap net/http handlers and keep their own cookie; binding the
+// token to the session we already store keeps one mechanism, checked in
+// one place.)
 func (s *Server) checkCSRF(c *gin.Context) {
 	switch c.Request.Method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
@@ -113,8 +117,8 @@ func (s *Server) checkCSRF(c *gin.Context) {
 	var want string
 	if sess, ok := signedIn(c); ok {
 		want = sess.CSRFToken
-	} else if v, err := c.Cookie(csrfCookie); err == nil {
-		want = v
+	} else if v, err := c.Cookie(csrfCookie); err == nil && v != "" {
+		want = s.anonFormToken(v)
 	}
 	got := c.PostForm(csrfField)
 	if got == "" {
@@ -140,17 +144,31 @@ func oneClickUnsubscribe(r *http.Request) bool {
 }
 
 // csrfToken returns the form token for the visitor, giving a browser that
-// is not signed in a token cookie the first time it is shown a form.
+// is not signed in a random cookie the first time it is shown a form.
 func (s *Server) csrfToken(c *gin.Context) string {
 	if sess, ok := signedIn(c); ok {
 		return sess.CSRFToken
 	}
-	if v, err := c.Cookie(csrfCookie); err == nil && len(v) >= 26 {
-		return v
+	v, err := c.Cookie(csrfCookie)
+	if err != nil || len(v) < 26 {
+		v = rand.Text()
+		s.setCookie(c, csrfCookie, v, 0)
 	}
-	v := rand.Text()
-	s.setCookie(c, csrfCookie, v, 0)
-	return v
+	return s.anonFormToken(v)
+}
+
+// anonFormToken is the form token of a browser not signed in: the HMAC of
+// its cookie's random value under the tracker's own key, a signed
+// double-submit token as OWASP describes it. Anyone who can set a cookie
+// for the tracker's domain (a sibling subdomain, a network on plain http)
+// can choose the cookie, but not the token that goes with it, because the
+// key never leaves the server; the key lives in the database, so every
+// instance serving it accepts the others' tokens.
+func (s *Server) anonFormToken(cookie string) string {
+	mac := hmac.New(sha256.New, s.formKey)
+	mac.Write([]byte("anonymous form token\x00"))
+	mac.Write([]byte(cookie))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
 }
 
 // setCookie sets an HttpOnly, SameSite=Lax cookie for the whole site,

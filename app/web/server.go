@@ -3,6 +3,7 @@
 package web
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -28,6 +29,7 @@ type Server struct {
 	mailQueued func()
 	nextRuns   func() []ScheduledRun
 	limits     *clientLimits
+	formKey    []byte // signs the form tokens of browsers not signed in
 }
 
 // ScheduledRun is a scheduled job of the reminders and when it runs next.
@@ -75,6 +77,9 @@ func New(opts Options) (*Server, error) {
 	s := &Server{store: opts.Store, catalog: catalog, pages: pages, log: opts.Logger,
 		location: opts.Location, baseURL: opts.BaseURL, sendMail: opts.SendMail, mailQueued: opts.MailQueued, nextRuns: opts.NextRuns,
 		limits: newClientLimits(opts.RateLimit)}
+	if s.formKey, err = opts.Store.ServerSecret(context.Background(), "form_token"); err != nil {
+		return nil, err
+	}
 	s.router = s.routes()
 	return s, nil
 }
