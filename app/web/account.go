@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -118,7 +119,11 @@ func (s *Server) checkCSRF(c *gin.Context) {
 	if sess, ok := signedIn(c); ok {
 		want = sess.CSRFToken
 	} else if v, err := c.Cookie(csrfCookie); err == nil && v != "" {
-		want = s.anonFormToken(v)
+		if want, err = s.anonFormToken(c.Request.Context(), v); err != nil {
+			s.fail(c, err)
+			c.Abort()
+			return
+		}
 	}
 	got := c.PostForm(csrfField)
 	if got == "" {
@@ -154,7 +159,13 @@ func (s *Server) csrfToken(c *gin.Context) string {
 		v = rand.Text()
 		s.setCookie(c, csrfCookie, v, 0)
 	}
-	return s.anonFormToken(v)
+	token, err := s.anonFormToken(c.Request.Context(), v)
+	if err != nil {
+		// The page still shows; its form will be refused until the
+		// database answers again.
+		s.logFailure(c, err)
+	}
+	return token
 }
 
 // anonFormToken is the form token of a browser not signed in: the HMAC of
@@ -164,11 +175,36 @@ func (s *Server) csrfToken(c *gin.Context) string {
 // can choose the cookie, but not the token that goes with it, because the
 // key never leaves the server; the key lives in the database, so every
 // instance serving it accepts the others' tokens.
-func (s *Server) anonFormToken(cookie string) string {
-	mac := hmac.New(sha256.New, s.formKey)
+func (s *Server) anonFormToken(ctx context.Context, cookie string) (string, error) {
+	key, err := s.formKey.get(ctx, s.store)
+	if err != nil {
+		return "", err
+	}
+	mac := hmac.New(sha256.New, key)
 	mac.Write([]byte("anonymous form token\x00"))
 	mac.Write([]byte(cookie))
-	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil)), nil
+}
+
+// formKey is the key of the anonymous form tokens, read from the database
+// when first needed and kept; a failed read is tried again next time, so
+// a start while the database is away does not stop the tracker.
+type formKey struct {
+	mu  sync.Mutex
+	key []byte
+}
+
+func (k *formKey) get(ctx context.Context, st *store.Store) ([]byte, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.key == nil {
+		key, err := st.ServerSecret(ctx, "form_token")
+		if err != nil {
+			return nil, err
+		}
+		k.key = key
+	}
+	return k.key, nil
 }
 
 // setCookie sets an HttpOnly, SameSite=Lax cookie for the whole site,

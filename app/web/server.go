@@ -3,7 +3,6 @@
 package web
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -29,7 +28,7 @@ type Server struct {
 	mailQueued func()
 	nextRuns   func() []ScheduledRun
 	limits     *clientLimits
-	formKey    []byte // signs the form tokens of browsers not signed in
+	formKey    formKey // signs the form tokens of browsers not signed in
 	bound      *heavyBound
 }
 
@@ -81,9 +80,6 @@ func New(opts Options) (*Server, error) {
 	s := &Server{store: opts.Store, catalog: catalog, pages: pages, log: opts.Logger,
 		location: opts.Location, baseURL: opts.BaseURL, sendMail: opts.SendMail, mailQueued: opts.MailQueued, nextRuns: opts.NextRuns,
 		limits: newClientLimits(opts.RateLimit), bound: newHeavyBound(opts.Heavy)}
-	if s.formKey, err = opts.Store.ServerSecret(context.Background(), "form_token"); err != nil {
-		return nil, err
-	}
 	s.router = s.routes()
 	return s, nil
 }
