@@ -118,7 +118,7 @@ func (s *Server) checkCSRF(c *gin.Context) {
 	var want string
 	if sess, ok := signedIn(c); ok {
 		want = sess.CSRFToken
-	} else if v, err := c.Cookie(csrfCookie); err == nil && v != "" {
+	} else if v, err := c.Cookie(s.csrfCookieName()); err == nil && v != "" {
 		if want, err = s.anonFormToken(c.Request.Context(), v); err != nil {
 			s.fail(c, err)
 			c.Abort()
@@ -154,10 +154,10 @@ func (s *Server) csrfToken(c *gin.Context) string {
 	if sess, ok := signedIn(c); ok {
 		return sess.CSRFToken
 	}
-	v, err := c.Cookie(csrfCookie)
+	v, err := c.Cookie(s.csrfCookieName())
 	if err != nil || len(v) < 26 {
 		v = rand.Text()
-		s.setCookie(c, csrfCookie, v, 0)
+		s.setCookie(c, s.csrfCookieName(), v, 0)
 	}
 	token, err := s.anonFormToken(c.Request.Context(), v)
 	if err != nil {
@@ -166,6 +166,18 @@ func (s *Server) csrfToken(c *gin.Context) string {
 		s.logFailure(c, err)
 	}
 	return token
+}
+
+// csrfCookieName is the name of the form token's cookie. Over https it is
+// a __Host- cookie, which browsers accept only from the tracker's own
+// host over https, Secure, for the whole site: a sibling subdomain or a
+// page on plain http cannot plant one, not even a real cookie and token
+// pair it fetched for itself.
+func (s *Server) csrfCookieName() string {
+	if strings.HasPrefix(s.baseURL, "https://") {
+		return "__Host-" + csrfCookie
+	}
+	return csrfCookie
 }
 
 // anonFormToken is the form token of a browser not signed in: the HMAC of
@@ -289,7 +301,7 @@ func (s *Server) signIn(c *gin.Context) {
 		return
 	}
 	s.setCookie(c, sessionCookie, token, int(store.SessionLifetime/time.Second))
-	s.setCookie(c, csrfCookie, "", -1)
+	s.setCookie(c, s.csrfCookieName(), "", -1)
 	s.log.LogAttrs(ctx, slog.LevelInfo, "signed in", slog.String("request_id", c.GetString(requestIDKey)), slog.Uint64("user", uint64(u.ID)))
 	c.Redirect(http.StatusSeeOther, cmp.Or(p.Next, "/"))
 }

@@ -271,6 +271,18 @@ func TestSigningInShowsTheNameAndChangesTheSessionID(t *testing.T) {
 
 	// Over https the cookie is Secure.
 	secure := newAccountSite(t, "https://tracker.example.org").visitor()
+	// And the form token's cookie is a __Host- cookie, which no subdomain
+	// and no plain-http page can set or overwrite in a browser.
+	res, _ = secure.do("GET", "/signin", nil)
+	var formCookie *http.Cookie
+	for _, c := range res.Cookies() {
+		if strings.HasSuffix(c.Name, "ogpt_csrf") {
+			formCookie = c
+		}
+	}
+	if formCookie == nil || formCookie.Name != "__Host-ogpt_csrf" || !formCookie.Secure || formCookie.Path != "/" || formCookie.Domain != "" {
+		t.Errorf("form token cookie over https: %+v, want __Host-ogpt_csrf, Secure, Path=/, no Domain", formCookie)
+	}
 	res, _ = secure.signIn("liaison@cec.example.org", testPassword)
 	if c := sessionCookieOf(res); c == nil || !c.Secure {
 		t.Errorf("session cookie over https: %+v, want Secure", c)
