@@ -20,5 +20,5 @@ var LiveModels = []any{
 	&model.User{}, &model.Session{}, &model.SignInFailure{}, &model.OneTimeLink{},
 	&model.ReportingPeriod{}, &model.ProgressReport{}, &model.Review{}, &model.CompletionAssessment{},
 	&model.OutboxMessage{}, &model.OutboxAttempt{}, &model.ReminderOptOut{}, &model.Webhook{}, &model.Meeting{},
-	&model.APIToken{},
+	&model.APIToken{}, &serverSecret{},
 }

@@ -30,6 +30,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026112813_reminders", Migrate: migrateReminders},
 	{ID: "2026112814_api_tokens", Migrate: migrateAPITokens},
 	{ID: "2026120201_private_draft_saves", Migrate: migratePrivateDraftSaves},
+	{ID: "2026120202_server_secrets", Migrate: migrateServerSecrets},
 }
 
 // MigrationCount is how many steps a new database takes to the current schema.
@@ -587,4 +588,16 @@ func migratePrivateDraftSaves(tx *gorm.DB) error {
 		return nil
 	}
 	return tx.Table("changes").Where("id IN ?", drafts).Update("entity", "report-draft").Error
+}
+
+// migrateServerSecrets adds the keys the tracker keeps for itself, such as
+// the one that signs the form tokens of browsers not signed in, so that
+// every instance serving the same database agrees on them.
+func migrateServerSecrets(tx *gorm.DB) error {
+	type ServerSecret struct {
+		Name      string `gorm:"primaryKey;size:40"`
+		Value     []byte `gorm:"not null"`
+		CreatedAt time.Time
+	}
+	return tx.AutoMigrate(&ServerSecret{})
 }

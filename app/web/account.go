@@ -3,8 +3,11 @@ package web
 import (
 	"cmp"
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/base64"
 	"errors"
 	"log/slog"
 	"math"
@@ -12,6 +15,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -85,10 +89,11 @@ func writeContext(c *gin.Context) context.Context {
 
 // checkCSRF refuses every request that could change something unless it
 // carries the form token: the session's when signed in, otherwise the one
-// in the browser's own cookie. A page of another site cannot read either,
-// so it cannot forge the request. (gorilla/csrf and nosurf wrap
-// net/http handlers and keep their own cookie; binding the token to the
-// session we already store keeps one mechanism, checked in one place.)
+// signed from the browser's own cookie (anonFormToken). A page of another
+// site cannot read either, so it cannot forge the request. (gorilla/csrf
+// and nosurf wrap net/http handlers and keep their own cookie; binding the
+// token to the session we already store keeps one mechanism, checked in
+// one place.)
 func (s *Server) checkCSRF(c *gin.Context) {
 	switch c.Request.Method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
@@ -115,8 +120,12 @@ func (s *Server) checkCSRF(c *gin.Context) {
 	var want string
 	if sess, ok := signedIn(c); ok {
 		want = sess.CSRFToken
-	} else if v, err := c.Cookie(csrfCookie); err == nil {
-		want = v
+	} else if v, err := c.Cookie(s.csrfCookieName()); err == nil && v != "" {
+		if want, err = s.anonFormToken(c.Request.Context(), v); err != nil {
+			s.fail(c, err)
+			c.Abort()
+			return
+		}
 	}
 	got := c.PostForm(csrfField)
 	if got == "" {
@@ -142,17 +151,74 @@ func oneClickUnsubscribe(r *http.Request) bool {
 }
 
 // csrfToken returns the form token for the visitor, giving a browser that
-// is not signed in a token cookie the first time it is shown a form.
+// is not signed in a random cookie the first time it is shown a form.
 func (s *Server) csrfToken(c *gin.Context) string {
 	if sess, ok := signedIn(c); ok {
 		return sess.CSRFToken
 	}
-	if v, err := c.Cookie(csrfCookie); err == nil && len(v) >= 26 {
-		return v
+	v, err := c.Cookie(s.csrfCookieName())
+	if err != nil || len(v) < 26 {
+		v = rand.Text()
+		s.setCookie(c, s.csrfCookieName(), v, 0)
 	}
-	v := rand.Text()
-	s.setCookie(c, csrfCookie, v, 0)
-	return v
+	token, err := s.anonFormToken(c.Request.Context(), v)
+	if err != nil {
+		// The page still shows; its form will be refused until the
+		// database answers again.
+		s.logFailure(c, err)
+	}
+	return token
+}
+
+// csrfCookieName is the name of the form token's cookie. Over https it is
+// a __Host- cookie, which browsers accept only from the tracker's own
+// host over https, Secure, for the whole site: a sibling subdomain or a
+// page on plain http cannot plant one, not even a real cookie and token
+// pair it fetched for itself.
+func (s *Server) csrfCookieName() string {
+	if strings.HasPrefix(s.baseURL, "https://") {
+		return "__Host-" + csrfCookie
+	}
+	return csrfCookie
+}
+
+// anonFormToken is the form token of a browser not signed in: the HMAC of
+// its cookie's random value under the tracker's own key, a signed
+// double-submit token as OWASP describes it. Anyone who can set a cookie
+// for the tracker's domain (a sibling subdomain, a network on plain http)
+// can choose the cookie, but not the token that goes with it, because the
+// key never leaves the server; the key lives in the database, so every
+// instance serving it accepts the others' tokens.
+func (s *Server) anonFormToken(ctx context.Context, cookie string) (string, error) {
+	key, err := s.formKey.get(ctx, s.store)
+	if err != nil {
+		return "", err
+	}
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte("anonymous form token\x00"))
+	mac.Write([]byte(cookie))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil)), nil
+}
+
+// formKey is the key of the anonymous form tokens, read from the database
+// when first needed and kept; a failed read is tried again next time, so
+// a start while the database is away does not stop the tracker.
+type formKey struct {
+	mu  sync.Mutex
+	key []byte
+}
+
+func (k *formKey) get(ctx context.Context, st *store.Store) ([]byte, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.key == nil {
+		key, err := st.ServerSecret(ctx, "form_token")
+		if err != nil {
+			return nil, err
+		}
+		k.key = key
+	}
+	return k.key, nil
 }
 
 // setCookie sets an HttpOnly, SameSite=Lax cookie for the whole site,
@@ -243,7 +309,7 @@ func (s *Server) signIn(c *gin.Context) {
 		return
 	}
 	s.setCookie(c, sessionCookie, token, int(store.SessionLifetime/time.Second))
-	s.setCookie(c, csrfCookie, "", -1)
+	s.setCookie(c, s.csrfCookieName(), "", -1)
 	s.log.LogAttrs(ctx, slog.LevelInfo, "signed in", slog.String("request_id", c.GetString(requestIDKey)), slog.Uint64("user", uint64(u.ID)))
 	c.Redirect(http.StatusSeeOther, cmp.Or(p.Next, "/"))
 }

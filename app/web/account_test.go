@@ -271,6 +271,18 @@ func TestSigningInShowsTheNameAndChangesTheSessionID(t *testing.T) {
 
 	// Over https the cookie is Secure.
 	secure := newAccountSite(t, "https://tracker.example.org").visitor()
+	// And the form token's cookie is a __Host- cookie, which no subdomain
+	// and no plain-http page can set or overwrite in a browser.
+	res, _ = secure.do("GET", "/signin", nil)
+	var formCookie *http.Cookie
+	for _, c := range res.Cookies() {
+		if strings.HasSuffix(c.Name, "ogpt_csrf") {
+			formCookie = c
+		}
+	}
+	if formCookie == nil || formCookie.Name != "__Host-ogpt_csrf" || !formCookie.Secure || formCookie.Path != "/" || formCookie.Domain != "" {
+		t.Errorf("form token cookie over https: %+v, want __Host-ogpt_csrf, Secure, Path=/, no Domain", formCookie)
+	}
 	res, _ = secure.signIn("liaison@cec.example.org", testPassword)
 	if c := sessionCookieOf(res); c == nil || !c.Secure {
 		t.Errorf("session cookie over https: %+v, want Secure", c)
@@ -364,6 +376,45 @@ func TestAFormWithoutItsTokenIsRefused(t *testing.T) {
 	}
 	if _, home := b.do("GET", "/", nil); !strings.Contains(home, "林聯絡") {
 		t.Error("a refused sign-out signed the liaison out")
+	}
+}
+
+// A cookie planted for the tracker's domain (from a sibling subdomain,
+// say) with the same value in the form must not sign a browser in: the
+// form token is signed by the tracker, so no one else can choose it.
+func TestAPlantedFormCookieDoesNotSignIn(t *testing.T) {
+	site := newAccountSite(t, "http://example.test")
+	db := sqlOf(t, site.path)
+	sessions := func() (n int) {
+		t.Helper()
+		if err := db.QueryRow("SELECT count(*) FROM sessions").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := sessions()
+	b := site.visitor()
+	u, _ := url.Parse(site.srv.URL)
+	planted := "PLANTEDBYANATTACKER234567ABCDEFG"
+	b.client.Jar.SetCookies(u, []*http.Cookie{{Name: "ogpt_csrf", Value: planted, Path: "/"}})
+	res, page := b.do("POST", "/signin?lang=en", url.Values{"email": {"liaison@cec.example.org"}, "password": {testPassword}, "csrf_token": {planted}})
+	if res.StatusCode != http.StatusForbidden || !strings.Contains(page, "<h1>This form has expired</h1>") || sessionCookieOf(res) != nil {
+		t.Errorf("sign-in with a planted cookie and its value as the token: %d, session cookie %v", res.StatusCode, sessionCookieOf(res))
+	}
+	if n := sessions(); n != before {
+		t.Errorf("a refused sign-in left %d sessions, %d before", n, before)
+	}
+
+	// The browser's own flow still works, with the cookie it has.
+	_, page = b.do("GET", "/signin", nil)
+	if token := b.token(page); token == planted {
+		t.Fatalf("the sign-in page hands out the planted value %q as its token", token)
+	}
+	if res, _ = b.signIn("liaison@cec.example.org", testPassword); res.StatusCode != http.StatusSeeOther || sessionCookieOf(res) == nil {
+		t.Fatalf("sign-in with the page's token: %d", res.StatusCode)
+	}
+	if n := sessions(); n != before+1 {
+		t.Errorf("%d sessions after signing in, %d before", n, before)
 	}
 }
 

@@ -109,6 +109,8 @@ func problemFor(err error) problem {
 		p.Status, p.Type, p.Detail = http.StatusPreconditionFailed, "/api#problem-conflict", err.Error()
 	case errors.Is(err, errPreconditionReq):
 		p.Status, p.Type, p.Detail = http.StatusPreconditionRequired, "/api#problem-conflict", err.Error()
+	case errors.Is(err, errBusy):
+		p.Status, p.Detail = http.StatusServiceUnavailable, "The tracker is answering as many lists, exports and feeds as it can; wait for the seconds Retry-After gives, then try again."
 	case errors.Is(err, errRateLimited):
 		p.Status, p.Type, p.Detail = http.StatusTooManyRequests, "/api#problem-rate", "Wait for the seconds Retry-After gives, then try again."
 	}

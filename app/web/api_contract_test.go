@@ -143,15 +143,15 @@ func TestEveryDocumentedEndpointAnswersAsDocumented(t *testing.T) {
 			t.Errorf("%s %s answered %d not as documented: %v\n%.600s", r.method, r.path, res.StatusCode, err, body)
 		}
 	}
-	// Every documented operation and status was answered above (304 and
-	// 429 have their own tests).
+	// Every documented operation and status was answered above (304, 429
+	// and 503 have their own tests).
 	var missing []string
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			for status := range op.Responses.Map() {
 				var code int
 				fmt.Sscan(status, &code)
-				if code != 304 && code != 429 && !seen[method+" "+path][code] {
+				if code != 304 && code != 429 && code != 503 && !seen[method+" "+path][code] {
 					missing = append(missing, fmt.Sprintf("%s %s %d", method, path, code))
 				}
 			}

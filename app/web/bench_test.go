@@ -82,7 +82,7 @@ func generatedDataset(filler int) *model.Dataset {
 // loadedServer returns a server on a store holding the demo plan and the
 // generated plans; with many, also OGP's parliament commitments and
 // filler plans, for at least 5,000 commitments and 23,000 milestones in all.
-func loadedServer(tb testing.TB, many bool) (*store.Store, http.Handler) {
+func loadedServer(tb testing.TB, many bool, heavy ...web.HeavyLimit) (*store.Store, http.Handler) {
 	tb.Helper()
 	ctx := context.Background()
 	st := storetest.Open(tb, func() time.Time { return day })
@@ -111,6 +111,10 @@ func loadedServer(tb testing.TB, many bool) (*store.Store, http.Handler) {
 	// Benchmarks call far faster than the API's limit per client allows.
 	h, err := web.New(web.Options{Store: st, Logger: slog.New(slog.DiscardHandler), Location: taipei, BaseURL: "http://example.test",
 		RateLimit: web.RateLimit{Rate: 1e9, Burst: 1e9}})
+	if len(heavy) > 0 {
+		h, err = web.New(web.Options{Store: st, Logger: slog.New(slog.DiscardHandler), Location: taipei, BaseURL: "http://example.test",
+			RateLimit: web.RateLimit{Rate: 1e9, Burst: 1e9}, Heavy: heavy[0]})
+	}
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -199,6 +203,108 @@ func BenchmarkAPI(b *testing.B) {
 		{"milestones-agency", fmt.Sprintf("/api/v1/milestones?plan=%d&agency=%d&due_before=2024-01-01", planID(b, st, bigPlanRef), cs[0].LeadAgency.ID)},
 	} {
 		b.Run(page.name, func(b *testing.B) { measurePage(b, h, page.path) })
+	}
+}
+
+// BenchmarkListsUnderLoad sends 64 lists of every plan sorted by title at
+// once, over real HTTP, to the database of more than 5,000 commitments,
+// while one visitor keeps reading a commitment, with the bound on
+// expensive requests as it is by default and with no bound to speak of.
+// It reports how many lists were served and turned away (503), how long
+// the slowest list took to be answered either way, and how long the
+// commitment page took meanwhile. Run it with
+//
+//	go test -run XXX -bench ListsUnderLoad -benchtime 3x ./app/web/
+func BenchmarkListsUnderLoad(b *testing.B) {
+	for _, bound := range []struct {
+		name  string
+		limit web.HeavyLimit
+	}{
+		{"bounded", web.DefaultHeavyLimit()},
+		{"unbounded", web.HeavyLimit{InFlight: 1 << 20, Wait: time.Second}},
+	} {
+		b.Run(bound.name, func(b *testing.B) {
+			st, h := loadedServer(b, true, bound.limit)
+			cs, _, err := st.FindCommitments(context.Background(), store.CommitmentFilter{PlanID: planID(b, st, bigPlanRef), Limit: 1})
+			if err != nil || len(cs) == 0 {
+				b.Fatalf("commitments of the big plan: %v", err)
+			}
+			srv := httptest.NewServer(h)
+			defer srv.Close()
+			client := &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 128}}
+			fetch := func(path string) (int, time.Duration) {
+				start := time.Now()
+				res, err := client.Get(srv.URL + path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				return res.StatusCode, time.Since(start)
+			}
+			const concurrent = 64
+			list := "/commitments?plan=all&sort=title&q=a"
+			page := fmt.Sprintf("/commitments/%d", cs[0].ID)
+			var served, refused, other atomic.Int64
+			var slowestList time.Duration
+			var pageTimes []time.Duration
+			b.ResetTimer()
+			for range b.N {
+				done := make(chan time.Duration, concurrent)
+				for range concurrent {
+					go func() {
+						code, d := fetch(list)
+						switch code {
+						case http.StatusOK:
+							served.Add(1)
+						case http.StatusServiceUnavailable:
+							refused.Add(1)
+						default:
+							other.Add(1)
+						}
+						done <- d
+					}()
+				}
+				// The commitment page, read again and again until every list is answered.
+				stop := make(chan struct{})
+				pagesDone := make(chan []time.Duration)
+				go func() {
+					var times []time.Duration
+					for {
+						select {
+						case <-stop:
+							pagesDone <- times
+							return
+						default:
+						}
+						code, d := fetch(page)
+						if code != http.StatusOK {
+							b.Errorf("%s during the load: %d", page, code)
+						}
+						times = append(times, d)
+					}
+				}()
+				for range concurrent {
+					slowestList = max(slowestList, <-done)
+				}
+				close(stop)
+				pageTimes = append(pageTimes, <-pagesDone...)
+			}
+			b.StopTimer()
+			if other.Load() > 0 {
+				b.Errorf("%d lists answered neither 200 nor 503", other.Load())
+			}
+			slices.Sort(pageTimes)
+			n := float64(b.N)
+			b.ReportMetric(float64(served.Load())/n, "lists-served/op")
+			b.ReportMetric(float64(refused.Load())/n, "lists-503/op")
+			b.ReportMetric(float64(slowestList.Milliseconds()), "slowest-list-ms")
+			b.ReportMetric(float64(len(pageTimes))/n, "commitment-pages/op")
+			if len(pageTimes) > 0 {
+				b.ReportMetric(float64(pageTimes[len(pageTimes)/2].Microseconds())/1000, "commitment-p50-ms")
+				b.ReportMetric(float64(pageTimes[len(pageTimes)-1].Microseconds())/1000, "commitment-max-ms")
+			}
+		})
 	}
 }
 

@@ -50,6 +50,8 @@ func (s *Server) fail(c *gin.Context, err error) {
 		status, heading = http.StatusRequestEntityTooLarge, "error.toolarge"
 	case errors.Is(err, errBadRequest):
 		status, heading = http.StatusBadRequest, "error.badrequest"
+	case errors.Is(err, errBusy):
+		status, heading = http.StatusServiceUnavailable, "error.busy"
 	case errors.As(err, &fe):
 		status, heading = http.StatusUnprocessableEntity, "error.invalid"
 	case errors.Is(err, store.ErrConflict):

@@ -33,7 +33,10 @@ func (s *Server) accessLog(c *gin.Context) {
 	start := time.Now()
 	c.Next()
 	level := slog.LevelInfo
-	if c.Writer.Status() >= 500 {
+	switch status := c.Writer.Status(); {
+	case status == http.StatusServiceUnavailable:
+		level = slog.LevelWarn // a request turned away by a bound, not a failure
+	case status >= 500:
 		level = slog.LevelError
 	}
 	s.log.LogAttrs(c.Request.Context(), level, "request",

@@ -43,17 +43,19 @@ func (s *Server) routes() *gin.Engine {
 	people := r.Group("/admin", s.require(peopleManagers))
 	reminders := r.Group("/admin", s.require(reminderManager))
 
-	// Public pages.
+	// Public pages. The lists, like the exports and feeds below, judge
+	// every commitment they cover on each call: s.heavy bounds how many
+	// are served at once and answers the excess 503 (bound.go).
 	public.GET("/", s.home)
 	public.GET("/plans", s.listPlans)
 	public.GET("/plans/:id", s.showPlan)
-	public.GET("/commitments", s.listCommitments)
+	public.GET("/commitments", s.heavy, s.listCommitments)
 	public.GET("/commitments/:id", s.showCommitment)
 	public.GET("/commitments/:id/evidence", s.showEvidence)
 	public.GET("/changes/:id", s.showChange)
 	public.GET("/themes/:id", s.showTheme)
 	public.GET("/agencies/:id", s.showAgency)
-	public.GET("/milestones", s.listMilestones)
+	public.GET("/milestones", s.heavy, s.listMilestones)
 	public.GET("/about", s.about)
 	public.GET("/api", s.apiPage)
 	public.GET("/reports/:id", s.showReport) // a draft: MaySeeReport, 404 for anyone else
@@ -77,16 +79,16 @@ func (s *Server) routes() *gin.Engine {
 	open.GET("/api/openapi.json", s.serveOpenAPI)
 	open.GET(apiPrefix+"/plans", s.apiPlans)
 	open.GET(apiPrefix+"/plans/:id", s.apiPlan)
-	open.GET(apiPrefix+"/commitments", s.apiCommitments)
+	open.GET(apiPrefix+"/commitments", s.heavy, s.apiCommitments)
 	open.GET(apiPrefix+"/commitments/:id", s.apiCommitment)
 	open.GET(apiPrefix+"/commitments/:id/evidence", s.apiEvidence)
 	open.GET(apiPrefix+"/agencies", s.apiAgencies)
-	open.GET(apiPrefix+"/milestones", s.apiMilestones)
+	open.GET(apiPrefix+"/milestones", s.heavy, s.apiMilestones)
 	open.GET(apiPrefix+"/milestones/:id", s.apiMilestone)
 	open.OPTIONS("/api/*path", func(*gin.Context) {})
-	open.GET("/export/:file", s.export)
-	open.GET("/feed.atom", s.feed)
-	open.GET("/calendar.ics", s.calendar)
+	open.GET("/export/:file", s.heavy, s.export)
+	open.GET("/feed.atom", s.heavy, s.feed)
+	open.GET("/calendar.ics", s.heavy, s.calendar)
 
 	// The write API: an agency's API token (Authorization: Bearer), never a
 	// session; apiToken answers 401 without one.

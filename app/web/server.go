@@ -29,6 +29,8 @@ type Server struct {
 	mailQueued func()
 	nextRuns   func() []ScheduledRun
 	limits     *clientLimits
+	formKey    formKey // signs the form tokens of browsers not signed in
+	bound      *heavyBound
 }
 
 // ScheduledRun is a scheduled job of the reminders and when it runs next.
@@ -54,6 +56,9 @@ type Options struct {
 	// RateLimit is how often one client may call the API, files and feeds;
 	// the zero value is DefaultRateLimit.
 	RateLimit RateLimit
+	// Heavy bounds the expensive requests served at once (the lists,
+	// exports and feeds); the zero value is DefaultHeavyLimit().
+	Heavy HeavyLimit
 }
 
 // New builds the server, parsing every template up front so that a broken
@@ -75,7 +80,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{store: opts.Store, catalog: catalog, pages: pages, log: opts.Logger,
 		location: opts.Location, baseURL: opts.BaseURL, sendMail: opts.SendMail, mailQueued: opts.MailQueued, nextRuns: opts.NextRuns,
-		limits: newClientLimits(opts.RateLimit)}
+		limits: newClientLimits(opts.RateLimit), bound: newHeavyBound(opts.Heavy)}
 	s.router = s.routes()
 	return s, nil
 }
