@@ -5,9 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/schema"
@@ -72,7 +74,8 @@ func trackerTables(db *gorm.DB) ([]trackerTable, error) {
 		for _, f := range sch.PrimaryFields {
 			t.keys = append(t.keys, f.DBName)
 		}
-		for _, rel := range sch.Relationships.Relations {
+		for _, name := range slices.Sorted(maps.Keys(sch.Relationships.Relations)) { // in a set order
+			rel := sch.Relationships.Relations[name]
 			switch {
 			case rel.JoinTable != nil:
 				jt := add(&trackerTable{name: rel.JoinTable.Table})
@@ -271,7 +274,8 @@ func copyTable(ctx context.Context, src, dst *gorm.DB, t trackerTable) error {
 				return err
 			}
 			for name, f := range fields {
-				row[name], _ = f.ValueOf(ctx, v.Elem())
+				value, _ := f.ValueOf(ctx, v.Elem())
+				row[name] = inUTC(value)
 			}
 		} else {
 			values := make([]any, len(names))
@@ -286,7 +290,7 @@ func copyTable(ctx context.Context, src, dst *gorm.DB, t trackerTable) error {
 				if b, ok := values[i].([]byte); ok {
 					values[i] = string(b)
 				}
-				row[name] = values[i]
+				row[name] = inUTC(values[i])
 			}
 		}
 		if len(t.selfRefs) > 0 {
@@ -318,6 +322,20 @@ func copyTable(ctx context.Context, src, dst *gorm.DB, t trackerTable) error {
 		}
 	}
 	return nil
+}
+
+// inUTC is v, but a time in UTC, as the tracker stores times: PostgreSQL's
+// driver reads them in the machine's time zone, which SQLite would keep.
+func inUTC(v any) any {
+	switch t := v.(type) {
+	case time.Time:
+		return t.UTC()
+	case *time.Time:
+		if t != nil {
+			return t.UTC()
+		}
+	}
+	return v
 }
 
 // idString prints an id, as a model or a driver gives it, "" for none.

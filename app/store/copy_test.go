@@ -189,6 +189,25 @@ func TestCopyFromSQLiteToPostgreSQL(t *testing.T) {
 	if string(ja) != string(jb) {
 		t.Errorf("the plan data differs after the copy (%d and %d bytes)", len(ja), len(jb))
 	}
+	// And back: a second SQLite copy holds exactly what the first did.
+	back := storetest.Open(t, time.Now)
+	if _, err := dst.CopyTo(ctx, back); err != nil {
+		t.Fatal(err)
+	}
+	want, err := src.Fingerprint(ctx, "sqlite_sequence")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := back.Fingerprint(ctx, "sqlite_sequence")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range slices.Sorted(maps.Keys(want)) {
+		if got[table] != want[table] {
+			t.Errorf("%s, copied to PostgreSQL and back, holds %s, not %s", table, got[table], want[table])
+		}
+	}
+
 	agencies := int64(0)
 	for _, c := range copied {
 		if c.Table == "agencies" {
