@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"os"
 	"strings"
 
 	"github.com/ogptracker/ogptracker/app/config"
@@ -34,6 +35,13 @@ func copyTracker(ctx context.Context, e env, _ config.Config, _ []string, flags 
 	}
 	if *f.from == *f.to {
 		return errors.New("--from and --to name the same database")
+	}
+	if path, ok := strings.CutPrefix(*f.from, "sqlite:"); ok {
+		// Opening a SQLite file that is not there makes an empty one: a
+		// mistyped --from would copy nothing and leave a stray file.
+		if _, err := os.Stat(strings.TrimPrefix(path, "//")); err != nil {
+			return fmt.Errorf("--from: %w", err)
+		}
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	opts := store.Options{Logger: log, Now: e.now}

@@ -98,11 +98,18 @@ func TestCopyMovesADemoTrackerWholeAndOnlyIntoAnEmptyDatabase(t *testing.T) {
 	}
 }
 
-func TestCopyNeedsBothDatabasesAndPrintsNoPassword(t *testing.T) {
+func TestCopyNeedsTwoDatabasesTheFirstThereAndPrintsNoPassword(t *testing.T) {
 	t.Parallel()
 	tr := newTracker(t)
 	if code, _, errs := tr.run("copy", "--to", "sqlite:"+filepath.Join(tr.dir, "x.db")); code != 1 || !strings.Contains(errs, "both --from and --to") {
 		t.Errorf("without --from: exit %d\n%s", code, errs)
+	}
+	missing := filepath.Join(tr.dir, "no-such.db")
+	if code, _, errs := tr.run("copy", "--from", "sqlite:"+missing, "--to", "sqlite:"+filepath.Join(tr.dir, "y.db")); code != 1 || !strings.Contains(errs, "no such file") {
+		t.Errorf("from a file that is not there: exit %d\n%s", code, errs)
+	}
+	if _, err := os.Stat(missing); err == nil {
+		t.Error("copying from a file that was not there made it")
 	}
 	if got := redacted("postgres://tracker:s3cret@db.example.org/ogptracker?sslmode=disable"); strings.Contains(got, "s3cret") {
 		t.Errorf("redacted: %s", got)
