@@ -53,6 +53,42 @@ func copySource(t *testing.T) *store.Store {
 	if err := s.ReviewReport(ctx, &model.Review{ReportID: r.ID, UserID: member.ID, Verdict: model.VerdictConfirm}); err != nil {
 		t.Fatal(err)
 	}
+	// One row at least in every other table.
+	if err := s.AssessCompletion(ctx, &model.CompletionAssessment{CommitmentID: c.ID, PeriodID: period.ID, UserID: member.ID,
+		Completion: model.CompletionSubstantial, Note: "On track."}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateOneTimeLink(ctx, member.ID, model.LinkPasswordReset, 24*time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RecordSignInFailure(ctx, "member@example.org", "192.0.2.7", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.OptOut(ctx, member.ID, model.KindDigest); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateWebhook(ctx, &model.Webhook{AgencyID: c.LeadAgencyID, URL: "https://hooks.example.org/ogp"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RecordMeeting(ctx, model.MustDate("2021-12-15")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateAPIToken(ctx, &model.APIToken{Name: "agency system", AgencyID: *c.LeadAgencyID,
+		Scopes: model.Strings{"milestones:write"}, CreatedByID: &member.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.QueueMessages(ctx, []model.OutboxMessage{{Rule: "milestone-due-14d", Subject: "milestone:4",
+		Recipient: fmt.Sprintf("user:%d", liaison.ID), Occurrence: "2021-12-31", Kind: model.KindDue, Channel: model.ChannelEmail,
+		UserID: &liaison.ID, To: liaison.Email, Lang: "zh-TW", Title: "里程碑將於 2021年12月 到期", Text: "…", UnsubscribeToken: "t0k3n"}}); err != nil {
+		t.Fatal(err)
+	}
+	claimed, err := s.ClaimMessages(ctx, model.ChannelEmail, 10)
+	if err != nil || len(claimed) != 1 {
+		t.Fatalf("claim: %v, %v", claimed, err)
+	}
+	if err := s.MarkAttemptFailed(ctx, claimed[0].ID, "421 try again later", start.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
 	return s
 }
 
@@ -110,11 +146,8 @@ func TestCopyMovesEveryTableWithItsIDsAndRefusesATargetWithData(t *testing.T) {
 	rows := map[string]int64{}
 	for _, c := range copied {
 		rows[c.Table] = c.Rows
-	}
-	for _, table := range []string{"agencies", "commitments", "commitment_agencies", "milestones", "changes", "users",
-		"sessions", "reporting_periods", "progress_reports", "report_reviews"} {
-		if rows[table] == 0 {
-			t.Errorf("no rows of %s were copied: %v", table, copied)
+		if c.Rows == 0 {
+			t.Errorf("the source has no rows in %s: the test shows nothing about them", c.Table)
 		}
 	}
 	want, err := src.Fingerprint(ctx, "sqlite_sequence")
