@@ -119,9 +119,6 @@ func trackerTables(db *gorm.DB) ([]trackerTable, error) {
 	return out, nil
 }
 
-// Dialect names the database engine: "sqlite" or "postgres".
-func (s *Store) Dialect() string { return s.db.Dialector.Name() }
-
 // TableCounts counts the rows of every table of the tracker, in the order a
 // copy moves them; a table not yet made counts none.
 func (s *Store) TableCounts(ctx context.Context) ([]TableCount, error) {
@@ -186,7 +183,7 @@ func (s *Store) CopyTo(ctx context.Context, target *Store) ([]TableCount, error)
 	}
 	var copied []TableCount
 	var opts []*sql.TxOptions
-	if s.Dialect() == "postgres" {
+	if s.db.Dialector.Name() == "postgres" {
 		// One snapshot of the source, however long the copy takes.
 		opts = append(opts, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	}
@@ -241,7 +238,7 @@ func copyTable(ctx context.Context, src, dst *gorm.DB, t trackerTable) error {
 	}
 	q := src.Table(t.name)
 	for _, k := range t.keys {
-		q = q.Order(clauseColumn(src, k))
+		q = q.Order(src.Statement.Quote(k))
 	}
 	rows, err := q.Rows()
 	if err != nil {
@@ -352,8 +349,6 @@ func idString(v any) string {
 	}
 	return fmt.Sprint(rv.Interface())
 }
-
-func clauseColumn(db *gorm.DB, name string) string { return db.Statement.Quote(name) }
 
 // setSequences moves each table's id sequence past its highest id, so that
 // the next row PostgreSQL numbers does not take a copied row's id.
