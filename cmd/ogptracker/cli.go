@@ -51,6 +51,8 @@ var subcommands = []subcommand{
 		flags: newUserFlags, run: user},
 	{name: "remind", args: "[--at TIME] [--dry-run]", summary: "run one reminder pass as of --at (default now), then send what is due",
 		flags: newRemindFlags, run: remindOnce},
+	{name: "copy", args: "--from URL --to URL", summary: "copy the whole tracker, every table, into an empty database (SQLite or PostgreSQL)",
+		flags: newCopyFlags, run: copyTracker},
 }
 
 func usage(w io.Writer) {

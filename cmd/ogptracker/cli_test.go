@@ -49,7 +49,7 @@ func TestHelpListsSubcommandsAndEachHasItsOwn(t *testing.T) {
 	t.Parallel()
 	tr := newTracker(t)
 	out := tr.mustRun("--help")
-	for _, sc := range []string{"serve", "migrate", "import", "export"} {
+	for _, sc := range []string{"serve", "migrate", "import", "export", "copy"} {
 		if !strings.Contains(out, sc) {
 			t.Errorf("--help does not list %s", sc)
 		}
