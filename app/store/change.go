@@ -20,13 +20,19 @@ type ChangeFilter struct {
 	// or answers for a milestone of, with their milestones.
 	AgencyID uint
 	Limit    int // 0: no limit
+	// DraftSaves includes the saves of report drafts: the agency's own
+	// record, never the public's (see public).
+	DraftSaves bool
 }
 
 // FindChanges returns the matching entries of the record of changes,
 // newest first (those of one moment, such as one import, in the order they
 // were made), and how many match in all: one query whatever their number.
 func (s *Store) FindChanges(ctx context.Context, f ChangeFilter) ([]model.Change, int64, error) {
-	q := public(s.db.WithContext(ctx).Model(&model.Change{}))
+	q := s.db.WithContext(ctx).Model(&model.Change{})
+	if !f.DraftSaves {
+		q = public(q)
+	}
 	if f.CommitmentID != 0 {
 		q = q.Where("commitment_id = ?", f.CommitmentID)
 	}

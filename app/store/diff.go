@@ -39,7 +39,8 @@ var recordedModels = map[model.Entity]any{
 	model.EntityMilestone: model.Milestone{}, model.EntityAgency: model.Agency{},
 	model.EntityOrganisation: model.Organisation{}, model.EntityContact: model.Contact{},
 	model.EntityPeriod: model.ReportingPeriod{}, model.EntityReport: model.ProgressReport{},
-	model.EntityReview: model.Review{}, model.EntityAssessment: model.CompletionAssessment{},
+	model.EntityReportDraft: model.ProgressReport{},
+	model.EntityReview:      model.Review{}, model.EntityAssessment: model.CompletionAssessment{},
 	model.EntityUser: userRecord{}, // never the email or password hash
 }
 

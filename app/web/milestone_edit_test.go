@@ -96,7 +96,7 @@ func (s *editSite) milestone() *model.Milestone {
 // changes returns the commitment's record of changes since the import, newest first.
 func (s *editSite) changes() []model.Change {
 	s.t.Helper()
-	cs, _, err := s.st.FindChanges(context.Background(), store.ChangeFilter{CommitmentID: s.commitmentID})
+	cs, _, err := s.st.FindChanges(context.Background(), store.ChangeFilter{CommitmentID: s.commitmentID, DraftSaves: true})
 	if err != nil {
 		s.t.Fatal(err)
 	}

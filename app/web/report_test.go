@@ -163,9 +163,9 @@ func TestADraftIsSeenOnlyByTheLeadAgencysLiaisons(t *testing.T) {
 	if res, _ := liaison.do("GET", fmt.Sprintf("/commitments/%d/reports/new?period=%d", site.commitmentID, site.period.ID), nil); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != path+"/edit" {
 		t.Errorf("a second new draft: %d to %q", res.StatusCode, res.Header.Get("Location"))
 	}
-	// The record of changes says a draft was started, without its text.
+	// The agency's own record says a draft was started, without its text.
 	c := site.changes()[0]
-	if c.Entity != model.EntityReport || c.Action != model.ChangeCreated || c.Fields["narrative"].After != nil {
+	if c.Entity != model.EntityReportDraft || c.Action != model.ChangeCreated || c.Fields["narrative"].After != nil {
 		t.Errorf("record of changes: %+v", c)
 	}
 }
@@ -188,7 +188,7 @@ func TestSubmittingPublishesTheReportAndAppliesMilestoneStatuses(t *testing.T) {
 	}
 	// One moment, in the order written: the draft, the milestone, the submission.
 	changes := site.changes()
-	if len(changes) != 3 || changes[0].Entity != model.EntityReport || changes[0].Action != model.ChangeCreated ||
+	if len(changes) != 3 || changes[0].Entity != model.EntityReportDraft || changes[0].Action != model.ChangeCreated ||
 		changes[1].Entity != model.EntityMilestone || string(changes[1].Fields["status"].After) != `"completed"` ||
 		changes[2].Entity != model.EntityReport || string(changes[2].Fields["status"].After) != `"submitted"` ||
 		!strings.Contains(string(changes[2].Fields["narrative"].After), "連署系統") || changes[2].UserID == nil {
