@@ -22,3 +22,7 @@ var LiveModels = []any{
 	&model.OutboxMessage{}, &model.OutboxAttempt{}, &model.ReminderOptOut{}, &model.Webhook{}, &model.Meeting{},
 	&model.APIToken{},
 }
+
+// InternalTable reports whether the engine or the store keeps a table for
+// itself (SQLite's sqlite_sequence, data_version on PostgreSQL).
+var InternalTable = internalTable

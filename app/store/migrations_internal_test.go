@@ -3,10 +3,10 @@ package store
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 
 	"github.com/ogptracker/ogptracker/app/model"
+	"github.com/ogptracker/ogptracker/app/store/testdb"
 )
 
 // A database made before the record of changes upgrades in place: its
@@ -14,7 +14,7 @@ import (
 func TestADatabaseOfTheFirstSchemaUpgrades(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, err := Open("sqlite:"+filepath.Join(t.TempDir(), "old.db"), Options{})
+	s, err := Open(testdb.NewURL(t, "old.db"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestADatabaseOfTheFirstSchemaUpgrades(t *testing.T) {
 func TestADatabaseBeforeAccountsUpgrades(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, err := Open("sqlite:"+filepath.Join(t.TempDir(), "old.db"), Options{})
+	s, err := Open(testdb.NewURL(t, "old.db"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestADatabaseBeforeAccountsUpgrades(t *testing.T) {
 func TestADatabaseBeforePeoplesVersionsUpgrades(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, err := Open("sqlite:"+filepath.Join(t.TempDir(), "old.db"), Options{})
+	s, err := Open(testdb.NewURL(t, "old.db"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +135,7 @@ func TestADatabaseBeforePeoplesVersionsUpgrades(t *testing.T) {
 func TestDraftSavesRecordedBeforeBecomePrivate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, err := Open("sqlite:"+filepath.Join(t.TempDir(), "old.db"), Options{})
+	s, err := Open(testdb.NewURL(t, "old.db"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
