@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"regexp"
@@ -189,6 +190,9 @@ func isUniqueViolation(err error) bool {
 // dbTime scans a time that a query computed, such as MAX(at): PostgreSQL
 // gives a time, SQLite the text it stores (not the column's type).
 type dbTime struct{ time.Time }
+
+// Value makes dbTime a column type to gorm, which reads no other structs.
+func (t dbTime) Value() (driver.Value, error) { return t.Time, nil }
 
 func (t *dbTime) Scan(src any) error {
 	switch v := src.(type) {

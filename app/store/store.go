@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -100,6 +101,20 @@ func Open(databaseURL string, opts Options) (*Store, error) {
 	sqlDB.SetMaxOpenConns(8)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	return &Store{db: db, dialect: dialectOf(db), now: opts.Now, memo: &memo{}}, nil
+}
+
+// Redacted is databaseURL fit for a log: a PostgreSQL URL's password
+// is shown as "xxxxx".
+func Redacted(databaseURL string) string {
+	if strings.HasPrefix(databaseURL, "sqlite:") {
+		return databaseURL
+	}
+	u, err := url.Parse(databaseURL)
+	if err != nil {
+		scheme, _, _ := strings.Cut(databaseURL, ":")
+		return scheme + ":…"
+	}
+	return u.Redacted()
 }
 
 // write runs fn in one transaction as the one writer (dialect.writeTurn):

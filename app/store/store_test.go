@@ -314,3 +314,16 @@ func TestTransactionCommitsAllOrNothing(t *testing.T) {
 		t.Errorf("after a commit: %+v, %v; want the demo plan", c, err)
 	}
 }
+
+func TestRedactedHidesThePassword(t *testing.T) {
+	t.Parallel()
+	for url, want := range map[string]string{
+		"sqlite:data/ogptracker.db":                      "sqlite:data/ogptracker.db",
+		"postgres://tracker:secret@db:5432/ogptracker":   "postgres://tracker:xxxxx@db:5432/ogptracker",
+		"postgresql://tracker@db/ogptracker?sslmode=off": "postgresql://tracker@db/ogptracker?sslmode=off",
+	} {
+		if got := store.Redacted(url); got != want {
+			t.Errorf("Redacted(%q) = %q, want %q", url, got, want)
+		}
+	}
+}
