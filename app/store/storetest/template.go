@@ -89,3 +89,15 @@ func (tp *Template) CopyAt(t testing.TB, now func() time.Time) string {
 	}
 	return "sqlite:" + path
 }
+
+// Remove removes the template, if it was made, when the tests that copy it
+// have all run (from TestMain).
+func (tp *Template) Remove() error {
+	if tp.url == "" {
+		return nil
+	}
+	if testdb.OnPostgres() {
+		return testdb.DropKept(tp.url)
+	}
+	return os.RemoveAll(filepath.Dir(strings.TrimPrefix(tp.url, "sqlite:")))
+}

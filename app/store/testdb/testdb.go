@@ -18,6 +18,7 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver of database/sql
+	_ "github.com/mattn/go-sqlite3"    // the "sqlite3" driver
 )
 
 // PostgresEnv names the variable holding the address of a PostgreSQL
@@ -191,4 +192,34 @@ func databaseURL(base, name string) (string, error) {
 	}
 	u.RawQuery = q.Encode()
 	return u.String(), nil
+}
+
+// SQL opens the database at databaseURL directly, to see what the tracker
+// stores; it is closed when t ends.
+func SQL(t testing.TB, databaseURL string) *sql.DB {
+	t.Helper()
+	driver, dsn := "pgx", databaseURL
+	if path, ok := strings.CutPrefix(databaseURL, "sqlite:"); ok {
+		driver, dsn = "sqlite3", path
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// DropKept drops a database made by CreateKept.
+func DropKept(databaseURL string) error {
+	db, err := admin()
+	if err != nil {
+		return err
+	}
+	u, err := url.Parse(databaseURL)
+	if err != nil {
+		return err
+	}
+	_, err = db.Exec(`DROP DATABASE IF EXISTS "` + strings.TrimPrefix(u.Path, "/") + `" WITH (FORCE)`)
+	return err
 }
