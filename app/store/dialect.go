@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/mattn/go-sqlite3"
 	"gorm.io/gorm"
+	"gorm.io/gorm/callbacks"
 	"gorm.io/gorm/clause"
 )
 
@@ -30,6 +32,39 @@ type dialect struct {
 // dialectOf is the dialect of db's engine.
 func dialectOf(db *gorm.DB) dialect {
 	return dialect{postgres: db.Dialector.Name() == "postgres"}
+}
+
+// register adds to db what the engine needs before any query.
+//
+// PostgreSQL's text holds no NUL byte and refuses a parameter with one,
+// where SQLite compares it as any other character. Nothing stored holds
+// one (model's text rule refuses it), so a read asked for a NUL, such as a
+// code typed with one, must find nothing, not fail: on PostgreSQL the
+// parameters of reads have U+FFFD in its place, which matches the same
+// (nothing) on every stored text the rule lets in.
+func (d dialect) register(db *gorm.DB) error {
+	if !d.postgres {
+		return nil
+	}
+	if err := db.Callback().Query().Before("gorm:query").Register("ogptracker:no_nul", readWithoutNUL); err != nil {
+		return err
+	}
+	return db.Callback().Row().Before("gorm:row").Register("ogptracker:no_nul", readWithoutNUL)
+}
+
+func readWithoutNUL(db *gorm.DB) {
+	if db.Error != nil {
+		return
+	}
+	callbacks.BuildQuerySQL(db) // the query callback builds nothing once the SQL is there
+	for i, v := range db.Statement.Vars {
+		if _, ok := v.(driver.Valuer); ok || v == nil {
+			continue
+		}
+		if rv := reflect.ValueOf(v); rv.Kind() == reflect.String && strings.ContainsRune(rv.String(), 0) {
+			db.Statement.Vars[i] = strings.ReplaceAll(rv.String(), "\x00", "\uFFFD")
+		}
+	}
 }
 
 // concat is an aggregate joining the texts of expr, row by row, with single

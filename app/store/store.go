@@ -100,7 +100,12 @@ func Open(databaseURL string, opts Options) (*Store, error) {
 	}
 	sqlDB.SetMaxOpenConns(8)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	return &Store{db: db, dialect: dialectOf(db), now: opts.Now, memo: &memo{}}, nil
+	d := dialectOf(db)
+	if err := d.register(db); err != nil {
+		sqlDB.Close()
+		return nil, err
+	}
+	return &Store{db: db, dialect: d, now: opts.Now, memo: &memo{}}, nil
 }
 
 // Redacted is databaseURL fit for a log: a PostgreSQL URL's password

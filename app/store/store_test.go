@@ -327,3 +327,17 @@ func TestRedactedHidesThePassword(t *testing.T) {
 		}
 	}
 }
+
+// A NUL byte, which no stored text holds, finds nothing on every engine
+// rather than failing (PostgreSQL refuses it in a parameter).
+func TestANULByteFindsNothing(t *testing.T) {
+	t.Parallel()
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	if _, err := s.FindAgencyByCode(ctx, "CEC\x00"); !errors.Is(err, model.ErrNotFound) {
+		t.Errorf("FindAgencyByCode with a NUL: %v, want ErrNotFound", err)
+	}
+	if cs, n, err := s.FindCommitments(ctx, store.CommitmentFilter{Query: "選舉\x00"}); err != nil || len(cs) != 0 || n != 0 {
+		t.Errorf("a search with a NUL: %v, %d, %v; want nothing", cs, n, err)
+	}
+}
