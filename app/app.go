@@ -40,7 +40,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, now func() t
 		return nil, err
 	}
 	if applied > 0 {
-		log.Info("database migrated", "database", cfg.DatabaseURL, "steps", applied)
+		log.Info("database migrated", "database", store.Redacted(cfg.DatabaseURL), "steps", applied)
 	}
 	return &App{Config: cfg, Store: st, log: log}, nil
 }

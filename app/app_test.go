@@ -5,7 +5,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/ogptracker/ogptracker/app/demo"
 	"github.com/ogptracker/ogptracker/app/model"
 	"github.com/ogptracker/ogptracker/app/store"
+	"github.com/ogptracker/ogptracker/app/store/testdb"
 )
 
 // TestMain hashes the demo passwords at bcrypt's lowest cost; what is
@@ -24,11 +24,11 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// openApp opens the tracker on a database file that outlives each opening,
-// as a restart would find it; the caller closes it.
-func openApp(t *testing.T, path string) *App {
+// openApp opens the tracker on a database that outlives each opening, as
+// a restart would find it; the caller closes it.
+func openApp(t *testing.T, databaseURL string) *App {
 	t.Helper()
-	cfg := config.Config{DatabaseURL: "sqlite:" + path, Location: time.UTC, Demo: true}
+	cfg := config.Config{DatabaseURL: databaseURL, Location: time.UTC, Demo: true}
 	a, err := Open(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -42,8 +42,8 @@ func openApp(t *testing.T, path string) *App {
 func TestAFailedFirstStartLeavesNothingAndTheNextLoadsTheWholeDemo(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "ogptracker.db")
-	a := openApp(t, path)
+	url := testdb.NewURL(t, "ogptracker.db")
+	a := openApp(t, url)
 	accounts := append(demo.Accounts(), demo.Account{Email: "nowhere.liaison@demo.example.org", Name: "Nobody",
 		Role: model.RoleLiaison, Agency: "NOWHERE", Password: "a password long enough"})
 	if got, err := a.loadDemo(ctx, accounts); err == nil || got != nil {
@@ -70,7 +70,7 @@ func TestAFailedFirstStartLeavesNothingAndTheNextLoadsTheWholeDemo(t *testing.T)
 	emptyLike(a, "after the failed start")
 	a.Close()
 
-	a = openApp(t, path)
+	a = openApp(t, url)
 	defer a.Close()
 	emptyLike(a, "reopened")
 	got, err := a.LoadDemo(ctx)

@@ -15,7 +15,7 @@ import (
 // Config holds every setting.
 type Config struct {
 	Addr        string         // ADDR: where serve listens
-	DatabaseURL string         // DATABASE_URL: sqlite:PATH
+	DatabaseURL string         // DATABASE_URL: sqlite:PATH or postgres://…
 	BaseURL     string         // BASE_URL: the public address, for absolute links
 	Location    *time.Location // TZ: the plan's local time
 	Demo        bool           // DEMO: load the demo plan into an empty database
@@ -27,7 +27,7 @@ type Config struct {
 // settings lists each setting once: environment name, flag name, default, help.
 var settings = []struct{ env, flag, def, help string }{
 	{"ADDR", "addr", ":8080", "address to listen on"},
-	{"DATABASE_URL", "database-url", "sqlite:data/ogptracker.db", "database: sqlite:PATH"},
+	{"DATABASE_URL", "database-url", "sqlite:data/ogptracker.db", "database: sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/NAME"},
 	{"BASE_URL", "base-url", "", "public address of the tracker, for absolute links (default http://localhost plus the port)"},
 	{"TZ", "tz", "Asia/Taipei", "time zone of the plan's dates and reminders"},
 	{"DEMO", "demo", "1", "load the demo plan when the database is empty (0 to start empty)"},

@@ -98,7 +98,7 @@ func (s *Store) FindAgencies(ctx context.Context) ([]model.Agency, error) {
 // under the actor of ctx. A code already taken or an unknown parent is a
 // field error.
 func (s *Store) CreateAgency(ctx context.Context, a *model.Agency) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
 		if err := s.checkAgency(tx, a); err != nil {
 			return err
 		}
@@ -115,7 +115,7 @@ func (s *Store) CreateAgency(ctx context.Context, a *model.Agency) error {
 // version; otherwise it returns ErrConflict and writes nothing. The change
 // enters the record of changes in the same transaction.
 func (s *Store) UpdateAgency(ctx context.Context, a *model.Agency, version int) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
 		var before model.Agency
 		if err := tx.Take(&before, a.ID).Error; err != nil {
 			return notFound(err)

@@ -26,8 +26,8 @@ type CommitmentFilter struct {
 	Offset     int
 }
 
-// where adds the filter's conditions to q, a query on commitments.
-func (f CommitmentFilter) where(q *gorm.DB) *gorm.DB {
+// where adds the filter's conditions to q, a query on commitments in d.
+func (f CommitmentFilter) where(q *gorm.DB, d dialect) *gorm.DB {
 	if f.PlanID != 0 {
 		q = q.Where("commitments.plan_id = ?", f.PlanID)
 	}
@@ -38,13 +38,13 @@ func (f CommitmentFilter) where(q *gorm.DB) *gorm.DB {
 		q = q.Where("commitments.lead_agency_id = ? OR commitments.id IN (SELECT commitment_id FROM commitment_agencies WHERE agency_id = ?)", f.AgencyID, f.AgencyID)
 	}
 	if f.Value != "" {
-		q = q.Where(`EXISTS (SELECT 1 FROM json_each(nullif(commitments."values", '')) WHERE value = ?)`, string(f.Value))
+		q = q.Where(`EXISTS (SELECT 1 FROM `+d.jsonItems(`commitments."values"`, "j")+` WHERE j.value = ?)`, string(f.Value))
 	}
 	if f.PolicyArea != "" {
-		q = q.Where("EXISTS (SELECT 1 FROM json_each(nullif(commitments.policy_areas, '')) WHERE value = ?)", f.PolicyArea)
+		q = q.Where("EXISTS (SELECT 1 FROM "+d.jsonItems("commitments.policy_areas", "j")+" WHERE j.value = ?)", f.PolicyArea)
 	}
 	for _, w := range strings.Fields(f.Query) {
-		cond, args := wordCondition(w)
+		cond, args := wordCondition(d, w)
 		q = q.Where(cond, args...)
 	}
 	return q
@@ -52,25 +52,16 @@ func (f CommitmentFilter) where(q *gorm.DB) *gorm.DB {
 
 // wordCondition is the SQL condition that a commitment has word, in any
 // case, in its code or in the title or description in some language. The
-// values of the texts are searched (json_each), not their JSON, whose
+// values of the texts are searched (d.jsonTexts), not their JSON, whose
 // language tags would match "en" or "tw"; but a first look at the raw
 // JSON, which holds every value as written, quickly passes over the many
 // commitments that lack the word, unless the word holds a character JSON
-// escapes.
-func wordCondition(word string) (string, []any) {
-	op, pattern := "LIKE", likePattern(word)
-	if foldsBeyondASCII(word) {
-		op, pattern = "GLOB", globPattern(word) // LIKE ignores case in ASCII only
-	}
-	match := func(column string) string {
-		if op == "LIKE" {
-			return column + ` LIKE @p ESCAPE '\'`
-		}
-		return column + " GLOB @p"
-	}
+// escapes. How a word matches in any case is the engine's (d.textMatch).
+func wordCondition(d dialect, word string) (string, []any) {
+	match, pattern := d.textMatch(word)
 	cond := "(" + match("commitments.code") +
-		" OR EXISTS (SELECT 1 FROM json_each(nullif(commitments.title, '')) WHERE " + match("value") + ")" +
-		" OR EXISTS (SELECT 1 FROM json_each(nullif(commitments.description, '')) WHERE " + match("value") + "))"
+		" OR EXISTS (SELECT 1 FROM " + d.jsonTexts("commitments.title", "j") + " WHERE " + match("j.value") + ")" +
+		" OR EXISTS (SELECT 1 FROM " + d.jsonTexts("commitments.description", "j") + " WHERE " + match("j.value") + "))"
 	if !strings.ContainsFunc(word, escapedInJSON) {
 		cond = "(" + match("commitments.code") + " OR " + match("commitments.title") + " OR " + match("commitments.description") + ") AND " + cond
 	}
@@ -92,35 +83,6 @@ func foldsBeyondASCII(word string) bool {
 // likePattern is a LIKE pattern (escaped with \) for text containing word.
 func likePattern(word string) string {
 	return "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(word) + "%"
-}
-
-// globPattern is a GLOB pattern matching text that contains word in any
-// case: each letter becomes the class of its case forms ("Öl" →
-// "*[öÖ][lL]*"), and GLOB's own wildcards stand for themselves.
-func globPattern(word string) string {
-	var b strings.Builder
-	b.WriteByte('*')
-	for _, r := range word {
-		switch {
-		case unicode.SimpleFold(r) != r:
-			b.WriteByte('[')
-			for f := r; ; {
-				b.WriteRune(f)
-				if f = unicode.SimpleFold(f); f == r {
-					break
-				}
-			}
-			b.WriteByte(']')
-		case r == '*' || r == '?' || r == '[':
-			b.WriteByte('[')
-			b.WriteRune(r)
-			b.WriteByte(']')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('*')
-	return b.String()
 }
 
 // FindCommitments returns the matching commitments ordered by code, with

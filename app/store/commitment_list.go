@@ -57,7 +57,7 @@ func (s *Store) FindCommitmentOutlines(ctx context.Context, f CommitmentFilter, 
 		return all, nil
 	}
 	var ids sql.NullString
-	if err := f.where(s.db.WithContext(ctx).Model(&model.Commitment{})).Select("group_concat(id, ' ')").Row().Scan(&ids); err != nil {
+	if err := f.where(s.db.WithContext(ctx).Model(&model.Commitment{}), s.dialect).Select(s.dialect.concat(s.dialect.idText("commitments.id"))).Row().Scan(&ids); err != nil {
 		return nil, err
 	}
 	matching := map[uint]bool{}
@@ -80,13 +80,13 @@ func (s *Store) FindCommitmentOutlines(ctx context.Context, f CommitmentFilter, 
 // findCommitmentOutlines reads the outlines of the commitments matching f,
 // in natural code order, every time.
 func (s *Store) findCommitmentOutlines(ctx context.Context, f CommitmentFilter, withTitle bool) ([]CommitmentOutline, error) {
-	format, args := "'%d %d %s %s %d %d:%s %d:%s'", "id, plan_id, "+orDash("start")+", "+orDash(`"end"`)+", "+millis("updated_at")+
+	format, args := "'%d %d %s %s %d %d:%s %d:%s'", "id, plan_id, "+orDash("start")+", "+orDash(`"end"`)+", "+s.dialect.millis("updated_at")+
 		", octet_length(code), code, octet_length(ref), ref"
 	if withTitle {
 		format, args = "'%d %d %s %s %d %d:%s %d:%s %d:%s'", args+", octet_length(title), title"
 	}
 	var packed sql.NullString
-	q := f.where(s.db.WithContext(ctx).Model(&model.Commitment{})).Select("group_concat(printf(" + format + ", " + args + "), ' ')")
+	q := f.where(s.db.WithContext(ctx).Model(&model.Commitment{}), s.dialect).Select(s.dialect.concat(s.dialect.format(format, args)))
 	if err := q.Row().Scan(&packed); err != nil {
 		return nil, err
 	}
@@ -143,8 +143,9 @@ func (s *Store) FindMilestoneSchedules(ctx context.Context, commitmentIDs []uint
 
 func (s *Store) findAllMilestoneSchedules(ctx context.Context) (map[uint][]model.Milestone, error) {
 	var packed sql.NullString
-	err := s.db.WithContext(ctx).Raw(`SELECT group_concat(printf('%d %d %d %d %s %s %s %!.17g %d %d', commitment_id, id, ifnull(parent_id, 0), position, ` +
-		orDash("status") + `, ` + orDash("start") + `, ` + orDash("due") + `, weight, ifnull(agency_id, 0), ` + millis("updated_at") + `), ' ')
+	d := s.dialect
+	err := s.db.WithContext(ctx).Raw(`SELECT ` + d.concat(d.format(`'%d %d %d %d %s %s %s %!.17g %d %d'`, `commitment_id, id, coalesce(parent_id, 0), position, `+
+		orDash("status")+`, `+orDash("start")+`, `+orDash("due")+`, weight, coalesce(agency_id, 0), `+d.millis("updated_at"))) + `
 		FROM milestones`).Row().Scan(&packed)
 	if err != nil {
 		return nil, err
@@ -211,13 +212,7 @@ func (s *Store) FindMilestonesByID(ctx context.Context, ids []uint) (map[uint]*m
 
 // orDash is an SQL expression for a column of words (dates, statuses),
 // with "-" for NULL or empty, so that each takes one field of packed text.
-func orDash(column string) string { return "ifnull(nullif(" + column + ", ''), '-')" }
-
-// millis is an SQL expression reading a timestamp column as milliseconds
-// since 1970, 0 for NULL.
-func millis(column string) string {
-	return "ifnull(CAST(round(unixepoch(" + column + ", 'subsec') * 1000) AS INTEGER), 0)"
-}
+func orDash(column string) string { return "coalesce(nullif(" + column + ", ''), '-')" }
 
 // packedText reads the fields of records that a query packed into one
 // text: words separated by single spaces, and texts that may hold spaces
@@ -382,9 +377,9 @@ func (s *Store) FindCommitmentAgencies(ctx context.Context, planIDs []uint, also
 	if err != nil {
 		return nil, err
 	}
-	inPlans := "c.plan_id IN (SELECT value FROM json_each(@plans))"
+	inPlans := "c.plan_id IN (" + s.dialect.jsonIDs("plans") + ")"
 	if planIDs == nil {
-		inPlans = "@plans IS NOT NULL" // every plan
+		inPlans = "CAST(@plans AS text) IS NOT NULL" // every plan
 	}
 	var as []model.Agency
 	err = s.db.WithContext(ctx).Raw(`SELECT id, code, name FROM agencies WHERE id = @also OR id IN (
@@ -426,8 +421,8 @@ func (s *Store) FindCommitmentTags(ctx context.Context, planID uint) ([]model.OG
 func (s *Store) findCommitmentTags(ctx context.Context, planID uint) ([]model.OGPValue, []string, error) {
 	var tags []struct{ Kind, Tag string }
 	err := s.db.WithContext(ctx).Raw(`SELECT DISTINCT 'value' AS kind, j.value AS tag
-		FROM commitments c, json_each(nullif(c."values", '')) j WHERE `+inPlan(planID)+`
-		UNION SELECT DISTINCT 'area', j.value FROM commitments c, json_each(nullif(c.policy_areas, '')) j WHERE `+inPlan(planID),
+		FROM commitments c, `+s.dialect.jsonItems(`c."values"`, "j")+` WHERE `+inPlan(planID)+`
+		UNION SELECT DISTINCT 'area', j.value FROM commitments c, `+s.dialect.jsonItems("c.policy_areas", "j")+` WHERE `+inPlan(planID),
 		sql.Named("plan", planID)).Scan(&tags).Error
 	if err != nil {
 		return nil, nil, err

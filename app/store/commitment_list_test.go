@@ -2,13 +2,13 @@ package store_test
 
 import (
 	"errors"
-	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
 
 	"github.com/ogptracker/ogptracker/app/model"
 	"github.com/ogptracker/ogptracker/app/store"
+	"github.com/ogptracker/ogptracker/app/store/testdb"
 )
 
 // taggedDataset is codesDataset with descriptions, OGP values and policy
@@ -336,10 +336,10 @@ func TestFindCommitmentAgenciesAndTags(t *testing.T) {
 }
 
 // What the list keeps between requests is let go as soon as anything is
-// committed, by this store or by another process on the same file.
+// committed, by this store or by another process on the same database.
 func TestListAnswersFollowEveryChange(t *testing.T) {
 	t.Parallel()
-	path := "sqlite:" + filepath.Join(t.TempDir(), "kept.db")
+	path := testdb.NewURL(t, "kept.db")
 	open := func() *store.Store {
 		s, err := store.Open(path, store.Options{Now: func() time.Time { return start }})
 		if err != nil {

@@ -28,7 +28,7 @@ type CommitmentInput struct {
 // and an identifier already used are refused with model.FieldErrors.
 func (s *Store) CreateCommitment(ctx context.Context, in CommitmentInput) (uint, error) {
 	var id uint
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		planID := in.Commitment.PlanID
 		if err := tx.Select("id").Take(&model.Plan{}, planID).Error; err != nil {
 			return notFound(err)
@@ -58,7 +58,7 @@ func (s *Store) CreateCommitment(ctx context.Context, in CommitmentInput) (uint,
 // otherwise it returns ErrConflict and writes nothing. The change, join
 // tables included, enters the record of changes in the same transaction.
 func (s *Store) UpdateCommitment(ctx context.Context, id uint, version int, in CommitmentInput) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
 		var before model.Commitment
 		if err := tx.Take(&before, id).Error; err != nil {
 			return notFound(err)

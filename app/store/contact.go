@@ -44,7 +44,7 @@ func (s *Store) FindContactsOfAgency(ctx context.Context, agencyID uint) ([]mode
 // from the agency's code and the role when it has none, and enters it in
 // the record of changes under the actor of ctx.
 func (s *Store) CreateContact(ctx context.Context, c *model.Contact) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
 		return s.createContact(ctx, tx, c)
 	})
 }
@@ -101,7 +101,7 @@ func newContactRef(tx *gorm.DB, agencyID uint, role model.ContactRole) (string, 
 // version; otherwise it returns ErrConflict and writes nothing. Its agency
 // and reference stay as they are.
 func (s *Store) UpdateContact(ctx context.Context, c *model.Contact, version int) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
 		var before model.Contact
 		if err := tx.Take(&before, c.ID).Error; err != nil {
 			return notFound(err)
@@ -134,7 +134,7 @@ func (s *Store) UpdateContact(ctx context.Context, c *model.Contact, version int
 // error names next's fields, "active_from" when the day is not after the
 // previous contact began.
 func (s *Store) HandOverContact(ctx context.Context, id uint, version int, next *model.Contact) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
 		var before model.Contact
 		if err := tx.Take(&before, id).Error; err != nil {
 			return notFound(err)

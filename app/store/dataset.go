@@ -43,7 +43,7 @@ func (s *Store) ImportDataset(ctx context.Context, ds *model.Dataset, progress f
 	if !ok {
 		actor = model.Actor{Door: model.DoorImport}
 	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		im := importer{tx: tx, res: &res, agencyIDs: map[string]uint{}, orgIDs: map[string]uint{},
 			at: s.now().UTC(), actor: actor, changeOf: map[string]*model.Change{}, refReader: newRefReader(tx)}
 		if err := im.agencies(ds.Agencies); err != nil {

@@ -7,3 +7,7 @@ import (
 // DBForTest lets the tests of package store_test look at the database
 // directly: settings, schema, timestamps.
 func (s *Store) DBForTest() *gorm.DB { return s.db }
+
+// InternalTable reports whether the engine or the store keeps a table for
+// itself (SQLite's sqlite_sequence, data_version on PostgreSQL).
+var InternalTable = internalTable

@@ -13,7 +13,8 @@ import (
 // two fingerprints differ exactly when a row was added, removed or
 // changed. Tests of refused requests compare one taken before with one
 // taken after, so that a refusal is shown to change nothing anywhere, not
-// only in the record of changes. The rows are read in no set order and
+// only in the record of changes. Tables the engine or the store keep for
+// themselves (internalTable) are left out. The rows are read in no set order and
 // digested as a sorted list, the same on every engine.
 func (s *Store) Fingerprint(ctx context.Context, except ...string) (map[string]string, error) {
 	tables, err := s.db.Migrator().GetTables()
@@ -22,7 +23,7 @@ func (s *Store) Fingerprint(ctx context.Context, except ...string) (map[string]s
 	}
 	out := make(map[string]string, len(tables))
 	for _, table := range tables {
-		if slices.Contains(except, table) {
+		if slices.Contains(except, table) || internalTable(table) {
 			continue
 		}
 		rows, err := s.db.WithContext(ctx).Table(table).Rows()

@@ -12,12 +12,16 @@ import (
 
 // memo keeps answers that cost more than a page may take, such as the
 // schedules of 25,000 milestones, while the database stays unchanged.
-// Whether it changed is SQLite's data_version, which moves whenever
-// another connection, of this process or another (an import from the
-// command line), commits. It does not count a connection's own commits,
-// and each connection counts from its own start, so it is read on one
-// connection that never writes, kept for the store's life: when that
-// connection fails, everything kept is let go with it.
+// Whether it changed is a count of changes that moves whenever a
+// transaction commits a change, of this process or another (an import
+// from the command line, another instance of the tracker on the same
+// PostgreSQL database); dialect.go says how each engine counts.
+//
+// On SQLite it is data_version, which does not count a connection's own
+// commits, and each connection counts from its own start, so it is read on
+// one connection that never writes, kept for the store's life: when that
+// connection fails, everything kept is let go with it. On PostgreSQL it is
+// the data_version table, read on any connection of the pool.
 type memo struct {
 	mu      sync.Mutex
 	db      *sql.DB   // opened on first use
@@ -63,8 +67,11 @@ func (s *Store) remembered(ctx context.Context, key string, load func() (any, er
 	return v, nil
 }
 
-// dataVersion reads PRAGMA data_version; m.mu is held.
+// dataVersion reads the count of changes; m.mu is held.
 func (m *memo) dataVersion(ctx context.Context, s *Store) (int64, error) {
+	if s.dialect.postgres {
+		return s.dialect.dataVersion(ctx, s.db)
+	}
 	if m.conn == nil {
 		d, ok := s.db.Dialector.(*sqlite.Dialector)
 		if !ok {

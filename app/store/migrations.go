@@ -45,6 +45,9 @@ func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
 	if err := s.migrator(ctx, migrations).Migrate(); err != nil {
 		return 0, fmt.Errorf("migrate: %w", err)
 	}
+	if err := s.dialect.installDataVersion(ctx, s.db); err != nil {
+		return 0, fmt.Errorf("migrate: %w", err)
+	}
 	after, err := s.appliedMigrations(ctx)
 	return after - before, err
 }

@@ -3,12 +3,12 @@ package store
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/go-gormigrate/gormigrate/v2"
 	"github.com/ogptracker/ogptracker/app/model"
+	"github.com/ogptracker/ogptracker/app/store/testdb"
 )
 
 // A database made before the record of changes upgrades in place: its
@@ -16,7 +16,7 @@ import (
 func TestADatabaseOfTheFirstSchemaUpgrades(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, err := Open("sqlite:"+filepath.Join(t.TempDir(), "old.db"), Options{})
+	s, err := Open(testdb.NewURL(t, "old.db"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func TestADatabaseOfTheFirstSchemaUpgrades(t *testing.T) {
 func TestADatabaseBeforeAccountsUpgrades(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, err := Open("sqlite:"+filepath.Join(t.TempDir(), "old.db"), Options{})
+	s, err := Open(testdb.NewURL(t, "old.db"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestADatabaseBeforeAccountsUpgrades(t *testing.T) {
 func TestADatabaseBeforePeoplesVersionsUpgrades(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, err := Open("sqlite:"+filepath.Join(t.TempDir(), "old.db"), Options{})
+	s, err := Open(testdb.NewURL(t, "old.db"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func TestADatabaseBeforePeoplesVersionsUpgrades(t *testing.T) {
 func TestDraftSavesRecordedBeforeBecomePrivate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, err := Open("sqlite:"+filepath.Join(t.TempDir(), "old.db"), Options{})
+	s, err := Open(testdb.NewURL(t, "old.db"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

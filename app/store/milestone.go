@@ -39,7 +39,7 @@ func findMilestone(db *gorm.DB, id uint) (*model.Milestone, error) {
 // write's, never another writer's that came just after.
 func (s *Store) UpdateMilestoneStatus(ctx context.Context, id uint, version int, status model.MilestoneStatus, completedOn, today model.Date) (*model.Milestone, error) {
 	var m *model.Milestone
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		if err := s.updateMilestoneStatus(ctx, tx, id, version, status, completedOn, today); err != nil {
 			return err
 		}

@@ -22,7 +22,7 @@ type MilestoneInput struct {
 // of ctx. It returns the new milestone's id.
 func (s *Store) CreateMilestone(ctx context.Context, commitmentID uint, in MilestoneInput) (uint, error) {
 	var id uint
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		var c model.Commitment
 		if err := tx.Select("id", "plan_id").Take(&c, commitmentID).Error; err != nil {
 			return notFound(err)
@@ -56,7 +56,7 @@ func (s *Store) CreateMilestone(ctx context.Context, commitmentID uint, in Miles
 // at version; otherwise it returns ErrConflict and writes nothing. The
 // change enters the record of changes in the same transaction.
 func (s *Store) UpdateMilestone(ctx context.Context, id uint, version int, in MilestoneInput) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
 		var before model.Milestone
 		if err := tx.Preload("Commitment").Take(&before, id).Error; err != nil {
 			return notFound(err)

@@ -37,7 +37,7 @@ func (s *Store) FindOrganisationByCode(ctx context.Context, code string) (*model
 // CreateOrganisation saves a new organisation and enters it in the record
 // of changes under the actor of ctx. A code already taken is a field error.
 func (s *Store) CreateOrganisation(ctx context.Context, o *model.Organisation) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
 		if err := checkOrganisation(tx, o); err != nil {
 			return err
 		}
@@ -53,7 +53,7 @@ func (s *Store) CreateOrganisation(ctx context.Context, o *model.Organisation) e
 // UpdateOrganisation saves the fields of o if the organisation stored is
 // still at version; otherwise it returns ErrConflict and writes nothing.
 func (s *Store) UpdateOrganisation(ctx context.Context, o *model.Organisation, version int) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
 		var before model.Organisation
 		if err := tx.Take(&before, o.ID).Error; err != nil {
 			return notFound(err)

@@ -17,7 +17,7 @@ import (
 func (s *Store) QueueMessages(ctx context.Context, msgs []model.OutboxMessage) ([]model.OutboxMessage, error) {
 	now := s.now().UTC()
 	var added []model.OutboxMessage
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		added = added[:0]
 		for _, m := range msgs {
 			m.ID, m.Status, m.Attempts, m.NextAttemptAt = 0, model.OutboxPending, 0, now
@@ -43,11 +43,12 @@ const ClaimLease = 10 * time.Minute
 // each sent or failed. Messages claimed more than ClaimLease ago by a
 // sender that stopped (a crash, a restart) are pending again first, so a
 // crash loses nothing; see app/remind for the one window where it could
-// send a message twice.
+// send a message twice. Two senders at once, of one process or several,
+// never claim the same message (skipLocked).
 func (s *Store) ClaimMessages(ctx context.Context, channel model.Channel, limit int, kinds ...model.ReminderKind) ([]model.OutboxMessage, error) {
 	now := s.now().UTC()
 	var claimed []model.OutboxMessage
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		if err := tx.Model(&model.OutboxMessage{}).
 			Where("status = ? AND claimed_at <= ?", model.OutboxSending, now.Add(-ClaimLease)).
 			Updates(map[string]any{"status": model.OutboxPending, "updated_at": now}).Error; err != nil {
@@ -57,7 +58,7 @@ func (s *Store) ClaimMessages(ctx context.Context, channel model.Channel, limit 
 		if len(kinds) > 0 {
 			q = q.Where("kind IN ?", kinds)
 		}
-		if err := q.Order("next_attempt_at, id").Limit(limit).Find(&claimed).Error; err != nil {
+		if err := skipLocked(q).Order("next_attempt_at, id").Limit(limit).Find(&claimed).Error; err != nil {
 			return err
 		}
 		if len(claimed) == 0 {
@@ -79,7 +80,7 @@ func (s *Store) ClaimMessages(ctx context.Context, channel model.Channel, limit 
 // which the database otherwise keeps only as a hash.
 func (s *Store) MarkSent(ctx context.Context, id uint) error {
 	now := s.now().UTC()
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(&model.OutboxAttempt{MessageID: id, At: now}).Error; err != nil {
 			return err
 		}
@@ -102,7 +103,7 @@ func (s *Store) MarkAttemptFailed(ctx context.Context, id uint, reason string, r
 	if retryAt.IsZero() {
 		update["status"], update["next_attempt_at"] = model.OutboxFailed, now
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(&model.OutboxAttempt{MessageID: id, At: now, Error: reason}).Error; err != nil {
 			return err
 		}

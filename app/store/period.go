@@ -31,7 +31,7 @@ func (s *Store) SavePeriod(ctx context.Context, p *model.ReportingPeriod) error 
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
 		if err := tx.Select("id").Take(&model.Plan{}, p.PlanID).Error; err != nil {
 			if err = notFound(err); err == model.ErrNotFound {
 				return model.FieldErrors{"plan": model.MsgNotListed}

@@ -12,7 +12,7 @@ import (
 // it in the record of changes under the actor of ctx. An invalid plan, or
 // one whose identifier another plan has, is refused with model.FieldErrors.
 func (s *Store) CreatePlan(ctx context.Context, p *model.Plan) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
 		fe := model.FieldErrors{}
 		if err := mergeErrors(fe, p.Validate()); err != nil {
 			return err
@@ -38,7 +38,7 @@ func (s *Store) CreatePlan(ctx context.Context, p *model.Plan) error {
 // otherwise it returns ErrConflict and writes nothing. The change enters
 // the record of changes in the same transaction.
 func (s *Store) UpdatePlan(ctx context.Context, id uint, version int, p *model.Plan) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
 		var before model.Plan
 		if err := tx.Take(&before, id).Error; err != nil {
 			return notFound(err)

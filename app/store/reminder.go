@@ -61,17 +61,14 @@ func (s *Store) LastChanges(ctx context.Context, planIDs []uint, until time.Time
 	var rows []struct {
 		CommitmentID *uint
 		PlanID       uint
-		Last         string
+		Last         dbTime
 	}
 	if err := public(s.db.WithContext(ctx).Model(&model.Change{})).Select("commitment_id, plan_id, MAX(at) AS last").
 		Where("plan_id IN ? AND at <= ?", planIDs, until.UTC()).Group("plan_id, commitment_id").Scan(&rows).Error; err != nil {
 		return nil, nil, err
 	}
 	for _, r := range rows {
-		t, err := parseSQLiteTime(r.Last)
-		if err != nil {
-			return nil, nil, err
-		}
+		t := r.Last.Time
 		if r.CommitmentID != nil {
 			byCommitment[*r.CommitmentID] = t
 		}
@@ -80,17 +77,6 @@ func (s *Store) LastChanges(ctx context.Context, planIDs []uint, until time.Time
 		}
 	}
 	return byCommitment, byPlan, nil
-}
-
-// parseSQLiteTime reads a time as SQLite returns it from an aggregate
-// (text, not the column's type).
-func parseSQLiteTime(s string) (time.Time, error) {
-	for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, nil
-		}
-	}
-	return time.Parse("2006-01-02 15:04:05.999999999Z07:00", s)
 }
 
 // FindChangesBetween returns the entries of the record of changes of the

@@ -33,7 +33,7 @@ func (s *Store) SetReminderPreferences(ctx context.Context, userID uint, lang st
 	if lang != "" && !slices.Contains(model.Languages, lang) {
 		return model.FieldErrors{"language": "is not one of zh-TW, en"}
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&model.User{}).Where("id = ?", userID).Updates(map[string]any{"language": u.Lang(), "updated_at": s.now().UTC()})
 		if res.Error != nil {
 			return res.Error

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"gorm.io/gorm"
 
@@ -84,14 +83,14 @@ func reportRef(p *model.ReportingPeriod, version int) string {
 // Bad input returns model.FieldErrors and writes nothing. Who may do it is
 // the caller's check: model.User.MayDraftReport.
 func (s *Store) SaveReportDraft(ctx context.Context, r *model.ProgressReport) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return s.saveDraft(ctx, tx, r) })
+	return s.write(ctx, func(tx *gorm.DB) error { return s.saveDraft(ctx, tx, r) })
 }
 
 // SaveAndSubmitReport saves draft r as SaveReportDraft does and submits it
 // as SubmitReport does, in one transaction: when either refuses, nothing
 // is written.
 func (s *Store) SaveAndSubmitReport(ctx context.Context, r *model.ProgressReport, today model.Date) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
 		if err := s.saveDraft(ctx, tx, r); err != nil {
 			return err
 		}
@@ -155,7 +154,7 @@ func (s *Store) saveDraft(ctx context.Context, tx *gorm.DB, r *model.ProgressRep
 		return err
 	}
 	if err := tx.Omit("Commitment", "Period", "Agency", "SubmittedBy").Save(r).Error; err != nil {
-		if strings.Contains(err.Error(), "UNIQUE") {
+		if isUniqueViolation(err) {
 			return ErrConflict // a draft started meanwhile
 		}
 		return err
@@ -191,7 +190,7 @@ func (s *Store) checkMilestones(tx *gorm.DB, r *model.ProgressReport, today *mod
 // report as submitted. An incomplete draft returns model.FieldErrors and
 // changes nothing.
 func (s *Store) SubmitReport(ctx context.Context, id uint, revision int, today model.Date) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return s.submit(ctx, tx, id, revision, today) })
+	return s.write(ctx, func(tx *gorm.DB) error { return s.submit(ctx, tx, id, revision, today) })
 }
 
 func (s *Store) submit(ctx context.Context, tx *gorm.DB, id uint, revision int, today model.Date) error {
@@ -258,7 +257,7 @@ func (s *Store) ReviewReport(ctx context.Context, v *model.Review) error {
 	if err := v.Validate(); err != nil {
 		return err
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
 		var r model.ProgressReport
 		if err := tx.Preload("Period").Preload("Commitment").Take(&r, v.ReportID).Error; err != nil {
 			return notFound(err)
@@ -298,7 +297,7 @@ func (s *Store) AssessCompletion(ctx context.Context, a *model.CompletionAssessm
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
 		var c model.Commitment
 		if err := tx.Select("id", "plan_id").Take(&c, a.CommitmentID).Error; err != nil {
 			return notFound(err)

@@ -1,6 +1,8 @@
 // Package store is the only package that talks to the database. It opens
-// SQLite (the embedded default) with the settings production needs, applies
-// the recorded migrations, and offers one method per question the tracker asks.
+// SQLite (the embedded default) or PostgreSQL with the settings production
+// needs, applies the recorded migrations, and offers one method per
+// question the tracker asks, with the same answers on either engine
+// (dialect.go holds what differs).
 package store
 
 import (
@@ -8,11 +10,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -22,9 +26,10 @@ import (
 
 // Store holds the database handle and the clock every write is stamped with.
 type Store struct {
-	db   *gorm.DB
-	now  func() time.Time
-	memo *memo // answers kept while the database is unchanged; nil within a transaction
+	db      *gorm.DB
+	dialect dialect
+	now     func() time.Time
+	memo    *memo // answers kept while the database is unchanged; nil within a transaction
 }
 
 // Options tune Open; the zero value is right for production.
@@ -37,7 +42,9 @@ type Options struct {
 var ErrUnsupportedDatabase = errors.New("unsupported database")
 
 // Open connects to databaseURL: "sqlite:PATH" (the file and its folder are
-// created when missing). It does not migrate; call Migrate.
+// created when missing) or a PostgreSQL URL, "postgres://…" or
+// "postgresql://…", of a database that exists. It does not migrate; call
+// Migrate.
 func Open(databaseURL string, opts Options) (*Store, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
@@ -46,6 +53,7 @@ func Open(databaseURL string, opts Options) (*Store, error) {
 		opts.Now = time.Now
 	}
 	var dialector gorm.Dialector
+	prepareStmt := true
 	switch {
 	case strings.HasPrefix(databaseURL, "sqlite:"):
 		path := strings.TrimPrefix(databaseURL, "sqlite:")
@@ -64,10 +72,11 @@ func Open(databaseURL string, opts Options) (*Store, error) {
 		dsn := "file:" + path + "?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL"
 		dialector = sqlite.Open(dsn)
 	case strings.HasPrefix(databaseURL, "postgres://"), strings.HasPrefix(databaseURL, "postgresql://"):
-		return nil, fmt.Errorf("%w: PostgreSQL is not supported yet; use sqlite:PATH", ErrUnsupportedDatabase)
+		// pgx reads the URL as it is (host, port, sslmode, search_path…).
+		dialector, prepareStmt = postgres.New(postgres.Config{DSN: databaseURL}), false
 	default:
 		scheme, _, _ := strings.Cut(databaseURL, ":") // never echo the rest: it may hold a password
-		return nil, fmt.Errorf("%w: %q (use sqlite:PATH)", ErrUnsupportedDatabase, scheme)
+		return nil, fmt.Errorf("%w: %q (use sqlite:PATH or postgres://…)", ErrUnsupportedDatabase, scheme)
 	}
 	db, err := gorm.Open(dialector, &gorm.Config{
 		Logger: logger.NewSlogLogger(opts.Logger, logger.Config{
@@ -76,8 +85,11 @@ func Open(databaseURL string, opts Options) (*Store, error) {
 			IgnoreRecordNotFoundError: true,
 			ParameterizedQueries:      true,
 		}),
-		NowFunc:     func() time.Time { return opts.Now().UTC() },
-		PrepareStmt: true,
+		NowFunc: func() time.Time { return opts.Now().UTC() },
+		// On SQLite, statements are prepared once and kept. pgx keeps
+		// PostgreSQL's prepared statements itself, and gorm's copies of
+		// them would fail once a migration changed a table they read.
+		PrepareStmt: prepareStmt,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
@@ -88,18 +100,48 @@ func Open(databaseURL string, opts Options) (*Store, error) {
 	}
 	sqlDB.SetMaxOpenConns(8)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	return &Store{db: db, now: opts.Now, memo: &memo{}}, nil
+	d := dialectOf(db)
+	if err := d.register(db); err != nil {
+		sqlDB.Close()
+		return nil, err
+	}
+	return &Store{db: db, dialect: d, now: opts.Now, memo: &memo{}}, nil
+}
+
+// Redacted is databaseURL fit for a log: a PostgreSQL URL's password
+// is shown as "xxxxx".
+func Redacted(databaseURL string) string {
+	if strings.HasPrefix(databaseURL, "sqlite:") {
+		return databaseURL
+	}
+	u, err := url.Parse(databaseURL)
+	if err != nil {
+		scheme, _, _ := strings.Cut(databaseURL, ":")
+		return scheme + ":…"
+	}
+	return u.Redacted()
+}
+
+// write runs fn in one transaction as the one writer (dialect.writeTurn):
+// committed when fn returns nil, rolled back when it returns an error.
+func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := s.dialect.writeTurn(tx); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
 }
 
 // Transaction runs fn with a store whose every method works in one
 // transaction: committed when fn returns nil, rolled back, all of it,
 // when it returns an error. The methods' own transactions become savepoints
-// within it. fn must not use s meanwhile: SQLite has one writer, and s
-// would wait for the transaction it is called from.
+// within it. fn must not use s meanwhile: there is one writer at a time,
+// and s would wait for the transaction it is called from.
 func (s *Store) Transaction(ctx context.Context, fn func(tx *Store) error) error {
-	return s.db.WithContext(ctx).Transaction(func(db *gorm.DB) error {
+	return s.write(ctx, func(db *gorm.DB) error {
 		// No memo: it would keep answers read before they are committed.
-		return fn(&Store{db: db, now: s.now})
+		return fn(&Store{db: db, dialect: s.dialect, now: s.now})
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/ogptracker/ogptracker/app/store"
 	"github.com/ogptracker/ogptracker/app/store/storetest"
+	"github.com/ogptracker/ogptracker/app/store/testdb"
 )
 
 // start is when every test's clock starts: 2022-01-01 09:00 in Taipei.
@@ -46,9 +48,7 @@ func TestOpenRefusesOtherDatabases(t *testing.T) {
 		url     string
 		wantMsg string
 	}{
-		{"postgres://tracker:secret@localhost/ogptracker", "PostgreSQL is not supported yet"},
-		{"postgresql://localhost/ogptracker", "PostgreSQL is not supported yet"},
-		{"mysql://localhost/ogptracker", "use sqlite:PATH"},
+		{"mysql://tracker:secret@localhost/ogptracker", "use sqlite:PATH or postgres://"},
 		{"data/ogptracker.db", "use sqlite:PATH"},
 		{"sqlite:", "names no file"},
 		{"", "use sqlite:PATH"},
@@ -68,6 +68,24 @@ func TestOpenRefusesOtherDatabases(t *testing.T) {
 		}
 		if strings.Contains(err.Error(), "secret") {
 			t.Errorf("Open(%q): the error shows the password: %q", tt.url, err)
+		}
+	}
+}
+
+func TestOpenPostgresWithoutAServerHidesThePassword(t *testing.T) {
+	t.Parallel()
+	for _, url := range []string{"postgres://tracker:secret@127.0.0.1:1/ogptracker", "postgresql://tracker:secret@127.0.0.1:1/ogptracker"} {
+		s, err := store.Open(url, store.Options{Logger: slog.New(slog.DiscardHandler)})
+		if err == nil {
+			s.Close()
+			t.Errorf("Open(%q) succeeded without a server", url)
+			continue
+		}
+		if errors.Is(err, store.ErrUnsupportedDatabase) {
+			t.Errorf("Open(%q): %v, want it tried", url, err)
+		}
+		if strings.Contains(err.Error(), "secret") {
+			t.Errorf("Open(%q): the error shows the password: %q", url, err)
 		}
 	}
 }
@@ -92,6 +110,7 @@ func TestOpenCreatesTheFileAndItsFolder(t *testing.T) {
 
 func TestOpenSetsSQLiteForProduction(t *testing.T) {
 	t.Parallel()
+	testdb.SkipOnPostgres(t, "PostgreSQL has no such settings")
 	s, _ := openTestStore(t)
 	db := s.DBForTest()
 	tests := []struct {
@@ -121,8 +140,8 @@ func TestOpenSetsSQLiteForProduction(t *testing.T) {
 func TestMigrate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "ogptracker.db")
-	s, err := store.Open("sqlite:"+path, store.Options{})
+	url := testdb.NewURL(t, "ogptracker.db")
+	s, err := store.Open(url, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,8 +157,8 @@ func TestMigrate(t *testing.T) {
 	}
 	s.Close()
 
-	// Reopening the same file finds it up to date.
-	s, err = store.Open("sqlite:"+path, store.Options{})
+	// Reopening the same database finds it up to date.
+	s, err = store.Open(url, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +225,7 @@ func TestMigrationsMatchTheModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, table := range migrated {
-		if !tables[table] && !strings.HasPrefix(table, "sqlite_") { // SQLite's own
+		if !tables[table] && !strings.HasPrefix(table, "sqlite_") && !store.InternalTable(table) { // the engine's or the store's own
 			t.Errorf("table %s is no listed model's: list its model in store.LiveModels", table)
 		}
 	}
@@ -293,5 +312,32 @@ func TestTransactionCommitsAllOrNothing(t *testing.T) {
 	}
 	if c, err := s.Count(ctx); err != nil || c.Plans != 1 || c.Commitments != 19 {
 		t.Errorf("after a commit: %+v, %v; want the demo plan", c, err)
+	}
+}
+
+func TestRedactedHidesThePassword(t *testing.T) {
+	t.Parallel()
+	for url, want := range map[string]string{
+		"sqlite:data/ogptracker.db":                      "sqlite:data/ogptracker.db",
+		"postgres://tracker:secret@db:5432/ogptracker":   "postgres://tracker:xxxxx@db:5432/ogptracker",
+		"postgresql://tracker@db/ogptracker?sslmode=off": "postgresql://tracker@db/ogptracker?sslmode=off",
+	} {
+		if got := store.Redacted(url); got != want {
+			t.Errorf("Redacted(%q) = %q, want %q", url, got, want)
+		}
+	}
+}
+
+// A NUL byte, which no stored text holds, finds nothing on every engine
+// rather than failing (PostgreSQL refuses it in a parameter).
+func TestANULByteFindsNothing(t *testing.T) {
+	t.Parallel()
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	if _, err := s.FindAgencyByCode(ctx, "CEC\x00"); !errors.Is(err, model.ErrNotFound) {
+		t.Errorf("FindAgencyByCode with a NUL: %v, want ErrNotFound", err)
+	}
+	if cs, n, err := s.FindCommitments(ctx, store.CommitmentFilter{Query: "選舉\x00"}); err != nil || len(cs) != 0 || n != 0 {
+		t.Errorf("a search with a NUL: %v, %d, %v; want nothing", cs, n, err)
 	}
 }

@@ -12,7 +12,7 @@ import (
 // transaction, enters it in the record of changes under the actor of ctx.
 // A theme number the plan already has is refused with model.FieldErrors.
 func (s *Store) CreateTheme(ctx context.Context, t *model.Theme) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
 		if err := tx.Select("id").Take(&model.Plan{}, t.PlanID).Error; err != nil {
 			return notFound(err)
 		}
@@ -40,7 +40,7 @@ func (s *Store) CreateTheme(ctx context.Context, t *model.Theme) error {
 // is still at version; otherwise it returns ErrConflict and writes nothing.
 // The change enters the record of changes in the same transaction.
 func (s *Store) UpdateTheme(ctx context.Context, id uint, version int, t *model.Theme) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
 		var before model.Theme
 		if err := tx.Take(&before, id).Error; err != nil {
 			return notFound(err)

@@ -20,7 +20,7 @@ import (
 // organisation, is a field error.
 func (s *Store) CreateUser(ctx context.Context, u *model.User) error {
 	u.Email = model.NormalizeEmail(u.Email)
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
 		if err := checkUser(tx, u); err != nil {
 			return err
 		}
@@ -39,7 +39,7 @@ func (s *Store) CreateUser(ctx context.Context, u *model.User) error {
 // they are. Disabling signs the account out everywhere, in the same
 // transaction as the change and its entry in the record of changes.
 func (s *Store) UpdateUser(ctx context.Context, u *model.User, version int) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
 		return s.updateUser(ctx, tx, u, version)
 	})
 }
@@ -188,7 +188,7 @@ func (s *Store) DeleteUserSessions(ctx context.Context, userID uint) error {
 // SetUserDisabled disables or re-enables an account, whatever its version;
 // disabling signs it out everywhere.
 func (s *Store) SetUserDisabled(ctx context.Context, userID uint, disabled bool) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
 		var u model.User
 		if err := tx.Take(&u, userID).Error; err != nil {
 			return notFound(err)
@@ -202,7 +202,7 @@ func (s *Store) SetUserDisabled(ctx context.Context, userID uint, disabled bool)
 // failures too old to count.
 func (s *Store) RecordSignInFailure(ctx context.Context, email, address string, window time.Duration) error {
 	now := s.now().UTC()
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
 		if err := tx.Where("at <= ?", now.Add(-window)).Delete(&model.SignInFailure{}).Error; err != nil {
 			return err
 		}
@@ -286,7 +286,7 @@ func (s *Store) CreateOneTimeLinkAndMail(ctx context.Context, userID uint, purpo
 	mail func(token string) model.OutboxMessage) (token string, err error) {
 	token = rand.Text()
 	now := s.now().UTC()
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.write(ctx, func(tx *gorm.DB) error {
 		link := &model.OneTimeLink{TokenHash: hashToken(token), UserID: userID, Purpose: purpose, CreatedAt: now, ExpiresAt: now.Add(lifetime)}
 		if err := tx.Create(link).Error; err != nil {
 			return err
@@ -343,7 +343,7 @@ func findOneTimeLink(db *gorm.DB, token string, now time.Time) (*model.OneTimeLi
 func (s *Store) UseOneTimeLink(ctx context.Context, token string, passwordHash string) (*model.User, error) {
 	now := s.now().UTC()
 	var user *model.User
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		link, err := findOneTimeLink(tx, token, now)
 		if err != nil {
 			return err

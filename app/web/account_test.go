@@ -9,8 +9,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -21,16 +19,17 @@ import (
 	"github.com/ogptracker/ogptracker/app/model"
 	"github.com/ogptracker/ogptracker/app/store"
 	"github.com/ogptracker/ogptracker/app/store/storetest"
+	"github.com/ogptracker/ogptracker/app/store/testdb"
 	"github.com/ogptracker/ogptracker/app/web"
 )
 
 const testPassword = "a long enough password"
 
-// accountSite is the demo plan served from a SQLite file with a liaison
-// of the Central Election Commission, on a clock the test moves.
+// accountSite is the demo plan served from a database of its own with a
+// liaison of the Central Election Commission, on a clock the test moves.
 type accountSite struct {
 	t       *testing.T
-	path    string
+	url     string // the database's
 	clock   *storetest.Clock
 	baseURL string
 	st      *store.Store
@@ -64,76 +63,38 @@ func (b *lockedBuffer) String() string {
 
 func newAccountSite(t *testing.T, baseURL string) *accountSite {
 	t.Helper()
-	a := &accountSite{t: t, path: filepath.Join(t.TempDir(), "web.db"), clock: storetest.NewClock(day), baseURL: baseURL}
-	if err := copyFile(demoFile(t), a.path); err != nil {
-		t.Fatal(err)
-	}
+	clock := storetest.NewClock(day)
+	a := &accountSite{t: t, url: demoDatabase.CopyAt(t, clock.Now), clock: clock, baseURL: baseURL}
 	a.start()
 	return a
 }
 
-// theDemoFile is a database file with the demo plan, imported on day, and
-// the Central Election Commission's liaison: made once, then copied for
-// each site, which is the same as importing anew and many times quicker.
-var theDemoFile struct {
-	once sync.Once
-	dir  string
-	err  error
-}
-
-func demoFile(t *testing.T) string {
-	t.Helper()
-	theDemoFile.once.Do(func() { theDemoFile.dir, theDemoFile.err = makeDemoFile() })
-	if theDemoFile.err != nil {
-		t.Fatalf("the demo database of the tests: %v", theDemoFile.err)
-	}
-	return filepath.Join(theDemoFile.dir, "demo.db")
-}
-
-func makeDemoFile() (string, error) {
-	dir, err := os.MkdirTemp("", "ogptracker-web-test")
-	if err != nil {
-		return "", err
-	}
-	st, err := store.Open("sqlite:"+filepath.Join(dir, "demo.db"), store.Options{Now: storetest.NewClock(day).Now})
-	if err != nil {
-		return "", err
-	}
-	defer st.Close() // SQLite moves its write-ahead log into the file on close
-	ctx := context.Background()
-	if _, err := st.Migrate(ctx); err != nil {
-		return "", err
-	}
+// demoDatabase holds the demo plan, imported on day, and the Central
+// Election Commission's liaison: made once, then copied for each site,
+// which is the same as importing anew and many times quicker.
+var demoDatabase = storetest.NewTemplate("demo", func(ctx context.Context, st *store.Store) error {
 	ds, err := demo.Dataset()
-	if err != nil {
-		return "", err
-	}
-	if _, err := st.ImportDataset(model.NewContextWithActor(ctx, demo.Actor), ds, nil); err != nil {
-		return "", err
-	}
-	cec, err := st.FindAgencyByCode(ctx, "CEC")
-	if err != nil {
-		return "", err
-	}
-	u := &model.User{Email: "liaison@cec.example.org", Name: "林聯絡", Role: model.RoleLiaison, AgencyID: &cec.ID}
-	if err := u.SetPassword(testPassword); err != nil {
-		return "", err
-	}
-	return dir, st.CreateUser(ctx, u)
-}
-
-func copyFile(from, to string) error {
-	b, err := os.ReadFile(from)
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(to, b, 0o600)
-}
+	if _, err := st.ImportDataset(model.NewContextWithActor(ctx, demo.Actor), ds, nil); err != nil {
+		return err
+	}
+	cec, err := st.FindAgencyByCode(ctx, "CEC")
+	if err != nil {
+		return err
+	}
+	u := &model.User{Email: "liaison@cec.example.org", Name: "林聯絡", Role: model.RoleLiaison, AgencyID: &cec.ID}
+	if err := u.SetPassword(testPassword); err != nil {
+		return err
+	}
+	return st.CreateUser(ctx, u)
+})
 
-// start opens the database file and serves it, as a start of the tracker does.
+// start opens the database and serves it, as a start of the tracker does.
 func (a *accountSite) start() {
 	a.t.Helper()
-	st, err := store.Open("sqlite:"+a.path, store.Options{Now: a.clock.Now})
+	st, err := store.Open(a.url, store.Options{Now: a.clock.Now})
 	if err != nil {
 		a.t.Fatal(err)
 	}
@@ -384,7 +345,7 @@ func TestAFormWithoutItsTokenIsRefused(t *testing.T) {
 // form token is signed by the tracker, so no one else can choose it.
 func TestAPlantedFormCookieDoesNotSignIn(t *testing.T) {
 	site := newAccountSite(t, "http://example.test")
-	db := sqlOf(t, site.path)
+	db := testdb.SQL(t, site.url)
 	sessions := func() (n int) {
 		t.Helper()
 		if err := db.QueryRow("SELECT count(*) FROM sessions").Scan(&n); err != nil {

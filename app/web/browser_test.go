@@ -391,9 +391,7 @@ func TestMain(m *testing.M) {
 	model.PasswordCost = bcrypt.MinCost
 	code := m.Run()
 	stopBrowser()
-	if theDemoFile.dir != "" {
-		os.RemoveAll(theDemoFile.dir)
-	}
+	demoDatabase.Remove()
 	os.Exit(code)
 }
 

@@ -6,11 +6,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/ogptracker/ogptracker/app/store"
+	"github.com/ogptracker/ogptracker/app/store/testdb"
 	"github.com/ogptracker/ogptracker/app/web"
 )
 
@@ -155,7 +155,7 @@ func TestErrorPagesAreFullAndNeverCached(t *testing.T) {
 }
 
 func TestAnInternalErrorIsAFullPageWhenGzipIsAccepted(t *testing.T) {
-	st, err := store.Open("sqlite:"+filepath.Join(t.TempDir(), "broken.db"), store.Options{})
+	st, err := store.Open(testdb.NewURL(t, "broken.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

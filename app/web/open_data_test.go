@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/ogptracker/ogptracker/app/model"
 	"github.com/ogptracker/ogptracker/app/store"
+	"github.com/ogptracker/ogptracker/app/store/testdb"
 	"github.com/ogptracker/ogptracker/app/transfer"
 	"github.com/ogptracker/ogptracker/app/web"
 )
@@ -108,7 +108,7 @@ func TestAPlanDownloadImportsIntoAnEmptyTrackerAsTheSamePlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	empty, err := store.Open("sqlite:"+filepath.Join(t.TempDir(), "empty.db"), store.Options{})
+	empty, err := store.Open(testdb.NewURL(t, "empty.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,7 @@ package web_test
 
 import (
 	"context"
-	"database/sql"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -17,6 +17,7 @@ import (
 	"github.com/ogptracker/ogptracker/app/model"
 	"github.com/ogptracker/ogptracker/app/remind"
 	"github.com/ogptracker/ogptracker/app/store"
+	"github.com/ogptracker/ogptracker/app/store/testdb"
 )
 
 var resetLink = regexp.MustCompile(`link=http://example\.test(/password/reset/[A-Z2-7]+)`)
@@ -166,7 +167,7 @@ func TestWithMailSettingsTheLinkIsMailedInTheVisitorsLanguage(t *testing.T) {
 	if err != nil || len(claimed) != 0 {
 		t.Errorf("the sent link is claimable again: %d %v", len(claimed), err)
 	}
-	if err := sqlOf(t, site.path).QueryRow("SELECT text FROM outbox_messages WHERE id = ?", msgs[0].ID).Scan(&text); err != nil || strings.Contains(text, link[1]) {
+	if err := testdb.SQL(t, site.url).QueryRow(fmt.Sprintf("SELECT text FROM outbox_messages WHERE id = %d", msgs[0].ID)).Scan(&text); err != nil || strings.Contains(text, link[1]) {
 		t.Errorf("the outbox keeps the link after sending: %v %q", err, text)
 	}
 	if res, _ := b.do("GET", link[1], nil); res.StatusCode != 200 {
@@ -262,15 +263,4 @@ func TestUsingOneResetLinkEndsTheOthers(t *testing.T) {
 	if res, _ := b.signIn("liaison@cec.example.org", "a password from an old link"); res.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("a password sent through an older link signs in: %d", res.StatusCode)
 	}
-}
-
-// sqlOf opens the tracker's SQLite file directly, to see what it stores.
-func sqlOf(t *testing.T, path string) *sql.DB {
-	t.Helper()
-	db, err := sql.Open("sqlite3", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,12 +11,13 @@ import (
 	"github.com/ogptracker/ogptracker/app/demo"
 	"github.com/ogptracker/ogptracker/app/model"
 	"github.com/ogptracker/ogptracker/app/store"
+	"github.com/ogptracker/ogptracker/app/store/testdb"
 	"github.com/ogptracker/ogptracker/app/web"
 )
 
 var taipei, _ = time.LoadLocation("Asia/Taipei")
 
-// newServer serves the demo plan from a fresh SQLite file, on a fixed day.
+// newServer serves the demo plan from a fresh database, on a fixed day.
 func newServer(t *testing.T, now time.Time) *httptest.Server {
 	t.Helper()
 	return newServerWith(t, now)
@@ -26,7 +26,7 @@ func newServer(t *testing.T, now time.Time) *httptest.Server {
 // newServerWith serves the demo plan and more datasets imported after it.
 func newServerWith(t *testing.T, now time.Time, more ...*model.Dataset) *httptest.Server {
 	t.Helper()
-	st, err := store.Open("sqlite:"+filepath.Join(t.TempDir(), "web.db"), store.Options{Now: func() time.Time { return now }})
+	st, err := store.Open(testdb.NewURL(t, "web.db"), store.Options{Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +162,7 @@ func TestMissingPagesAndBadInputGetRealPages(t *testing.T) {
 }
 
 func TestAnInternalErrorShowsAPageWithAReferenceNotTheError(t *testing.T) {
-	st, err := store.Open("sqlite:"+filepath.Join(t.TempDir(), "broken.db"), store.Options{})
+	st, err := store.Open(testdb.NewURL(t, "broken.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

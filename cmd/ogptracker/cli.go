@@ -167,7 +167,7 @@ func serve(ctx context.Context, e env, cfg config.Config, _ []string, _ any) err
 		}
 	}
 	return a.Serve(ctx, func(addr net.Addr) {
-		fmt.Fprintf(e.stdout, "ogptracker is running at %s (database %s). Press Ctrl-C to stop.\n", browsable(addr), a.Config.DatabaseURL)
+		fmt.Fprintf(e.stdout, "ogptracker is running at %s (database %s). Press Ctrl-C to stop.\n", browsable(addr), store.Redacted(a.Config.DatabaseURL))
 		printDemoAccounts(e.stdout, accounts, browsable(addr)+"signin")
 		if e.ready != nil {
 			e.ready(addr)
@@ -190,7 +190,7 @@ func migrate(ctx context.Context, e env, cfg config.Config, _ []string, _ any) e
 		return err
 	}
 	defer a.Close()
-	fmt.Fprintf(e.stdout, "%s is up to date.\n", a.Config.DatabaseURL)
+	fmt.Fprintf(e.stdout, "%s is up to date.\n", store.Redacted(a.Config.DatabaseURL))
 	return nil
 }
 

@@ -1,5 +1,7 @@
 // Package storetest gives tests of any package a migrated store on a fresh
-// SQLite file of their own, and a clock they control.
+// database of their own, and a clock they control. The database is an
+// SQLite file, or, when OGPTRACKER_TEST_POSTGRES names a PostgreSQL
+// server, a new database there (see package testdb).
 package storetest
 
 import (
@@ -11,14 +13,18 @@ import (
 	"time"
 
 	"github.com/ogptracker/ogptracker/app/store"
+	"github.com/ogptracker/ogptracker/app/store/testdb"
 )
 
-// Open returns a store on a new database file in t's temporary folder,
-// migrated, stamped by now, logging to t and closed when t ends.
+// Open returns a store on a new database of t's own, migrated, stamped by
+// now, logging to t and closed when t ends.
 func Open(t testing.TB, now func() time.Time) *store.Store {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "ogptracker.db")
-	s, err := store.Open("sqlite:"+path, store.Options{Now: now, Logger: slog.New(slog.NewTextHandler(t.Output(), nil))})
+	url := "sqlite:" + filepath.Join(t.TempDir(), "ogptracker.db")
+	if testdb.OnPostgres() {
+		url = migrated.Copy(t) // migrating anew takes longer than copying
+	}
+	s, err := store.Open(url, store.Options{Now: now, Logger: slog.New(slog.NewTextHandler(t.Output(), nil))})
 	if err != nil {
 		t.Fatalf("open test store: %v", err)
 	}
@@ -32,6 +38,9 @@ func Open(t testing.TB, now func() time.Time) *store.Store {
 	}
 	return s
 }
+
+// migrated is an empty database at the current schema.
+var migrated = NewTemplate("migrated", func(ctx context.Context, st *store.Store) error { return nil })
 
 // Clock is a fake clock for Options.Now: it stands still until moved.
 type Clock struct {
