@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Fingerprint digests what each table holds, but those named in except:
@@ -48,6 +49,9 @@ func (s *Store) Fingerprint(ctx context.Context, except ...string) (map[string]s
 			}
 			h := sha256.New()
 			for i, v := range values {
+				if t, ok := v.(time.Time); ok { // the instant, whatever zone the driver reads it in
+					v = t.UTC().Format(time.RFC3339Nano)
+				}
 				fmt.Fprintf(h, "%s=%v\x00", cols[i], v)
 			}
 			digests = append(digests, hex.EncodeToString(h.Sum(nil)))
