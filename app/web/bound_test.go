@@ -1,47 +1,24 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/ogptracker/ogptracker/app/demo"
-	"github.com/ogptracker/ogptracker/app/model"
-	"github.com/ogptracker/ogptracker/app/store"
+	"github.com/ogptracker/ogptracker/app/store/storetest"
 	"github.com/ogptracker/ogptracker/app/web"
 )
 
 // boundedSite serves the demo plan with room for two expensive requests at once.
 func boundedSite(t *testing.T) (*web.Server, *httptest.Server) {
 	t.Helper()
-	st, err := store.Open("sqlite:"+filepath.Join(t.TempDir(), "web.db"), store.Options{Now: func() time.Time { return day }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	ctx := context.Background()
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	ds, err := demo.Dataset()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.ImportDataset(model.NewContextWithActor(ctx, demo.Actor), ds, nil); err != nil {
-		t.Fatal(err)
-	}
-	s, err := web.New(web.Options{Store: st, Location: taipei, BaseURL: "http://example.test",
-		Heavy: web.HeavyLimit{InFlight: 2, Wait: 10 * time.Millisecond}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
-	return s, srv
+	clock := storetest.NewClock(day)
+	a := &accountSite{t: t, url: demoDatabase.CopyAt(t, clock.Now), clock: clock, baseURL: "http://example.test",
+		heavy: web.HeavyLimit{InFlight: 2, Wait: 10 * time.Millisecond}}
+	a.start()
+	return a.server, a.srv
 }
 
 // While the lists, exports and feeds fill their bound, one more is told at

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"os"
 	"strings"
 
@@ -68,22 +67,9 @@ func copyTracker(ctx context.Context, e env, _ config.Config, _ []string, flags 
 		total += c.Rows
 	}
 	fmt.Fprintf(e.stdout, "Copied %d rows in %d tables from %s to %s; every table's count matches:\n",
-		total, len(copied), redacted(*f.from), redacted(*f.to))
+		total, len(copied), store.Redacted(*f.from), store.Redacted(*f.to))
 	for _, c := range copied {
 		fmt.Fprintf(e.stdout, "  %-26s %8d\n", c.Table, c.Rows)
 	}
 	return nil
-}
-
-// redacted is a database URL fit to print: without its password.
-func redacted(databaseURL string) string {
-	if strings.HasPrefix(databaseURL, "sqlite:") {
-		return databaseURL
-	}
-	u, err := url.Parse(databaseURL)
-	if err != nil {
-		scheme, _, _ := strings.Cut(databaseURL, ":")
-		return scheme + ":…"
-	}
-	return u.Redacted()
 }

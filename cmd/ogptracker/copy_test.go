@@ -111,7 +111,7 @@ func TestCopyNeedsTwoDatabasesTheFirstThereAndPrintsNoPassword(t *testing.T) {
 	if _, err := os.Stat(missing); err == nil {
 		t.Error("copying from a file that was not there made it")
 	}
-	if got := redacted("postgres://tracker:s3cret@db.example.org/ogptracker?sslmode=disable"); strings.Contains(got, "s3cret") {
+	if got := store.Redacted("postgres://tracker:s3cret@db.example.org/ogptracker?sslmode=disable"); strings.Contains(got, "s3cret") {
 		t.Errorf("redacted: %s", got)
 	}
 }
