@@ -225,6 +225,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr net.Addr)) error {
 			}
 			return out
 		}
+		opts.SendsReminders = sched.Leading
 		a.log.Info("reminders scheduled", "time_zone", a.Config.Location.String())
 	}
 	handler, err := web.New(opts)

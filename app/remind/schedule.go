@@ -2,11 +2,16 @@ package remind
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-co-op/gocron/v2"
+
+	"github.com/ogptracker/ogptracker/app/store"
 )
 
 // Run is a scheduled job and when it runs next.
@@ -17,15 +22,41 @@ type Run struct {
 
 // Scheduler runs passes and sends on the clock, with gocron: a pass and a
 // send every hour (and once at start), a send every minute (so that
-// retries keep their backoff), and a pass at the digest's hour.
+// retries keep their backoff), and a pass at the digest's hour. Of several
+// instances of the tracker on one database, only the leader runs them
+// (store.Leadership); when it stops or dies another takes over at its
+// next minute, and sends what the first left, claims included, once their
+// lease has run out.
 type Scheduler struct {
-	s gocron.Scheduler
+	s    gocron.Scheduler
+	lead *elector
+}
+
+// elector is the reminders' leadership as gocron asks for it, saying in
+// the log when this instance takes the lead or loses it.
+type elector struct {
+	*store.Leadership
+	log     *slog.Logger
+	leading atomic.Bool
+}
+
+func (e *elector) IsLeader(ctx context.Context) error {
+	err := e.Leadership.IsLeader(ctx)
+	if now := err == nil; e.leading.Swap(now) != now {
+		if now {
+			e.log.Info("this instance now sends the reminders")
+		} else {
+			e.log.Info("another instance sends the reminders", "reason", err)
+		}
+	}
+	return err
 }
 
 // Start starts the scheduled jobs in the configured time zone; they stop
 // with ctx or Stop.
 func (r *Reminder) Start(ctx context.Context) (*Scheduler, error) {
-	s, err := gocron.NewScheduler(gocron.WithLocation(r.loc), gocron.WithLogger(r.log))
+	lead := &elector{Leadership: r.st.Leadership("reminders"), log: r.log}
+	s, err := gocron.NewScheduler(gocron.WithLocation(r.loc), gocron.WithLogger(r.log), gocron.WithDistributedElector(lead))
 	if err != nil {
 		return nil, fmt.Errorf("reminders scheduler: %w", err)
 	}
@@ -54,7 +85,7 @@ func (r *Reminder) Start(ctx context.Context) (*Scheduler, error) {
 		}
 	}
 	s.Start()
-	return &Scheduler{s: s}, nil
+	return &Scheduler{s: s, lead: lead}, nil
 }
 
 func (r *Reminder) send(ctx context.Context) {
@@ -63,8 +94,13 @@ func (r *Reminder) send(ctx context.Context) {
 	}
 }
 
-// Stop waits for running jobs and stops the scheduler.
-func (s *Scheduler) Stop() error { return s.s.Shutdown() }
+// Stop waits for running jobs, stops the scheduler and gives the lead up,
+// so that another instance takes it at once.
+func (s *Scheduler) Stop() error { return errors.Join(s.s.Shutdown(), s.lead.Close()) }
+
+// Leading reports whether this instance ran the reminders when last asked:
+// false while another instance of the tracker does.
+func (s *Scheduler) Leading() bool { return s.lead.Leading() }
 
 // NextRuns lists the jobs and when each runs next, soonest first.
 func (s *Scheduler) NextRuns() []Run {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
@@ -323,4 +324,31 @@ func (d dialect) installDataVersion(ctx context.Context, db *gorm.DB) error {
 		}
 	}
 	return nil
+}
+
+// Leadership (leader.go) is an advisory lock of a PostgreSQL session,
+// keyed by a positive bigint: pg_locks shows such a key split in two 32-bit
+// halves, classid and objid, with objsubid 1.
+
+// tryLead takes the lock on conn's session unless another session holds it.
+func (d dialect) tryLead(ctx context.Context, conn *sql.Conn, key int64) (bool, error) {
+	var took bool
+	err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", key).Scan(&took)
+	return took, err
+}
+
+// stillLeads reports whether conn's session still holds the lock: the
+// query fails if the session is gone.
+func (d dialect) stillLeads(ctx context.Context, conn *sql.Conn, key int64) (bool, error) {
+	var held bool
+	err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory'
+		AND pid = pg_backend_pid() AND granted AND objsubid = 1
+		AND classid::bigint * 4294967296 + objid::bigint = $1)`, key).Scan(&held)
+	return held, err
+}
+
+// stopLeading gives the lock up on conn's session.
+func (d dialect) stopLeading(ctx context.Context, conn *sql.Conn, key int64) error {
+	_, err := conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", key)
+	return err
 }

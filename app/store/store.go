@@ -167,6 +167,14 @@ func (s *Store) Ping(ctx context.Context) error {
 	return sqlDB.PingContext(ctx)
 }
 
+// Engine names the database engine: "sqlite" or "postgresql".
+func (s *Store) Engine() string {
+	if s.dialect.postgres {
+		return "postgresql"
+	}
+	return "sqlite"
+}
+
 // Now is the store's clock.
 func (s *Store) Now() time.Time { return s.now() }
 

@@ -24,11 +24,29 @@ func (s *Server) about(c *gin.Context) {
 	s.render(c, 200, "about", aboutPage{Page: s.page(c), DemoSource: demo.Source, Counts: counts})
 }
 
+// health is what /healthz tells load balancers and operators.
+type health struct {
+	Status   string `json:"status"`   // "ok", or "unavailable" when the database does not answer
+	Database string `json:"database"` // the engine: "sqlite" or "postgresql"
+	// Reminders says what this instance does with the reminders: "sending"
+	// (it leads), "standing by" (another instance on the same database
+	// sends them), or "off" (REMINDERS=off).
+	Reminders string `json:"reminders"`
+}
+
 // healthz answers load balancers and operators: 200 when the database answers.
 func (s *Server) healthz(c *gin.Context) {
+	h := health{Status: "ok", Database: s.store.Engine(), Reminders: "off"}
+	if s.sendsReminders != nil {
+		h.Reminders = "standing by"
+		if s.sendsReminders() {
+			h.Reminders = "sending"
+		}
+	}
 	if err := s.store.Ping(c.Request.Context()); err != nil {
-		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "database": "not answering"})
+		h.Status = "unavailable"
+		c.JSON(http.StatusServiceUnavailable, h)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+	c.JSON(http.StatusOK, h)
 }

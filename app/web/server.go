@@ -26,11 +26,12 @@ type Server struct {
 	sendMail SendMail // nil: invitation links are written to the log
 	// mailQueued wakes the sender of account mail; nil: no mail settings,
 	// password reset links are written to the log.
-	mailQueued func()
-	nextRuns   func() []ScheduledRun
-	limits     *clientLimits
-	formKey    formKey // signs the form tokens of browsers not signed in
-	bound      *heavyBound
+	mailQueued     func()
+	nextRuns       func() []ScheduledRun
+	sendsReminders func() bool
+	limits         *clientLimits
+	formKey        formKey // signs the form tokens of browsers not signed in
+	bound          *heavyBound
 }
 
 // ScheduledRun is a scheduled job of the reminders and when it runs next.
@@ -53,6 +54,10 @@ type Options struct {
 	// NextRuns lists the reminders' scheduled jobs; nil when reminders
 	// are not scheduled (REMINDERS=off, or a test).
 	NextRuns func() []ScheduledRun
+	// SendsReminders reports whether this instance sends the reminders now
+	// (of several on one database, one does); nil when reminders are not
+	// scheduled here.
+	SendsReminders func() bool
 	// RateLimit is how often one client may call the API, files and feeds;
 	// the zero value is DefaultRateLimit.
 	RateLimit RateLimit
@@ -80,7 +85,8 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{store: opts.Store, catalog: catalog, pages: pages, log: opts.Logger,
 		location: opts.Location, baseURL: opts.BaseURL, sendMail: opts.SendMail, mailQueued: opts.MailQueued, nextRuns: opts.NextRuns,
-		limits: newClientLimits(opts.RateLimit), bound: newHeavyBound(opts.Heavy)}
+		sendsReminders: opts.SendsReminders,
+		limits:         newClientLimits(opts.RateLimit), bound: newHeavyBound(opts.Heavy)}
 	s.router = s.routes()
 	return s, nil
 }

@@ -185,7 +185,7 @@ func TestAnInternalErrorShowsAPageWithAReferenceNotTheError(t *testing.T) {
 	}
 	st.Close()
 	res, body = get(t, srv, "/healthz")
-	if res.StatusCode != 503 || !strings.Contains(body, "unavailable") {
+	if res.StatusCode != 503 || !strings.Contains(body, `"status":"unavailable"`) {
 		t.Errorf("healthz on a closed database: %d %s", res.StatusCode, body)
 	}
 }
@@ -193,8 +193,10 @@ func TestAnInternalErrorShowsAPageWithAReferenceNotTheError(t *testing.T) {
 func TestHealthz(t *testing.T) {
 	srv := newServer(t, day)
 	res, body := get(t, srv, "/healthz")
-	if res.StatusCode != 200 || !strings.Contains(body, `"ok"`) {
-		t.Fatalf("healthz: %d %s", res.StatusCode, body)
+	engine := map[bool]string{false: "sqlite", true: "postgresql"}[testdb.OnPostgres()]
+	want := `{"status":"ok","database":"` + engine + `","reminders":"off"}`
+	if res.StatusCode != 200 || body != want {
+		t.Fatalf("healthz: %d %s, want %s", res.StatusCode, body, want)
 	}
 }
 
