@@ -183,10 +183,11 @@ func (r *Reminder) sendChannels(ctx context.Context, channels []model.Channel, k
 			if len(batch) == 0 {
 				break
 			}
-			if err := r.deliver(ctx, ch, batch, &res); err != nil {
+			gaveBack, err := r.deliver(ctx, ch, batch, &res)
+			if err != nil {
 				return res, err
 			}
-			if len(batch) < r.rules.SendBatch {
+			if len(batch) < r.rules.SendBatch && gaveBack == 0 {
 				break
 			}
 		}
@@ -240,7 +241,10 @@ func (r *Reminder) backoff(attempt int) time.Duration {
 // deliver hands a claimed batch over one message at a time and records
 // each outcome before handing over the next, so that a sender killed
 // mid-batch leaves every accepted message marked but the one in flight.
-func (r *Reminder) deliver(ctx context.Context, ch model.Channel, batch []model.OutboxMessage, res *SendResult) error {
+// A batch that takes longer than half the claim lease (a slow mail server)
+// gives the rest back to be claimed afresh, so that no message is sent on
+// a claim old enough for another sender to take: gaveBack counts them.
+func (r *Reminder) deliver(ctx context.Context, ch model.Channel, batch []model.OutboxMessage, res *SendResult) (gaveBack int, err error) {
 	post := func(m model.OutboxMessage) error { return r.postWebhook(ctx, m) }
 	if ch == model.ChannelEmail {
 		conn, err := r.mailer.Dial(ctx)
@@ -248,29 +252,31 @@ func (r *Reminder) deliver(ctx context.Context, ch model.Channel, batch []model.
 			// The server could not be reached: every message waits for the next try.
 			for _, m := range batch {
 				if err := r.record(ctx, m, err, res); err != nil {
-					return err
+					return 0, err
 				}
 			}
-			return nil
+			return 0, nil
 		}
 		defer conn.Close()
 		post = func(m model.OutboxMessage) error { return conn.Send(r.emailOf(m)) }
 	}
 	for i, m := range batch {
-		if ctx.Err() == nil {
-			err := r.record(ctx, m, post(m), res)
-			if err == nil {
-				continue
-			}
-			r.release(batch[i+1:])
-			return err
+		if ctx.Err() != nil {
+			// Stopped: what was not tried yet is given back at once rather
+			// than after the claim lease.
+			r.release(batch[i:])
+			return 0, ctx.Err()
 		}
-		// Stopped: what was not tried yet is given back at once rather than
-		// after the claim lease.
-		r.release(batch[i:])
-		return ctx.Err()
+		if m.ClaimedAt != nil && r.st.Now().Sub(*m.ClaimedAt) > store.ClaimLease/2 {
+			r.release(batch[i:])
+			return len(batch) - i, nil
+		}
+		if err := r.record(ctx, m, post(m), res); err != nil {
+			r.release(batch[i+1:])
+			return 0, err
+		}
 	}
-	return nil
+	return 0, nil
 }
 
 // release gives claimed messages back untried.

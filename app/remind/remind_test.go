@@ -413,6 +413,39 @@ func TestASenderStoppedMidBatchGivesTheRestBack(t *testing.T) {
 	}
 }
 
+// A mail server so slow that a batch outlasts the claims' lease: no message
+// goes out on a claim old enough for another sender (another instance,
+// `ogptracker remind`) to take it; each is sent once all the same.
+func TestASlowMailServerNeverSendsOnALapsedClaim(t *testing.T) {
+	t.Parallel()
+	s := newSite(t, at("2021-12-01 10:00"))
+	when := at("2021-12-20 09:00")
+	s.clock.Set(when)
+	queued, err := s.rem.Pass(context.Background(), when, false)
+	if err != nil || len(queued) < 8 {
+		t.Fatalf("pass: %d, %v", len(queued), err)
+	}
+	// Each message takes the server two minutes to accept.
+	s.smtp.OnAccept(func(n int) {
+		msgs, _, err := s.st.FindOutbox(context.Background(), store.OutboxFilter{Status: model.OutboxSending})
+		if err != nil {
+			t.Error(err)
+		}
+		for _, m := range msgs {
+			if age := s.clock.Now().Sub(*m.ClaimedAt); age >= store.ClaimLease {
+				t.Errorf("message %d accepted while message %d's claim is %s old, past the lease", n, m.ID, age)
+				break
+			}
+		}
+		s.clock.Advance(2 * time.Minute)
+	})
+	res, err := s.rem.Send(context.Background())
+	s.smtp.OnAccept(nil)
+	if err != nil || res.Sent != len(queued) || len(s.smtp.Messages()) != len(queued) {
+		t.Errorf("send: %+v %v; server has %d of %d", res, err, len(s.smtp.Messages()), len(queued))
+	}
+}
+
 // A mail server that goes away mid-batch leaves the rest of the batch to
 // be tried again, not failed for good.
 func TestAServerLostMidBatchLeavesTheRestToTryAgain(t *testing.T) {
