@@ -103,6 +103,32 @@ func (m *Milestone) ChangeStatus(status MilestoneStatus, completedOn, today Date
 	return m.Validate()
 }
 
+// The judgements below decide both whom the reminders tell (app/remind)
+// and what people find on their work queue (app/work), so that the two
+// agree on every day.
+
+// Settled reports whether a milestone needs nothing more as of today:
+// cancelled, or completed on or before today.
+func (m *Milestone) Settled(today Date) bool {
+	switch m.Status {
+	case MilestoneCancelled:
+		return true
+	case MilestoneCompleted:
+		return m.CompletedOn.IsZero() || !m.CompletedOn.First(time.UTC).After(today.Last(time.UTC))
+	}
+	return false
+}
+
+// OverdueFrom is the instant an unsettled milestone becomes late: the
+// midnight after its due day (a month-precision due date: after the
+// month's last day), in loc. Zero when it has no due date.
+func (m *Milestone) OverdueFrom(loc *time.Location) time.Time {
+	if m.Due.IsZero() {
+		return time.Time{}
+	}
+	return m.Due.Last(loc).AddDate(0, 0, 1)
+}
+
 // Counts reports whether the milestone takes part in progress.
 func (m *Milestone) Counts() bool { return m.Status != MilestoneCancelled }
 

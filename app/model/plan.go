@@ -41,6 +41,16 @@ type Plan struct {
 }
 
 // Validate checks a plan before it is saved.
+// InForce reports whether the plan runs at at, in loc: from its start to
+// the end of its last day. Reminders and work queues are for plans in
+// force, not for the history of ended ones.
+func (p *Plan) InForce(at time.Time, loc *time.Location) bool {
+	if !p.Start.IsZero() && at.Before(p.Start.First(loc)) {
+		return false
+	}
+	return p.End.IsZero() || at.Before(p.End.Last(loc).AddDate(0, 0, 1))
+}
+
 func (p *Plan) Validate() error {
 	fe := FieldErrors{}
 	checkCode(fe, "ref", p.Ref, 64)

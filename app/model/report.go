@@ -54,6 +54,12 @@ func (p *ReportingPeriod) Contains(d Date) bool {
 	return !t.Before(p.StartsOn.First(time.UTC)) && !t.After(p.EndsOn.Last(time.UTC))
 }
 
+// Closes is the instant the period is over, in loc: the midnight after its
+// last day. Its reports are owed by then (see Milestone.Settled).
+func (p *ReportingPeriod) Closes(loc *time.Location) time.Time {
+	return p.EndsOn.Last(loc).AddDate(0, 0, 1)
+}
+
 // Messages of the reporting workflow's validation that forms translate.
 const (
 	MsgEndsBeforeStart = "the end is before the start"

@@ -124,7 +124,7 @@ func (r *Reminder) work(ctx context.Context, at time.Time) ([]model.OutboxMessag
 	}
 	var inForce []model.Plan
 	for _, p := range plans {
-		if r.inForce(p, at) {
+		if p.InForce(at, r.loc) {
 			inForce = append(inForce, p)
 		}
 	}
@@ -157,7 +157,7 @@ func (r *Reminder) work(ctx context.Context, at time.Time) ([]model.OutboxMessag
 		c := &commitments[i]
 		open := 0
 		for _, m := range model.Leaves(milestones[c.ID]) {
-			if done(m, today) {
+			if m.Settled(today) {
 				continue
 			}
 			open++
@@ -190,27 +190,6 @@ func (r *Reminder) work(ctx context.Context, at time.Time) ([]model.OutboxMessag
 	return b.out, nil
 }
 
-// inForce reports whether plan p runs at at: reminders are for plans in
-// force, not for the history of ended ones.
-func (r *Reminder) inForce(p model.Plan, at time.Time) bool {
-	if !p.Start.IsZero() && at.Before(p.Start.First(r.loc)) {
-		return false
-	}
-	return p.End.IsZero() || at.Before(p.End.Last(r.loc).AddDate(0, 0, 1))
-}
-
-// done reports whether a milestone needs no reminder as of today:
-// cancelled, or completed on or before today.
-func done(m *model.Milestone, today model.Date) bool {
-	switch m.Status {
-	case model.MilestoneCancelled:
-		return true
-	case model.MilestoneCompleted:
-		return m.CompletedOn.IsZero() || !m.CompletedOn.First(time.UTC).After(today.Last(time.UTC))
-	}
-	return false
-}
-
 // batch gathers the messages of one pass.
 type batch struct {
 	r   *Reminder
@@ -228,7 +207,7 @@ func (b *batch) milestone(c *model.Commitment, m *model.Milestone, coLeadOrgs []
 		return nil
 	}
 	rules := b.r.rules
-	overdueFrom := m.Due.Last(b.r.loc).AddDate(0, 0, 1)
+	overdueFrom := m.OverdueFrom(b.r.loc)
 	var ladder []stage
 	offsets := slices.Clone(rules.DueBefore)
 	slices.SortFunc(offsets, func(a, b int) int { return b - a })
@@ -352,10 +331,10 @@ func (b *batch) digest(ctx context.Context, plans []model.Plan, cs []model.Commi
 	for i := range cs {
 		c := &cs[i]
 		for _, m := range model.Leaves(ms[c.ID]) {
-			if m.Due.IsZero() || done(m, today) {
+			if m.Due.IsZero() || m.Settled(today) {
 				continue
 			}
-			overdueFrom := m.Due.Last(b.r.loc).AddDate(0, 0, 1)
+			overdueFrom := m.OverdueFrom(b.r.loc)
 			item := digestItem{C: c, M: m}
 			switch {
 			case !start.Before(overdueFrom):
@@ -445,7 +424,7 @@ func (b *batch) reports(ctx context.Context, plans []model.Plan, cs []model.Comm
 			return err
 		}
 		for _, pe := range periods {
-			closes := pe.EndsOn.Last(b.r.loc).AddDate(0, 0, 1)
+			closes := pe.Closes(b.r.loc)
 			if !b.at.Before(closes.AddDate(0, 0, -rules.ReportBefore)) && b.at.Before(closes) {
 				closing = append(closing, pe)
 			}

@@ -311,7 +311,7 @@ func (s *Server) signIn(c *gin.Context) {
 	s.setCookie(c, sessionCookie, token, int(store.SessionLifetime/time.Second))
 	s.setCookie(c, s.csrfCookieName(), "", -1)
 	s.log.LogAttrs(ctx, slog.LevelInfo, "signed in", slog.String("request_id", c.GetString(requestIDKey)), slog.Uint64("user", uint64(u.ID)))
-	c.Redirect(http.StatusSeeOther, cmp.Or(p.Next, "/"))
+	c.Redirect(http.StatusSeeOther, cmp.Or(p.Next, "/me")) // sign-in lands on the work queue
 }
 
 // signOut ends the session in the database, not only in the browser.

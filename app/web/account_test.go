@@ -206,8 +206,8 @@ func TestSigningInShowsTheNameAndChangesTheSessionID(t *testing.T) {
 	}
 
 	res, _ = b.signIn("Liaison@CEC.example.org", testPassword)
-	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/" {
-		t.Fatalf("sign-in: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/me" {
+		t.Fatalf("sign-in: %d to %q, want My work", res.StatusCode, res.Header.Get("Location"))
 	}
 	first := sessionCookieOf(res)
 	if first == nil || !first.HttpOnly || first.SameSite != http.SameSiteLaxMode || first.Secure {
@@ -416,7 +416,7 @@ func TestASessionSurvivesARestart(t *testing.T) {
 func TestSignInReturnsOnlyToPagesOfThisSite(t *testing.T) {
 	site := newAccountSite(t, "http://example.test")
 	for next, want := range map[string]string{
-		"/commitments/3?lang=en": "/commitments/3?lang=en", "//evil.example/": "/", "https://evil.example/": "/", "/\\evil.example": "/",
+		"/commitments/3?lang=en": "/commitments/3?lang=en", "//evil.example/": "/me", "https://evil.example/": "/me", "/\\evil.example": "/me",
 	} {
 		b := site.visitor()
 		_, page := b.do("GET", "/signin?next="+url.QueryEscape(next), nil)

@@ -92,3 +92,88 @@ func TestALiaisonReportsAndTheCommitteeReviewsInABrowser(t *testing.T) {
 	public.viewport(320, 640)
 	public.checkNoHorizontalScroll(commitment, 320)
 }
+
+// workCountIn is the number the header's "My work" link shows.
+func (tb *tab) workCountIn() int {
+	tb.t.Helper()
+	return eval[int](tb, `parseInt(document.querySelector('.account-work').textContent.match(/\d+/)[0], 10)`)
+}
+
+// Each role signs in and lands on My work, finds what is theirs, clears one
+// item through its link and sees the count go down; the page passes axe in
+// both languages and reads at 320 px.
+func TestEachRoleClearsAnItemFromMyWorkInABrowser(t *testing.T) {
+	browser(t)
+	site := newReportSite(t)
+	check := func(tb *tab) {
+		tb.t.Helper()
+		for _, lang := range []string{"en", "zh-TW"} {
+			path := "/me?lang=" + lang
+			tb.viewport(1280, 900)
+			tb.visit(path, 200)
+			tb.checkAxe(path)
+			tb.checkDocument(path, lang)
+			tb.viewport(320, 640)
+			tb.checkNoHorizontalScroll(path, 320)
+			tb.checkAxe(path + " at 320 px")
+		}
+		tb.viewport(1280, 900)
+	}
+	landed := func(tb *tab, who string) {
+		tb.t.Helper()
+		if path := eval[string](tb, `location.pathname`); path != "/me" {
+			t.Fatalf("%s signed in and landed on %s, want /me", who, path)
+		}
+	}
+
+	t.Run("liaison", func(t *testing.T) {
+		tb := openTab(t, site.srv)
+		tb.viewport(1280, 900)
+		tb.signInAs("liaison@cec.example.org")
+		landed(tb, "the liaison")
+		check(tb)
+		tb.visit("/me?lang=en", 200)
+		before := tb.workCountIn()
+		if text := tb.mainText(); !strings.Contains(text, "Start the report") || !strings.Contains(text, "milestones due in the next 30 days") {
+			t.Fatalf("the liaison's work:\n%s", text)
+		}
+		tb.click(fmt.Sprintf(`//main//a[@href="%s"]`, site.editPath()))
+		tb.do(chromedp.SetValue(chromedp.CSS("#edit-status"), "completed"),
+			chromedp.SetValue(chromedp.CSS("#edit-completed-on"), "2021-12-15"))
+		tb.click(`//form[contains(@class, "edit-form")]//button[@type="submit"]`)
+		tb.visit("/me?lang=en", 200)
+		if after := tb.workCountIn(); after != before-1 {
+			t.Errorf("after updating a milestone the count went from %d to %d", before, after)
+		}
+	})
+
+	t.Run("committee member", func(t *testing.T) {
+		liaison := site.as("liaison@cec.example.org")
+		path := site.draft(liaison, site.draftForm(liaison, "submit"))
+		tb := openTab(t, site.srv)
+		tb.viewport(1280, 900)
+		tb.signInAs(coLeadEmail)
+		landed(tb, "the committee member")
+		check(tb)
+		tb.visit("/me?lang=en", 200)
+		before := tb.workCountIn()
+		tb.click(fmt.Sprintf(`//main//a[@href="%s#review"]`, path))
+		tb.do(chromedp.Click(`//form[contains(@class, "review-form")]//input[@name="verdict"][@value="confirm"]`))
+		tb.click(`//form[contains(@class, "review-form")]//button[@type="submit"]`)
+		tb.visit("/me?lang=en", 200)
+		if after := tb.workCountIn(); after != before-1 {
+			t.Errorf("after reviewing the report the count went from %d to %d", before, after)
+		}
+	})
+
+	t.Run("administrator", func(t *testing.T) {
+		tb := openTab(t, site.srv)
+		tb.viewport(1280, 900)
+		tb.signInAs("admin@secretariat.example.org")
+		landed(tb, "the administrator")
+		check(tb)
+		if text := tb.mainText(); !strings.Contains(text, "逾期里程碑") {
+			t.Errorf("the administrator's work lacks the overdue milestones by agency:\n%s", text)
+		}
+	})
+}

@@ -24,6 +24,7 @@ type Page struct {
 	RequestID string
 	User      *model.User // the signed-in visitor, nil for the public
 	CSRFToken string      // for the forms of a signed-in visitor (see checkCSRF)
+	WorkCount int         // the items on the signed-in visitor's work queue, in the header
 }
 
 type languageLink struct {
@@ -40,6 +41,7 @@ func (s *Server) page(c *gin.Context) Page {
 	p := Page{T: s.catalog.Translator(lang, s.location), Lang: lang, RequestID: c.GetString(requestIDKey)}
 	if sess, ok := signedIn(c); ok {
 		p.User, p.CSRFToken = sess.User, sess.CSRFToken
+		p.WorkCount = s.workCount(c, sess.User)
 	}
 	for _, tag := range i18n.Supported {
 		q := c.Request.URL.Query()

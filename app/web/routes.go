@@ -97,6 +97,7 @@ func (s *Server) routes() *gin.Engine {
 	tokens.POST(apiPrefix+"/reports", s.apiCreateReport)            // APIToken.MayDraftReport
 
 	// The work of the agencies and the committee.
+	signedIn.GET("/me", s.myWork)                                     // each role sees its own queue
 	signedIn.GET("/milestones/:id/edit", s.editMilestone)             // MayChangeMilestone
 	signedIn.POST("/milestones/:id", s.updateMilestone)               // MayChangeMilestone
 	signedIn.GET("/commitments/:id/reports/new", s.newReport)         // MayDraftReport
