@@ -88,6 +88,10 @@ func TestALiaisonReportsAndTheCommitteeReviewsInABrowser(t *testing.T) {
 		t.Errorf("the agency's report (left %v) and civil society's views (left %v) are not side by side: %s", left, civil,
 			eval[string](public, `getComputedStyle(document.querySelector(".report-columns")).gridTemplateColumns`))
 	}
+	// Markdown reads as paragraphs: its newlines are not doubled into blank lines.
+	if ws := eval[string](public, `getComputedStyle(document.querySelector('.report-narrative')).whiteSpace`); ws != "normal" {
+		t.Errorf("the narrative's white-space is %q: every newline between paragraphs shows as a blank line", ws)
+	}
 	public.checkAxe(commitment)
 	public.viewport(320, 640)
 	public.checkNoHorizontalScroll(commitment, 320)

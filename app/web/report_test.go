@@ -378,7 +378,7 @@ func TestBadReportsAreRefusedAndKept(t *testing.T) {
 	path := site.draft(liaison, form)
 	_, page := site.visitor().do("GET", path, nil)
 	if strings.Contains(page, "onerror") || strings.Contains(page, "javascript:") || !strings.Contains(page, "ok") {
-		t.Errorf("the narrative is not sanitised:\n%s", section(t, page, `class="prose report-narrative"`, "</div>"))
+		t.Errorf("the narrative is not sanitised:\n%s", section(t, page, `class="prose markdown report-narrative"`, "</div>"))
 	}
 }
 
