@@ -98,6 +98,31 @@ func (s *Store) SaveAndSubmitReport(ctx context.Context, r *model.ProgressReport
 	})
 }
 
+// errTrial undoes a transaction that only tried something.
+var errTrial = errors.New("trial: undone")
+
+// SaveReportToSubmit saves draft r as SaveReportDraft does, but only when
+// it could be submitted as of today: the submission is tried in full, with
+// every check SubmitReport makes, then undone, and the draft saved. It then
+// waits for its liaison's confirmation (SubmitReport); a draft that could
+// not be submitted returns model.FieldErrors and writes nothing.
+func (s *Store) SaveReportToSubmit(ctx context.Context, r *model.ProgressReport, today model.Date) error {
+	trial := *r
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		if err := s.saveDraft(ctx, tx, &trial); err != nil {
+			return err
+		}
+		if err := s.submit(ctx, tx, trial.ID, trial.Revision, today); err != nil {
+			return err
+		}
+		return errTrial
+	})
+	if !errors.Is(err, errTrial) {
+		return err
+	}
+	return s.SaveReportDraft(ctx, r)
+}
+
 func (s *Store) saveDraft(ctx context.Context, tx *gorm.DB, r *model.ProgressReport) error {
 	var c model.Commitment
 	if err := tx.Select("id", "plan_id", "lead_agency_id").Take(&c, r.CommitmentID).Error; err != nil {

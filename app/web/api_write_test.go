@@ -276,9 +276,11 @@ func TestALeadAgencysTokenDraftsItsReport(t *testing.T) {
 	liaison := site.as("liaison@cec.example.org")
 	form := site.draftForm(liaison, "submit")
 	form.Set("revision", fmt.Sprint(rs[0].Revision))
-	if res, page := liaison.do("POST", res.Header.Get("Location"), form); res.StatusCode != 303 {
+	path := res.Header.Get("Location")
+	if res, page := liaison.do("POST", path, form); res.StatusCode != 303 {
 		t.Fatalf("submitting on the web: %d\n%.2000s", res.StatusCode, page)
 	}
+	site.confirm(liaison, path)
 	_, html := site.visitor().do("GET", fmt.Sprintf("/commitments/%d/evidence?lang=en", site.commitmentID), nil)
 	if !strings.Contains(html, "Progress reports") || strings.Contains(html, "No progress report has been submitted yet.") {
 		t.Error("the evidence page lacks the submitted report")

@@ -43,6 +43,8 @@ var readCases = []readCase{
 		want: [...]int{toSignIn, notFound, notFound, http.StatusOK, notFound}},
 	{route: "GET /account/reminders", path: fixedPath("/account/reminders"),
 		want: [...]int{toSignIn, http.StatusOK, http.StatusOK, http.StatusOK, http.StatusOK}},
+	{route: "GET /reports/:id/submit", setup: draftBy(false), path: func(s *authzSite) string { return s.report + "/submit" },
+		want: [...]int{toSignIn, notFound, notFound, http.StatusOK, notFound}},
 	{route: "GET /me", path: fixedPath("/me"),
 		want: [...]int{toSignIn, http.StatusOK, http.StatusOK, http.StatusOK, http.StatusOK}},
 }

@@ -116,6 +116,15 @@ var writeCases = []writeCase{
 		want:  [...]int{toSignIn, notFound, notFound, done, notFound},
 	},
 	{
+		route: "POST /reports/:id/submit",
+		setup: draftBy(false),
+		path:  func(s *authzSite) string { return s.report + "/submit" },
+		form: func(s *authzSite) url.Values {
+			return url.Values{"revision": {reportForm(s).Get("revision")}}
+		},
+		want: [...]int{toSignIn, notFound, notFound, done, notFound},
+	},
+	{
 		route: "POST /reports/:id/reviews",
 		setup: draftBy(true),
 		path:  func(s *authzSite) string { return s.report + "/reviews" },

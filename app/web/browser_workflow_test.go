@@ -55,6 +55,23 @@ func TestALiaisonReportsAndTheCommitteeReviewsInABrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#evidence-url-0"), "https://www.cec.gov.tw/report.pdf"))
 	liaison.checkAxe("the report form")
 	liaison.click(`//form[contains(@class, "report-form")]//button[@value="submit"]`)
+	// Before it is public, the liaison sees it as it will be, and confirms.
+	if rs := site.reports(); len(rs) != 1 || rs[0].Status != "draft" {
+		t.Fatalf("the report was submitted before it was confirmed: %+v", rs)
+	}
+	if text := liaison.mainText(); !strings.Contains(text, "The e-petition system went live for testing") {
+		t.Errorf("the confirmation does not show the report:\n%s", text)
+	}
+	liaison.checkAxe("the confirmation")
+	liaison.click(`//form[contains(@class, "confirm-form")]//button[@type="submit"]`)
+	confirmed := "Submitted: the report is now public"
+	if text := liaison.mainText(); !strings.Contains(text, confirmed) {
+		t.Errorf("the report's page does not confirm the submission:\n%.500s", text)
+	}
+	liaison.do(chromedp.Reload())
+	if text := liaison.mainText(); strings.Contains(text, confirmed) {
+		t.Error("the confirmation shows again when the page is reloaded")
+	}
 	if rs := site.reports(); len(rs) != 1 || rs[0].Status != "submitted" {
 		t.Fatalf("the liaison's report was not submitted: %+v", rs)
 	}

@@ -108,6 +108,7 @@ func (e editor[F]) write(s *Server, c *gin.Context, existing bool) {
 	to, err := e.save(s, c, f)
 	switch {
 	case err == nil:
+		s.flash(c, "flash.saved")
 		c.Redirect(http.StatusSeeOther, to)
 	case invalid(err):
 		f.showErrors(err)

@@ -83,6 +83,7 @@ func (s *Server) updateMilestone(c *gin.Context) {
 	var fe model.FieldErrors
 	switch {
 	case err == nil:
+		s.flash(c, "flash.milestone.saved")
 		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/commitments/%d", m.CommitmentID))
 	case errors.As(err, &fe):
 		for field, msg := range fe {

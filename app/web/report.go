@@ -337,7 +337,7 @@ func (s *Server) saveReport(c *gin.Context, u *model.User, r *model.ProgressRepo
 	actor := writeContext(c)
 	id, revision, version := r.ID, r.Revision, r.Version
 	if submit {
-		err = s.store.SaveAndSubmitReport(actor, r, model.DayOf(s.now()))
+		err = s.store.SaveReportToSubmit(actor, r, model.DayOf(s.now()))
 	} else {
 		err = s.store.SaveReportDraft(actor, r)
 	}
@@ -346,7 +346,12 @@ func (s *Server) saveReport(c *gin.Context, u *model.User, r *model.ProgressRepo
 	}
 	var fe model.FieldErrors
 	switch {
+	case err == nil && submit:
+		// Submitting cannot be undone: the draft is kept, and a page shows
+		// what will become public before it does (confirmSubmit).
+		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/reports/%d/submit", r.ID))
 	case err == nil:
+		s.flash(c, "flash.report.saved")
 		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/reports/%d", r.ID))
 	case errors.As(err, &fe):
 		messagesOf(fe, p.Errors)
@@ -522,6 +527,48 @@ type reviewForm struct {
 	Errors           map[string]string // field → message id
 }
 
+// confirmSubmit shows a draft as it will be public, GET
+// /reports/:id/submit, with the one button that submits it. A version
+// already submitted leads to its page.
+func (s *Server) confirmSubmit(c *gin.Context) {
+	r, ok := s.editableReport(c)
+	if !ok {
+		return
+	}
+	if r.Status != model.ReportDraft {
+		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/reports/%d", r.ID))
+		return
+	}
+	c.Set(noStoreKey, true)
+	s.render(c, http.StatusOK, "reports/confirm", reportPage{Page: s.page(c), C: r.Commitment, View: newReportView(r, nil, 3)})
+}
+
+// submitReport submits a draft, POST /reports/:id/submit, at the revision
+// the confirmation showed: a draft saved since (another tab, a colleague)
+// is not submitted unseen but shown again.
+func (s *Server) submitReport(c *gin.Context) {
+	r, ok := s.editableReport(c)
+	if !ok {
+		return
+	}
+	err := s.store.SubmitReport(writeContext(c), r.ID, atoi(c.PostForm("revision"), 0), model.DayOf(s.now()))
+	var fe model.FieldErrors
+	switch {
+	case err == nil:
+		s.flash(c, "flash.report.submitted")
+		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/reports/%d", r.ID))
+	case errors.Is(err, model.ErrNotDraft):
+		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/reports/%d", r.ID))
+	case errors.Is(err, store.ErrConflict):
+		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/reports/%d/submit", r.ID))
+	case errors.As(err, &fe):
+		// The draft no longer passes (a milestone changed since): back to its form.
+		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/reports/%d/edit", r.ID))
+	default:
+		s.fail(c, err)
+	}
+}
+
 func (s *Server) showReport(c *gin.Context) {
 	r, ok := s.visibleReport(c)
 	if !ok {
@@ -583,6 +630,7 @@ func (s *Server) reviewReport(c *gin.Context) {
 	var fe model.FieldErrors
 	switch {
 	case err == nil:
+		s.flash(c, "flash.review.saved")
 		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/reports/%d#reviews", r.ID))
 	case errors.As(err, &fe):
 		messagesOf(fe, form.Errors)
@@ -643,6 +691,7 @@ func (s *Server) assessCommitment(c *gin.Context) {
 	var fe model.FieldErrors
 	switch {
 	case err == nil:
+		s.flash(c, "flash.assessment.saved")
 		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/commitments/%d#period-%d", cm.ID, a.PeriodID))
 	case errors.As(err, &fe):
 		messagesOf(fe, form.Errors)

@@ -76,15 +76,39 @@ func (s *reportSite) draftForm(b *visitor, action string) url.Values {
 
 var reportLocation = regexp.MustCompile(`^/reports/(\d+)$`)
 
-// draft sends a new draft and returns the path of the report.
+// draft sends a new draft and returns the path of the report. Sent with
+// the submit button, the draft is then submitted as a person does: on the
+// page that shows what will become public, with its one button.
 func (s *reportSite) draft(b *visitor, form url.Values) string {
 	s.t.Helper()
 	res, page := b.do("POST", s.commitmentPath()+"/reports", form)
 	loc := res.Header.Get("Location")
-	if res.StatusCode != http.StatusSeeOther || !reportLocation.MatchString(loc) {
-		s.t.Fatalf("draft: %d to %q\n%.3000s", res.StatusCode, loc, page)
+	if form.Get("action") != "submit" {
+		if res.StatusCode != http.StatusSeeOther || !reportLocation.MatchString(loc) {
+			s.t.Fatalf("draft: %d to %q\n%.3000s", res.StatusCode, loc, page)
+		}
+		return loc
 	}
-	return loc
+	path, ok := strings.CutSuffix(loc, "/submit")
+	if res.StatusCode != http.StatusSeeOther || !ok || !reportLocation.MatchString(path) {
+		s.t.Fatalf("submit: %d to %q, want the confirmation\n%.3000s", res.StatusCode, loc, page)
+	}
+	s.confirm(b, path)
+	return path
+}
+
+// confirm submits the draft at path from its confirmation page.
+func (s *reportSite) confirm(b *visitor, path string) {
+	s.t.Helper()
+	res, page := b.do("GET", path+"/submit", nil)
+	rev := regexp.MustCompile(`name="revision" value="(\d+)"`).FindStringSubmatch(page)
+	if res.StatusCode != 200 || rev == nil {
+		s.t.Fatalf("confirmation: %d\n%.3000s", res.StatusCode, page)
+	}
+	res, page = b.do("POST", path+"/submit", url.Values{"csrf_token": {b.formToken()}, "revision": {rev[1]}})
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != path {
+		s.t.Fatalf("confirmed: %d to %q\n%.3000s", res.StatusCode, res.Header.Get("Location"), page)
+	}
 }
 
 func (s *reportSite) reports() []model.ProgressReport {
@@ -529,5 +553,57 @@ func TestADraftsSavesStayOutOfThePublicRecord(t *testing.T) {
 	}
 	if _, page := public.do("GET", site.commitmentPath(), nil); !strings.Contains(page, fmt.Sprintf("/changes/%d", subs[0].ID)) {
 		t.Errorf("the commitment's history does not show the submission")
+	}
+}
+
+// Submitting is confirmed on a page that shows what becomes public; a draft
+// saved since that page was shown is not submitted unseen.
+func TestSubmittingIsConfirmedAndADraftChangedMeanwhileIsShownAgain(t *testing.T) {
+	site := newReportSite(t)
+	liaison := site.as("liaison@cec.example.org")
+	res, _ := liaison.do("POST", site.commitmentPath()+"/reports", site.draftForm(liaison, "submit"))
+	path, ok := strings.CutSuffix(res.Header.Get("Location"), "/submit")
+	if res.StatusCode != http.StatusSeeOther || !ok {
+		t.Fatalf("submit: %d to %q, want the confirmation", res.StatusCode, res.Header.Get("Location"))
+	}
+	_, page := liaison.do("GET", path+"/submit?lang=en", nil)
+	for _, want := range []string{"Submit this report?", "<h4>連署系統</h4>", `action="` + path + `/submit"`, "Back to editing"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the confirmation lacks %q", want)
+		}
+	}
+	if rs := site.reports(); len(rs) != 1 || rs[0].Status != model.ReportDraft {
+		t.Fatalf("before confirming: %+v", rs)
+	}
+	shown := site.reports()[0].Revision
+	// A colleague saves the draft meanwhile.
+	form := site.draftForm(liaison, "save")
+	form.Set("revision", fmt.Sprint(shown))
+	form.Set("narrative", "另一位聯絡人的修改")
+	if res, _ := liaison.do("POST", path, form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("colleague's save: %d", res.StatusCode)
+	}
+	res, _ = liaison.do("POST", path+"/submit", url.Values{"csrf_token": {liaison.formToken()}, "revision": {fmt.Sprint(shown)}})
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != path+"/submit" {
+		t.Errorf("confirming a stale page: %d to %q, want the confirmation again", res.StatusCode, res.Header.Get("Location"))
+	}
+	if rs := site.reports(); len(rs) != 1 || rs[0].Status != model.ReportDraft {
+		t.Errorf("a draft changed meanwhile was submitted: %+v", rs)
+	}
+	site.confirm(liaison, path)
+	if rs := site.reports(); len(rs) != 1 || rs[0].Status != model.ReportSubmitted || !strings.Contains(rs[0].Narrative, "另一位聯絡人") {
+		t.Errorf("after confirming the current draft: %+v", rs)
+	}
+}
+
+// A flash is one of the tracker's own messages: a planted cookie shows nothing.
+func TestAPlantedFlashShowsNothing(t *testing.T) {
+	site := newReportSite(t)
+	b := site.as("liaison@cec.example.org")
+	u, _ := url.Parse(site.srv.URL)
+	b.client.Jar.SetCookies(u, []*http.Cookie{{Name: "flash", Value: "<script>alert(1)</script>", Path: "/"}})
+	_, page := b.do("GET", "/me", nil)
+	if strings.Contains(page, `class="account-notice flash"`) || strings.Contains(page, "alert(1)") {
+		t.Error("a planted flash cookie is shown")
 	}
 }
