@@ -98,7 +98,7 @@ func sweep(db *sql.DB) {
 	}
 	rows.Close()
 	for _, name := range old {
-		db.Exec(`DROP DATABASE IF EXISTS "` + name + `" WITH (FORCE)`)
+		drop(db, name)
 	}
 }
 
@@ -141,8 +141,7 @@ func Create(t testing.TB, template string) string {
 		t.Fatalf("create a database for the test: %v", err)
 	}
 	t.Cleanup(func() {
-		// FORCE: a store the test left open must not keep the database.
-		if _, err := db.Exec(`DROP DATABASE IF EXISTS "` + name + `" WITH (FORCE)`); err != nil {
+		if err := drop(db, name); err != nil {
 			t.Errorf("drop the test's database: %v", err)
 		}
 	})
@@ -220,6 +219,22 @@ func DropKept(databaseURL string) error {
 	if err != nil {
 		return err
 	}
-	_, err = db.Exec(`DROP DATABASE IF EXISTS "` + strings.TrimPrefix(u.Path, "/") + `" WITH (FORCE)`)
+	return drop(db, strings.TrimPrefix(u.Path, "/"))
+}
+
+// drop drops database name, even while connections to it are open: a store
+// a test left open must not keep its database. It ends the connections of
+// the tests' own role, then drops the database without FORCE, which waits
+// for them to go and stops an autovacuum worker busy there itself. (FORCE
+// would end that worker too, but only for a superuser or a member of
+// pg_signal_backend, since the worker belongs to no role: the tests' role
+// would fail to drop a database autovacuum happened to be analysing, such
+// as one a test had just filled.)
+func drop(db *sql.DB, name string) error {
+	if _, err := db.Exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+		WHERE datname = $1 AND usename = current_user AND pid <> pg_backend_pid()`, name); err != nil {
+		return err
+	}
+	_, err := db.Exec(`DROP DATABASE IF EXISTS "` + name + `"`)
 	return err
 }
