@@ -1,6 +1,7 @@
 // Package testdb gives tests a database of their own on the engine the
 // tests run on: an SQLite file, or, when OGPTRACKER_TEST_POSTGRES names a
-// PostgreSQL server, a new database there. It knows nothing of the store,
+// PostgreSQL server (and OGPTRACKER_TEST_SQLITE is not set), a new
+// database there. It knows nothing of the store,
 // so that the store's own tests can use it too.
 package testdb
 
@@ -28,8 +29,31 @@ import (
 // an SQLite file in its temporary folder.
 const PostgresEnv = "OGPTRACKER_TEST_POSTGRES"
 
+// SQLiteEnv names a variable that, set (to 1), keeps the tests on SQLite
+// files although PostgresEnv names a server, which then serves only the
+// tests that need PostgreSQL itself (NewPostgresURL): CI's SQLite run.
+const SQLiteEnv = "OGPTRACKER_TEST_SQLITE"
+
 // OnPostgres reports whether the tests run on PostgreSQL.
-func OnPostgres() bool { return os.Getenv(PostgresEnv) != "" }
+func OnPostgres() bool { return os.Getenv(PostgresEnv) != "" && os.Getenv(SQLiteEnv) == "" }
+
+// NewPostgresURL returns the URL of a new, empty PostgreSQL database of t's
+// own, dropped when t ends, for a test that needs PostgreSQL whatever the
+// engine the other tests run on, such as a copy from SQLite. Without a
+// server in PostgresEnv the test is skipped, saying how to name one; under
+// CI (CI=true), where every test must run, it fails.
+func NewPostgresURL(t testing.TB) string {
+	t.Helper()
+	if os.Getenv(PostgresEnv) == "" {
+		msg := "this test needs PostgreSQL: set " + PostgresEnv + " to a server where its user may create databases, " +
+			`e.g. eval "$(.ci/postgres.sh start)" (README, Tests)`
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg + "; CI=true: every test must run")
+		}
+		t.Skip(msg)
+	}
+	return Create(t, "")
+}
 
 // SkipOnPostgres skips a test that is about SQLite alone, saying why.
 func SkipOnPostgres(t testing.TB, why string) {
