@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
-	"net/url"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -199,7 +197,7 @@ func TestCopyMovesEveryTableWithItsIDsAndRefusesATargetWithData(t *testing.T) {
 // that go on past the copied ones.
 func TestCopyFromSQLiteToPostgreSQL(t *testing.T) {
 	t.Parallel()
-	target := freshPostgres(t)
+	target := testdb.NewPostgresURL(t)
 	src := copySource(t)
 	dst, err := store.Open(target, store.Options{Logger: slog.New(slog.NewTextHandler(t.Output(), nil))})
 	if err != nil {
@@ -259,35 +257,4 @@ func TestCopyFromSQLiteToPostgreSQL(t *testing.T) {
 	if int64(next.ID) != agencies+1 {
 		t.Errorf("the next agency's id is %d, want %d: the sequence was not moved past the copy", next.ID, agencies+1)
 	}
-}
-
-// freshPostgres creates an empty database on the server that
-// OGPTRACKER_TEST_POSTGRES names, dropped when t ends, and returns its
-// URL; without the variable the test is skipped.
-func freshPostgres(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv("OGPTRACKER_TEST_POSTGRES")
-	if base == "" {
-		t.Skip("set OGPTRACKER_TEST_POSTGRES to a postgres:// URL (see README, Tests) to run this test")
-	}
-	admin, err := store.Open(base, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	name := fmt.Sprintf("ogptracker_copy_%d", time.Now().UnixNano())
-	if err := admin.DBForTest().Exec("CREATE DATABASE " + name).Error; err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := admin.DBForTest().Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)").Error; err != nil {
-			t.Errorf("drop %s: %v", name, err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	return u.String()
 }

@@ -16,7 +16,8 @@ import (
 // taken after, so that a refusal is shown to change nothing anywhere, not
 // only in the record of changes. Tables the engine or the store keep for
 // themselves (internalTable) are left out. The rows are read in no set order and
-// digested as a sorted list, the same on every engine.
+// digested as a sorted list, and each value as fingerprintValue writes it, so
+// that a tracker copied to another engine has the fingerprint it had.
 func (s *Store) Fingerprint(ctx context.Context, except ...string) (map[string]string, error) {
 	tables, err := s.db.Migrator().GetTables()
 	if err != nil {
@@ -49,10 +50,7 @@ func (s *Store) Fingerprint(ctx context.Context, except ...string) (map[string]s
 			}
 			h := sha256.New()
 			for i, v := range values {
-				if t, ok := v.(time.Time); ok { // the instant, whatever zone the driver reads it in
-					v = t.UTC().Format(time.RFC3339Nano)
-				}
-				fmt.Fprintf(h, "%s=%v\x00", cols[i], v)
+				fmt.Fprintf(h, "%s=%v\x00", cols[i], fingerprintValue(v))
 			}
 			digests = append(digests, hex.EncodeToString(h.Sum(nil)))
 		}
@@ -66,4 +64,23 @@ func (s *Store) Fingerprint(ctx context.Context, except ...string) (map[string]s
 		out[table] = fmt.Sprintf("%d rows %x", len(digests), sum[:8])
 	}
 	return out, nil
+}
+
+// fingerprintValue is a value as a driver reads it, written the same way on
+// every engine: a time as its instant in UTC, whatever zone the driver reads
+// it in; a boolean as the 1 or 0 SQLite stores (its columns read back as
+// integers, PostgreSQL's as booleans); bytes as the text they hold.
+func fingerprintValue(v any) any {
+	switch v := v.(type) {
+	case time.Time:
+		return v.UTC().Format(time.RFC3339Nano)
+	case bool:
+		if v {
+			return int64(1)
+		}
+		return int64(0)
+	case []byte:
+		return string(v)
+	}
+	return v
 }

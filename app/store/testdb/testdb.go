@@ -1,6 +1,7 @@
 // Package testdb gives tests a database of their own on the engine the
 // tests run on: an SQLite file, or, when OGPTRACKER_TEST_POSTGRES names a
-// PostgreSQL server, a new database there. It knows nothing of the store,
+// PostgreSQL server (and OGPTRACKER_TEST_SQLITE is not set), a new
+// database there. It knows nothing of the store,
 // so that the store's own tests can use it too.
 package testdb
 
@@ -28,8 +29,31 @@ import (
 // an SQLite file in its temporary folder.
 const PostgresEnv = "OGPTRACKER_TEST_POSTGRES"
 
+// SQLiteEnv names a variable that, set (to 1), keeps the tests on SQLite
+// files although PostgresEnv names a server, which then serves only the
+// tests that need PostgreSQL itself (NewPostgresURL): CI's SQLite run.
+const SQLiteEnv = "OGPTRACKER_TEST_SQLITE"
+
 // OnPostgres reports whether the tests run on PostgreSQL.
-func OnPostgres() bool { return os.Getenv(PostgresEnv) != "" }
+func OnPostgres() bool { return os.Getenv(PostgresEnv) != "" && os.Getenv(SQLiteEnv) == "" }
+
+// NewPostgresURL returns the URL of a new, empty PostgreSQL database of t's
+// own, dropped when t ends, for a test that needs PostgreSQL whatever the
+// engine the other tests run on, such as a copy from SQLite. Without a
+// server in PostgresEnv the test is skipped, saying how to name one; under
+// CI (CI=true), where every test must run, it fails.
+func NewPostgresURL(t testing.TB) string {
+	t.Helper()
+	if os.Getenv(PostgresEnv) == "" {
+		msg := "this test needs PostgreSQL: set " + PostgresEnv + " to a server where its user may create databases, " +
+			`e.g. eval "$(.ci/postgres.sh start)" (README, Tests)`
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg + "; CI=true: every test must run")
+		}
+		t.Skip(msg)
+	}
+	return Create(t, "")
+}
 
 // SkipOnPostgres skips a test that is about SQLite alone, saying why.
 func SkipOnPostgres(t testing.TB, why string) {
@@ -98,7 +122,7 @@ func sweep(db *sql.DB) {
 	}
 	rows.Close()
 	for _, name := range old {
-		db.Exec(`DROP DATABASE IF EXISTS "` + name + `" WITH (FORCE)`)
+		drop(db, name)
 	}
 }
 
@@ -141,8 +165,7 @@ func Create(t testing.TB, template string) string {
 		t.Fatalf("create a database for the test: %v", err)
 	}
 	t.Cleanup(func() {
-		// FORCE: a store the test left open must not keep the database.
-		if _, err := db.Exec(`DROP DATABASE IF EXISTS "` + name + `" WITH (FORCE)`); err != nil {
+		if err := drop(db, name); err != nil {
 			t.Errorf("drop the test's database: %v", err)
 		}
 	})
@@ -220,6 +243,22 @@ func DropKept(databaseURL string) error {
 	if err != nil {
 		return err
 	}
-	_, err = db.Exec(`DROP DATABASE IF EXISTS "` + strings.TrimPrefix(u.Path, "/") + `" WITH (FORCE)`)
+	return drop(db, strings.TrimPrefix(u.Path, "/"))
+}
+
+// drop drops database name, even while connections to it are open: a store
+// a test left open must not keep its database. It ends the connections of
+// the tests' own role, then drops the database without FORCE, which waits
+// for them to go and stops an autovacuum worker busy there itself. (FORCE
+// would end that worker too, but only for a superuser or a member of
+// pg_signal_backend, since the worker belongs to no role: the tests' role
+// would fail to drop a database autovacuum happened to be analysing, such
+// as one a test had just filled.)
+func drop(db *sql.DB, name string) error {
+	if _, err := db.Exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+		WHERE datname = $1 AND usename = current_user AND pid <> pg_backend_pid()`, name); err != nil {
+		return err
+	}
+	_, err := db.Exec(`DROP DATABASE IF EXISTS "` + name + `"`)
 	return err
 }
