@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -723,10 +724,24 @@ type reportsSection struct {
 
 type periodReports struct {
 	Period     model.ReportingPeriod
+	Open       bool                   // the period open now, or the last of an ended plan: shown first, with its deadline
+	DaysLeft   int                    // of an open period, until it closes
 	Current    *reportView            // the latest submitted version
 	Older      []model.ProgressReport // earlier submitted versions
 	Draft      *model.ProgressReport  // the draft, for its agency's liaisons
 	Assessment *model.CompletionAssessment
+	// Folded, when set, stands for a run of earlier periods with nothing to
+	// show (no report, draft or assessment), told in one line.
+	Folded []model.ReportingPeriod
+}
+
+// FoldedFrom and FoldedTo are the oldest and the newest of folded periods.
+func (p periodReports) FoldedFrom() model.ReportingPeriod { return p.Folded[len(p.Folded)-1] }
+func (p periodReports) FoldedTo() model.ReportingPeriod   { return p.Folded[0] }
+
+// empty reports whether a past period has nothing to show.
+func (p *periodReports) empty() bool {
+	return !p.Open && p.Current == nil && p.Draft == nil && p.Assessment == nil
 }
 
 func (s *Server) reportsSection(ctx context.Context, u *model.User, cm *model.Commitment) (reportsSection, error) {
@@ -754,12 +769,22 @@ func (s *Server) reportsSection(ctx context.Context, u *model.User, cm *model.Co
 	if err != nil {
 		return sec, err
 	}
-	today := model.DayOf(s.now())
+	now := s.now()
+	today := model.DayOf(now)
+	open := false // the open period is found
 	for _, p := range slices.Backward(periods) {
 		if p.StartsOn.First(s.location).After(today.Last(s.location)) {
 			continue // not begun
 		}
+		if cm.Plan != nil && !cm.Plan.End.IsZero() && p.StartsOn.First(s.location).After(cm.Plan.End.Last(s.location)) {
+			continue // past the plan's end: nothing is owed for it
+		}
 		pr := periodReports{Period: p}
+		if !open && (p.Contains(today) || cm.Plan != nil && !cm.Plan.InForce(now, s.location)) {
+			// The period open now; of an ended plan, its last period.
+			pr.Open, open = true, true
+			pr.DaysLeft = max(0, int(p.EndsOn.Last(time.UTC).Sub(today.First(time.UTC)).Hours()/24))
+		}
 		v := model.VersionsOf(reports, p.ID)
 		if v.Draft != nil && u.MaySeeReport(v.Draft) {
 			pr.Draft = v.Draft
@@ -775,6 +800,13 @@ func (s *Server) reportsSection(ctx context.Context, u *model.User, cm *model.Co
 				pr.Assessment = &assessments[i]
 				break
 			}
+		}
+		if pr.empty() {
+			if n := len(sec.Periods); n > 0 && sec.Periods[n-1].Folded != nil {
+				sec.Periods[n-1].Folded = append(sec.Periods[n-1].Folded, p)
+				continue
+			}
+			pr = periodReports{Period: p, Folded: []model.ReportingPeriod{p}}
 		}
 		sec.Periods = append(sec.Periods, pr)
 	}

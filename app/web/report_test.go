@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ogptracker/ogptracker/app/demo"
 	"github.com/ogptracker/ogptracker/app/model"
@@ -605,5 +606,32 @@ func TestAPlantedFlashShowsNothing(t *testing.T) {
 	_, page := b.do("GET", "/me", nil)
 	if strings.Contains(page, `class="account-notice flash"`) || strings.Contains(page, "alert(1)") {
 		t.Error("a planted flash cookie is shown")
+	}
+}
+
+// The commitment page shows the period open now first, with its deadline;
+// earlier periods without a report fold into one line, and periods past
+// the plan's end are not offered.
+func TestTheCommitmentPageLeadsWithTheOpenPeriod(t *testing.T) {
+	site := newReportSite(t)
+	site.clock.Set(time.Date(2023, 3, 1, 9, 0, 0, 0, taipei))
+	liaison := site.as("liaison@cec.example.org")
+	_, page := liaison.do("GET", site.commitmentPath()+"?lang=en", nil)
+	sec := section(t, page, `id="reports"`, `id="history`)
+	open := strings.Index(sec, "Open now: reports are due by 30 Jun 2023, 121 days left.")
+	folded := strings.Index(sec, "No reports for 2021 H2 – 2022 H2.")
+	if open < 0 || folded < open {
+		t.Errorf("2023 H1 is not shown open first, then 2021 H2 – 2022 H2 in one line:\n%s", sec)
+	}
+	if n := strings.Count(sec, "/reports/new?period="); n != 4 || !strings.Contains(sec, "Report late for:") {
+		t.Errorf("%d links to draft a report, want the open period's and one for each of the 3 folded, marked late", n)
+	}
+
+	// The plan ended in May 2024: its last period is 2024 H1; 2024 H2 is not offered.
+	site.clock.Set(time.Date(2025, 3, 1, 9, 0, 0, 0, taipei))
+	_, page = site.visitor().do("GET", site.commitmentPath()+"?lang=en", nil)
+	sec = section(t, page, `id="reports"`, `id="history`)
+	if !strings.Contains(sec, "The plan&#39;s last period, closed on 30 Jun 2024.") || strings.Contains(sec, "2024 H2") {
+		t.Errorf("after the plan's end:\n%s", sec)
 	}
 }
