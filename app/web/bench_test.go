@@ -20,6 +20,7 @@ import (
 	"github.com/ogptracker/ogptracker/app/model"
 	"github.com/ogptracker/ogptracker/app/store"
 	"github.com/ogptracker/ogptracker/app/store/storetest"
+	"github.com/ogptracker/ogptracker/app/store/testdb"
 	"github.com/ogptracker/ogptracker/app/transfer"
 	"github.com/ogptracker/ogptracker/app/web"
 )
@@ -79,34 +80,68 @@ func generatedDataset(filler int) *model.Dataset {
 	return ds
 }
 
-// loadedServer returns a server on a store holding the demo plan and the
-// generated plans; with many, also OGP's parliament commitments and
-// filler plans, for at least 5,000 commitments and 23,000 milestones in all.
-func loadedServer(tb testing.TB, many bool, heavy ...web.HeavyLimit) (*store.Store, http.Handler) {
-	tb.Helper()
-	ctx := context.Background()
-	st := storetest.Open(tb, func() time.Time { return day })
+// loadedDatabases hold the demo plan and the generated plans and, the
+// second, also OGP's parliament commitments and filler plans, for at least
+// 5,000 commitments and 23,000 milestones in all: each loaded once per
+// test binary, on day, and copied for each server.
+var loadedDatabases = [2]*storetest.Template{
+	storetest.NewTemplate("loaded", func(ctx context.Context, st *store.Store) error { return load(ctx, st, false) }),
+	storetest.NewTemplate("loaded-many", func(ctx context.Context, st *store.Store) error { return load(ctx, st, true) }),
+}
+
+func load(ctx context.Context, st *store.Store, many bool) error {
 	ds, err := demo.Dataset()
 	if err != nil {
-		tb.Fatal(err)
+		return err
 	}
 	datasets := []*model.Dataset{ds, generatedDataset(0)}
 	if many {
 		f, err := os.Open("../transfer/testdata/open_parliament_0703.csv")
 		if err != nil {
-			tb.Fatal(err)
+			return err
 		}
 		ogp, err := transfer.ReadOGPCSV(f)
 		f.Close()
 		if err != nil {
-			tb.Fatal(err)
+			return err
 		}
 		datasets = append(datasets, ogp, generatedDataset(22))
 	}
 	for _, ds := range datasets {
 		if _, err := st.ImportDataset(ctx, ds, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadedServer returns a server on a store holding the demo plan and the
+// generated plans; with many, also OGP's parliament commitments and
+// filler plans. The store is on the engine the tests run on, as every
+// test's (storetest): an SQLite file, or a PostgreSQL database when
+// OGPTRACKER_TEST_POSTGRES is set. On PostgreSQL the copy is analyzed,
+// as autovacuum does within a minute of an import, so that the planner
+// knows the tables' sizes.
+func loadedServer(tb testing.TB, many bool, heavy ...web.HeavyLimit) (*store.Store, http.Handler) {
+	tb.Helper()
+	now := func() time.Time { return day }
+	databaseURL := loadedDatabases[btoi(many)].CopyAt(tb, now)
+	if testdb.OnPostgres() {
+		if _, err := testdb.SQL(tb, databaseURL).Exec("ANALYZE"); err != nil {
 			tb.Fatal(err)
 		}
+	}
+	st, err := store.Open(databaseURL, store.Options{Now: now, Logger: slog.New(slog.NewTextHandler(tb.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if err := st.Close(); err != nil {
+			tb.Errorf("close the store: %v", err)
+		}
+	})
+	if _, err := st.Migrate(context.Background()); err != nil {
+		tb.Fatal(err)
 	}
 	// Benchmarks call far faster than the API's limit per client allows.
 	h, err := web.New(web.Options{Store: st, Logger: slog.New(slog.DiscardHandler), Location: taipei, BaseURL: "http://example.test",
@@ -119,6 +154,13 @@ func loadedServer(tb testing.TB, many bool, heavy ...web.HeavyLimit) (*store.Sto
 		tb.Fatal(err)
 	}
 	return st, h
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func planID(tb testing.TB, st *store.Store, ref string) uint {
@@ -141,11 +183,34 @@ func serve(h http.Handler, path string, header ...string) *httptest.ResponseReco
 	return rec
 }
 
+// engine names the database the benchmarks run on, in their names
+// (BenchmarkPages/engine=postgres/plan-200), so that figures of both
+// engines can be set side by side (benchstat -col /engine).
+func engine() string {
+	if testdb.OnPostgres() {
+		return "engine=postgres"
+	}
+	return "engine=sqlite"
+}
+
+type page struct{ name, path string }
+
+// measurePages measures each page, under the engine's name.
+func measurePages(b *testing.B, h http.Handler, pages []page) {
+	b.Run(engine(), func(b *testing.B) {
+		for _, p := range pages {
+			b.Run(p.name, func(b *testing.B) { measurePage(b, h, p.path) })
+		}
+	})
+}
+
 // BenchmarkPages measures the plan overview of the 200-commitment plan and
 // one of its commitments, as a browser asks for them (gzip accepted), in a
 // database of more than 5,000 commitments. Run it with
 //
 //	go test -run XXX -bench . -benchtime 200x ./app/web/
+//
+// on SQLite, and on PostgreSQL with OGPTRACKER_TEST_POSTGRES set (see README, Speed).
 func BenchmarkPages(b *testing.B) {
 	st, h := loadedServer(b, true)
 	counts, err := st.Count(context.Background())
@@ -160,13 +225,11 @@ func BenchmarkPages(b *testing.B) {
 	if err != nil || len(cs) == 0 {
 		b.Fatalf("commitments of the big plan: %v", err)
 	}
-	for _, page := range []struct{ name, path string }{
+	measurePages(b, h, []page{
 		{"plan-200", fmt.Sprintf("/plans/%d", big)},
 		{"commitment", fmt.Sprintf("/commitments/%d", cs[0].ID)},
 		{"milestones-200", fmt.Sprintf("/milestones?plan=%d&asof=2023-06-30", big)}, // 240 overdue, 120 due in 60 days
-	} {
-		b.Run(page.name, func(b *testing.B) { measurePage(b, h, page.path) })
-	}
+	})
 }
 
 // BenchmarkCommitmentList measures the list of commitments in the same
@@ -175,15 +238,13 @@ func BenchmarkPages(b *testing.B) {
 // derived progress, and sorted by title.
 func BenchmarkCommitmentList(b *testing.B) {
 	_, h := loadedServer(b, true)
-	for _, page := range []struct{ name, path string }{
+	measurePages(b, h, []page{
 		{"default", "/commitments"},
 		{"all", "/commitments?plan=all"},
 		{"all-overdue", "/commitments?plan=all&state=overdue"},
 		{"all-search-progress", "/commitments?plan=all&q=open&sort=-progress&page=2"},
 		{"all-title", "/commitments?plan=all&sort=title&lang=en"},
-	} {
-		b.Run(page.name, func(b *testing.B) { measurePage(b, h, page.path) })
-	}
+	})
 }
 
 // BenchmarkAPI measures the API's list of commitments in the same
@@ -195,15 +256,13 @@ func BenchmarkAPI(b *testing.B) {
 	if err != nil || len(cs) == 0 {
 		b.Fatalf("commitments of the big plan: %v", err)
 	}
-	for _, page := range []struct{ name, path string }{
+	measurePages(b, h, []page{
 		{"commitments", "/api/v1/commitments"},
 		{"commitments-all", "/api/v1/commitments?plan=all"},
 		{"commitments-all-overdue-progress", "/api/v1/commitments?plan=all&state=overdue&sort=-progress&page=2"},
 		{"commitment", fmt.Sprintf("/api/v1/commitments/%d", cs[0].ID)},
 		{"milestones-agency", fmt.Sprintf("/api/v1/milestones?plan=%d&agency=%d&due_before=2024-01-01", planID(b, st, bigPlanRef), cs[0].LeadAgency.ID)},
-	} {
-		b.Run(page.name, func(b *testing.B) { measurePage(b, h, page.path) })
-	}
+	})
 }
 
 // BenchmarkListsUnderLoad sends 64 lists of every plan sorted by title at
@@ -223,7 +282,7 @@ func BenchmarkListsUnderLoad(b *testing.B) {
 		{"bounded", web.DefaultHeavyLimit()},
 		{"unbounded", web.HeavyLimit{InFlight: 1 << 20, Wait: time.Second}},
 	} {
-		b.Run(bound.name, func(b *testing.B) {
+		b.Run(engine()+"/"+bound.name, func(b *testing.B) {
 			st, h := loadedServer(b, true, bound.limit)
 			cs, _, err := st.FindCommitments(context.Background(), store.CommitmentFilter{PlanID: planID(b, st, bigPlanRef), Limit: 1})
 			if err != nil || len(cs) == 0 {

@@ -392,6 +392,9 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	stopBrowser()
 	demoDatabase.Remove()
+	for _, tp := range loadedDatabases {
+		tp.Remove()
+	}
 	os.Exit(code)
 }
 

@@ -148,19 +148,34 @@ func CreateKept() (string, error) {
 // the URL template when it is given, dropped when t ends, and returns its URL.
 func Create(t testing.TB, template string) string {
 	t.Helper()
-	db, err := admin()
-	if err != nil {
-		t.Fatalf("%s: %v", PostgresEnv, err)
-	}
-	name := newDatabaseName()
-	stmt := `CREATE DATABASE "` + name + `"`
+	clauses := ""
 	if template != "" {
 		u, err := url.Parse(template)
 		if err != nil {
 			t.Fatal(err)
 		}
-		stmt += ` TEMPLATE "` + strings.TrimPrefix(u.Path, "/") + `"`
+		clauses = ` TEMPLATE "` + strings.TrimPrefix(u.Path, "/") + `"`
 	}
+	return create(t, clauses)
+}
+
+// CreateCollated creates an empty PostgreSQL database for t whose text
+// sorts and compares by the ICU locale locale ("en-US"), as a server
+// set up in a language's locale does, rather than by code point as the
+// tests' cluster does (initdb --locale=C); it is dropped when t ends.
+func CreateCollated(t testing.TB, locale string) string {
+	t.Helper()
+	return create(t, ` TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '`+strings.ReplaceAll(locale, "'", "")+`' LOCALE 'C'`)
+}
+
+func create(t testing.TB, clauses string) string {
+	t.Helper()
+	db, err := admin()
+	if err != nil {
+		t.Fatalf("%s: %v", PostgresEnv, err)
+	}
+	name := newDatabaseName()
+	stmt := `CREATE DATABASE "` + name + `"` + clauses
 	if _, err := db.Exec(stmt); err != nil {
 		t.Fatalf("create a database for the test: %v", err)
 	}
