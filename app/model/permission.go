@@ -31,6 +31,13 @@ func (u *User) MayDraftReport(c *Commitment) bool {
 	return u.IsActive() && u.Role == RoleLiaison && u.AgencyID != nil && agencyMayDraftReport(*u.AgencyID, c)
 }
 
+// MayAnswerDissent is the rule of who may answer the dissents on report r:
+// the liaisons of the agency that reported.
+func (u *User) MayAnswerDissent(r *ProgressReport) bool {
+	return u.IsActive() && u.Role == RoleLiaison && u.AgencyID != nil && *u.AgencyID == r.AgencyID &&
+		r.Status == ReportSubmitted
+}
+
 // MaySeeReport is the rule of who may read report r: everyone once it is
 // submitted; a draft only the liaisons of the agency it is written for.
 func (u *User) MaySeeReport(r *ProgressReport) bool {

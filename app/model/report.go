@@ -285,9 +285,33 @@ type Review struct {
 	Verdict  Verdict         `gorm:"size:20;not null"`
 	Reasons  string          `gorm:"not null"`
 	// CoLead marks a member whose organisation co-leads the commitment.
-	CoLead    bool `gorm:"not null;default:false"`
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	CoLead bool `gorm:"not null;default:false"`
+	// The reporting agency's answer to a dissent, public like the dissent
+	// (Markdown). A member who changes their review clears it: the new
+	// review awaits its own answer, and the record of changes keeps both.
+	Answer       string `gorm:"not null;default:''"`
+	AnsweredAt   *time.Time
+	AnsweredByID *uint
+	AnsweredBy   *User `gorm:"constraint:OnDelete:SET NULL"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// Answered reports whether the agency answered this review.
+func (v *Review) Answered() bool { return v.AnsweredAt != nil }
+
+// CheckAnswer checks an agency's answer to review v: v is a dissent, and
+// the answer is given, within its limit, without a script.
+func (v *Review) CheckAnswer(answer string) error {
+	fe := FieldErrors{}
+	if v.Verdict != VerdictDissent {
+		fe.Add("answer", "only a dissent is answered")
+	}
+	if strings.TrimSpace(answer) == "" {
+		fe.Add("answer", MsgRequired)
+	}
+	checkProse(fe, "answer", answer, MaxReportText)
+	return fe.Err()
 }
 
 // TableName keeps reviews beside the reports they are about.
@@ -318,7 +342,8 @@ type Agreement string
 const (
 	AgreementAwaiting  Agreement = "awaiting"  // no review yet
 	AgreementAgreed    Agreement = "agreed"    // confirmed, and no dissent
-	AgreementContested Agreement = "contested" // at least one dissent
+	AgreementContested Agreement = "contested" // at least one dissent the agency has not answered
+	AgreementAnswered  Agreement = "answered"  // dissents, every one answered by the agency
 )
 
 // AgreementOf is where civil society stands given the reviews of one version.
@@ -327,9 +352,14 @@ func AgreementOf(reviews []Review) Agreement {
 	for _, r := range reviews {
 		switch r.Verdict {
 		case VerdictDissent:
-			return AgreementContested
+			if !r.Answered() {
+				return AgreementContested
+			}
+			a = AgreementAnswered
 		case VerdictConfirm:
-			a = AgreementAgreed
+			if a == AgreementAwaiting {
+				a = AgreementAgreed
+			}
 		}
 	}
 	return a

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ogptracker/ogptracker/app/model"
 )
@@ -140,6 +141,8 @@ func TestPeriodReviewAndAssessmentValidation(t *testing.T) {
 
 func TestAgreementOfReviews(t *testing.T) {
 	confirm, dissent := model.Review{Verdict: model.VerdictConfirm}, model.Review{Verdict: model.VerdictDissent}
+	now := time.Now()
+	answered := model.Review{Verdict: model.VerdictDissent, Answer: "已上線", AnsweredAt: &now}
 	for _, tc := range []struct {
 		reviews []model.Review
 		want    model.Agreement
@@ -148,6 +151,8 @@ func TestAgreementOfReviews(t *testing.T) {
 		{[]model.Review{confirm}, model.AgreementAgreed},
 		{[]model.Review{confirm, dissent, confirm}, model.AgreementContested},
 		{[]model.Review{dissent}, model.AgreementContested},
+		{[]model.Review{answered, confirm}, model.AgreementAnswered},
+		{[]model.Review{confirm, answered, dissent}, model.AgreementContested},
 	} {
 		if got := model.AgreementOf(tc.reviews); got != tc.want {
 			t.Errorf("%v: %s, want %s", tc.reviews, got, tc.want)

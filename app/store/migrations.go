@@ -31,6 +31,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026112814_api_tokens", Migrate: migrateAPITokens},
 	{ID: "2026120201_private_draft_saves", Migrate: migratePrivateDraftSaves},
 	{ID: "2026120202_server_secrets", Migrate: migrateServerSecrets},
+	{ID: "2026120205_dissent_answers", Migrate: migrateDissentAnswers},
 }
 
 // MigrationCount is how many steps a new database takes to the current schema.
@@ -604,3 +605,26 @@ func migrateServerSecrets(tx *gorm.DB) error {
 	}
 	return tx.AutoMigrate(&ServerSecret{})
 }
+
+// migrateDissentAnswers lets the reporting agency answer a dissent on its
+// report: the answer, when, and by whom, beside the dissent.
+func migrateDissentAnswers(tx *gorm.DB) error {
+	return tx.AutoMigrate(&reviewAnswers{})
+}
+
+// reviewAnswers are the columns migrateDissentAnswers adds to report_reviews.
+type reviewAnswers struct {
+	ID           uint   `gorm:"primaryKey"`
+	Answer       string `gorm:"not null;default:''"`
+	AnsweredAt   *time.Time
+	AnsweredByID *uint
+	AnsweredBy   *answerUser `gorm:"constraint:OnDelete:SET NULL"`
+}
+
+func (reviewAnswers) TableName() string { return "report_reviews" }
+
+type answerUser struct {
+	ID uint `gorm:"primaryKey"`
+}
+
+func (answerUser) TableName() string { return "users" }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"gorm.io/gorm"
 
@@ -44,13 +45,22 @@ func (s *Store) FindReviews(ctx context.Context, reportIDs []uint) (map[uint][]m
 		return out, nil
 	}
 	var vs []model.Review
-	if err := s.db.WithContext(ctx).Preload("User").Where("report_id IN ?", reportIDs).Order("created_at, id").Find(&vs).Error; err != nil {
+	if err := s.db.WithContext(ctx).Preload("User").Preload("AnsweredBy").Where("report_id IN ?", reportIDs).Order("created_at, id").Find(&vs).Error; err != nil {
 		return nil, err
 	}
 	for _, v := range vs {
 		out[v.ReportID] = append(out[v.ReportID], v)
 	}
 	return out, nil
+}
+
+// FindReviewByID returns one review.
+func (s *Store) FindReviewByID(ctx context.Context, id uint) (*model.Review, error) {
+	var v model.Review
+	if err := s.db.WithContext(ctx).Take(&v, id).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &v, nil
 }
 
 // FindAssessments returns the completion assessments of a commitment,
@@ -310,6 +320,42 @@ func (s *Store) ReviewReport(ctx context.Context, v *model.Review) error {
 			return &c
 		}
 		_, err = s.recordWrite(ctx, tx, written{Entity: model.EntityReview, Action: action,
+			CommitmentID: &r.CommitmentID, PlanID: &r.Commitment.PlanID, Ref: reportRef(r.Period, r.Version)}, shown(before), shown(v), nil)
+		return err
+	})
+}
+
+// AnswerDissent records the reporting agency's answer to dissent reviewID,
+// by the person in ctx's actor: public at once, in the record of changes.
+// A second answer replaces the first. Who may answer is the caller's
+// check: model.User.MayAnswerDissent.
+func (s *Store) AnswerDissent(ctx context.Context, reviewID uint, answer string) error {
+	answer = strings.TrimSpace(answer)
+	return s.write(ctx, func(tx *gorm.DB) error {
+		var v model.Review
+		if err := tx.Take(&v, reviewID).Error; err != nil {
+			return notFound(err)
+		}
+		if err := v.CheckAnswer(answer); err != nil {
+			return err
+		}
+		var r model.ProgressReport
+		if err := tx.Preload("Period").Preload("Commitment").Take(&r, v.ReportID).Error; err != nil {
+			return notFound(err)
+		}
+		before := v
+		now := s.now().UTC()
+		actor, _ := model.ActorFromContext(ctx)
+		v.Answer, v.AnsweredAt, v.AnsweredByID = answer, &now, actor.UserID
+		if err := tx.Model(&model.Review{}).Where("id = ?", v.ID).
+			Updates(map[string]any{"answer": v.Answer, "answered_at": now, "answered_by_id": actor.UserID}).Error; err != nil {
+			return err
+		}
+		shown := func(x model.Review) *model.Review { // the author is the change's; the report its ref
+			x.ReportID, x.UserID, x.AnsweredByID, x.Report, x.User, x.AnsweredBy = 0, 0, nil, nil, nil, nil
+			return &x
+		}
+		_, err := s.recordWrite(ctx, tx, written{Entity: model.EntityReview, Action: model.ChangeUpdated,
 			CommitmentID: &r.CommitmentID, PlanID: &r.Commitment.PlanID, Ref: reportRef(r.Period, r.Version)}, shown(before), shown(v), nil)
 		return err
 	})

@@ -41,6 +41,7 @@ type authzSite struct {
 	*reportSite
 	report string // the path of the report, "/reports/N"
 	token  string // the path of an API token, "/admin/tokens/N"
+	review string // the path of a dissent's answer, "/reviews/N/answer"
 }
 
 // writeCase is one route of the table. The subject of the route (a
@@ -68,6 +69,21 @@ func draftBy(submit bool) func(*authzSite) {
 		}
 		s.report = s.draft(b, s.draftForm(b, action))
 	}
+}
+
+// dissented is a submitted report a committee member dissents from.
+func dissented(s *authzSite) {
+	draftBy(true)(s)
+	b := s.as("member@committee.example.org")
+	if res, _ := b.do("POST", s.report+"/reviews", url.Values{"csrf_token": {b.formToken()}, "verdict": {"dissent"}, "reasons": {"與事實不符。"}}); res.StatusCode != done {
+		s.t.Fatalf("dissent: %d", res.StatusCode)
+	}
+	id, _ := strconv.Atoi(strings.TrimPrefix(s.report, "/reports/"))
+	reviews, err := s.st.FindReviews(s.t.Context(), []uint{uint(id)})
+	if err != nil || len(reviews[uint(id)]) != 1 {
+		s.t.Fatalf("the dissent: %v %v", reviews, err)
+	}
+	s.review = fmt.Sprintf("/reviews/%d/answer", reviews[uint(id)][0].ID)
 }
 
 // reportForm is the liaison's report form without its token.
@@ -122,7 +138,18 @@ var writeCases = []writeCase{
 		form: func(s *authzSite) url.Values {
 			return url.Values{"revision": {reportForm(s).Get("revision")}}
 		},
-		want: [...]int{toSignIn, notFound, notFound, done, notFound},
+		// The administrator comes after the liaison submitted it: public
+		// by then, the report is seen, and its submission refused.
+		want: [...]int{toSignIn, notFound, notFound, done, forbidden},
+	},
+	{
+		route: "POST /reviews/:id/answer",
+		setup: dissented,
+		path:  func(s *authzSite) string { return s.review },
+		form: func(*authzSite) url.Values {
+			return url.Values{"answer": {"系統已於 12 月 15 日上線，附測試報告。"}}
+		},
+		want: [...]int{toSignIn, forbidden, forbidden, done, forbidden},
 	},
 	{
 		route: "POST /reports/:id/reviews",

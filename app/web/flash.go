@@ -18,6 +18,7 @@ var flashes = map[string]bool{
 	"flash.report.saved":     true,
 	"flash.report.submitted": true,
 	"flash.review.saved":     true,
+	"flash.answer.saved":     true,
 	"flash.assessment.saved": true,
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -144,5 +145,68 @@ func TestAnAdministratorsWorkIsTheWholePlansFollowUp(t *testing.T) {
 	if strings.Contains(page, "Start the report") {
 		t.Error("the administrator is offered a liaison's report")
 	}
-	_ = model.RoleAdmin
+}
+
+// A dissent waits on the reporting agency's queue until its liaison answers
+// it; the answer is public beside the dissent, the report reads "answered",
+// and the member who dissented sees it answered on theirs.
+func TestTheAgencyAnswersADissentFromItsQueue(t *testing.T) {
+	site := newReportSite(t)
+	liaison := site.as("liaison@cec.example.org")
+	path := site.draft(liaison, site.draftForm(liaison, "submit"))
+	coLead := site.as(coLeadEmail)
+	if res, _ := coLead.do("POST", path+"/reviews", url.Values{"csrf_token": {coLead.formToken()}, "verdict": {"dissent"}, "reasons": {"系統僅完成測試。"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("dissent: %d", res.StatusCode)
+	}
+	reviews, err := site.st.FindReviews(context.Background(), []uint{site.reports()[0].ID})
+	if err != nil || len(reviews) != 1 {
+		t.Fatal(err)
+	}
+	dissent := reviews[site.reports()[0].ID][0]
+	page, before := liaison.myWork()
+	answerLink := fmt.Sprintf(`href="%s#answer-%d">Answer</a>`, path, dissent.ID)
+	if !strings.Contains(page, "1 dissent waiting for your agency&#39;s answer") || !strings.Contains(page, answerLink) {
+		t.Fatalf("the liaison's queue lacks the dissent:\n%s", page)
+	}
+	if page, _ := coLead.myWork(); !strings.Contains(page, "No answer yet") {
+		t.Error("the member's queue does not show their dissent waiting")
+	}
+
+	// Refused: no answer, someone else's answer.
+	answer := fmt.Sprintf("/reviews/%d/answer", dissent.ID)
+	if res, page := liaison.do("POST", answer+"?lang=en", url.Values{"csrf_token": {liaison.formToken()}, "answer": {"  "}}); res.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(page, `aria-invalid="true"`) {
+		t.Errorf("an empty answer: %d", res.StatusCode)
+	}
+	for _, email := range []string{"liaison@moe.example.org", coLeadEmail} {
+		b := site.as(email)
+		if res, _ := b.do("POST", answer, url.Values{"csrf_token": {b.formToken()}, "answer": {"不是我們的報告"}}); res.StatusCode != http.StatusForbidden {
+			t.Errorf("%s answers: %d, want 403", email, res.StatusCode)
+		}
+	}
+	if v, _ := site.st.FindReviewByID(context.Background(), dissent.ID); v.Answered() {
+		t.Fatal("a refused answer was recorded")
+	}
+
+	res, _ := liaison.do("POST", answer, url.Values{"csrf_token": {liaison.formToken()}, "answer": {"系統已於 **12 月 15 日**正式上線。"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("answer: %d", res.StatusCode)
+	}
+	if _, after := liaison.myWork(); after != before-1 {
+		t.Errorf("after answering, the liaison's count went from %d to %d", before, after)
+	}
+	if page, _ := coLead.myWork(); !strings.Contains(page, "Answered: read it") {
+		t.Error("the member's queue does not show the dissent answered")
+	}
+	_, public := site.visitor().do("GET", path+"?lang=en", nil)
+	for _, want := range []string{"Dissent answered", "<strong>12 月 15 日</strong>正式上線", "Answer of Central Election Commission (林聯絡)"} {
+		if !strings.Contains(public, want) {
+			t.Errorf("the public report lacks %q", want)
+		}
+	}
+	if !slices.ContainsFunc(site.changes(), func(c model.Change) bool {
+		return c.Entity == model.EntityReview && c.Fields["answer"].After != nil
+	}) {
+		t.Error("the answer is not in the record of changes")
+	}
 }

@@ -495,7 +495,8 @@ type reportView struct {
 
 type reviewView struct {
 	model.Review
-	Reasons template.HTML
+	Reasons    template.HTML
+	AnswerHTML template.HTML // the agency's answer to a dissent
 }
 
 // newReportView prepares a version for a page that shows it under headings
@@ -505,7 +506,7 @@ func newReportView(r *model.ProgressReport, reviews []model.Review, under int) *
 		NextSteps: renderMarkdown(r.NextSteps, under+1), Agreement: model.AgreementOf(reviews)}
 	v.Confirms, v.Dissents = model.CountVerdicts(reviews)
 	for _, x := range reviews {
-		v.Reviews = append(v.Reviews, reviewView{Review: x, Reasons: renderMarkdown(x.Reasons, under)})
+		v.Reviews = append(v.Reviews, reviewView{Review: x, Reasons: renderMarkdown(x.Reasons, under), AnswerHTML: renderMarkdown(x.Answer, under)})
 	}
 	return v
 }
@@ -518,8 +519,17 @@ type reportPage struct {
 	Versions  []model.ProgressReport // the period's versions this visitor may see
 	MayDraft  bool
 	MayReview bool
+	MayAnswer bool // the visitor answers the dissents for the reporting agency
 	CoLead    bool
 	Review    reviewForm
+	Answer    answerForm
+}
+
+// answerForm is an agency's answer to one dissent as typed.
+type answerForm struct {
+	Review uint // the dissent answered
+	Text   string
+	Errors map[string]string // field → message id
 }
 
 // reviewForm is a committee member's review as typed.
@@ -580,7 +590,7 @@ func (s *Server) showReport(c *gin.Context) {
 	}
 }
 
-func (s *Server) renderReport(c *gin.Context, status int, r *model.ProgressReport, form reviewForm) error {
+func (s *Server) renderReport(c *gin.Context, status int, r *model.ProgressReport, form reviewForm, answer ...answerForm) error {
 	ctx := c.Request.Context()
 	reviews, err := s.store.FindReviews(ctx, []uint{r.ID})
 	if err != nil {
@@ -591,6 +601,9 @@ func (s *Server) renderReport(c *gin.Context, status int, r *model.ProgressRepor
 		return err
 	}
 	p := reportPage{Page: s.page(c), C: r.Commitment, View: newReportView(r, reviews[r.ID], 2), Review: form}
+	if len(answer) > 0 {
+		p.Answer = answer[0]
+	}
 	for _, o := range all {
 		if o.PeriodID == r.PeriodID && p.User.MaySeeReport(&o) {
 			p.Versions = append(p.Versions, o)
@@ -598,6 +611,7 @@ func (s *Server) renderReport(c *gin.Context, status int, r *model.ProgressRepor
 	}
 	p.MayDraft = p.User.MayDraftReport(r.Commitment)
 	p.MayReview = p.User.MayReviewReport(r)
+	p.MayAnswer = p.User.MayAnswerDissent(r)
 	p.CoLead = p.User.IsCoLead(r.Commitment)
 	if p.MayReview && form.Verdict == "" {
 		for _, v := range reviews[r.ID] {
@@ -642,6 +656,45 @@ func (s *Server) reviewReport(c *gin.Context) {
 			form.Errors["reasons"] = "report.error.reasons"
 		}
 		if err := s.renderReport(c, http.StatusUnprocessableEntity, r, form); err != nil {
+			s.fail(c, err)
+		}
+	default:
+		s.fail(c, err)
+	}
+}
+
+// answerDissent records the reporting agency's answer to a dissent, POST
+// /reviews/:id/answer: public at once, beside the dissent.
+func (s *Server) answerDissent(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	v, err := s.store.FindReviewByID(ctx, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	r, err := s.store.FindReportByID(ctx, v.ReportID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if !s.permit(c, visitor(c).MayAnswerDissent(r), "report.error.answer.forbidden") {
+		return
+	}
+	form := answerForm{Review: v.ID, Text: clip(c.PostForm("answer"), model.MaxReportText), Errors: map[string]string{}}
+	err = s.store.AnswerDissent(writeContext(c), v.ID, c.PostForm("answer"))
+	var fe model.FieldErrors
+	switch {
+	case err == nil:
+		s.flash(c, "flash.answer.saved")
+		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/reports/%d#review-%d", r.ID, v.ID))
+	case errors.As(err, &fe):
+		messagesOf(fe, form.Errors)
+		if err := s.renderReport(c, http.StatusUnprocessableEntity, r, reviewForm{}, form); err != nil {
 			s.fail(c, err)
 		}
 	default:

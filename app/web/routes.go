@@ -106,6 +106,7 @@ func (s *Server) routes() *gin.Engine {
 	signedIn.POST("/reports/:id", s.updateReport)                     // MaySeeReport, MayDraftReport
 	signedIn.GET("/reports/:id/submit", s.confirmSubmit)              // MaySeeReport, MayDraftReport
 	signedIn.POST("/reports/:id/submit", s.submitReport)              // MaySeeReport, MayDraftReport
+	signedIn.POST("/reviews/:id/answer", s.answerDissent)             // MayAnswerDissent
 	signedIn.POST("/reports/:id/reviews", s.reviewReport)             // MaySeeReport, MayReview
 	signedIn.POST("/commitments/:id/assessments", s.assessCommitment) // MayAssess
 	// Every signed-in person chooses their own reminders, and no one else's.

@@ -33,15 +33,17 @@ type Queue struct {
 
 	// A liaison's: the milestones their agency answers for, late and due
 	// soon, and this period's report of each commitment it leads.
-	Overdue []MilestoneItem
-	DueSoon []MilestoneItem
-	Reports []ReportItem
+	Overdue  []MilestoneItem
+	DueSoon  []MilestoneItem
+	Reports  []ReportItem
+	ToAnswer []DissentItem // dissents on the agency's reports it has not answered
 
 	// A committee member's: submitted reports they have not reviewed (those
 	// of commitments their organisation co-leads first), and commitments no
 	// one has assessed for the period.
 	ToReview    []ReportItem
 	NotAssessed []ReportItem
+	MyDissents  []DissentItem // shown with whether the agency answered: not work of theirs
 
 	// An administrator's: periods closing soon with the agencies that have
 	// not reported, overdue milestones by agency, mail that could not be
@@ -74,6 +76,14 @@ type ReportItem struct {
 // Owed reports whether the agency still owes the report: none submitted.
 func (r ReportItem) Owed() bool { return !r.Submitted }
 
+// DissentItem is a dissent on a submitted report.
+type DissentItem struct {
+	C      *model.Commitment
+	Period *model.ReportingPeriod
+	Report *model.ProgressReport
+	Review model.Review
+}
+
 // ClosingPeriod is a period closing soon and the agencies that owe reports.
 type ClosingPeriod struct {
 	Period   *model.ReportingPeriod
@@ -90,12 +100,13 @@ type AgencyCount struct {
 
 // Count is how many items the queue holds: the number in the header.
 // Submitted reports on a liaison's list are shown for their state but are
-// not work, nor are an administrator's overdue milestones (the agencies'
-// work, shown for follow-up).
+// not work (a dissent on one is, once, in ToAnswer), nor are a member's own
+// dissents or an administrator's overdue milestones (the agencies' work,
+// shown for follow-up).
 func (q *Queue) Count() int {
-	n := len(q.Overdue) + len(q.DueSoon) + len(q.ToReview) + len(q.NotAssessed) + len(q.Invited) + int(q.Undeliverable)
+	n := len(q.Overdue) + len(q.DueSoon) + len(q.ToAnswer) + len(q.ToReview) + len(q.NotAssessed) + len(q.Invited) + int(q.Undeliverable)
 	for _, r := range q.Reports {
-		if r.Owed() || r.Agreement == model.AgreementContested {
+		if r.Owed() {
 			n++
 		}
 	}
@@ -107,7 +118,7 @@ func (q *Queue) Count() int {
 
 // Empty reports whether there is nothing on the queue at all.
 func (q *Queue) Empty() bool {
-	return q.Count() == 0 && len(q.Reports) == 0 && len(q.OverdueByAgency) == 0
+	return q.Count() == 0 && len(q.Reports) == 0 && len(q.OverdueByAgency) == 0 && len(q.MyDissents) == 0
 }
 
 // For builds u's queue as of at, judging days in loc.
@@ -166,6 +177,9 @@ type builder struct {
 	periods     map[uint]*model.ReportingPeriod
 	current     []*model.ReportingPeriod // each plan's period open now
 	reported    map[uint]map[uint]bool   // by period and commitment: a version submitted
+
+	latestSubmitted map[uint]map[uint]*model.ProgressReport // see submitted
+	reviews         map[uint][]model.Review                 // by report
 }
 
 // load reads what every role's queue needs: the commitments and milestones
@@ -267,15 +281,59 @@ func (b *builder) liaison(ctx context.Context, agency uint) error {
 		return err
 	}
 	b.q.Reports = items
+	return b.dissents(ctx, func(r *model.ProgressReport, v model.Review) {
+		if r.AgencyID == agency && !v.Answered() {
+			b.q.ToAnswer = append(b.q.ToAnswer, b.dissent(r, v))
+		}
+	})
+}
+
+// dissents calls f for each dissent on the latest submitted version of
+// every report of the plans in force.
+func (b *builder) dissents(ctx context.Context, f func(r *model.ProgressReport, v model.Review)) error {
+	submitted, reviews, err := b.submitted(ctx)
+	if err != nil {
+		return err
+	}
+	for _, id := range b.periodIDs() {
+		for _, c := range b.commitments {
+			r := submitted[id][c.ID]
+			if r == nil {
+				continue
+			}
+			for _, v := range reviews[r.ID] {
+				if v.Verdict == model.VerdictDissent {
+					f(r, v)
+				}
+			}
+		}
+	}
 	return nil
 }
 
-// agreements fills in civil society's view of each item's latest submitted
-// version.
-func (b *builder) agreements(ctx context.Context, items []ReportItem) error {
-	submitted, err := b.st.FindLatestReports(ctx, b.currentIDs(), true)
+func (b *builder) dissent(r *model.ProgressReport, v model.Review) DissentItem {
+	return DissentItem{C: b.byID[r.CommitmentID], Period: b.periods[r.PeriodID], Report: r, Review: v}
+}
+
+// periodIDs lists the periods of the plans in force, in order.
+func (b *builder) periodIDs() []uint {
+	ids := make([]uint, 0, len(b.periods))
+	for id := range b.periods {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// submitted reads, once, the latest submitted version of every report of
+// the plans in force, and its reviews.
+func (b *builder) submitted(ctx context.Context) (map[uint]map[uint]*model.ProgressReport, map[uint][]model.Review, error) {
+	if b.latestSubmitted != nil {
+		return b.latestSubmitted, b.reviews, nil
+	}
+	submitted, err := b.st.FindLatestReports(ctx, b.periodIDs(), true)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	var ids []uint
 	for _, byC := range submitted {
@@ -284,6 +342,17 @@ func (b *builder) agreements(ctx context.Context, items []ReportItem) error {
 		}
 	}
 	reviews, err := b.st.FindReviews(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	b.latestSubmitted, b.reviews = submitted, reviews
+	return submitted, reviews, nil
+}
+
+// agreements fills in civil society's view of each item's latest submitted
+// version.
+func (b *builder) agreements(ctx context.Context, items []ReportItem) error {
+	submitted, reviews, err := b.submitted(ctx)
 	if err != nil {
 		return err
 	}
@@ -299,22 +368,8 @@ func (b *builder) agreements(ctx context.Context, items []ReportItem) error {
 // the member has not reviewed, those their organisation co-leads first, and
 // those reported this period that no one has assessed yet.
 func (b *builder) committee(ctx context.Context) error {
-	ids := make([]uint, 0, len(b.periods))
-	for id := range b.periods {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	submitted, err := b.st.FindLatestReports(ctx, ids, true)
-	if err != nil {
-		return err
-	}
-	var reportIDs []uint
-	for _, byC := range submitted {
-		for _, r := range byC {
-			reportIDs = append(reportIDs, r.ID)
-		}
-	}
-	reviews, err := b.st.FindReviews(ctx, reportIDs)
+	ids := b.periodIDs()
+	submitted, reviews, err := b.submitted(ctx)
 	if err != nil {
 		return err
 	}
@@ -347,6 +402,13 @@ func (b *builder) committee(ctx context.Context) error {
 				b.q.NotAssessed = append(b.q.NotAssessed, item)
 			}
 		}
+	}
+	if err := b.dissents(ctx, func(r *model.ProgressReport, v model.Review) {
+		if v.UserID == b.u.ID {
+			b.q.MyDissents = append(b.q.MyDissents, b.dissent(r, v))
+		}
+	}); err != nil {
+		return err
 	}
 	slices.SortStableFunc(b.q.ToReview, func(x, y ReportItem) int {
 		if x.CoLead != y.CoLead {
