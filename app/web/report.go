@@ -519,7 +519,8 @@ type reportPage struct {
 	Versions  []model.ProgressReport // the period's versions this visitor may see
 	MayDraft  bool
 	MayReview bool
-	MayAnswer bool // the visitor answers the dissents for the reporting agency
+	MayAnswer bool         // the visitor answers the dissents for the reporting agency
+	Diff      *versionDiff // what changed since the version before, when there is one
 	CoLead    bool
 	Review    reviewForm
 	Answer    answerForm
@@ -604,10 +605,20 @@ func (s *Server) renderReport(c *gin.Context, status int, r *model.ProgressRepor
 	if len(answer) > 0 {
 		p.Answer = answer[0]
 	}
-	for _, o := range all {
-		if o.PeriodID == r.PeriodID && p.User.MaySeeReport(&o) {
+	var prev *model.ProgressReport // the latest submitted version before this one
+	for i, o := range all {
+		if o.PeriodID != r.PeriodID {
+			continue
+		}
+		if p.User.MaySeeReport(&o) {
 			p.Versions = append(p.Versions, o)
 		}
+		if o.Status == model.ReportSubmitted && o.Version < r.Version && (prev == nil || o.Version > prev.Version) {
+			prev = &all[i]
+		}
+	}
+	if prev != nil {
+		p.Diff = diffReports(prev, r)
 	}
 	p.MayDraft = p.User.MayDraftReport(r.Commitment)
 	p.MayReview = p.User.MayReviewReport(r)

@@ -635,3 +635,31 @@ func TestTheCommitmentPageLeadsWithTheOpenPeriod(t *testing.T) {
 		t.Errorf("after the plan's end:\n%s", sec)
 	}
 }
+
+// A later version shows what changed since the one before, word by word,
+// to reviewers and the public alike.
+func TestAVersionShowsWhatChangedSinceTheOneBefore(t *testing.T) {
+	site := newReportSite(t)
+	liaison := site.as("liaison@cec.example.org")
+	f := site.draftForm(liaison, "submit")
+	f.Set("narrative", "The e-petition system passed its tests in December.")
+	v1 := site.draft(liaison, f)
+	f = site.draftForm(liaison, "submit")
+	f.Set("version", "2")
+	f.Set("narrative", "The e-petition system went live in December.")
+	f["evidence_title"] = []string{"測試報告", "上線公告"}
+	f["evidence_url"] = []string{"https://www.cec.gov.tw/report.pdf", "https://www.cec.gov.tw/launch"}
+	v2 := site.draft(liaison, f)
+	_, page := site.visitor().do("GET", v2+"?lang=en", nil)
+	sec := section(t, page, `class="report-diff"`, "</section>")
+	for _, want := range []string{"What changed since version 1", "The e-petition system ",
+		`<del><span class="visually-hidden">removed: </span>passed its tests</del>`,
+		`<ins><span class="visually-hidden">added: </span>went live</ins>`, " in December.", "https://www.cec.gov.tw/launch"} {
+		if !strings.Contains(sec, want) {
+			t.Errorf("the difference lacks %q:\n%s", want, sec)
+		}
+	}
+	if _, page := site.visitor().do("GET", v1, nil); strings.Contains(page, `class="report-diff"`) {
+		t.Error("the first version shows a difference")
+	}
+}
