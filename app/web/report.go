@@ -177,7 +177,21 @@ func (s *Server) newReport(c *gin.Context) {
 	if cur := v.Current(); cur != nil {
 		p.fill(cur)
 	}
-	if err := s.renderReportForm(c, http.StatusOK, p, nil); err != nil {
+	ms, err := s.store.FindMilestones(ctx, []uint{cm.ID})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if v.Current() == nil {
+		if prev := latestBefore(reports, periods, period); prev != nil {
+			// A first report for the period starts from what the last one
+			// said of milestones still open: their delay reasons hold until
+			// changed. (Their statuses are the milestones' own, which that
+			// report set.)
+			p.carryDelays(prev, ms[cm.ID], model.DayOf(s.now()))
+		}
+	}
+	if err := s.renderReportForm(c, http.StatusOK, p, ms[cm.ID]); err != nil {
 		s.fail(c, err)
 	}
 }
@@ -204,6 +218,43 @@ func choosePeriod(ps []model.ReportingPeriod, asked string, today model.Date) *m
 		}
 	}
 	return chosen
+}
+
+// latestBefore is the latest submitted report of the latest period before
+// period that has one, or nil.
+func latestBefore(reports []model.ProgressReport, periods []model.ReportingPeriod, period *model.ReportingPeriod) *model.ProgressReport {
+	var best *model.ProgressReport
+	var bestEnd model.Date
+	ends := map[uint]model.Date{}
+	for _, pe := range periods {
+		ends[pe.ID] = pe.EndsOn
+	}
+	for i := range reports {
+		r := &reports[i]
+		end, ok := ends[r.PeriodID]
+		if !ok || r.Status != model.ReportSubmitted || end.Compare(period.StartsOn) >= 0 {
+			continue
+		}
+		if best == nil || end.Compare(bestEnd) > 0 || end == bestEnd && r.Version > best.Version {
+			best, bestEnd = r, end
+		}
+	}
+	return best
+}
+
+// carryDelays starts the form's delay reasons from report r's, for the
+// milestones of ms not settled as of today.
+func (p *reportFormPage) carryDelays(r *model.ProgressReport, ms []model.Milestone, today model.Date) {
+	open := map[uint]bool{}
+	for i := range ms {
+		open[ms[i].ID] = !ms[i].Settled(today)
+	}
+	p.delays = map[uint]model.MilestoneDelay{}
+	for _, d := range r.Delays {
+		if open[d.MilestoneID] {
+			p.delays[d.MilestoneID] = d
+		}
+	}
 }
 
 // fill starts the form from report r.

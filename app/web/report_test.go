@@ -663,3 +663,30 @@ func TestAVersionShowsWhatChangedSinceTheOneBefore(t *testing.T) {
 		t.Error("the first version shows a difference")
 	}
 }
+
+// A first report for a new period starts from the delay reasons the last
+// report gave for milestones still open.
+func TestDelayReasonsCarryOverIntoTheNextPeriodsDraft(t *testing.T) {
+	site := newReportSite(t)
+	liaison := site.as("liaison@cec.example.org")
+	f := site.draftForm(liaison, "submit")
+	f.Set(fmt.Sprintf("status_%d", site.m.ID), "delayed")
+	f.Set(fmt.Sprintf("delay_%d", site.m.ID), "coordination")
+	f.Set(fmt.Sprintf("delay_note_%d", site.m.ID), "跨機關介接延宕")
+	site.draft(liaison, f)
+
+	site.clock.Set(time.Date(2022, 3, 1, 9, 0, 0, 0, taipei))
+	liaison = site.as("liaison@cec.example.org")
+	periods, err := site.st.FindPeriods(context.Background(), site.period.PlanID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := periods[1] // 2022 H1
+	_, form := liaison.do("GET", fmt.Sprintf("/commitments/%d/reports/new?period=%d", site.commitmentID, next.ID), nil)
+	if !regexp.MustCompile(`<option value="coordination" selected>`).MatchString(form) || !strings.Contains(form, "跨機關介接延宕") {
+		t.Errorf("the new period's draft does not start from the last report's delay reason:\n%s", section(t, form, fmt.Sprintf(`name="delay_%d"`, site.m.ID), "</select>"))
+	}
+	if strings.Contains(form, "連署系統已完成") {
+		t.Error("the new period's draft starts from the last report's narrative")
+	}
+}
