@@ -1,11 +1,15 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/ogptracker/ogptracker/app/model"
 )
 
 // The reporting workflow as its people live it, in a real browser, each in
@@ -188,13 +192,32 @@ func TestEachRoleClearsAnItemFromMyWorkInABrowser(t *testing.T) {
 	})
 
 	t.Run("administrator", func(t *testing.T) {
+		// A message the mail server refused for good.
+		ctx := context.Background()
+		queued, err := site.st.QueueMessages(ctx, []model.OutboxMessage{{Rule: "milestone-overdue", Subject: "milestone:1",
+			Recipient: "user:1", Occurrence: "2021-12-01", Kind: model.KindOverdue, Channel: model.ChannelEmail,
+			To: "gone@example.org", Lang: "en", Title: "A milestone is overdue", Text: "…"}})
+		if err != nil || len(queued) != 1 {
+			t.Fatalf("queue: %v", err)
+		}
+		if err := site.st.MarkAttemptFailed(ctx, queued[0].ID, "550 no such mailbox", time.Time{}); err != nil {
+			t.Fatal(err)
+		}
 		tb := openTab(t, site.srv)
 		tb.viewport(1280, 900)
 		tb.signInAs("admin@secretariat.example.org")
 		landed(tb, "the administrator")
 		check(tb)
-		if text := tb.mainText(); !strings.Contains(text, "逾期里程碑") {
-			t.Errorf("the administrator's work lacks the overdue milestones by agency:\n%s", text)
+		tb.visit("/me?lang=en", 200)
+		if text := tb.mainText(); !strings.Contains(text, "Overdue milestones:") || !strings.Contains(text, "1 message could not be delivered") {
+			t.Errorf("the administrator's work lacks the overdue milestones by agency or the undelivered message:\n%s", text)
+		}
+		before := tb.workCountIn()
+		tb.click(`//main//a[@href="/admin/outbox?status=failed"]`)
+		tb.click(fmt.Sprintf(`//form[@action="/admin/outbox/%d/retry"]//button`, queued[0].ID))
+		tb.visit("/me?lang=en", 200)
+		if after := tb.workCountIn(); after != before-1 {
+			t.Errorf("after retrying the message the count went from %d to %d", before, after)
 		}
 	})
 }
