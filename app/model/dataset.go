@@ -108,6 +108,7 @@ type MilestoneRecord struct {
 	CompletedOn Date              `json:"completed_on"`
 	Weight      float64           `json:"weight"`
 	Evidence    Links             `json:"evidence,omitempty"`
+	Note        string            `json:"note,omitempty"`
 	Children    []MilestoneRecord `json:"children,omitempty"`
 }
 

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -46,9 +47,12 @@ type Milestone struct {
 	CompletedOn  Date
 	Weight       float64 `gorm:"not null;default:1"`
 	Evidence     Links   // what shows the milestone's progress: reports, minutes, published data
-	Version      int     `gorm:"not null;default:1"` // counts the changes, so that a form sent from a stale page is caught
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// Note is the responsible agency's latest word on its progress, in a
+	// line or two, in the language it was written in.
+	Note      string `gorm:"not null;default:''"`
+	Version   int    `gorm:"not null;default:1"` // counts the changes, so that a form sent from a stale page is caught
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Validate checks a milestone before it is saved.
@@ -68,7 +72,32 @@ func (m *Milestone) Validate() error {
 		fe.Add("completed_on", "only a completed milestone has a completion date")
 	}
 	m.Evidence.validate(fe, "evidence")
+	checkProse(fe, "note", m.Note, MaxMilestoneNote)
 	return fe.Err()
+}
+
+// MaxMilestoneNote is the length of a milestone's progress note, in characters.
+const MaxMilestoneNote = 1000
+
+// ProgressUpdate is what the responsible agency reports of a milestone:
+// its status (and completion date), and optionally its progress note and
+// the full list of its evidence links, each left as it is when nil.
+type ProgressUpdate struct {
+	Status      MilestoneStatus
+	CompletedOn Date
+	Note        *string
+	Evidence    *Links
+}
+
+// ChangeProgress applies u as of today (see ChangeStatus).
+func (m *Milestone) ChangeProgress(u ProgressUpdate, today Date) error {
+	if u.Note != nil {
+		m.Note = strings.TrimSpace(*u.Note)
+	}
+	if u.Evidence != nil {
+		m.Evidence = *u.Evidence
+	}
+	return m.ChangeStatus(u.Status, u.CompletedOn, today)
 }
 
 // Messages of ChangeStatus, which a form names in the visitor's language.

@@ -133,7 +133,7 @@ func (s *Store) ExportDataset(ctx context.Context, opts ExportOptions) (*model.D
 	record := func(m model.Milestone) model.MilestoneRecord {
 		return model.MilestoneRecord{Ref: m.Ref, Title: m.Title, Start: m.Start, Due: m.Due,
 			Agency: use(usedAgencies, code(agencyCode, m.AgencyID)), Status: m.Status, CompletedOn: m.CompletedOn, Weight: m.Weight,
-			Evidence: m.Evidence}
+			Evidence: m.Evidence, Note: m.Note}
 	}
 	childrenOf := map[uint][]model.MilestoneRecord{}
 	for _, m := range milestones {

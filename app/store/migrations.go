@@ -32,6 +32,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026120201_private_draft_saves", Migrate: migratePrivateDraftSaves},
 	{ID: "2026120202_server_secrets", Migrate: migrateServerSecrets},
 	{ID: "2026120205_dissent_answers", Migrate: migrateDissentAnswers},
+	{ID: "2026120206_milestone_notes", Migrate: migrateMilestoneNotes},
 }
 
 // MigrationCount is how many steps a new database takes to the current schema.
@@ -628,3 +629,16 @@ type answerUser struct {
 }
 
 func (answerUser) TableName() string { return "users" }
+
+// migrateMilestoneNotes gives each milestone its responsible agency's
+// latest progress note.
+func migrateMilestoneNotes(tx *gorm.DB) error {
+	return tx.AutoMigrate(&milestoneNote{})
+}
+
+type milestoneNote struct {
+	ID   uint   `gorm:"primaryKey"`
+	Note string `gorm:"not null;default:''"`
+}
+
+func (milestoneNote) TableName() string { return "milestones" }

@@ -31,16 +31,17 @@ func findMilestone(db *gorm.DB, id uint) (*model.Milestone, error) {
 	return &m, nil
 }
 
-// UpdateMilestoneStatus sets a milestone's reported status and completion
-// date, as of today, if it is still at version; otherwise it returns
+// UpdateMilestoneProgress sets what the responsible agency reports of a
+// milestone (its status and completion date, and its progress note and
+// evidence when given), as of today, if it is still at version; otherwise it returns
 // ErrConflict. In the same transaction it adds the change, with the actor
 // of ctx, to the record of changes, as an import does, and reads the
 // milestone as written, as FindMilestoneByID does: what it returns is this
 // write's, never another writer's that came just after.
-func (s *Store) UpdateMilestoneStatus(ctx context.Context, id uint, version int, status model.MilestoneStatus, completedOn, today model.Date) (*model.Milestone, error) {
+func (s *Store) UpdateMilestoneProgress(ctx context.Context, id uint, version int, u model.ProgressUpdate, today model.Date) (*model.Milestone, error) {
 	var m *model.Milestone
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		if err := s.updateMilestoneStatus(ctx, tx, id, version, status, completedOn, today); err != nil {
+		if err := s.updateMilestoneProgress(ctx, tx, id, version, u, today); err != nil {
 			return err
 		}
 		var err error
@@ -53,9 +54,9 @@ func (s *Store) UpdateMilestoneStatus(ctx context.Context, id uint, version int,
 	return m, nil
 }
 
-// updateMilestoneStatus is UpdateMilestoneStatus within tx, for writes
+// updateMilestoneProgress is UpdateMilestoneProgress within tx, for writes
 // that change milestones with other records, such as a report's submission.
-func (s *Store) updateMilestoneStatus(ctx context.Context, tx *gorm.DB, id uint, version int, status model.MilestoneStatus, completedOn, today model.Date) error {
+func (s *Store) updateMilestoneProgress(ctx context.Context, tx *gorm.DB, id uint, version int, u model.ProgressUpdate, today model.Date) error {
 	var before model.Milestone
 	if err := tx.Preload("Commitment").Take(&before, id).Error; err != nil {
 		return notFound(err)
@@ -64,7 +65,7 @@ func (s *Store) updateMilestoneStatus(ctx context.Context, tx *gorm.DB, id uint,
 		return ErrConflict
 	}
 	after := before
-	if err := after.ChangeStatus(status, completedOn, today); err != nil {
+	if err := after.ChangeProgress(u, today); err != nil {
 		return err
 	}
 	if len(diffFields(&before, &after)) == 0 {
@@ -72,8 +73,8 @@ func (s *Store) updateMilestoneStatus(ctx context.Context, tx *gorm.DB, id uint,
 	}
 	// The version in the WHERE catches a write that came in between.
 	res := tx.Model(&model.Milestone{}).Where("id = ? AND version = ?", id, version).
-		Updates(map[string]any{"status": after.Status, "completed_on": after.CompletedOn,
-			"version": version + 1, "updated_at": s.now().UTC()})
+		Updates(map[string]any{"status": after.Status, "completed_on": after.CompletedOn, "note": after.Note,
+			"evidence": after.Evidence, "version": version + 1, "updated_at": s.now().UTC()})
 	if res.Error != nil {
 		return res.Error
 	}

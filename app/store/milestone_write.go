@@ -10,7 +10,7 @@ import (
 
 // MilestoneInput is what a form sets of a milestone: its identifier,
 // parent, order, title, dates and weight, and its responsible agency by
-// code. Its reported status and completion date are UpdateMilestoneStatus's.
+// code. Its reported status and completion date are UpdateMilestoneProgress's.
 type MilestoneInput struct {
 	Milestone model.Milestone
 	Agency    string // code; "" for the commitment's lead

@@ -220,7 +220,7 @@ func (s *Store) checkMilestones(tx *gorm.DB, r *model.ProgressReport, today *mod
 
 // SubmitReport submits the draft id, still at revision (else ErrConflict),
 // as of today: it applies the milestone statuses it proposes, with the
-// rules and the record of UpdateMilestoneStatus, and makes the version
+// rules and the record of UpdateMilestoneProgress, and makes the version
 // public, all in one transaction. The record of changes then holds the
 // report as submitted. An incomplete draft returns model.FieldErrors and
 // changes nothing.
@@ -251,7 +251,7 @@ func (s *Store) submit(ctx context.Context, tx *gorm.DB, id uint, revision int, 
 		if err := tx.Select("id", "version").Take(&m, p.MilestoneID).Error; err != nil {
 			return err
 		}
-		err := s.updateMilestoneStatus(ctx, tx, m.ID, m.Version, p.Status, p.CompletedOn, today)
+		err := s.updateMilestoneProgress(ctx, tx, m.ID, m.Version, model.ProgressUpdate{Status: p.Status, CompletedOn: p.CompletedOn}, today)
 		var bad model.FieldErrors
 		if errors.As(err, &bad) {
 			fe := model.FieldErrors{}

@@ -41,5 +41,5 @@ func commitmentModel(c *model.CommitmentRecord) *model.Commitment {
 
 func milestoneModel(m *model.MilestoneRecord) *model.Milestone {
 	return &model.Milestone{Ref: m.Ref, Title: m.Title, Start: m.Start, Due: m.Due, Status: m.Status,
-		CompletedOn: m.CompletedOn, Weight: m.Weight, Evidence: m.Evidence}
+		CompletedOn: m.CompletedOn, Weight: m.Weight, Evidence: m.Evidence, Note: m.Note}
 }

@@ -95,7 +95,7 @@ func TestEveryDocumentedEndpointAnswersAsDocumented(t *testing.T) {
 		{"PATCH", other, site.cec, `{"status":"in-progress","version":1}`, nil, 403},
 		{"PATCH", "/api/v1/milestones/999999", site.cec, `{"status":"in-progress","version":1}`, nil, 404},
 		{"PATCH", m, site.cec, `{"status":`, nil, 400},
-		{"PATCH", m, site.cec, `{"status":"in-progress","version":1,"note":"x"}`, nil, 422},
+		{"PATCH", m, site.cec, `{"status":"in-progress","version":1,"reason":"x"}`, nil, 422},
 		{"PATCH", m, site.cec, `{"status":"done","version":1}`, nil, 422},
 		{"PATCH", m, site.cec, `{"status":"in-progress"}`, nil, 428},
 		{"PATCH", m, site.cec, `{"status":"in-progress","version":7}`, nil, 409},

@@ -205,6 +205,7 @@ type apiMilestone struct {
 	CompletedOn       model.Date    `json:"completed_on"`
 	Weight            float64       `json:"weight"`
 	Evidence          []apiLink     `json:"evidence"`
+	Note              string        `json:"note"`
 	ResponsibleAgency *apiAgencyRef `json:"responsible_agency"`
 	ScheduleState     string        `json:"schedule_state,omitempty"`
 	Version           int           `json:"version"`
@@ -214,7 +215,7 @@ type apiMilestone struct {
 func apiMilestoneOf(m *model.Milestone, agency *model.Agency, state model.ScheduleState) apiMilestone {
 	return apiMilestone{ID: m.ID, CommitmentID: m.CommitmentID, Ref: m.Ref, ParentID: m.ParentID, Title: apiTextOf(m.Title),
 		Start: m.Start, Due: m.Due, Status: string(m.Status), CompletedOn: m.CompletedOn, Weight: m.Weight,
-		Evidence: apiLinksOf(m.Evidence), ResponsibleAgency: apiAgencyRefOf(agency), ScheduleState: string(state),
+		Evidence: apiLinksOf(m.Evidence), Note: m.Note, ResponsibleAgency: apiAgencyRefOf(agency), ScheduleState: string(state),
 		Version: m.Version, UpdatedAt: m.UpdatedAt.UTC()}
 }
 

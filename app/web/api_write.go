@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -57,7 +58,13 @@ func decodeObject(c *gin.Context, allowed ...string) (map[string]json.RawMessage
 type milestonePatch struct {
 	status      model.MilestoneStatus
 	completedOn model.Date
-	version     int // 0: not given
+	note        *string      // nil: not given, left as it is
+	evidence    *model.Links // nil: not given; else the whole list
+	version     int          // 0: not given
+}
+
+func (p milestonePatch) update() model.ProgressUpdate {
+	return model.ProgressUpdate{Status: p.status, CompletedOn: p.completedOn, Note: p.note, Evidence: p.evidence}
 }
 
 // parseMilestonePatch reads the fields of a milestone's change, naming
@@ -74,6 +81,22 @@ func parseMilestonePatch(obj map[string]json.RawMessage) (milestonePatch, error)
 	if raw, ok := obj["completed_on"]; ok {
 		if err := json.Unmarshal(raw, &p.completedOn); err != nil || p.completedOn.MonthOnly() {
 			bad = append(bad, fieldProblem{Field: "completed_on", Detail: "must be a day such as \"2021-12-31\", or null"})
+		}
+	}
+	if raw, ok := obj["note"]; ok {
+		var note *string
+		if err := json.Unmarshal(raw, &note); err != nil {
+			bad = append(bad, fieldProblem{Field: "note", Detail: "must be a string, or null for none"})
+		} else {
+			p.note = cmp.Or(note, new(string))
+		}
+	}
+	if raw, ok := obj["evidence"]; ok {
+		var links model.Links
+		if err := json.Unmarshal(raw, &links); err != nil {
+			bad = append(bad, fieldProblem{Field: "evidence", Detail: `must be a list of {"title": {"en": "…"}, "url": "https://…"}, the whole list`})
+		} else {
+			p.evidence = &links
 		}
 	}
 	if raw, ok := obj["version"]; ok {
@@ -144,7 +167,7 @@ func (s *Server) apiUpdateMilestone(c *gin.Context) {
 		s.failAPI(c, fmt.Errorf("%w: the milestone is not one its agency leads, supports or answers for", errTokenForbidden))
 		return
 	}
-	obj, err := decodeObject(c, "status", "completed_on", "version")
+	obj, err := decodeObject(c, "status", "completed_on", "note", "evidence", "version")
 	if err != nil {
 		s.failAPI(c, err)
 		return
@@ -171,7 +194,7 @@ func (s *Server) apiUpdateMilestone(c *gin.Context) {
 		version = p.version
 	}
 	actor := model.NewContextWithActor(ctx, tokenActor(token))
-	m, err = s.store.UpdateMilestoneStatus(actor, m.ID, version, p.status, p.completedOn, model.DayOf(s.now()))
+	m, err = s.store.UpdateMilestoneProgress(actor, m.ID, version, p.update(), model.DayOf(s.now()))
 	switch {
 	case errors.Is(err, store.ErrConflict) && matched:
 		s.failAPI(c, errPreconditionFails)

@@ -36,7 +36,9 @@ func TestAPIWritesAreCheckedAndAnsweredWithProblemsNamingTheField(t *testing.T) 
 		{"malformed JSON", `{"status": "completed",`, 400, nil},
 		{"not an object", `["completed"]`, 400, nil},
 		{"two objects", `{"status":"completed"} {}`, 400, nil},
-		{"unknown fields", fmt.Sprintf(`{"status": "completed", "completed_on": "2021-12-15", "version": %d, "note": "x", "Status": "y"}`, v), 422, []string{"Status", "note"}},
+		{"unknown fields", fmt.Sprintf(`{"status": "completed", "completed_on": "2021-12-15", "version": %d, "reason": "x", "Status": "y"}`, v), 422, []string{"Status", "reason"}},
+		{"a note of the wrong type", fmt.Sprintf(`{"status": "in-progress", "note": 3, "version": %d}`, v), 422, []string{"note"}},
+		{"evidence not a list", fmt.Sprintf(`{"status": "in-progress", "evidence": "https://x.example", "version": %d}`, v), 422, []string{"evidence"}},
 		{"status missing", fmt.Sprintf(`{"version": %d}`, v), 422, []string{"status"}},
 		{"status of the wrong type", fmt.Sprintf(`{"status": 3, "version": %d}`, v), 422, []string{"status"}},
 		{"unknown status", fmt.Sprintf(`{"status": "done", "version": %d}`, v), 422, []string{"status"}},
@@ -284,5 +286,35 @@ func TestALeadAgencysTokenDraftsItsReport(t *testing.T) {
 	_, html := site.visitor().do("GET", fmt.Sprintf("/commitments/%d/evidence?lang=en", site.commitmentID), nil)
 	if !strings.Contains(html, "Progress reports") || strings.Contains(html, "No progress report has been submitted yet.") {
 		t.Error("the evidence page lacks the submitted report")
+	}
+}
+
+// An agency's system reports a milestone's note and evidence with its status.
+func TestAPIMilestoneUpdatesCarryANoteAndEvidence(t *testing.T) {
+	site := newAPISite(t)
+	path := fmt.Sprintf("/api/v1/milestones/%d", site.m.ID)
+	body := fmt.Sprintf(`{"status": "in-progress", "note": "測試中", "evidence": [{"title": {"zh-TW": "測試報告"}, "url": "https://www.cec.gov.tw/t.pdf"}], "version": %d}`, site.m.Version)
+	res, got := site.call("PATCH", path, site.cec, body)
+	if res.StatusCode != 200 || !strings.Contains(string(got), `"note":"測試中"`) || !strings.Contains(string(got), "https://www.cec.gov.tw/t.pdf") {
+		t.Fatalf("PATCH: %d %s", res.StatusCode, got)
+	}
+	// Not given, they stay; null empties the note.
+	m := site.milestone()
+	res, got = site.call("PATCH", path, site.cec, fmt.Sprintf(`{"status": "delayed", "version": %d}`, m.Version))
+	if m := site.milestone(); res.StatusCode != 200 || m.Note != "測試中" || len(m.Evidence) != 1 {
+		t.Errorf("a PATCH without them: %d %s, note %q, %d links", res.StatusCode, got, m.Note, len(m.Evidence))
+	}
+	res, got = site.call("PATCH", path, site.cec, fmt.Sprintf(`{"status": "delayed", "note": null, "version": %d}`, site.milestone().Version))
+	if m := site.milestone(); res.StatusCode != 200 || m.Note != "" {
+		t.Errorf("note null: %d %s, note %q", res.StatusCode, got, m.Note)
+	}
+	// A link that is not http(s) is refused, naming it, and changes nothing.
+	before := site.milestone()
+	res, got = site.call("PATCH", path, site.cec, fmt.Sprintf(`{"status": "delayed", "evidence": [{"title": {"en": "x"}, "url": "ftp://x.example"}], "version": %d}`, before.Version))
+	if res.StatusCode != 422 || !strings.Contains(string(got), "evidence[0].url") {
+		t.Errorf("a bad link: %d %s", res.StatusCode, got)
+	}
+	if m := site.milestone(); m.Version != before.Version {
+		t.Error("a refused PATCH changed the milestone")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -19,6 +20,8 @@ type milestoneEditPage struct {
 	Statuses    []model.MilestoneStatus
 	Status      string            // as typed
 	CompletedOn string            // as typed
+	Note        string            // as typed
+	Evidence    []evidenceRow     // as typed, then a blank row
 	Version     int               // the version the form changes
 	Errors      map[string]string // field → message id
 	Conflict    bool              // someone else changed it since the form was opened
@@ -56,7 +59,7 @@ func (s *Server) editMilestone(c *gin.Context) {
 		return
 	}
 	s.renderMilestoneEdit(c, http.StatusOK, milestoneEditPage{M: m, Status: string(m.Status),
-		CompletedOn: m.CompletedOn.String(), Version: m.Version})
+		CompletedOn: m.CompletedOn.String(), Note: m.Note, Evidence: evidenceRows(m.Evidence, c.GetString(langKey)), Version: m.Version})
 }
 
 func (s *Server) updateMilestone(c *gin.Context) {
@@ -65,7 +68,11 @@ func (s *Server) updateMilestone(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	p := milestoneEditPage{M: m, Status: c.PostForm("status"), CompletedOn: c.PostForm("completed_on"), Errors: map[string]string{}}
+	p := milestoneEditPage{M: m, Status: c.PostForm("status"), CompletedOn: c.PostForm("completed_on"),
+		Note: clip(c.PostForm("note"), model.MaxMilestoneNote), Errors: map[string]string{}}
+	note := c.PostForm("note")
+	evidence, rows := readEvidence(c, c.GetString(langKey))
+	p.Evidence = rows
 	version, err := strconv.Atoi(c.PostForm("version"))
 	if err != nil {
 		s.fail(c, errBadRequest)
@@ -79,7 +86,8 @@ func (s *Server) updateMilestone(c *gin.Context) {
 		return
 	}
 	actor := writeContext(c)
-	_, err = s.store.UpdateMilestoneStatus(actor, m.ID, version, model.MilestoneStatus(p.Status), completedOn, model.DayOf(s.now()))
+	_, err = s.store.UpdateMilestoneProgress(actor, m.ID, version, model.ProgressUpdate{Status: model.MilestoneStatus(p.Status),
+		CompletedOn: completedOn, Note: &note, Evidence: &evidence}, model.DayOf(s.now()))
 	var fe model.FieldErrors
 	switch {
 	case err == nil:
@@ -87,6 +95,10 @@ func (s *Server) updateMilestone(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/commitments/%d", m.CommitmentID))
 	case errors.As(err, &fe):
 		for field, msg := range fe {
+			if strings.HasPrefix(field, "evidence[") || field == "note" {
+				messagesOf(model.FieldErrors{field: msg}, p.Errors) // the report form's words for the same rules
+				continue
+			}
 			p.Errors[field] = fieldMessages[msg]
 			if p.Errors[field] == "" {
 				p.Errors[field] = "edit.error." + field
@@ -111,5 +123,6 @@ func (s *Server) renderMilestoneEdit(c *gin.Context, status int, p milestoneEdit
 	c.Set(noStoreKey, true) // it carries the form token
 	p.Page = s.page(c)
 	p.Statuses = model.MilestoneStatuses
+	p.Evidence = append(p.Evidence, evidenceRow{}) // one more link may be added
 	s.render(c, status, "milestones/edit", p)
 }

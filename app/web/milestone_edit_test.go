@@ -321,3 +321,36 @@ func TestTheSecondOfTwoEditsOfOneVersionIsShownTheFirst(t *testing.T) {
 		t.Errorf("resent after the conflict: %d, stored %s", res.StatusCode, m.Status)
 	}
 }
+
+// A liaison's update carries a progress note and evidence links, shown on
+// the commitment's page; a bad link is refused with the rest kept.
+func TestAMilestoneUpdateTakesANoteAndEvidence(t *testing.T) {
+	site := newEditSite(t)
+	b := site.as("liaison@cec.example.org")
+	form := url.Values{"csrf_token": {b.formToken()}, "version": {fmt.Sprint(site.m.Version)}, "status": {"in-progress"},
+		"note": {"系統測試中，預計 12 月底上線。"}, "evidence_title": {"測試報告", "壞連結"}, "evidence_url": {"https://www.cec.gov.tw/test.pdf", "javascript:alert(1)"}}
+	res, page := b.do("POST", site.updatePath()+"?lang=en", form)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, `value="javascript:alert(1)"`) ||
+		!strings.Contains(page, "系統測試中") {
+		t.Fatalf("a bad link: %d, want 422 with what was typed\n%.2000s", res.StatusCode, page)
+	}
+	if m := site.milestone(); m.Note != "" || m.Status != site.m.Status {
+		t.Fatalf("a refused update changed the milestone: %+v", m)
+	}
+	form["evidence_title"], form["evidence_url"] = []string{"測試報告", ""}, []string{"https://www.cec.gov.tw/test.pdf", ""}
+	if res, _ := b.do("POST", site.updatePath(), form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("update: %d", res.StatusCode)
+	}
+	m := site.milestone()
+	if m.Note != "系統測試中，預計 12 月底上線。" || len(m.Evidence) != 1 || m.Evidence[0].URL != "https://www.cec.gov.tw/test.pdf" {
+		t.Errorf("stored: note %q, evidence %+v", m.Note, m.Evidence)
+	}
+	_, page = site.visitor().do("GET", fmt.Sprintf("/commitments/%d", m.CommitmentID), nil)
+	if !strings.Contains(page, `<p class="milestone-note">系統測試中，預計 12 月底上線。</p>`) || !strings.Contains(page, "https://www.cec.gov.tw/test.pdf") {
+		t.Error("the commitment page lacks the note or the link")
+	}
+	// The edit form starts from them.
+	if _, form := b.do("GET", site.editPath(), nil); !strings.Contains(form, "系統測試中") || !strings.Contains(form, `value="https://www.cec.gov.tw/test.pdf"`) {
+		t.Error("the edit form does not start from the note and links")
+	}
+}

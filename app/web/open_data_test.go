@@ -357,7 +357,7 @@ func TestThePlanAnswerHasTheOverallProgressOfItsPage(t *testing.T) {
 	ctx := context.Background()
 	// One milestone done, so that the plan's progress is not nought.
 	today := model.DayOf(site.clock.Now())
-	if _, err := site.st.UpdateMilestoneStatus(ctx, site.m.ID, site.m.Version, model.MilestoneCompleted, today, today); err != nil {
+	if _, err := site.st.UpdateMilestoneProgress(ctx, site.m.ID, site.m.Version, model.ProgressUpdate{Status: model.MilestoneCompleted, CompletedOn: today}, today); err != nil {
 		t.Fatal(err)
 	}
 	_, body := site.call("GET", "/api/v1/plans", "", "")

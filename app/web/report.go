@@ -70,6 +70,40 @@ func (p reportFormPage) Error(format string, id any) string {
 	return p.Errors[fmt.Sprintf(format, id)]
 }
 
+// readEvidence reads a form's evidence rows (evidence_title, evidence_url),
+// titles in lang, leaving out empty rows: the links, and the rows as typed
+// (within their limits) for the form shown again.
+func readEvidence(c *gin.Context, lang string) (model.Links, []evidenceRow) {
+	var links model.Links
+	var rows []evidenceRow
+	titles, urls := c.PostFormArray("evidence_title"), c.PostFormArray("evidence_url")
+	for i := 0; i < len(titles) || i < len(urls); i++ {
+		var t, u string
+		if i < len(titles) {
+			t = strings.TrimSpace(titles[i])
+		}
+		if i < len(urls) {
+			u = strings.TrimSpace(urls[i])
+		}
+		if t == "" && u == "" {
+			continue
+		}
+		links = append(links, model.Link{Title: model.T(lang, t), URL: u})
+		rows = append(rows, evidenceRow{Title: clip(t, model.MaxLinkTitle), URL: clip(u, model.MaxLinkURL)})
+	}
+	return links, rows
+}
+
+// evidenceRows are the rows of a form for links, titles in lang.
+func evidenceRows(links model.Links, lang string) []evidenceRow {
+	var rows []evidenceRow
+	for _, l := range links {
+		title, _ := l.Title.Get(lang)
+		rows = append(rows, evidenceRow{Title: title, URL: l.URL})
+	}
+	return rows
+}
+
 // blankEvidence is how many empty evidence rows a form offers.
 const blankEvidence = 3
 
@@ -438,21 +472,7 @@ func (s *Server) saveReport(c *gin.Context, u *model.User, r *model.ProgressRepo
 func (p *reportFormPage) read(c *gin.Context, r *model.ProgressReport, ms []model.Milestone) {
 	r.Narrative, r.Challenges, r.NextSteps = c.PostForm("narrative"), c.PostForm("challenges"), c.PostForm("next_steps")
 	p.Narrative, p.Challenges, p.NextSteps = clip(r.Narrative, model.MaxNarrative), clip(r.Challenges, model.MaxReportText), clip(r.NextSteps, model.MaxReportText)
-	titles, urls := c.PostFormArray("evidence_title"), c.PostFormArray("evidence_url")
-	for i := 0; i < len(titles) || i < len(urls); i++ {
-		var t, u string
-		if i < len(titles) {
-			t = strings.TrimSpace(titles[i])
-		}
-		if i < len(urls) {
-			u = strings.TrimSpace(urls[i])
-		}
-		if t == "" && u == "" {
-			continue
-		}
-		r.Evidence = append(r.Evidence, model.Link{Title: model.T(p.Lang, t), URL: u})
-		p.Evidence = append(p.Evidence, evidenceRow{Title: clip(t, model.MaxLinkTitle), URL: clip(u, model.MaxLinkURL)})
-	}
+	r.Evidence, p.Evidence = readEvidence(c, p.Lang)
 	p.proposed, p.delays, p.typedDates = map[uint]model.StatusProposal{}, map[uint]model.MilestoneDelay{}, map[uint]string{}
 	for _, m := range ms {
 		status := c.PostForm(fmt.Sprintf("status_%d", m.ID))
