@@ -6,6 +6,7 @@ package testdb
 
 import (
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -17,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver of database/sql
 	_ "github.com/mattn/go-sqlite3"    // the "sqlite3" driver
 )
@@ -98,8 +100,24 @@ func sweep(db *sql.DB) {
 	}
 	rows.Close()
 	for _, name := range old {
-		db.Exec(`DROP DATABASE IF EXISTS "` + name + `" WITH (FORCE)`)
+		drop(db, name)
 	}
+}
+
+// drop drops database name. FORCE: a store the test left open must not
+// keep the database. But FORCE refuses to end an autovacuum worker, which
+// is not the tests' user's, so the drop is tried again once it is done.
+func drop(db *sql.DB, name string) error {
+	var err error
+	for range 50 {
+		_, err = db.Exec(`DROP DATABASE IF EXISTS "` + name + `" WITH (FORCE)`)
+		var pgErr *pgconn.PgError
+		if !errors.As(err, &pgErr) || pgErr.Code != "42501" { // insufficient_privilege
+			return err
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return err
 }
 
 func newDatabaseName() string {
@@ -141,8 +159,7 @@ func Create(t testing.TB, template string) string {
 		t.Fatalf("create a database for the test: %v", err)
 	}
 	t.Cleanup(func() {
-		// FORCE: a store the test left open must not keep the database.
-		if _, err := db.Exec(`DROP DATABASE IF EXISTS "` + name + `" WITH (FORCE)`); err != nil {
+		if err := drop(db, name); err != nil {
 			t.Errorf("drop the test's database: %v", err)
 		}
 	})
@@ -220,6 +237,5 @@ func DropKept(databaseURL string) error {
 	if err != nil {
 		return err
 	}
-	_, err = db.Exec(`DROP DATABASE IF EXISTS "` + strings.TrimPrefix(u.Path, "/") + `" WITH (FORCE)`)
-	return err
+	return drop(db, strings.TrimPrefix(u.Path, "/"))
 }
