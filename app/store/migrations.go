@@ -31,6 +31,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026112814_api_tokens", Migrate: migrateAPITokens},
 	{ID: "2026120201_private_draft_saves", Migrate: migratePrivateDraftSaves},
 	{ID: "2026120202_server_secrets", Migrate: migrateServerSecrets},
+	{ID: "2026120210_changes_newest_first", Migrate: migrateChangesNewestFirst},
 }
 
 // MigrationCount is how many steps a new database takes to the current schema.
@@ -603,4 +604,20 @@ func migrateServerSecrets(tx *gorm.DB) error {
 		CreatedAt time.Time
 	}
 	return tx.AutoMigrate(&ServerSecret{})
+}
+
+// migrateChangesNewestFirst indexes the record of changes in the order it
+// is read: newest first, and those of one moment in the order made. With
+// the index on the instant alone, the thousands of entries an import makes
+// at one instant were sorted at every read of a feed's 50.
+func migrateChangesNewestFirst(tx *gorm.DB) error {
+	for _, stmt := range []string{
+		"CREATE INDEX idx_changes_newest ON changes (at DESC, id)",
+		"DROP INDEX idx_changes_at", // its every use is the new index's
+	} {
+		if err := tx.Exec(stmt).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }
