@@ -32,6 +32,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026120201_private_draft_saves", Migrate: migratePrivateDraftSaves},
 	{ID: "2026120202_server_secrets", Migrate: migrateServerSecrets},
 	{ID: "2026120210_changes_newest_first", Migrate: migrateChangesNewestFirst},
+	{ID: "2026120211_search_index", Migrate: migrateSearchIndex},
 }
 
 // MigrationCount is how many steps a new database takes to the current schema.
@@ -620,4 +621,20 @@ func migrateChangesNewestFirst(tx *gorm.DB) error {
 		}
 	}
 	return nil
+}
+
+// migrateSearchIndex adds the index the search of commitments looks words
+// up in (search.go) and fills it for the commitments there are.
+func migrateSearchIndex(tx *gorm.DB) error {
+	err := tx.Exec(`CREATE TABLE ` + searchGramsTable + ` (
+		gram varchar(12) NOT NULL,
+		commitment_id bigint NOT NULL REFERENCES commitments (id) ON DELETE CASCADE,
+		PRIMARY KEY (gram, commitment_id))` + dialectOf(tx).withoutRowID()).Error
+	if err != nil {
+		return err
+	}
+	if err := tx.Exec("CREATE INDEX idx_search_grams_commitment ON " + searchGramsTable + " (commitment_id)").Error; err != nil {
+		return err
+	}
+	return indexAllCommitments(tx)
 }
