@@ -21,7 +21,8 @@ import (
 // contain, without case. A word then narrows the search to the
 // commitments having all its grams, and only these are read and matched
 // as before (wordCondition), so the index changes how fast, never what,
-// a search finds.
+// a search finds. A Chinese word of one or two characters is found in the
+// index alone, which holds it whole.
 //
 // The grams are runs of three characters, which few commitments share;
 // and in the scripts written without spaces between words (Chinese,
@@ -87,10 +88,12 @@ func textGrams(texts ...string) []string {
 }
 
 // wordGrams is the grams a text containing word has (up to maxWordGrams,
-// spread over the word), or none when the index cannot tell.
-func wordGrams(word string) []string {
+// spread over the word), or none when the index cannot tell; exact when
+// a text has them if and only if it contains word: a word of one or two
+// characters, the first written without spaces, none with case forms.
+func wordGrams(word string) (grams []string, exact bool) {
 	if strings.ContainsRune(word, 0) { // in no text; and no JSON text of PostgreSQL's holds it
-		return nil
+		return nil, false
 	}
 	rs := foldRunes(word)
 	switch {
@@ -106,11 +109,12 @@ func wordGrams(word string) []string {
 			grams = append(grams, string(rs[i:i+3]))
 		}
 		slices.Sort(grams)
-		return slices.Compact(grams)
+		return slices.Compact(grams), false
 	case len(rs) > 0 && spaceless(rs[0]):
-		return []string{string(rs)}
+		caseless := !strings.ContainsFunc(word, func(r rune) bool { return unicode.SimpleFold(r) != r })
+		return []string{string(rs)}, caseless
 	}
-	return nil
+	return nil, false
 }
 
 func foldRunes(s string) []rune {
@@ -123,18 +127,20 @@ func foldRunes(s string) []rune {
 
 // gramCondition is the SQL condition that a commitment has every gram of
 // word in the index, with its arguments; "" when the index cannot tell.
-func gramCondition(word string) (string, []any) {
-	grams := wordGrams(word)
+// When exact, it is all the condition a commitment must meet: reading the
+// commitments to match the word again would find the same, slower.
+func gramCondition(word string) (cond string, args []any, exact bool) {
+	grams, exact := wordGrams(word)
 	if len(grams) == 0 || searchIndexOff.Load() {
-		return "", nil
+		return "", nil, false
 	}
 	// The grams as a list of parameters, not a JSON array: either planner
 	// then knows how few they are, and reads them from the index.
 	if len(grams) == 1 {
-		return "commitments.id IN (SELECT commitment_id FROM " + searchGramsTable + " WHERE gram = @gram)", []any{sql.Named("gram", grams[0])}
+		return "commitments.id IN (SELECT commitment_id FROM " + searchGramsTable + " WHERE gram = @gram)", []any{sql.Named("gram", grams[0])}, exact
 	}
 	return "commitments.id IN (SELECT commitment_id FROM " + searchGramsTable + " WHERE gram IN @grams GROUP BY commitment_id HAVING COUNT(*) = " +
-		strconv.Itoa(len(grams)) + ")", []any{sql.Named("grams", grams)}
+		strconv.Itoa(len(grams)) + ")", []any{sql.Named("grams", grams)}, false
 }
 
 // indexCommitment makes the index hold the grams of commitment c as it is

@@ -11,24 +11,27 @@ import (
 func TestWordGrams(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
-		word string
-		want []string
+		word  string
+		want  []string
+		exact bool
 	}{
-		{"開放", []string{"開放"}},
-		{"水", []string{"水"}},
-		{"Open", []string{"OPE", "PEN"}}, // one case: the least of each letter's forms
-		{"ökonomie", []string{"ÖKO", "KON", "NOM", "MIE"}},
-		{"participation", []string{"PAR", "TIC", "IPA", "ION"}}, // 4 of 11, first and last among them
-		{"EU", nil}, // too short to tell
-		{"a資", nil},
+		{"開放", []string{"開放"}, true},
+		{"水", []string{"水"}, true},
+		{"開k", []string{"開k"}, false}, // "k" has a case form beyond ASCII, the Kelvin sign
+		{"開放政府", []string{"開放政", "放政府"}, false},
+		{"Open", []string{"OPE", "PEN"}, false}, // one case: the least of each letter's forms
+		{"ökonomie", []string{"ÖKO", "KON", "NOM", "MIE"}, false},
+		{"participation", []string{"PAR", "TIC", "IPA", "ION"}, false}, // 4 of 11, first and last among them
+		{"EU", nil, false},                                             // too short to tell
+		{"a資", nil, false},
 	} {
-		got := wordGrams(tt.word)
+		got, exact := wordGrams(tt.word)
 		for i, g := range tt.want {
 			tt.want[i] = string(foldRunes(g))
 		}
 		slices.Sort(tt.want)
-		if !slices.Equal(got, tt.want) {
-			t.Errorf("wordGrams(%q) = %q, want %q", tt.word, got, tt.want)
+		if !slices.Equal(got, tt.want) || exact != tt.exact {
+			t.Errorf("wordGrams(%q) = %q, %t; want %q, %t", tt.word, got, exact, tt.want, tt.exact)
 		}
 	}
 }
