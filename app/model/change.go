@@ -61,8 +61,8 @@ var Entities = []Entity{EntityPlan, EntityTheme, EntityCommitment, EntityMilesto
 // before and after. Changes are only ever added; the record outlives the
 // records it describes, so it holds no foreign keys.
 type Change struct {
-	ID   uint      `gorm:"primaryKey"`
-	At   time.Time `gorm:"not null;index;index:idx_changes_commitment,priority:2;index:idx_changes_plan,priority:2"`
+	ID   uint      `gorm:"primaryKey;index:idx_changes_newest,priority:2"`
+	At   time.Time `gorm:"not null;index:idx_changes_newest,priority:1,sort:desc;index:idx_changes_commitment,priority:2;index:idx_changes_plan,priority:2"`
 	Door Door      `gorm:"size:10;not null"`
 	// Actor says who in words until people sign in: the imported file's
 	// name, "demo plan". UserID is the signed-in person, once there are accounts.

@@ -29,6 +29,47 @@ type ChangeFilter struct {
 // newest first (those of one moment, such as one import, in the order they
 // were made), and how many match in all: one query whatever their number.
 func (s *Store) FindChanges(ctx context.Context, f ChangeFilter) ([]model.Change, int64, error) {
+	// Counted apart from the rows, once: a count over the rows (a window)
+	// would read every matching row, however few are asked for.
+	count := s.changes(ctx, f).Select("COUNT(*)")
+	var rows []struct {
+		model.Change
+		Total int64
+	}
+	if err := s.newestChanges(ctx, f).Select("*, (?) AS total", count).Find(&rows).Error; err != nil {
+		return nil, 0, err
+	}
+	changes := make([]model.Change, len(rows))
+	var total int64
+	for i, r := range rows {
+		changes[i], total = r.Change, r.Total
+	}
+	return changes, total, nil // no rows, none match: total is 0
+}
+
+// FindRecentChanges returns the matching entries of the record of changes
+// in the order of FindChanges, without counting them: what a feed reads,
+// from an index, however long the record.
+func (s *Store) FindRecentChanges(ctx context.Context, f ChangeFilter) ([]model.Change, error) {
+	var changes []model.Change
+	err := s.newestChanges(ctx, f).Find(&changes).Error
+	return changes, err
+}
+
+// newestChanges is the query of the entries f selects, newest first, at
+// most f.Limit. Its order is that of the index on (at DESC, id), which
+// reads the newest in order even when an import made thousands of
+// entries at one instant.
+func (s *Store) newestChanges(ctx context.Context, f ChangeFilter) *gorm.DB {
+	q := s.changes(ctx, f).Order("at DESC, id")
+	if f.Limit > 0 {
+		q = q.Limit(f.Limit)
+	}
+	return q
+}
+
+// changes is the query of the entries f selects, in no order.
+func (s *Store) changes(ctx context.Context, f ChangeFilter) *gorm.DB {
 	q := s.db.WithContext(ctx).Model(&model.Change{})
 	if !f.DraftSaves {
 		q = public(q)
@@ -46,22 +87,7 @@ func (s *Store) FindChanges(ctx context.Context, f ChangeFilter) ([]model.Change
 			UNION SELECT commitment_id FROM milestones WHERE agency_id = ?)`,
 			model.EntityAgency, f.AgencyID, f.AgencyID, f.AgencyID, f.AgencyID)
 	}
-	if f.Limit > 0 {
-		q = q.Limit(f.Limit)
-	}
-	var rows []struct {
-		model.Change
-		Total int64
-	}
-	if err := q.Select("*, COUNT(*) OVER () AS total").Order("at DESC, id").Find(&rows).Error; err != nil {
-		return nil, 0, err
-	}
-	changes := make([]model.Change, len(rows))
-	var total int64
-	for i, r := range rows {
-		changes[i], total = r.Change, r.Total
-	}
-	return changes, total, nil
+	return q
 }
 
 // FindChangeByID returns one entry of the record of changes.

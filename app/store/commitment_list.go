@@ -46,7 +46,7 @@ func (o *CommitmentOutline) Commitment() model.Commitment {
 // kept while the database is unchanged; a filter then only asks SQL which
 // of them match. They are shared: callers must not modify them.
 func (s *Store) FindCommitmentOutlines(ctx context.Context, f CommitmentFilter, withTitle bool) ([]CommitmentOutline, error) {
-	v, err := s.remembered(ctx, fmt.Sprintf("outlines of plan %d, titles %t", f.PlanID, withTitle), func() (any, error) {
+	v, err := s.remembered(ctx, fmt.Sprintf("outlines of plan %d, titles %t", f.PlanID, withTitle), func(ctx context.Context) (any, error) {
 		return s.findCommitmentOutlines(ctx, CommitmentFilter{PlanID: f.PlanID}, withTitle)
 	})
 	if err != nil {
@@ -128,7 +128,7 @@ func (s *Store) FindMilestoneSchedules(ctx context.Context, commitmentIDs []uint
 	if len(commitmentIDs) == 0 {
 		return out, nil
 	}
-	v, err := s.remembered(ctx, "milestone schedules", func() (any, error) { return s.findAllMilestoneSchedules(ctx) })
+	v, err := s.remembered(ctx, "milestone schedules", func(ctx context.Context) (any, error) { return s.findAllMilestoneSchedules(ctx) })
 	if err != nil {
 		return nil, err
 	}
@@ -407,7 +407,7 @@ func (s *Store) FindCommitmentTags(ctx context.Context, planID uint) ([]model.OG
 		values []model.OGPValue
 		areas  []string
 	}
-	v, err := s.remembered(ctx, fmt.Sprintf("tags of plan %d", planID), func() (any, error) {
+	v, err := s.remembered(ctx, fmt.Sprintf("tags of plan %d", planID), func(ctx context.Context) (any, error) {
 		values, areas, err := s.findCommitmentTags(ctx, planID)
 		return tags{values, areas}, err
 	})

@@ -42,6 +42,9 @@ func (s *Store) CreateCommitment(ctx context.Context, in CommitmentInput) (uint,
 			return err
 		}
 		id = c.ID
+		if err := indexCommitment(tx, &c); err != nil {
+			return err
+		}
 		extra, err := joins.write(tx, c.ID)
 		if err != nil {
 			return err
@@ -87,6 +90,9 @@ func (s *Store) UpdateCommitment(ctx context.Context, id uint, version int, in C
 			"irm_completion_midterm": after.IRM.CompletionMidterm, "irm_completion": after.IRM.Completion,
 			"irm_did_it_open_government": after.IRM.DidItOpenGovernment})
 		if err != nil {
+			return err
+		}
+		if err := indexCommitment(tx, &after); err != nil {
 			return err
 		}
 		extra, err := joins.write(tx, id)

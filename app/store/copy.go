@@ -202,6 +202,9 @@ func (s *Store) CopyTo(ctx context.Context, target *Store) ([]TableCount, error)
 					return err
 				}
 			}
+			if err := indexAllCommitments(dst); err != nil {
+				return fmt.Errorf("search index: %w", err)
+			}
 			var err error
 			copied, err = verifyCopy(ctx, src, dst, tables)
 			return err

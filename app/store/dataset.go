@@ -321,6 +321,11 @@ func (im *importer) commitment(path string, planID uint, themes map[int]uint, r 
 	if err := save(im, path, model.EntityCommitment, c, "ref", r.Ref, c.Validate, of); err != nil {
 		return 0, err
 	}
+	if im.changeOf[changeKey(model.EntityCommitment, c.ID)] != nil { // created or changed
+		if err := indexCommitment(im.tx, c); err != nil {
+			return 0, err
+		}
+	}
 	joined := model.FieldChanges{}
 	if err := im.commitmentAgencies(path, c.ID, r.SupportingAgencies, joined); err != nil {
 		return 0, err

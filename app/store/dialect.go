@@ -138,6 +138,25 @@ func (d dialect) jsonIDs(param string) string {
 	return "SELECT value FROM json_each(@" + param + ")"
 }
 
+// jsonValues is a subquery of the texts in the JSON array given as the
+// named parameter param ('["a","b"]').
+func (d dialect) jsonValues(param string) string {
+	if d.postgres {
+		return "SELECT value FROM json_array_elements_text(CAST(@" + param + " AS json))"
+	}
+	return "SELECT value FROM json_each(@" + param + ")"
+}
+
+// withoutRowID ends the CREATE TABLE of a table read only by its primary
+// key: SQLite then keeps its rows in the key's order alone rather than in
+// a table and an index; PostgreSQL has one way only.
+func (d dialect) withoutRowID() string {
+	if d.postgres {
+		return ""
+	}
+	return " WITHOUT ROWID"
+}
+
 // textMatch is the SQL condition that column contains word, in any case
 // for letters that have case forms, given as the named parameter @p, with
 // the value of that parameter. Chinese has no case, and matches as written.
@@ -256,9 +275,10 @@ func (t *dbTime) Scan(src any) error {
 
 // internalTable reports whether the engine or the store keeps table for
 // itself rather than for the tracker's records: SQLite's counter of ids,
-// and data_version (see memo).
+// data_version (see memo) and the search index (search.go), which a copy
+// rebuilds rather than copies.
 func internalTable(table string) bool {
-	return table == "sqlite_sequence" || table == dataVersionTable
+	return table == "sqlite_sequence" || table == dataVersionTable || table == searchGramsTable
 }
 
 // The schedule memo (memo.go) keeps answers while the database is

@@ -33,6 +33,8 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026120202_server_secrets", Migrate: migrateServerSecrets},
 	{ID: "2026120205_dissent_answers", Migrate: migrateDissentAnswers},
 	{ID: "2026120206_milestone_notes", Migrate: migrateMilestoneNotes},
+	{ID: "2026120210_changes_newest_first", Migrate: migrateChangesNewestFirst},
+	{ID: "2026120211_search_index", Migrate: migrateSearchIndex},
 }
 
 // MigrationCount is how many steps a new database takes to the current schema.
@@ -642,3 +644,35 @@ type milestoneNote struct {
 }
 
 func (milestoneNote) TableName() string { return "milestones" }
+
+// migrateChangesNewestFirst indexes the record of changes in the order it
+// is read: newest first, and those of one moment in the order made. With
+// the index on the instant alone, the thousands of entries an import makes
+// at one instant were sorted at every read of a feed's 50.
+func migrateChangesNewestFirst(tx *gorm.DB) error {
+	for _, stmt := range []string{
+		"CREATE INDEX idx_changes_newest ON changes (at DESC, id)",
+		"DROP INDEX idx_changes_at", // its every use is the new index's
+	} {
+		if err := tx.Exec(stmt).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// migrateSearchIndex adds the index the search of commitments looks words
+// up in (search.go) and fills it for the commitments there are.
+func migrateSearchIndex(tx *gorm.DB) error {
+	err := tx.Exec(`CREATE TABLE ` + searchGramsTable + ` (
+		gram varchar(12) NOT NULL,
+		commitment_id bigint NOT NULL REFERENCES commitments (id) ON DELETE CASCADE,
+		PRIMARY KEY (gram, commitment_id))` + dialectOf(tx).withoutRowID()).Error
+	if err != nil {
+		return err
+	}
+	if err := tx.Exec("CREATE INDEX idx_search_grams_commitment ON " + searchGramsTable + " (commitment_id)").Error; err != nil {
+		return err
+	}
+	return indexAllCommitments(tx)
+}

@@ -103,7 +103,7 @@ func (s *Server) feed(c *gin.Context) {
 		return
 	}
 	f.Limit = feedEntries
-	changes, _, err := s.store.FindChanges(c.Request.Context(), f)
+	changes, err := s.store.FindRecentChanges(c.Request.Context(), f)
 	if err != nil {
 		s.fail(c, err)
 		return
