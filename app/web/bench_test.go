@@ -53,13 +53,14 @@ func loadedServer(tb testing.TB, many bool, heavy ...web.HeavyLimit) (*store.Sto
 			tb.Fatal(err)
 		}
 	}
-	// Benchmarks call far faster than the API's limit per client allows.
-	h, err := web.New(web.Options{Store: st, Logger: slog.New(slog.DiscardHandler), Location: taipei, BaseURL: "http://example.test",
-		RateLimit: web.RateLimit{Rate: 1e9, Burst: 1e9}})
+	// Benchmarks call far faster than the API's limit per client allows,
+	// and measure rendering: no page is kept.
+	opts := web.Options{Store: st, Logger: slog.New(slog.DiscardHandler), Location: taipei, BaseURL: "http://example.test",
+		RateLimit: web.RateLimit{Rate: 1e9, Burst: 1e9}, PageCache: -1}
 	if len(heavy) > 0 {
-		h, err = web.New(web.Options{Store: st, Logger: slog.New(slog.DiscardHandler), Location: taipei, BaseURL: "http://example.test",
-			RateLimit: web.RateLimit{Rate: 1e9, Burst: 1e9}, Heavy: heavy[0]})
+		opts.Heavy = heavy[0]
 	}
+	h, err := web.New(opts)
 	if err != nil {
 		tb.Fatal(err)
 	}
