@@ -38,7 +38,8 @@ func (s *cacheSite) cost(path string, header ...string) (int64, *http.Response, 
 	res, body := getRaw(s.t, s.srv, path, header...)
 	n := s.queries.Load() - before
 	if s.server.PageCacheHitsForTest() > hits {
-		if n != 0 {
+		// On PostgreSQL, asking whether the data changed is a query.
+		if n > 1 {
 			s.t.Errorf("%s: answered from a kept page with %d queries", path, n)
 		}
 		n = -1
@@ -243,7 +244,8 @@ func TestManyVisitorsOfAPageWaitForOneRender(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if n, h := site.queries.Load()-before, site.server.PageCacheHitsForTest()-hits; n > one || h != 15 {
+	// At most one render, and (on PostgreSQL) a query each for the version.
+	if n, h := site.queries.Load()-before, site.server.PageCacheHitsForTest()-hits; n > one+16 || h != 15 {
 		t.Errorf("16 visitors at once cost %d queries, %d answered from the page; one costs %d", n, h, one)
 	}
 }
