@@ -143,3 +143,11 @@ func (m *memo) close() error {
 	defer m.mu.Unlock()
 	return m.release()
 }
+
+// DataVersion is the count of changes pages are kept under: it moves
+// whenever a transaction commits a change, of this process or another.
+func (s *Store) DataVersion(ctx context.Context) (int64, error) {
+	s.memo.mu.Lock()
+	defer s.memo.mu.Unlock()
+	return s.memo.dataVersion(ctx, s)
+}

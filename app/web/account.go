@@ -156,6 +156,7 @@ func (s *Server) csrfToken(c *gin.Context) string {
 	if sess, ok := signedIn(c); ok {
 		return sess.CSRFToken
 	}
+	c.Set(personalKey, true) // the token is this browser's
 	v, err := c.Cookie(s.csrfCookieName())
 	if err != nil || len(v) < 26 {
 		v = rand.Text()

@@ -42,6 +42,7 @@ type accountSite struct {
 	mailQueued func()
 	rate       web.RateLimit  // how often a client may call the API; zero: the default
 	heavy      web.HeavyLimit // how many expensive requests at once; zero: the default
+	pageCache  int64          // the page cache's bytes; zero: the default
 }
 
 // lockedBuffer is a log the server writes while the test reads it.
@@ -102,7 +103,7 @@ func (a *accountSite) start() {
 	if _, err := st.Migrate(context.Background()); err != nil {
 		a.t.Fatal(err)
 	}
-	h, err := web.New(web.Options{Store: st, Location: taipei, BaseURL: a.baseURL, SendMail: a.mail, MailQueued: a.mailQueued, RateLimit: a.rate, Heavy: a.heavy, Logger: slog.New(slog.NewTextHandler(&a.logs, nil))})
+	h, err := web.New(web.Options{Store: st, Location: taipei, BaseURL: a.baseURL, SendMail: a.mail, MailQueued: a.mailQueued, RateLimit: a.rate, Heavy: a.heavy, PageCache: a.pageCache, Logger: slog.New(slog.NewTextHandler(&a.logs, nil))})
 	if err != nil {
 		a.t.Fatal(err)
 	}

@@ -25,61 +25,6 @@ import (
 	"github.com/ogptracker/ogptracker/app/web"
 )
 
-// The generated plans: 200 commitments of 5 milestones each, and 19
-// commitments of the same shape (the size of the demo plan).
-const (
-	bigPlanRef   = "GEN-BIG"
-	smallPlanRef = "GEN-SMALL"
-)
-
-// generatedDataset holds the big and the small plan and, when filler > 0, that many more
-// plans of 200 commitments of 5 milestones each, to make the database
-// as large as a tracker of many members' plans.
-func generatedDataset(filler int) *model.Dataset {
-	ds := &model.Dataset{Format: model.DatasetFormat}
-	for i := range 10 {
-		code := fmt.Sprintf("GEN-A%d", i)
-		ds.Agencies = append(ds.Agencies, model.AgencyRecord{Code: code,
-			Name: model.T("en", "Generated agency "+code, "zh-TW", "產生的機關 "+code), Jurisdiction: "GEN"})
-	}
-	plan := func(ref string, number, commitments, milestones int) model.PlanRecord {
-		p := model.PlanRecord{Ref: ref, Jurisdiction: model.T("en", "Genland", "zh-TW", "產生國"), JurisdictionCode: "GEN",
-			Number: number, Title: model.T("en", "Generated plan "+ref, "zh-TW", "產生的計畫 "+ref),
-			Start: model.MustDate("2022-01"), End: model.MustDate("2025-12"), Status: model.PlanImplementation}
-		for t := 1; t <= 5; t++ {
-			p.Themes = append(p.Themes, model.ThemeRecord{Number: t, Name: model.T("en", fmt.Sprintf("Theme %d", t), "zh-TW", fmt.Sprintf("主軸 %d", t))})
-		}
-		statuses := model.MilestoneStatuses
-		for i := range commitments {
-			theme := i%5 + 1
-			code := fmt.Sprintf("%d-%d", theme, i/5+1)
-			c := model.CommitmentRecord{Ref: ref + "/" + code, Code: code, Theme: theme,
-				Title:       model.T("en", "Generated commitment "+code+" on open data and public participation", "zh-TW", "產生的承諾事項 "+code+"：資料開放與公共參與"),
-				Description: model.T("en", "A commitment generated for the benchmark.", "zh-TW", "為效能測試產生的承諾事項。"),
-				LeadAgency:  fmt.Sprintf("GEN-A%d", i%10), SupportingAgencies: []string{fmt.Sprintf("GEN-A%d", (i+1)%10)},
-				Start: model.MustDate("2022-01"), End: model.MustDate("2025-12")}
-			for m := range milestones {
-				st := statuses[(i+m)%len(statuses)]
-				mr := model.MilestoneRecord{Ref: fmt.Sprintf("%s/%d", c.Ref, m+1),
-					Title: model.T("en", fmt.Sprintf("Milestone %d of %s", m+1, code), "zh-TW", fmt.Sprintf("%s 的第 %d 個里程碑", code, m+1)),
-					Start: model.MustDate(fmt.Sprintf("%d-01", 2022+m%4)), Due: model.MustDate(fmt.Sprintf("%d-%02d", 2022+m%4, 6+m%6)),
-					Agency: fmt.Sprintf("GEN-A%d", (i+m)%10), Status: st, Weight: 1}
-				if st == model.MilestoneCompleted {
-					mr.CompletedOn = mr.Due
-				}
-				c.Milestones = append(c.Milestones, mr)
-			}
-			p.Commitments = append(p.Commitments, c)
-		}
-		return p
-	}
-	ds.Plans = append(ds.Plans, plan(bigPlanRef, 1, 200, 5), plan(smallPlanRef, 2, 19, 5))
-	for i := range filler {
-		ds.Plans = append(ds.Plans, plan(fmt.Sprintf("GEN-F%d", i+1), i+3, 200, 5))
-	}
-	return ds
-}
-
 // loadedDatabases hold the demo plan and the generated plans and, the
 // second, also OGP's parliament commitments and filler plans, for at least
 // 5,000 commitments and 23,000 milestones in all: each loaded once per
@@ -94,7 +39,7 @@ func load(ctx context.Context, st *store.Store, many bool) error {
 	if err != nil {
 		return err
 	}
-	datasets := []*model.Dataset{ds, generatedDataset(0)}
+	datasets := []*model.Dataset{ds, demo.Generated(0)}
 	if many {
 		f, err := os.Open("../transfer/testdata/open_parliament_0703.csv")
 		if err != nil {
@@ -105,7 +50,7 @@ func load(ctx context.Context, st *store.Store, many bool) error {
 		if err != nil {
 			return err
 		}
-		datasets = append(datasets, ogp, generatedDataset(22))
+		datasets = append(datasets, ogp, demo.Generated(22))
 	}
 	for _, ds := range datasets {
 		if _, err := st.ImportDataset(ctx, ds, nil); err != nil {
@@ -143,13 +88,14 @@ func loadedServer(tb testing.TB, many bool, heavy ...web.HeavyLimit) (*store.Sto
 	if _, err := st.Migrate(context.Background()); err != nil {
 		tb.Fatal(err)
 	}
-	// Benchmarks call far faster than the API's limit per client allows.
-	h, err := web.New(web.Options{Store: st, Logger: slog.New(slog.DiscardHandler), Location: taipei, BaseURL: "http://example.test",
-		RateLimit: web.RateLimit{Rate: 1e9, Burst: 1e9}})
+	// Benchmarks call far faster than the API's limit per client allows,
+	// and measure rendering: no page is kept.
+	opts := web.Options{Store: st, Logger: slog.New(slog.DiscardHandler), Location: taipei, BaseURL: "http://example.test",
+		RateLimit: web.RateLimit{Rate: 1e9, Burst: 1e9}, PageCache: -1}
 	if len(heavy) > 0 {
-		h, err = web.New(web.Options{Store: st, Logger: slog.New(slog.DiscardHandler), Location: taipei, BaseURL: "http://example.test",
-			RateLimit: web.RateLimit{Rate: 1e9, Burst: 1e9}, Heavy: heavy[0]})
+		opts.Heavy = heavy[0]
 	}
+	h, err := web.New(opts)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -220,7 +166,7 @@ func BenchmarkPages(b *testing.B) {
 	if counts.Commitments < 5000 {
 		b.Fatalf("only %d commitments", counts.Commitments)
 	}
-	big := planID(b, st, bigPlanRef)
+	big := planID(b, st, demo.GeneratedBigPlanRef)
 	cs, _, err := st.FindCommitments(context.Background(), store.CommitmentFilter{PlanID: big, Limit: 1})
 	if err != nil || len(cs) == 0 {
 		b.Fatalf("commitments of the big plan: %v", err)
@@ -252,7 +198,7 @@ func BenchmarkCommitmentList(b *testing.B) {
 // commitment with its history.
 func BenchmarkAPI(b *testing.B) {
 	st, h := loadedServer(b, true)
-	cs, _, err := st.FindCommitments(context.Background(), store.CommitmentFilter{PlanID: planID(b, st, bigPlanRef), Limit: 1})
+	cs, _, err := st.FindCommitments(context.Background(), store.CommitmentFilter{PlanID: planID(b, st, demo.GeneratedBigPlanRef), Limit: 1})
 	if err != nil || len(cs) == 0 {
 		b.Fatalf("commitments of the big plan: %v", err)
 	}
@@ -261,7 +207,7 @@ func BenchmarkAPI(b *testing.B) {
 		{"commitments-all", "/api/v1/commitments?plan=all"},
 		{"commitments-all-overdue-progress", "/api/v1/commitments?plan=all&state=overdue&sort=-progress&page=2"},
 		{"commitment", fmt.Sprintf("/api/v1/commitments/%d", cs[0].ID)},
-		{"milestones-agency", fmt.Sprintf("/api/v1/milestones?plan=%d&agency=%d&due_before=2024-01-01", planID(b, st, bigPlanRef), cs[0].LeadAgency.ID)},
+		{"milestones-agency", fmt.Sprintf("/api/v1/milestones?plan=%d&agency=%d&due_before=2024-01-01", planID(b, st, demo.GeneratedBigPlanRef), cs[0].LeadAgency.ID)},
 	})
 }
 
@@ -284,7 +230,7 @@ func BenchmarkListsUnderLoad(b *testing.B) {
 	} {
 		b.Run(engine()+"/"+bound.name, func(b *testing.B) {
 			st, h := loadedServer(b, true, bound.limit)
-			cs, _, err := st.FindCommitments(context.Background(), store.CommitmentFilter{PlanID: planID(b, st, bigPlanRef), Limit: 1})
+			cs, _, err := st.FindCommitments(context.Background(), store.CommitmentFilter{PlanID: planID(b, st, demo.GeneratedBigPlanRef), Limit: 1})
 			if err != nil || len(cs) == 0 {
 				b.Fatalf("commitments of the big plan: %v", err)
 			}
@@ -430,8 +376,8 @@ func TestPlanPageQueriesDoNotGrowWithCommitments(t *testing.T) {
 	}
 	// Plans of the same shape: GORM leaves out a preload that has no keys
 	// (the demo's milestones name no agency), which is not N+1.
-	smallPath := fmt.Sprintf("/plans/%d", planID(t, st, smallPlanRef))
-	largePath := fmt.Sprintf("/plans/%d", planID(t, st, bigPlanRef))
+	smallPath := fmt.Sprintf("/plans/%d", planID(t, st, demo.GeneratedSmallPlanRef))
+	largePath := fmt.Sprintf("/plans/%d", planID(t, st, demo.GeneratedBigPlanRef))
 	// Counted once what the page keeps (until the database changes) is
 	// kept: the schedules of every milestone, the outline of each plan.
 	count(smallPath)

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"io/fs"
 	"net/http"
+	"path/filepath"
 	"strings"
 
 	"github.com/gin-contrib/gzip"
@@ -13,11 +14,17 @@ import (
 	"github.com/ogptracker/ogptracker/static"
 )
 
-// compress gzips answers for clients that accept it. It runs before
+// compress gzips answers for clients that accept it, but those the page
+// cache answers (its own are gzipped once, when kept). It runs before
 // recoverPanic so that a panic is turned into a page inside it; error
 // answers (4xx, 5xx) are sent uncompressed by gin-contrib/gzip, which also
 // drops their Vary header, so they are marked no-store (see sendPage).
-func compress() gin.HandlerFunc { return gzip.Gzip(gzip.DefaultCompression) }
+func compress(cached func(*gin.Context) bool) gin.HandlerFunc {
+	return gzip.Gzip(gzip.DefaultCompression, gzip.WithCustomShouldCompressFn(func(c *gin.Context) bool {
+		return strings.Contains(c.GetHeader("Accept-Encoding"), "gzip") && !strings.Contains(c.GetHeader("Connection"), "Upgrade") &&
+			!gzip.DefaultExcludedExtentions.Contains(filepath.Ext(c.Request.URL.Path)) && !cached(c)
+	}))
+}
 
 // gzipSuffix marks the ETag of a gzip-encoded answer: a strong validator
 // belongs to one representation, and the compressed bytes are another.

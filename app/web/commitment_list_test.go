@@ -233,7 +233,7 @@ func TestCommitmentListPagesKeepTheFilters(t *testing.T) {
 	st, h := loadedServer(t, false)
 	srv := httptest.NewServer(h)
 	defer srv.Close()
-	big := planID(t, st, bigPlanRef)
+	big := planID(t, st, demo.GeneratedBigPlanRef)
 
 	// 200 commitments: four pages of 50.
 	first := fmt.Sprintf("/commitments?plan=%d&q=open&sort=-progress", big)

@@ -11,3 +11,10 @@ func (s *Server) FillHeavyForTest(n int) (release func()) {
 	}
 	return func() { s.bound.sem.Release(int64(n)) }
 }
+
+// PageCacheSizeForTest is the memory the kept pages take, as the page
+// cache's limit counts it.
+func (s *Server) PageCacheSizeForTest() int64 { return s.pageCache.Size() }
+
+// PageCacheHitsForTest counts the answers sent from kept pages.
+func (s *Server) PageCacheHitsForTest() int64 { return s.pageCache.hits.Load() }

@@ -421,8 +421,8 @@ func TestMilestonesPageQueriesDoNotGrowWithCommitments(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, q := range []string{"", fmt.Sprintf("&agency=%d", agency.ID), "&asof=2023-06-30&month=2022-06"} {
-		small := count(fmt.Sprintf("/milestones?plan=%d%s", planID(t, st, smallPlanRef), q))
-		large := count(fmt.Sprintf("/milestones?plan=%d%s", planID(t, st, bigPlanRef), q))
+		small := count(fmt.Sprintf("/milestones?plan=%d%s", planID(t, st, demo.GeneratedSmallPlanRef), q))
+		large := count(fmt.Sprintf("/milestones?plan=%d%s", planID(t, st, demo.GeneratedBigPlanRef), q))
 		if small == 0 || small != large {
 			t.Errorf("milestones page%s: %d queries for 19 commitments, %d for 200", q, small, large)
 		}

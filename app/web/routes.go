@@ -16,7 +16,7 @@ func (s *Server) routes() *gin.Engine {
 	r := gin.New()
 	r.RedirectTrailingSlash = true
 	r.HandleMethodNotAllowed = true
-	r.Use(s.requestID, s.accessLog, compress(), s.recoverPanic, s.securityHeaders, s.limitBody, s.language, caching(), s.session, s.checkCSRF)
+	r.Use(s.requestID, s.accessLog, compress(s.pageCache.answers), s.recoverPanic, s.securityHeaders, s.limitBody, s.language, caching(), s.session, s.checkCSRF)
 
 	r.GET("/healthz", s.healthz)
 	// Files only: a folder answers 404 rather than listing its contents.
@@ -35,7 +35,7 @@ func (s *Server) routes() *gin.Engine {
 	// through permit, and says which in a comment. The administration's
 	// forms are editors (form.go): blank and edit show a form, create and
 	// update save it.
-	public := r.Group("")
+	public := r.Group("", s.cachePublic) // anonymous visitors get kept pages (pagecache.go)
 	signedIn := r.Group("", s.require(signedInPeople))
 	admin := r.Group("/admin", s.require(administrators))
 	planData := r.Group("/admin", s.require(planManagers))

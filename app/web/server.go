@@ -32,6 +32,7 @@ type Server struct {
 	limits         *clientLimits
 	formKey        formKey // signs the form tokens of browsers not signed in
 	bound          *heavyBound
+	pageCache      *pageCache
 }
 
 // ScheduledRun is a scheduled job of the reminders and when it runs next.
@@ -64,6 +65,10 @@ type Options struct {
 	// Heavy bounds the expensive requests served at once (the lists,
 	// exports and feeds); the zero value is DefaultHeavyLimit().
 	Heavy HeavyLimit
+	// PageCache is the memory, in bytes, the public pages kept for
+	// anonymous visitors may take; 0 is DefaultPageCache, below 0 keeps
+	// none.
+	PageCache int64
 }
 
 // New builds the server, parsing every template up front so that a broken
@@ -87,6 +92,7 @@ func New(opts Options) (*Server, error) {
 		location: opts.Location, baseURL: opts.BaseURL, sendMail: opts.SendMail, mailQueued: opts.MailQueued, nextRuns: opts.NextRuns,
 		sendsReminders: opts.SendsReminders,
 		limits:         newClientLimits(opts.RateLimit), bound: newHeavyBound(opts.Heavy)}
+	s.pageCache = newPageCache(opts.PageCache, s.cachePublic)
 	s.router = s.routes()
 	return s, nil
 }

@@ -1,0 +1,449 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"container/list"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net/http"
+	"reflect"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/gin-gonic/gin"
+	"golang.org/x/sync/singleflight"
+)
+
+// DefaultPageCache is the memory the public page cache may hold.
+const DefaultPageCache = 64 << 20
+
+// personalKey marks an answer holding something of this visitor's own (a
+// form token): no shared cache may keep it.
+const personalKey = "personal"
+
+// pageCache keeps the public answers as an anonymous visitor gets them.
+// What such an answer shows depends only on the data, the address, the
+// language and the day ("as of today"), so each is rendered once, kept
+// gzipped, and served until the data changes, on this instance or another
+// (the store's data version), or the day turns. The memory it holds is
+// bounded in bytes, least recently used first out; one render at a time
+// per key, whoever asks. (hashicorp/golang-lru bounds a count of entries,
+// not bytes, so it would need this accounting around it anyway.)
+type pageCache struct {
+	limit  int64
+	flight singleflight.Group
+
+	mu    sync.Mutex
+	gen   pageGeneration // what the entries were rendered from
+	order *list.List     // of *cachedPage, most recently used first
+	pages map[string]*list.Element
+	size  int64
+
+	versions versionReads
+	hits     atomic.Int64 // answers sent from a kept page
+	handler  string       // the name gin gives cachePublic in a route's handlers
+	chains   sync.Map     // route (method and path) → it passes through cachePublic
+}
+
+// pageGeneration is what makes every kept page stale at once.
+type pageGeneration struct {
+	version int64 // the store's data version
+	day     int   // the plan's day, year*1000 + day of the year
+}
+
+// versionReads shares reads of the data version among the requests
+// that arrive while one is under way: they take the next read, which
+// starts after they came, so none misses a change committed before it
+// came. Under load that is one read for many requests rather than one
+// each, all in turn on the store's one connection that reads it.
+type versionReads struct {
+	mu   sync.Mutex
+	cond *sync.Cond
+	busy bool          // a read is under way
+	next *versionBatch // waits for the next read; nil when no one does
+}
+
+type versionBatch struct {
+	done    bool
+	version int64
+	err     error
+}
+
+func (vr *versionReads) read(ctx context.Context, load func(context.Context) (int64, error)) (int64, error) {
+	vr.mu.Lock()
+	defer vr.mu.Unlock()
+	if vr.cond == nil {
+		vr.cond = sync.NewCond(&vr.mu)
+	}
+	if vr.next == nil {
+		vr.next = &versionBatch{}
+	}
+	b := vr.next
+	for !b.done {
+		if vr.busy {
+			vr.cond.Wait()
+			continue
+		}
+		// This request reads for its batch; later ones wait for the next.
+		vr.busy, vr.next = true, nil
+		vr.mu.Unlock()
+		v, err := load(context.WithoutCancel(ctx)) // the batch's, not this request's alone
+		vr.mu.Lock()
+		b.version, b.err, b.done, vr.busy = v, err, true, false
+		vr.cond.Broadcast()
+	}
+	return b.version, b.err
+}
+
+// cachedPage is one answer: its body gzipped, and the headers its
+// handlers set (type, caching, CORS, links, file name).
+type cachedPage struct {
+	key      string
+	gz       []byte
+	plainLen int
+	etag     string // without quotes or W/
+	weak     bool
+	header   http.Header
+}
+
+// maxKept is the largest answer held to be kept; a larger one (a file of
+// every plan) is sent as it is made.
+const maxKept = 8 << 20
+
+// pageOverhead is counted for each page besides its bytes: the entry, the
+// list and map elements and its headers.
+const pageOverhead = 1024
+
+func (p *cachedPage) size() int64 { return int64(len(p.gz) + len(p.key) + pageOverhead) }
+
+// newPageCache makes the cache that middleware, on the routes it is given
+// to, answers from.
+func newPageCache(limit int64, middleware gin.HandlerFunc) *pageCache {
+	if limit == 0 {
+		limit = DefaultPageCache
+	}
+	return &pageCache{limit: limit, order: list.New(), pages: map[string]*list.Element{},
+		handler: runtime.FuncForPC(reflect.ValueOf(middleware).Pointer()).Name()}
+}
+
+// cachable reports whether the page cache answers this request: a GET by
+// a visitor without a session cookie. A browser sending one, even an
+// expired one, is answered fresh: it may be signed in. HEAD is a GET here
+// (see ServeHTTP).
+func cachable(c *gin.Context) bool {
+	if c.Request.Method != http.MethodGet {
+		return false
+	}
+	ck, err := c.Cookie(sessionCookie)
+	return err != nil || ck == ""
+}
+
+// answers reports whether the page cache answers this request, for
+// compress, which runs before it: the cache sends its own gzipped bytes.
+func (pc *pageCache) answers(c *gin.Context) bool {
+	if pc.limit < 0 || !cachable(c) || c.FullPath() == "" {
+		return false
+	}
+	route := c.Request.Method + " " + c.FullPath()
+	if v, ok := pc.chains.Load(route); ok {
+		return v.(bool)
+	}
+	in := slices.Contains(c.HandlerNames(), pc.handler)
+	pc.chains.Store(route, in)
+	return in
+}
+
+// cachePublic is the page cache's middleware, on the public group.
+func (s *Server) cachePublic(c *gin.Context) {
+	pc := s.pageCache
+	if !pc.answers(c) {
+		c.Next()
+		return
+	}
+	version, err := pc.versions.read(c.Request.Context(), s.store.DataVersion)
+	if err != nil {
+		s.fail(c, err)
+		c.Abort()
+		return
+	}
+	now := s.now()
+	gen := pageGeneration{version: version, day: now.Year()*1000 + now.YearDay()}
+	key := c.GetString(langKey) + " " + c.Request.URL.RequestURI()
+	if p := pc.get(gen, key); p != nil {
+		pc.hits.Add(1)
+		pc.send(c, p)
+		return
+	}
+	leader := false
+	v, _, _ := pc.flight.Do(strconv.FormatInt(version, 10)+" "+strconv.Itoa(gen.day)+" "+key, func() (any, error) {
+		leader = true
+		p := s.renderPublic(c, key)
+		if p != nil {
+			pc.add(gen, p)
+		}
+		return p, nil
+	})
+	p, _ := v.(*cachedPage)
+	switch {
+	case leader && p == nil:
+		return // renderPublic sent the answer not to keep
+	case leader:
+		pc.send(c, p)
+		return
+	case p != nil:
+		pc.hits.Add(1)
+		pc.send(c, p)
+		return
+	}
+	// The leader's answer was not to keep (a form token, an error): render
+	// our own, which may be.
+	if p := s.renderPublic(c, key); p != nil {
+		pc.add(gen, p)
+		pc.send(c, p)
+	}
+}
+
+// renderPublic runs the handlers for key and returns their answer to
+// keep, unsent, or nil after sending an answer that must not be kept: an error,
+// a redirect, an answer setting a cookie or holding a form token or the
+// request id. Conditional headers are set aside meanwhile: the page is
+// kept whole, and send answers them.
+func (s *Server) renderPublic(c *gin.Context, key string) *cachedPage {
+	h := c.Writer.Header()
+	before := h.Clone()
+	inm := c.Request.Header.Values("If-None-Match")
+	c.Request.Header.Del("If-None-Match")
+	rec := &recorder{ResponseWriter: c.Writer, status: http.StatusOK, max: maxKept,
+		zip: strings.Contains(c.GetHeader("Accept-Encoding"), "gzip")}
+	c.Writer = rec
+	restore := func() {
+		c.Writer = rec.ResponseWriter
+		if inm != nil {
+			c.Request.Header["If-None-Match"] = inm
+		}
+	}
+	defer restore() // after a panic too, so that its page reaches the client
+	c.Next()
+	restore()
+	if rec.spilled {
+		rec.finish()
+		return nil
+	}
+	body := rec.buf.Bytes()
+	keep := rec.status == http.StatusOK && !c.GetBool(personalKey) && !c.GetBool(noStoreKey) &&
+		slices.Equal(before.Values("Set-Cookie"), h.Values("Set-Cookie")) &&
+		!strings.Contains(h.Get("Cache-Control"), "no-store") && !strings.Contains(h.Get("Cache-Control"), "private") &&
+		(c.GetString(requestIDKey) == "" || !bytes.Contains(body, []byte(c.GetString(requestIDKey))))
+	if !keep {
+		sendHeld(c, rec.status, body, rec.zip)
+		return nil
+	}
+	p := &cachedPage{key: key, plainLen: len(body), header: http.Header{}}
+	for k, v := range h {
+		switch k {
+		case "Etag", "Content-Length", "Content-Encoding", "Set-Cookie":
+			continue
+		}
+		if !slices.Equal(before[k], v) {
+			p.header[k] = slices.Clip(slices.Clone(v)) // a later Add must not write into a shared array
+		}
+	}
+	p.etag = h.Get("ETag")
+	p.weak = strings.HasPrefix(p.etag, "W/")
+	p.etag = strings.Trim(strings.TrimPrefix(p.etag, "W/"), `"`)
+	if p.etag == "" {
+		sum := sha256.Sum256(body)
+		p.etag = hex.EncodeToString(sum[:16])
+	}
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.DefaultCompression)
+	zw.Write(body)
+	zw.Close()
+	p.gz = gz.Bytes()
+	h.Del("ETag") // send sets the tag of the encoding sent
+	return p
+}
+
+// get returns the page kept under key for gen, or nil. A new generation
+// lets every page go.
+func (pc *pageCache) get(gen pageGeneration, key string) *cachedPage {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if gen != pc.gen {
+		pc.gen, pc.size = gen, 0
+		pc.order.Init()
+		clear(pc.pages)
+		return nil
+	}
+	e, ok := pc.pages[key]
+	if !ok {
+		return nil
+	}
+	pc.order.MoveToFront(e)
+	return e.Value.(*cachedPage)
+}
+
+// add keeps p, rendered from gen, and lets the least recently used pages
+// go until the cache is within its limit. A page of a generation that has
+// passed meanwhile is not kept.
+func (pc *pageCache) add(gen pageGeneration, p *cachedPage) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if gen != pc.gen || p.size() > pc.limit {
+		return
+	}
+	if e, ok := pc.pages[p.key]; ok {
+		pc.size -= e.Value.(*cachedPage).size()
+		pc.order.Remove(e)
+	}
+	pc.pages[p.key] = pc.order.PushFront(p)
+	pc.size += p.size()
+	for pc.size > pc.limit {
+		e := pc.order.Back()
+		old := pc.order.Remove(e).(*cachedPage)
+		delete(pc.pages, old.key)
+		pc.size -= old.size()
+	}
+}
+
+// Size is the memory the kept pages take, as the limit counts it.
+func (pc *pageCache) Size() int64 {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	return pc.size
+}
+
+// send answers with p: 304 when If-None-Match names it, its gzipped bytes
+// to clients that accept gzip, otherwise the bytes unzipped as they go.
+func (pc *pageCache) send(c *gin.Context, p *cachedPage) {
+	h := c.Writer.Header()
+	for k, v := range p.header {
+		h[k] = v
+	}
+	zipped := strings.Contains(c.GetHeader("Accept-Encoding"), "gzip")
+	etag := p.etag
+	if zipped {
+		etag += gzipSuffix
+	}
+	etag = `"` + etag + `"`
+	if p.weak {
+		etag = "W/" + etag
+	}
+	h.Set("ETag", etag)
+	c.Abort()
+	if noneMatch(c.GetHeader("If-None-Match"), p.etag) {
+		h.Del("Content-Type")
+		c.Status(http.StatusNotModified)
+		c.Writer.WriteHeaderNow()
+		return
+	}
+	if zipped {
+		h.Set("Content-Encoding", "gzip")
+		h.Set("Content-Length", strconv.Itoa(len(p.gz)))
+		c.Status(http.StatusOK)
+		c.Writer.Write(p.gz)
+		return
+	}
+	h.Set("Content-Length", strconv.Itoa(p.plainLen))
+	c.Status(http.StatusOK)
+	zr, err := gzip.NewReader(bytes.NewReader(p.gz))
+	if err == nil {
+		_, err = io.Copy(c.Writer, zr)
+	}
+	_ = err // the bytes were made here; only the client can fail now
+}
+
+// recorder holds an answer until it is known whether to keep it. One
+// larger than max is not kept: it is sent as it comes, gzipped for
+// clients that accept it, and nothing of it is held.
+type recorder struct {
+	gin.ResponseWriter
+	status  int
+	buf     bytes.Buffer
+	max     int64
+	spilled bool
+	zip     bool // the client accepts gzip
+	zw      *gzip.Writer
+}
+
+func (r *recorder) WriteHeader(code int) { r.status = code }
+func (r *recorder) WriteHeaderNow()      {}
+func (r *recorder) Status() int          { return r.status }
+func (r *recorder) Written() bool        { return r.buf.Len() > 0 || r.spilled }
+func (r *recorder) Size() int {
+	if r.buf.Len() == 0 && !r.spilled {
+		return -1
+	}
+	return r.buf.Len()
+}
+func (r *recorder) WriteString(s string) (int, error) { return r.Write([]byte(s)) }
+func (r *recorder) Flush()                            {} // held until the end, or spilled
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.spilled {
+		return r.out().Write(b)
+	}
+	r.buf.Write(b)
+	if int64(r.buf.Len()) <= r.max {
+		return len(b), nil
+	}
+	r.spilled = true
+	if r.zip && r.status < http.StatusBadRequest {
+		r.zw = gzip.NewWriter(r.ResponseWriter)
+		zipHeaders(r.Header())
+	}
+	r.ResponseWriter.WriteHeader(r.status)
+	_, err := r.out().Write(r.buf.Bytes())
+	r.buf = bytes.Buffer{}
+	return len(b), err
+}
+
+// zipHeaders marks an answer about to be sent gzipped: its ETag names
+// the gzipped representation (see revalidate).
+func zipHeaders(h http.Header) {
+	h.Set("Content-Encoding", "gzip")
+	h.Del("Content-Length")
+	if tag := h.Get("ETag"); strings.HasSuffix(tag, `"`) && !strings.HasSuffix(tag, gzipSuffix+`"`) {
+		h.Set("ETag", strings.TrimSuffix(tag, `"`)+gzipSuffix+`"`)
+	}
+}
+
+// out is where a spilled answer goes.
+func (r *recorder) out() io.Writer {
+	if r.zw != nil {
+		return r.zw
+	}
+	return r.ResponseWriter
+}
+
+// finish ends a spilled answer.
+func (r *recorder) finish() {
+	if r.zw != nil {
+		r.zw.Close()
+	}
+}
+
+// sendHeld sends an answer renderPublic held and does not keep, gzipped
+// as compress would have (errors are sent as they are, see compress).
+func sendHeld(c *gin.Context, status int, body []byte, zip bool) {
+	c.Status(status)
+	if len(body) == 0 {
+		c.Writer.WriteHeaderNow()
+		return
+	}
+	if !zip || status >= http.StatusBadRequest {
+		c.Writer.Write(body)
+		return
+	}
+	zipHeaders(c.Writer.Header())
+	zw := gzip.NewWriter(c.Writer)
+	zw.Write(body)
+	zw.Close()
+}
