@@ -3,6 +3,8 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -220,4 +222,45 @@ func TestEachRoleClearsAnItemFromMyWorkInABrowser(t *testing.T) {
 			t.Errorf("after retrying the message the count went from %d to %d", before, after)
 		}
 	})
+}
+
+// The forms of the reporting loop, in both languages, wide and at 320 px:
+// a milestone's update with its note and links, a report's confirmation,
+// and the agency's answer to a dissent.
+func TestTheReportingLoopsFormsPassAxeInBothLanguages(t *testing.T) {
+	browser(t)
+	site := newReportSite(t)
+	liaison := site.as("liaison@cec.example.org")
+	report := site.draft(liaison, site.draftForm(liaison, "save"))
+	token, _, err := site.st.CreateSession(context.Background(), site.users["liaison@cec.example.org"].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(paths ...string) {
+		for _, path := range paths {
+			for _, lang := range []string{"en", "zh-TW"} {
+				p := withLang(path, lang)
+				tb := openTab(t, site.srv)
+				tb.signInWith(token)
+				tb.viewport(1280, 900)
+				tb.visit(p, 200)
+				tb.checkAxe(p)
+				tb.checkDocument(p, lang)
+				tb.viewport(320, 640)
+				tb.checkNoHorizontalScroll(p, 320)
+				tb.checkAxe(p + " at 320 px")
+			}
+		}
+	}
+	check(site.editPath(), report+"/submit")
+
+	site.confirm(liaison, report)
+	member := site.as("member@committee.example.org")
+	if res, _ := member.do("POST", report+"/reviews", url.Values{"csrf_token": {member.formToken()}, "verdict": {"dissent"}, "reasons": {"與事實不符。"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("dissent: %d", res.StatusCode)
+	}
+	if _, page := liaison.do("GET", report, nil); !strings.Contains(page, `class="report-form answer-form"`) {
+		t.Fatal("the liaison is not offered to answer the dissent")
+	}
+	check(report)
 }
