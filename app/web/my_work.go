@@ -2,6 +2,7 @@ package web
 
 import (
 	"log/slog"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 
@@ -31,18 +32,60 @@ func (s *Server) myWork(c *gin.Context) {
 const workCountKey = "ogptracker.work_count"
 
 // workCount is how many items are on u's queue, for the header of every
-// page u sees. A failure costs the count, not the page.
+// page u sees, kept while the data and the day stay the same (a queue reads
+// every milestone of the plans in force). A failure costs the count, not
+// the page.
 func (s *Server) workCount(c *gin.Context, u *model.User) int {
 	if n, ok := c.Get(workCountKey); ok {
 		return n.(int)
 	}
+	ctx := c.Request.Context()
+	now := s.now()
+	key := workCountsKey{day: model.DayOf(now)}
+	var err error
+	if key.version, err = s.store.DataVersion(ctx); err == nil {
+		if n, ok := s.workCounts.get(key, u.ID); ok {
+			c.Set(workCountKey, n)
+			return n
+		}
+	}
 	n := 0
-	q, err := work.For(c.Request.Context(), s.store, u, s.now(), s.location, work.DefaultHorizon)
+	q, err := work.For(ctx, s.store, u, now, s.location, work.DefaultHorizon)
 	if err != nil {
-		s.log.LogAttrs(c.Request.Context(), slog.LevelWarn, "work count", slog.String("request_id", c.GetString(requestIDKey)), slog.String("err", err.Error()))
+		s.log.LogAttrs(ctx, slog.LevelWarn, "work count", slog.String("request_id", c.GetString(requestIDKey)), slog.String("err", err.Error()))
 	} else {
 		n = q.Count()
+		s.workCounts.put(key, u.ID, n)
 	}
 	c.Set(workCountKey, n)
 	return n
+}
+
+// workCounts keeps the header's counts of one data version and day, by
+// person: a change, or the next day, lets them all go.
+type workCounts struct {
+	mu  sync.Mutex
+	key workCountsKey
+	n   map[uint]int
+}
+
+type workCountsKey struct {
+	version int64
+	day     model.Date
+}
+
+func (w *workCounts) get(key workCountsKey, user uint) (int, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n, ok := w.n[user]
+	return n, ok && w.key == key
+}
+
+func (w *workCounts) put(key workCountsKey, user uint, n int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.key != key || w.n == nil {
+		w.key, w.n = key, map[uint]int{}
+	}
+	w.n[user] = n
 }

@@ -33,6 +33,7 @@ type Server struct {
 	formKey        formKey // signs the form tokens of browsers not signed in
 	bound          *heavyBound
 	pageCache      *pageCache
+	workCounts     workCounts // the header's counts of My work (my_work.go)
 }
 
 // ScheduledRun is a scheduled job of the reminders and when it runs next.
