@@ -3,6 +3,7 @@ package model
 import (
 	"database/sql/driver"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -170,11 +171,16 @@ type ProgressReport struct {
 	Agency       *Agency          `gorm:"constraint:OnDelete:RESTRICT"`
 	Status       ReportStatus     `gorm:"size:20;not null;index"`
 	Narrative    string           `gorm:"not null"` // Markdown
-	Evidence     Links
-	Challenges   string `gorm:"not null"`
-	NextSteps    string `gorm:"not null"`
-	Delays       MilestoneDelays
-	Proposals    StatusProposals // milestone statuses applied on submission
+	// Translation is the narrative in a second language, TranslationLang
+	// (one of Languages), written by the agency, such as its English for
+	// OGP; optional. Pages in that language show it, the original beside.
+	Translation     string `gorm:"not null;default:''"`
+	TranslationLang string `gorm:"size:10;not null;default:''"`
+	Evidence        Links
+	Challenges      string `gorm:"not null"`
+	NextSteps       string `gorm:"not null"`
+	Delays          MilestoneDelays
+	Proposals       StatusProposals // milestone statuses applied on submission
 	// Revision counts a draft's saves, so that a form sent from a stale page is caught.
 	Revision      int `gorm:"not null;default:1"`
 	SubmittedAt   *time.Time
@@ -202,6 +208,10 @@ func (r *ProgressReport) Validate() error {
 	}
 	checkEnum(fe, "status", r.Status, ReportStatuses)
 	checkProse(fe, "narrative", r.Narrative, MaxNarrative)
+	checkProse(fe, "translation", r.Translation, MaxNarrative)
+	if r.Translation != "" && !slices.Contains(Languages, r.TranslationLang) {
+		fe.Add("translation_lang", MsgNotListed)
+	}
 	checkProse(fe, "challenges", r.Challenges, MaxReportText)
 	checkProse(fe, "next_steps", r.NextSteps, MaxReportText)
 	r.Evidence.validate(fe, "evidence")

@@ -35,6 +35,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026120206_milestone_notes", Migrate: migrateMilestoneNotes},
 	{ID: "2026120210_changes_newest_first", Migrate: migrateChangesNewestFirst},
 	{ID: "2026120211_search_index", Migrate: migrateSearchIndex},
+	{ID: "2026120212_report_translations", Migrate: migrateReportTranslations},
 }
 
 // MigrationCount is how many steps a new database takes to the current schema.
@@ -676,3 +677,17 @@ func migrateSearchIndex(tx *gorm.DB) error {
 	}
 	return indexAllCommitments(tx)
 }
+
+// migrateReportTranslations lets a report carry its narrative in a second
+// language.
+func migrateReportTranslations(tx *gorm.DB) error {
+	return tx.AutoMigrate(&reportTranslation{})
+}
+
+type reportTranslation struct {
+	ID              uint   `gorm:"primaryKey"`
+	Translation     string `gorm:"not null;default:''"`
+	TranslationLang string `gorm:"size:10;not null;default:''"`
+}
+
+func (reportTranslation) TableName() string { return "progress_reports" }

@@ -130,11 +130,18 @@ type apiReport struct {
 	Agency      *apiAgencyRef         `json:"agency"`
 	SubmittedAt *time.Time            `json:"submitted_at"`
 	Narrative   string                `json:"narrative"`
+	Translation *apiTranslation       `json:"translation"`
 	Challenges  string                `json:"challenges"`
 	NextSteps   string                `json:"next_steps"`
 	Evidence    []apiLink             `json:"evidence"`
 	Delays      model.MilestoneDelays `json:"delays"`
 	HTML        string                `json:"html"`
+}
+
+// apiTranslation is a report's narrative in a second language.
+type apiTranslation struct {
+	Lang string `json:"lang"`
+	Text string `json:"text"`
 }
 
 type apiPeriod struct {
@@ -150,6 +157,9 @@ func apiReportOf(r *model.ProgressReport) apiReport {
 		Delays: r.Delays, HTML: fmt.Sprintf("/reports/%d", r.ID)}
 	if out.Delays == nil {
 		out.Delays = model.MilestoneDelays{}
+	}
+	if r.Translation != "" {
+		out.Translation = &apiTranslation{Lang: r.TranslationLang, Text: r.Translation}
 	}
 	if r.SubmittedAt != nil {
 		t := r.SubmittedAt.UTC()

@@ -30,6 +30,9 @@ type reportFormPage struct {
 	Version      int  // the version the form makes
 	Revision     int  // the draft's revision the form changes
 	Narrative    string
+	Translation  string // the narrative in TransLang, optional
+	TransLang    string
+	TransLangs   []string // those a translation may be in
 	Challenges   string
 	NextSteps    string
 	Evidence     []evidenceRow
@@ -294,6 +297,7 @@ func (p *reportFormPage) carryDelays(r *model.ProgressReport, ms []model.Milesto
 // fill starts the form from report r.
 func (p *reportFormPage) fill(r *model.ProgressReport) {
 	p.Narrative, p.Challenges, p.NextSteps = r.Narrative, r.Challenges, r.NextSteps
+	p.Translation, p.TransLang = r.Translation, r.TranslationLang
 	p.Evidence = nil
 	for _, l := range r.Evidence {
 		title, _ := l.Title.Get(p.Lang)
@@ -472,6 +476,11 @@ func (s *Server) saveReport(c *gin.Context, u *model.User, r *model.ProgressRepo
 func (p *reportFormPage) read(c *gin.Context, r *model.ProgressReport, ms []model.Milestone) {
 	r.Narrative, r.Challenges, r.NextSteps = c.PostForm("narrative"), c.PostForm("challenges"), c.PostForm("next_steps")
 	p.Narrative, p.Challenges, p.NextSteps = clip(r.Narrative, model.MaxNarrative), clip(r.Challenges, model.MaxReportText), clip(r.NextSteps, model.MaxReportText)
+	r.Translation, r.TranslationLang = strings.TrimSpace(c.PostForm("translation")), c.PostForm("translation_lang")
+	if r.Translation == "" {
+		r.TranslationLang = ""
+	}
+	p.Translation, p.TransLang = clip(c.PostForm("translation"), model.MaxNarrative), r.TranslationLang
 	r.Evidence, p.Evidence = readEvidence(c, p.Lang)
 	p.proposed, p.delays, p.typedDates = map[uint]model.StatusProposal{}, map[uint]model.MilestoneDelay{}, map[uint]string{}
 	for _, m := range ms {
@@ -547,21 +556,25 @@ func (s *Server) renderReportForm(c *gin.Context, status int, p reportFormPage, 
 	}
 	c.Set(noStoreKey, true) // it carries the form token and an unpublished draft
 	p.Page = s.page(c)
-	p.DelayReasons, p.Statuses = model.DelayReasons, model.MilestoneStatuses
+	p.DelayReasons, p.Statuses, p.TransLangs = model.DelayReasons, model.MilestoneStatuses, model.Languages
+	if p.TransLang == "" {
+		p.TransLang = "en" // OGP's working language, what a second language most often is
+	}
 	s.render(c, status, "reports/edit", p)
 	return nil
 }
 
 // reportView is one report version as the public reads it.
 type reportView struct {
-	R          *model.ProgressReport
-	Narrative  template.HTML
-	Challenges template.HTML
-	NextSteps  template.HTML
-	Reviews    []reviewView
-	Agreement  model.Agreement
-	Confirms   int
-	Dissents   int
+	R           *model.ProgressReport
+	Narrative   template.HTML
+	Translation template.HTML // the narrative in R.TranslationLang, when the agency gave it
+	Challenges  template.HTML
+	NextSteps   template.HTML
+	Reviews     []reviewView
+	Agreement   model.Agreement
+	Confirms    int
+	Dissents    int
 }
 
 type reviewView struct {
@@ -573,7 +586,7 @@ type reviewView struct {
 // newReportView prepares a version for a page that shows it under headings
 // of level under.
 func newReportView(r *model.ProgressReport, reviews []model.Review, under int) *reportView {
-	v := &reportView{R: r, Narrative: renderMarkdown(r.Narrative, under), Challenges: renderMarkdown(r.Challenges, under+1),
+	v := &reportView{R: r, Narrative: renderMarkdown(r.Narrative, under), Translation: renderMarkdown(r.Translation, under), Challenges: renderMarkdown(r.Challenges, under+1),
 		NextSteps: renderMarkdown(r.NextSteps, under+1), Agreement: model.AgreementOf(reviews)}
 	v.Confirms, v.Dissents = model.CountVerdicts(reviews)
 	for _, x := range reviews {

@@ -60,6 +60,7 @@ func diffReports(prev, cur *model.ProgressReport) *versionDiff {
 		before, at string
 	}{
 		{"report.narrative", prev.Narrative, cur.Narrative},
+		{"report.translation", prev.Translation, cur.Translation},
 		{"report.challenges", prev.Challenges, cur.Challenges},
 		{"report.next_steps", prev.NextSteps, cur.NextSteps},
 	} {

@@ -690,3 +690,35 @@ func TestDelayReasonsCarryOverIntoTheNextPeriodsDraft(t *testing.T) {
 		t.Error("the new period's draft starts from the last report's narrative")
 	}
 }
+
+// A report may carry its narrative in a second language: readers in that
+// language see it first, the original a click away; others see the original.
+func TestAReportsSecondLanguageNarrativeIsShownInThatLanguage(t *testing.T) {
+	site := newReportSite(t)
+	liaison := site.as("liaison@cec.example.org")
+	f := site.draftForm(liaison, "submit")
+	f.Set("translation_lang", "en")
+	f.Set("translation", "The e-petition system passed its **tests**.")
+	path := site.draft(liaison, f)
+	if rs := site.reports(); rs[0].TranslationLang != "en" || !strings.Contains(rs[0].Translation, "e-petition") {
+		t.Fatalf("stored: %q %q", rs[0].TranslationLang, rs[0].Translation)
+	}
+	_, en := site.visitor().do("GET", path+"?lang=en", nil)
+	sec := section(t, en, `class="report-agency"`, "</section>")
+	if !strings.Contains(sec, `lang="en">`) || strings.Index(sec, "passed its <strong>tests</strong>") > strings.Index(sec, "電子連署系統已完成") {
+		t.Errorf("in English the translation does not come first:\n%s", sec)
+	}
+	_, zh := site.visitor().do("GET", path+"?lang=zh-TW", nil)
+	sec = section(t, zh, `class="report-agency"`, "</section>")
+	if strings.Index(sec, "電子連署系統已完成") > strings.Index(sec, "passed its <strong>tests</strong>") {
+		t.Errorf("in Chinese the original does not come first:\n%s", sec)
+	}
+	// A translation in a language the tracker does not have is refused, what was typed kept.
+	f = site.draftForm(liaison, "save")
+	f.Set("version", "2")
+	f.Set("translation_lang", "xx")
+	f.Set("translation", "Some text")
+	if res, page := liaison.do("POST", site.commitmentPath()+"/reports", f); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "Some text") {
+		t.Errorf("an unknown language: %d", res.StatusCode)
+	}
+}
