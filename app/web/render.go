@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 
@@ -86,6 +87,11 @@ var stateIcons = map[model.ScheduleState]string{
 	model.StateComplete: "✔", model.StateOverdue: "⚠", model.StateDueSoon: "⏰",
 	model.StateOnTrack: "●", model.StateNotStarted: "○", model.StateCancelled: "✕", model.StateUnknown: "?",
 }
+
+// parsedTemplates parses the templates once per process: they are the same
+// for every server (several in one process: the tests), and read-only once
+// parsed, so servers share them rather than hold a copy each.
+var parsedTemplates = sync.OnceValues(newRenderer)
 
 func newRenderer() (*renderer, error) {
 	r := &renderer{pages: map[string]*template.Template{}}

@@ -79,7 +79,7 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	pages, err := newRenderer()
+	pages, err := parsedTemplates()
 	if err != nil {
 		return nil, err
 	}
