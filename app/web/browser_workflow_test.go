@@ -135,14 +135,7 @@ func TestEachRoleClearsAnItemFromMyWorkInABrowser(t *testing.T) {
 	check := func(tb *tab) {
 		tb.t.Helper()
 		for _, lang := range []string{"en", "zh-TW"} {
-			path := "/me?lang=" + lang
-			tb.viewport(1280, 900)
-			tb.visit(path, 200)
-			tb.checkAxe(path)
-			tb.checkDocument(path, lang)
-			tb.viewport(320, 640)
-			tb.checkNoHorizontalScroll(path, 320)
-			tb.checkAxe(path + " at 320 px")
+			tb.checkPage("/me?lang="+lang, lang)
 		}
 		tb.viewport(1280, 900)
 	}
@@ -242,13 +235,7 @@ func TestTheReportingLoopsFormsPassAxeInBothLanguages(t *testing.T) {
 				p := withLang(path, lang)
 				tb := openTab(t, site.srv)
 				tb.signInWith(token)
-				tb.viewport(1280, 900)
-				tb.visit(p, 200)
-				tb.checkAxe(p)
-				tb.checkDocument(p, lang)
-				tb.viewport(320, 640)
-				tb.checkNoHorizontalScroll(p, 320)
-				tb.checkAxe(p + " at 320 px")
+				tb.checkPage(p, lang)
 			}
 		}
 	}
@@ -263,4 +250,17 @@ func TestTheReportingLoopsFormsPassAxeInBothLanguages(t *testing.T) {
 		t.Fatal("the liaison is not offered to answer the dissent")
 	}
 	check(report)
+}
+
+// checkPage opens path wide and checks it with axe and as a document in
+// lang, then at 320 px: no sideways scrolling, axe again.
+func (tb *tab) checkPage(path, lang string) {
+	tb.t.Helper()
+	tb.viewport(1280, 900)
+	tb.visit(path, 200)
+	tb.checkAxe(path)
+	tb.checkDocument(path, lang)
+	tb.viewport(320, 640)
+	tb.checkNoHorizontalScroll(path, 320)
+	tb.checkAxe(path + " at 320 px")
 }
