@@ -706,3 +706,28 @@ func TestSendAccountMailSendsOnlyAccountMail(t *testing.T) {
 		t.Errorf("reminders afterwards: %+v %v, want %d", res, err, len(queued))
 	}
 }
+
+// A pass and a send that find nothing to do write nothing: the pages kept
+// under the data version (the page cache, the schedules) stay kept, on
+// every instance, however often the scheduler runs.
+func TestAPassWithNothingToDoLeavesTheKeptPages(t *testing.T) {
+	s := newSite(t, at("2022-03-01 10:00"))
+	s.run(at("2022-03-01 10:00")) // queues and sends what is due that day
+	ctx := context.Background()
+	before, err := s.st.DataVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, minute := range []string{"10:01", "10:02", "10:03"} {
+		if queued, res := s.run(at("2022-03-01 " + minute)); len(queued) != 0 || res.Sent != 0 {
+			t.Fatalf("at %s: queued %d, sent %d: want nothing more that day", minute, len(queued), res.Sent)
+		}
+	}
+	after, err := s.st.DataVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after != before {
+		t.Errorf("data version moved from %d to %d over three idle minutes: every kept page was let go", before, after)
+	}
+}

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -19,7 +21,17 @@ func (s *Store) QueueMessages(ctx context.Context, msgs []model.OutboxMessage) (
 	var added []model.OutboxMessage
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		added = added[:0]
+		// A pass every minute works out the same messages again: those
+		// queued before are passed over without an insert, which would
+		// count as a change and let every kept page go (see memo).
+		queued, err := queuedKeys(tx, msgs)
+		if err != nil {
+			return err
+		}
 		for _, m := range msgs {
+			if queued[outboxKeyOf(m)] {
+				continue
+			}
 			m.ID, m.Status, m.Attempts, m.NextAttemptAt = 0, model.OutboxPending, 0, now
 			res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&m)
 			if res.Error != nil {
@@ -32,6 +44,33 @@ func (s *Store) QueueMessages(ctx context.Context, msgs []model.OutboxMessage) (
 		return nil
 	})
 	return added, err
+}
+
+// outboxKey is what makes a message one of a kind (idx_outbox_key).
+type outboxKey struct{ rule, subject, recipient, occurrence string }
+
+func outboxKeyOf(m model.OutboxMessage) outboxKey {
+	return outboxKey{m.Rule, m.Subject, m.Recipient, m.Occurrence}
+}
+
+// queuedKeys returns which of msgs are in the outbox already, read by
+// their occurrences (a day, a week: a pass has a few).
+func queuedKeys(tx *gorm.DB, msgs []model.OutboxMessage) (map[outboxKey]bool, error) {
+	occurrences := map[string]bool{}
+	for _, m := range msgs {
+		occurrences[m.Occurrence] = true
+	}
+	queued := map[outboxKey]bool{}
+	if len(occurrences) == 0 {
+		return queued, nil
+	}
+	var rows []model.OutboxMessage
+	err := tx.Select("rule", "subject", "recipient", "occurrence").
+		Where("occurrence IN ?", slices.Collect(maps.Keys(occurrences))).Find(&rows).Error
+	for _, r := range rows {
+		queued[outboxKeyOf(r)] = true
+	}
+	return queued, err
 }
 
 // ClaimLease is how long a claimed message may stay "sending": a sender
@@ -49,10 +88,17 @@ func (s *Store) ClaimMessages(ctx context.Context, channel model.Channel, limit 
 	now := s.now().UTC()
 	var claimed []model.OutboxMessage
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		if err := tx.Model(&model.OutboxMessage{}).
-			Where("status = ? AND claimed_at <= ?", model.OutboxSending, now.Add(-ClaimLease)).
-			Updates(map[string]any{"status": model.OutboxPending, "updated_at": now}).Error; err != nil {
+		// Only when there is a lapsed claim: on PostgreSQL an update of no
+		// row counts as a change all the same (a statement's trigger).
+		lapsed := tx.Model(&model.OutboxMessage{}).Where("status = ? AND claimed_at <= ?", model.OutboxSending, now.Add(-ClaimLease))
+		var lapsedIDs []uint
+		if err := lapsed.Session(&gorm.Session{}).Limit(1).Pluck("id", &lapsedIDs).Error; err != nil {
 			return err
+		}
+		if len(lapsedIDs) > 0 {
+			if err := lapsed.Updates(map[string]any{"status": model.OutboxPending, "updated_at": now}).Error; err != nil {
+				return err
+			}
 		}
 		q := tx.Where("status = ? AND channel = ? AND next_attempt_at <= ?", model.OutboxPending, channel, now)
 		if len(kinds) > 0 {
