@@ -18,3 +18,13 @@ func (s *Server) PageCacheSizeForTest() int64 { return s.pageCache.Size() }
 
 // PageCacheHitsForTest counts the answers sent from kept pages.
 func (s *Server) PageCacheHitsForTest() int64 { return s.pageCache.hits.Load() }
+
+// HoldPageRendersForTest makes each render of a public page wait for
+// hold to return; nil lets them run.
+func (s *Server) HoldPageRendersForTest(hold func()) {
+	if hold == nil {
+		s.pageCache.renderHook.Store(nil)
+		return
+	}
+	s.pageCache.renderHook.Store(&hold)
+}

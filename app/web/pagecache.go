@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"golang.org/x/sync/singleflight"
@@ -23,6 +24,14 @@ import (
 
 // DefaultPageCache is the memory the public page cache may hold.
 const DefaultPageCache = 64 << 20
+
+// staleWindow is how long after a change a page kept from before it may
+// still be sent, to the visitors who come while its successor renders for
+// the first who asked: they need not queue behind that render, and a
+// change still shows on every instance within a second (the README's
+// promise for several instances). The first visitor after a change gets
+// the page as it is now.
+const staleWindow = time.Second
 
 // personalKey marks an answer holding something of this visitor's own (a
 // form token): no shared cache may keep it.
@@ -44,7 +53,17 @@ type pageCache struct {
 	gen   pageGeneration // what the entries were rendered from
 	order *list.List     // of *cachedPage, most recently used first
 	pages map[string]*list.Element
-	size  int64
+	size  int64 // of pages and stale
+
+	// The pages of the generation before, sent while their successors
+	// render until staleUntil: staleWindow after the last request that
+	// found the data as they show it began, and so within staleWindow of
+	// the change, which came after.
+	stale      map[string]*cachedPage
+	staleUntil time.Time
+	asked      time.Time              // when the last request of gen began
+	rendering  sync.Map               // flight key → a render of it is under way
+	renderHook atomic.Pointer[func()] // tests: runs as a render begins
 
 	versions versionReads
 	hits     atomic.Int64 // answers sent from a kept page
@@ -167,6 +186,7 @@ func (s *Server) cachePublic(c *gin.Context) {
 		c.Next()
 		return
 	}
+	asked := time.Now()
 	version, err := pc.versions.read(c.Request.Context(), s.store.DataVersion)
 	if err != nil {
 		s.fail(c, err)
@@ -176,21 +196,33 @@ func (s *Server) cachePublic(c *gin.Context) {
 	now := s.now()
 	gen := pageGeneration{version: version, day: now.Year()*1000 + now.YearDay()}
 	key := c.GetString(langKey) + " " + c.Request.URL.RequestURI()
-	if p := pc.get(gen, key); p != nil {
+	p, stale := pc.get(gen, key, asked)
+	if p != nil {
 		pc.hits.Add(1)
 		pc.send(c, p)
 		return
 	}
+	flightKey := strconv.FormatInt(version, 10) + " " + strconv.Itoa(gen.day) + " " + key
+	if _, busy := pc.rendering.Load(flightKey); busy && stale != nil {
+		pc.hits.Add(1)
+		pc.send(c, stale) // rather than wait for the render under way
+		return
+	}
 	leader := false
-	v, _, _ := pc.flight.Do(strconv.FormatInt(version, 10)+" "+strconv.Itoa(gen.day)+" "+key, func() (any, error) {
+	v, _, _ := pc.flight.Do(flightKey, func() (any, error) {
 		leader = true
+		pc.rendering.Store(flightKey, true)
+		defer pc.rendering.Delete(flightKey)
+		if hook := pc.renderHook.Load(); hook != nil {
+			(*hook)()
+		}
 		p := s.renderPublic(c, key)
 		if p != nil {
 			pc.add(gen, p)
 		}
 		return p, nil
 	})
-	p, _ := v.(*cachedPage)
+	p, _ = v.(*cachedPage)
 	switch {
 	case leader && p == nil:
 		return // renderPublic sent the answer not to keep
@@ -271,23 +303,58 @@ func (s *Server) renderPublic(c *gin.Context, key string) *cachedPage {
 	return p
 }
 
-// get returns the page kept under key for gen, or nil. A new generation
-// lets every page go.
-func (pc *pageCache) get(gen pageGeneration, key string) *cachedPage {
+// get returns the page kept under key for gen, or else the page of the
+// generation before while it may still be sent (stale), or neither. A
+// request that began at asked found the data at gen. A newer generation
+// makes every page stale, for staleWindow after the last request that
+// found the one before began; after a quiet spell, none.
+func (pc *pageCache) get(gen pageGeneration, key string, asked time.Time) (p, stale *cachedPage) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	if gen != pc.gen {
-		pc.gen, pc.size = gen, 0
+		newer := gen.day > pc.gen.day || gen.day == pc.gen.day && gen.version > pc.gen.version
+		pc.stale, pc.size = nil, 0
+		if newer && asked.Sub(pc.asked) < staleWindow {
+			pc.stale, pc.staleUntil = make(map[string]*cachedPage, len(pc.pages)), pc.asked.Add(staleWindow)
+			for k, e := range pc.pages {
+				if old := e.Value.(*cachedPage); staleable(k) {
+					pc.stale[k] = old
+					pc.size += old.size()
+				}
+			}
+		}
+		pc.gen, pc.asked = gen, asked
 		pc.order.Init()
 		clear(pc.pages)
-		return nil
+	} else if asked.After(pc.asked) {
+		pc.asked = asked
 	}
-	e, ok := pc.pages[key]
-	if !ok {
-		return nil
+	if e, ok := pc.pages[key]; ok {
+		pc.order.MoveToFront(e)
+		return e.Value.(*cachedPage), nil
 	}
-	pc.order.MoveToFront(e)
-	return e.Value.(*cachedPage)
+	if old, ok := pc.stale[key]; ok {
+		if asked.Before(pc.staleUntil) {
+			return nil, old
+		}
+		pc.dropStale()
+	}
+	return nil, nil
+}
+
+// staleable reports whether the page under key may be sent stale: not the
+// API's answers, whose clients read what they have just written.
+func staleable(key string) bool {
+	_, uri, _ := strings.Cut(key, " ")
+	return !strings.HasPrefix(uri, apiPrefix+"/")
+}
+
+// dropStale lets the stale pages go; pc.mu is held.
+func (pc *pageCache) dropStale() {
+	for _, old := range pc.stale {
+		pc.size -= old.size()
+	}
+	pc.stale = nil
 }
 
 // add keeps p, rendered from gen, and lets the least recently used pages
@@ -303,8 +370,15 @@ func (pc *pageCache) add(gen pageGeneration, p *cachedPage) {
 		pc.size -= e.Value.(*cachedPage).size()
 		pc.order.Remove(e)
 	}
+	if old, ok := pc.stale[p.key]; ok { // its successor is here
+		pc.size -= old.size()
+		delete(pc.stale, p.key)
+	}
 	pc.pages[p.key] = pc.order.PushFront(p)
 	pc.size += p.size()
+	if pc.size > pc.limit {
+		pc.dropStale()
+	}
 	for pc.size > pc.limit {
 		e := pc.order.Back()
 		old := pc.order.Remove(e).(*cachedPage)

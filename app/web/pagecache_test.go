@@ -275,3 +275,111 @@ func TestThePageCacheStaysWithinItsLimit(t *testing.T) {
 		t.Error("the page visited first is still kept")
 	}
 }
+
+// While the first visitor after a change waits for the page to render,
+// those who come meanwhile get the page from before at once, within a
+// second of the change; the API's clients, who may have just written,
+// always wait for the page as it is now.
+func TestVisitorsWhoComeWhileAChangedPageRendersGetThePageBefore(t *testing.T) {
+	site := newCacheSite(t)
+	path, api := site.commitmentPath(), fmt.Sprintf("/api/v1/milestones/%d", site.m.ID)
+	_, before := get(t, site.srv, path)
+	getRaw(t, site.srv, api)
+
+	ctx := model.NewContextWithActor(context.Background(), model.Actor{Door: model.DoorImport, Label: "test"})
+	if _, err := site.st.UpdateMilestoneProgress(ctx, site.m.ID, site.m.Version, model.ProgressUpdate{Status: model.MilestoneCompleted, CompletedOn: model.Date{Year: 2021, Month: 12, Day: 15}}, model.Date{Year: 2022, Month: 1, Day: 5}); err != nil {
+		t.Fatal(err)
+	}
+	changed := time.Now()
+	started, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	site.server.HoldPageRendersForTest(func() {
+		once.Do(func() { close(started) })
+		<-release
+	})
+	first := make(chan string)
+	go func() {
+		_, page := get(t, site.srv, path)
+		first <- page
+	}()
+	<-started
+	type answer struct {
+		n    int64
+		res  *http.Response
+		page []byte
+	}
+	during := make(chan answer, 1)
+	go func() {
+		n, res, page := site.cost(path)
+		during <- answer{n, res, page}
+	}()
+	select {
+	case a := <-during:
+		if a.res.StatusCode != 200 || a.n >= 0 || string(a.page) != before {
+			t.Errorf("a visitor during the render: %d, %d queries (-1: kept), the page before: %v", a.res.StatusCode, a.n, string(a.page) == before)
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("a visitor during the render waited for it")
+	}
+	if waited := time.Since(changed); waited >= time.Second {
+		t.Logf("the stale page came %s after the change: past the window, nothing asserted", waited)
+	}
+	apiAnswer := make(chan string)
+	go func() {
+		_, page := get(t, site.srv, api)
+		apiAnswer <- page
+	}()
+	select {
+	case page := <-apiAnswer:
+		t.Errorf("the API answered from before the change while a page rendered:\n%.300s", page)
+	case <-time.After(200 * time.Millisecond): // it waits for its own render, held too
+	}
+	site.server.HoldPageRendersForTest(nil)
+	close(release)
+	if page := <-first; page == before || !strings.Contains(page, "2021") {
+		t.Error("the first visitor after the change got the page from before")
+	}
+	if page := <-apiAnswer; !strings.Contains(page, `"status":"completed"`) {
+		t.Errorf("the API after the change:\n%.300s", page)
+	}
+	if _, page := get(t, site.srv, path); page == before {
+		t.Error("a visitor after the render got the page from before")
+	}
+}
+
+// After a quiet spell, no page from before a change is sent: the change
+// may be older than the window, and the first visitor waits for the page
+// as it is now, as do those who come meanwhile.
+func TestAfterAQuietSpellNoPageFromBeforeIsSent(t *testing.T) {
+	site := newCacheSite(t)
+	path := site.commitmentPath()
+	_, before := get(t, site.srv, path)
+	time.Sleep(1100 * time.Millisecond) // longer than the window, with no visitor
+	ctx := model.NewContextWithActor(context.Background(), model.Actor{Door: model.DoorImport, Label: "test"})
+	if _, err := site.st.UpdateMilestoneProgress(ctx, site.m.ID, site.m.Version, model.ProgressUpdate{Status: model.MilestoneCompleted, CompletedOn: model.Date{Year: 2021, Month: 12, Day: 15}}, model.Date{Year: 2022, Month: 1, Day: 5}); err != nil {
+		t.Fatal(err)
+	}
+	started, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	site.server.HoldPageRendersForTest(func() {
+		once.Do(func() { close(started) })
+		<-release
+	})
+	pages := make(chan string, 2)
+	go func() { _, page := get(t, site.srv, path); pages <- page }()
+	<-started
+	go func() { _, page := get(t, site.srv, path); pages <- page }()
+	time.Sleep(100 * time.Millisecond)
+	select {
+	case <-pages:
+		t.Error("a visitor was answered while the page rendered")
+	default:
+	}
+	site.server.HoldPageRendersForTest(nil)
+	close(release)
+	for range 2 {
+		if page := <-pages; page == before {
+			t.Error("a visitor got the page from before the change")
+		}
+	}
+}
