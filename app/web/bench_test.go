@@ -413,3 +413,51 @@ func TestPlanPageQueriesDoNotGrowWithCommitments(t *testing.T) {
 	}
 	t.Logf("list of commitments: %d queries for one plan, %d for every plan, %d searching", smallList, all, filtered)
 }
+
+// BenchmarkFirstPageAfterAWrite measures the page a visitor asks for right
+// after a change elsewhere in the data (a milestone's note in another
+// plan, as an agency would write it): what is kept while the data stays
+// the same is let go, and the page is made anew. The write is not timed.
+//
+//	go test -run XXX -bench FirstPageAfterAWrite -benchtime 20x ./app/web/
+func BenchmarkFirstPageAfterAWrite(b *testing.B) {
+	st, h := loadedServer(b, true)
+	ctx := model.NewContextWithActor(context.Background(), model.Actor{Door: model.DoorImport, Label: "benchmark"})
+	big := planID(b, st, demo.GeneratedBigPlanRef)
+	cs, _, err := st.FindCommitments(ctx, store.CommitmentFilter{PlanID: big, Limit: 1})
+	if err != nil || len(cs) == 0 {
+		b.Fatalf("commitments of the big plan: %v", err)
+	}
+	demoPlan, _, err := st.FindCommitments(ctx, store.CommitmentFilter{PlanID: planID(b, st, demo.PlanRef), Limit: 1})
+	if err != nil || len(demoPlan) == 0 {
+		b.Fatalf("a commitment of the demo plan: %v", err)
+	}
+	ms, err := st.FindMilestones(ctx, []uint{demoPlan[0].ID})
+	if err != nil || len(ms[demoPlan[0].ID]) == 0 {
+		b.Fatalf("a milestone of the demo plan: %v", err)
+	}
+	m := ms[demoPlan[0].ID][0]
+	b.Run(engine(), func(b *testing.B) {
+		for _, p := range []page{
+			{"plan-200", fmt.Sprintf("/plans/%d", big)},
+			{"commitment", fmt.Sprintf("/commitments/%d", cs[0].ID)},
+			{"home", "/"},
+		} {
+			b.Run(p.name, func(b *testing.B) {
+				for i := range b.N {
+					b.StopTimer()
+					note := fmt.Sprintf("benchmark %d", i)
+					got, err := st.UpdateMilestoneProgress(ctx, m.ID, m.Version, model.ProgressUpdate{Status: m.Status, CompletedOn: m.CompletedOn, Note: &note}, model.DayOf(day))
+					if err != nil {
+						b.Fatal(err)
+					}
+					m = *got
+					b.StartTimer()
+					if rec := serve(h, p.path, "Accept-Encoding", "gzip"); rec.Code != 200 {
+						b.Fatalf("%s: %d", p.path, rec.Code)
+					}
+				}
+			})
+		}
+	})
+}
