@@ -34,6 +34,7 @@ type memo struct {
 	mu      sync.Mutex
 	db      *sql.DB   // opened on first use
 	conn    *sql.Conn // the one connection data_version is read on
+	read    *sql.Stmt // PRAGMA data_version, prepared once on conn
 	version int64
 	values  map[string]any
 	loads   singleflight.Group // keyed by version and key
@@ -114,10 +115,18 @@ func (m *memo) dataVersion(ctx context.Context, s *Store) (int64, error) {
 			db.Close()
 			return 0, err
 		}
-		m.db, m.conn, m.values = db, conn, nil
+		// Prepared once: every public request asks, and preparing took as
+		// long as the reading.
+		read, err := conn.PrepareContext(ctx, "PRAGMA data_version")
+		if err != nil {
+			conn.Close()
+			db.Close()
+			return 0, err
+		}
+		m.db, m.conn, m.read, m.values = db, conn, read, nil
 	}
 	var v int64
-	if err := m.conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v); err != nil {
+	if err := m.read.QueryRowContext(ctx).Scan(&v); err != nil {
 		if ctx.Err() == nil { // the connection failed, not the wait
 			m.release()
 		}
@@ -131,9 +140,10 @@ func (m *memo) release() error {
 	if m.conn == nil {
 		return nil
 	}
+	m.read.Close()
 	m.conn.Close()
 	err := m.db.Close()
-	m.db, m.conn, m.values = nil, nil, nil
+	m.db, m.conn, m.read, m.values = nil, nil, nil, nil
 	return err
 }
 

@@ -67,7 +67,7 @@ func load(ctx context.Context, st *store.Store, many bool) error {
 // OGPTRACKER_TEST_POSTGRES is set. On PostgreSQL the copy is analyzed,
 // as autovacuum does within a minute of an import, so that the planner
 // knows the tables' sizes.
-func loadedServer(tb testing.TB, many bool, heavy ...web.HeavyLimit) (*store.Store, http.Handler) {
+func loadedServer(tb testing.TB, many bool, options ...func(*web.Options)) (*store.Store, http.Handler) {
 	tb.Helper()
 	now := func() time.Time { return day }
 	databaseURL := loadedDatabases[btoi(many)].CopyAt(tb, now)
@@ -92,8 +92,8 @@ func loadedServer(tb testing.TB, many bool, heavy ...web.HeavyLimit) (*store.Sto
 	// and measure rendering: no page is kept.
 	opts := web.Options{Store: st, Logger: slog.New(slog.DiscardHandler), Location: taipei, BaseURL: "http://example.test",
 		RateLimit: web.RateLimit{Rate: 1e9, Burst: 1e9}, PageCache: -1}
-	if len(heavy) > 0 {
-		opts.Heavy = heavy[0]
+	for _, o := range options {
+		o(&opts)
 	}
 	h, err := web.New(opts)
 	if err != nil {
@@ -229,7 +229,7 @@ func BenchmarkListsUnderLoad(b *testing.B) {
 		{"unbounded", web.HeavyLimit{InFlight: 1 << 20, Wait: time.Second}},
 	} {
 		b.Run(engine()+"/"+bound.name, func(b *testing.B) {
-			st, h := loadedServer(b, true, bound.limit)
+			st, h := loadedServer(b, true, func(o *web.Options) { o.Heavy = bound.limit })
 			cs, _, err := st.FindCommitments(context.Background(), store.CommitmentFilter{PlanID: planID(b, st, demo.GeneratedBigPlanRef), Limit: 1})
 			if err != nil || len(cs) == 0 {
 				b.Fatalf("commitments of the big plan: %v", err)
@@ -457,6 +457,40 @@ func BenchmarkFirstPageAfterAWrite(b *testing.B) {
 						b.Fatalf("%s: %d", p.path, rec.Code)
 					}
 				}
+			})
+		}
+	})
+}
+
+// BenchmarkKeptPages measures pages answered from the page cache, as a
+// crowd of anonymous visitors gets them, every request logged as in
+// production (to a discarded text log): what each request costs besides
+// rendering. Run it with -cpu 2 for two cores at once:
+//
+//	go test -run XXX -bench KeptPages -benchtime 20000x ./app/web/
+func BenchmarkKeptPages(b *testing.B) {
+	st, h := loadedServer(b, true, func(o *web.Options) {
+		o.PageCache = 0 // the default limit
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	})
+	big := planID(b, st, demo.GeneratedBigPlanRef)
+	b.Run(engine(), func(b *testing.B) {
+		for _, p := range []page{
+			{"plan-200", fmt.Sprintf("/plans/%d", big)},
+			{"api-commitments", fmt.Sprintf("/api/v1/commitments?plan=%d", big)},
+		} {
+			b.Run(p.name, func(b *testing.B) {
+				serve(h, p.path, "Accept-Encoding", "gzip")
+				b.ReportAllocs()
+				b.ResetTimer()
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						if rec := serve(h, p.path, "Accept-Encoding", "gzip"); rec.Code != 200 {
+							b.Errorf("%s: %d", p.path, rec.Code)
+							return
+						}
+					}
+				})
 			})
 		}
 	})
