@@ -545,6 +545,7 @@ func TestADraftsSavesStayOutOfThePublicRecord(t *testing.T) {
 	if res, page := liaison.do("POST", path, form); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("submit: %d\n%.2000s", res.StatusCode, page)
 	}
+	site.confirm(liaison, path)
 	subs, err := site.st.FindRecordChanges(context.Background(), model.EntityReport, uint(id), 10)
 	if err != nil || len(subs) != 1 {
 		t.Fatalf("the submission is not recorded once: %v %+v", err, subs)
