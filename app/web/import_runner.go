@@ -112,8 +112,13 @@ func (s *Server) runImport(j *model.ImportJob, p *importProgress) {
 			_ = s.store.FinishImportJob(ctx, j.ID, model.ImportFailed, store.ImportResult{}, nil)
 		}
 	}()
-	stop := s.noteImportProgress(ctx, j.ID, p, log)
-	defer stop()
+	// On PostgreSQL other instances read the progress from the job's row;
+	// SQLite's one writer is the import itself until it ends, and its one
+	// instance shows the progress it holds.
+	if s.store.Engine() == "postgresql" {
+		stop := s.noteImportProgress(ctx, j.ID, p, log)
+		defer stop()
+	}
 	content, err := s.store.ImportJobContent(ctx, j.ID)
 	if err != nil {
 		log.Error("import failed", "err", err)
