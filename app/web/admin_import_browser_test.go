@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-
 )
 
 // ogpFile is OGP's commitment data of parliaments: 214 plans, 558 commitments.
@@ -202,4 +201,3 @@ func corruptedCopy(t *testing.T, row int, column, value string) string {
 	}
 	return path
 }
-
