@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/ogptracker/ogptracker/app/i18n"
 	"github.com/ogptracker/ogptracker/app/model"
 	"github.com/ogptracker/ogptracker/app/store"
 	"github.com/ogptracker/ogptracker/app/transfer"
@@ -135,6 +136,7 @@ type importJobPage struct {
 // importPreviewView is a preview in the page's words.
 type importPreviewView struct {
 	Created, Updated, Unchanged int
+	Updates                     bool // some record is updated: the updates are listed
 	Totals                      []store.EntityCount
 	Plans                       []planPreviewView
 	Other                       *planPreviewView
@@ -145,16 +147,36 @@ type planPreviewView struct {
 	Lang       string // the title's language where it is not the page's
 	Action     string
 	Counts     []store.EntityCount
-	Created    []importRecordView
-	Updated    []importRecordView
+	// Summary says in one line what the import does to the plan's records:
+	// "to create: Themes 2, Commitments 4".
+	Summary string
+	Updated []importRecordView
 }
 
-// importRecordView is one record created or updated.
+// importRecordView is one record updated.
 type importRecordView struct {
 	Entity model.Entity
 	Ref    string
-	Name   shownValue
-	Fields []fieldRow // an update's fields, before and after
+	Fields []fieldRow // before and after
+}
+
+// countsSummary puts what an import does to the records of one plan in
+// one line, the kinds of records with none left out.
+func countsSummary(t *i18n.Translator, counts []store.EntityCount) string {
+	var parts []string
+	for _, action := range []string{"created", "updated", "unchanged"} {
+		var kinds []string
+		for _, ec := range counts {
+			n := map[string]int{"created": ec.Created, "updated": ec.Updated, "unchanged": ec.Unchanged}[action]
+			if n > 0 {
+				kinds = append(kinds, t.T("import.kind.count", "Kind", t.T("import.kind."+string(ec.Entity)), "N", n)) // not Count: no plural form to choose
+			}
+		}
+		if len(kinds) > 0 {
+			parts = append(parts, t.T("import.summary."+action, "List", strings.Join(kinds, t.T("import.summary.separator"))))
+		}
+	}
+	return strings.Join(parts, t.T("import.summary.between"))
 }
 
 func (s *Server) importJob(c *gin.Context) (*model.ImportJob, bool) {
@@ -204,7 +226,7 @@ func (s *Server) showImportJob(c *gin.Context) {
 }
 
 func (s *Server) previewView(lang string, w changeWords, pv *store.ImportPreview) *importPreviewView {
-	v := &importPreviewView{Created: pv.Created, Updated: pv.Updated, Unchanged: pv.Unchanged, Totals: pv.Totals}
+	v := &importPreviewView{Created: pv.Created, Updated: pv.Updated, Unchanged: pv.Unchanged, Totals: pv.Totals, Updates: pv.Updated > 0}
 	part := func(pp store.PlanPreview) planPreviewView {
 		out := planPreviewView{Ref: pp.Ref, Action: pp.Action, Counts: pp.Counts}
 		if len(pp.Title) > 0 {
@@ -214,18 +236,14 @@ func (s *Server) previewView(lang string, w changeWords, pv *store.ImportPreview
 				out.Lang = shown.Lang
 			}
 		}
+		out.Summary = countsSummary(w.t, pp.Counts)
+		// Updates are shown field by field; what is created is counted: a
+		// file of hundreds of plans makes a page that stays readable.
 		for _, ch := range pp.Changes {
-			rec := importRecordView{Entity: ch.Entity, Ref: ch.Ref}
-			for _, name := range []string{"title", "name"} {
-				if t, ok := textOf(ch.Fields[name].After); ok && len(t) > 0 && rec.Name.Short == "" {
-					rec.Name = w.text(t, "")
-				}
-			}
 			if ch.Action == model.ChangeCreated {
-				out.Created = append(out.Created, rec)
 				continue
 			}
-			rec.Fields = w.row(ch).Fields
+			rec := importRecordView{Entity: ch.Entity, Ref: ch.Ref, Fields: w.row(ch).Fields}
 			out.Updated = append(out.Updated, rec)
 		}
 		return out

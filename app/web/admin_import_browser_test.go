@@ -97,8 +97,12 @@ func TestAnAdministratorImportsOGPDataInABrowser(t *testing.T) {
 			t.Errorf("the preview's totals lack %q: %q", want, totals)
 		}
 	}
-	if n := eval[int](tb, "document.querySelectorAll('details.import-plan').length"); n != 214+1 {
-		t.Errorf("the preview shows %d plans' parts, want 214 and the records of no plan", n)
+	if n := eval[int](tb, "document.querySelectorAll('ul.import-plans > li').length"); n != 214 {
+		t.Errorf("the preview shows %d plans, want 214", n)
+	}
+	if line := eval[string](tb, "document.querySelector('ul.import-plans > li').textContent"); !strings.Contains(line, "AP_ALB01") ||
+		!strings.Contains(line, "to create: Action plans 1, Themes 2, Commitments 4") {
+		t.Errorf("the preview's line of the first plan: %q", line)
 	}
 	if counts, _ := site.st.Count(ctx); counts != countsBefore {
 		t.Fatalf("the preview changed the data: %+v → %+v", countsBefore, counts)
