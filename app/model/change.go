@@ -72,6 +72,9 @@ type Change struct {
 	// change: the history says who answered for it then, whatever they are now.
 	ActorRole   Role   `gorm:"size:20;not null;default:''"`
 	ActorAgency string `gorm:"size:80;not null;default:''"`
+	// Source is the file a person imported in the browser; the person is
+	// Actor. An import from the command line names its file as Actor.
+	Source string `gorm:"size:255;not null;default:''"`
 	// The record changed, and its identifier (Ref or Code) at the time.
 	Entity   Entity `gorm:"size:20;not null;index:idx_changes_record"`
 	EntityID uint   `gorm:"not null;index:idx_changes_record"`
@@ -92,6 +95,9 @@ func (c *Change) Validate() error {
 	checkEnum(fe, "door", c.Door, Doors)
 	if len([]rune(c.Actor)) > 200 {
 		fe.Add("actor", "is longer than 200 characters")
+	}
+	if len([]rune(c.Source)) > 255 {
+		fe.Add("source", "is longer than 255 characters")
 	}
 	checkEnum(fe, "entity", c.Entity, Entities)
 	if c.EntityID == 0 {
@@ -157,6 +163,7 @@ type Actor struct {
 	UserID *uint
 	Role   Role   // the signed-in person's role; empty for a file or a command
 	Agency string // a liaison's agency code
+	Source string // the file a signed-in person imports
 }
 
 type actorKey struct{}

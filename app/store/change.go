@@ -130,7 +130,7 @@ func (im *importer) record(entity model.Entity, rec any, of owner, action model.
 
 func (im *importer) add(entity model.Entity, id uint, key string, of owner, action model.ChangeAction, fields model.FieldChanges) {
 	c := &model.Change{At: im.at, Door: im.actor.Door, Actor: im.actor.Label, UserID: im.actor.UserID,
-		Entity: entity, EntityID: id, Ref: key, Action: action, Fields: fields}
+		ActorRole: im.actor.Role, ActorAgency: im.actor.Agency, Source: im.actor.Source, Entity: entity, EntityID: id, Ref: key, Action: action, Fields: fields}
 	if commitmentID, planID := of(); commitmentID != 0 || planID != 0 {
 		if commitmentID != 0 {
 			c.CommitmentID = &commitmentID

@@ -79,6 +79,9 @@ func copySource(t *testing.T) *store.Store {
 		Scopes: model.Strings{"milestones:write"}, CreatedByID: &member.ID}); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.CreateImportJob(ctx, &model.ImportJob{UserID: member.ID, FileName: "plans.csv", Content: []byte("Commitment Unique Identifier\n")}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.QueueMessages(ctx, []model.OutboxMessage{{Rule: "milestone-due-14d", Subject: "milestone:4",
 		Recipient: fmt.Sprintf("user:%d", liaison.ID), Occurrence: "2021-12-31", Kind: model.KindDue, Channel: model.ChannelEmail,
 		UserID: &liaison.ID, To: liaison.Email, Lang: "zh-TW", Title: "里程碑將於 2021年12月 到期", Text: "…", UnsubscribeToken: "t0k3n"}}); err != nil {

@@ -30,6 +30,21 @@ type ImportResult struct {
 // (model.NewContextWithActor); without one, the import door and no name.
 func (s *Store) ImportDataset(ctx context.Context, ds *model.Dataset, progress func(done, total int)) (ImportResult, error) {
 	var res ImportResult
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		var err error
+		res, _, err = s.importInTx(ctx, tx, ds, progress)
+		return err
+	})
+	if err != nil {
+		return ImportResult{}, err
+	}
+	return res, nil
+}
+
+// importInTx is ImportDataset within tx; it returns the importer, whose
+// notes make the preview.
+func (s *Store) importInTx(ctx context.Context, tx *gorm.DB, ds *model.Dataset, progress func(done, total int)) (ImportResult, *importer, error) {
+	var res ImportResult
 	total, milestones := 0, 0
 	for _, p := range ds.Plans {
 		total += len(p.Commitments)
@@ -43,9 +58,10 @@ func (s *Store) ImportDataset(ctx context.Context, ds *model.Dataset, progress f
 	if !ok {
 		actor = model.Actor{Door: model.DoorImport}
 	}
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		im := importer{tx: tx, res: &res, agencyIDs: map[string]uint{}, orgIDs: map[string]uint{},
-			at: s.now().UTC(), actor: actor, changeOf: map[string]*model.Change{}, refReader: newRefReader(tx)}
+	im := &importer{tx: tx, res: &res, agencyIDs: map[string]uint{}, orgIDs: map[string]uint{},
+		at: s.now().UTC(), actor: actor, changeOf: map[string]*model.Change{}, refReader: newRefReader(tx),
+		seen: map[string]seenRecord{}, plans: map[uint]*PlanPreview{}}
+	err := func() error {
 		if err := im.agencies(ds.Agencies); err != nil {
 			return err
 		}
@@ -75,15 +91,15 @@ func (s *Store) ImportDataset(ctx context.Context, ds *model.Dataset, progress f
 			return err
 		}
 		return im.saveChanges()
-	})
+	}()
 	if err != nil {
-		return ImportResult{}, err
+		return ImportResult{}, nil, err
 	}
 	res.Plans = len(ds.Plans)
 	res.Commitments = total
 	res.Milestones = milestones
 	res.Agencies = len(ds.Agencies)
-	return res, nil
+	return res, im, nil
 }
 
 type pendingForward struct {
@@ -107,6 +123,13 @@ type importer struct {
 	changes  []*model.Change
 	changeOf map[string]*model.Change // changeKey → change
 	*refReader
+
+	// What the preview counts: every record the file names, once, with
+	// its plan (import_preview.go).
+	seen      map[string]seenRecord // changeKey → record
+	seenOrder []string
+	plans     map[uint]*PlanPreview // plan id → its part of the preview
+	planOrder []uint
 }
 
 // owner names the commitment and plan a record belongs to, for the record
@@ -231,6 +254,7 @@ func (im *importer) plan(path string, r *model.PlanRecord, committed func()) ([]
 	if err := save(im, path, model.EntityPlan, p, "ref", r.Ref, p.Validate, func() (uint, uint) { return 0, p.ID }); err != nil {
 		return nil, err
 	}
+	im.seePlan(p)
 	themes := map[int]uint{}
 	for i, tr := range r.Themes {
 		t := &model.Theme{PlanID: p.ID, Number: tr.Number, Name: tr.Name}
@@ -272,11 +296,13 @@ func saveByID[T any](im *importer, path string, entity model.Entity, rec, existi
 		}
 		im.res.Created++
 		im.remember(rec)
+		im.see(entity, rec, of)
 		// The commitment and plan a record belongs to are the change's own columns.
 		return im.record(entity, rec, of, model.ChangeCreated, diffFields(new(T), rec, "PlanID", "CommitmentID"))
 	}
 	copyIdentity(rec, existing)
 	im.remember(rec)
+	im.see(entity, rec, of)
 	diffs := diffFields(existing, rec)
 	if len(diffs) == 0 {
 		im.res.Unchanged++

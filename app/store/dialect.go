@@ -304,6 +304,12 @@ func internalTable(table string) bool {
 // and cannot deadlock on it. The triggers are installed by Migrate on
 // every table it finds, so a table added by a later migration has one too.
 
+// importJobsTable keeps the imports of the browser. Its rows are no
+// page's data, and the progress of an import is written to it while the
+// import's transaction holds the writer's turn: no trigger bumps the
+// count of changes for it, which would make that write wait its turn.
+const importJobsTable = "import_jobs"
+
 // dataVersionTable is the one-row table of the count of changes on PostgreSQL.
 const dataVersionTable = "data_version"
 
@@ -333,9 +339,9 @@ func (d dialect) installDataVersion(ctx context.Context, db *gorm.DB) error {
 	}
 	var missing []string
 	err := db.Raw(`SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-		WHERE c.relkind IN ('r', 'p') AND n.nspname = current_schema() AND c.relname <> ?
+		WHERE c.relkind IN ('r', 'p') AND n.nspname = current_schema() AND c.relname NOT IN (?, ?)
 		AND NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = 'bump_data_version')
-		ORDER BY c.relname`, dataVersionTable).Scan(&missing).Error
+		ORDER BY c.relname`, dataVersionTable, importJobsTable).Scan(&missing).Error
 	if err != nil {
 		return fmt.Errorf("data version: %w", err)
 	}

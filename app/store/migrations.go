@@ -36,6 +36,8 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026120210_changes_newest_first", Migrate: migrateChangesNewestFirst},
 	{ID: "2026120211_search_index", Migrate: migrateSearchIndex},
 	{ID: "2026120212_report_translations", Migrate: migrateReportTranslations},
+	{ID: "2026120301_import_jobs", Migrate: migrateImportJobs},
+	{ID: "2026120302_change_sources", Migrate: migrateChangeSources},
 }
 
 // MigrationCount is how many steps a new database takes to the current schema.
@@ -691,3 +693,46 @@ type reportTranslation struct {
 }
 
 func (reportTranslation) TableName() string { return "progress_reports" }
+
+// migrateImportJobs keeps the imports started in the browser: the file,
+// its preview and how far the work is.
+func migrateImportJobs(tx *gorm.DB) error {
+	type User struct {
+		ID uint `gorm:"primaryKey"`
+	}
+	type ImportJob struct {
+		ID          uint   `gorm:"primaryKey"`
+		UserID      uint   `gorm:"not null;index"`
+		User        *User  `gorm:"constraint:OnDelete:CASCADE"`
+		FileName    string `gorm:"size:255;not null"`
+		Content     []byte `gorm:"not null"`
+		State       string `gorm:"size:20;not null"`
+		Done        int    `gorm:"not null;default:0"`
+		Total       int    `gorm:"not null;default:0"`
+		Preview     string `gorm:"type:text;not null;default:''"`
+		Fingerprint string `gorm:"size:64;not null;default:''"`
+		Refusals    string `gorm:"type:text;not null"`
+		Unknown     string `gorm:"type:text;not null"`
+		Created     int    `gorm:"not null;default:0"`
+		Updated     int    `gorm:"not null;default:0"`
+		Unchanged   int    `gorm:"not null;default:0"`
+		LeaseUntil  *time.Time
+		CreatedAt   time.Time
+		UpdatedAt   time.Time
+		FinishedAt  *time.Time
+	}
+	return tx.AutoMigrate(&ImportJob{})
+}
+
+// migrateChangeSources lets the record of changes name the file a person
+// imported in the browser beside the person.
+func migrateChangeSources(tx *gorm.DB) error {
+	return tx.AutoMigrate(&changeSource{})
+}
+
+type changeSource struct {
+	ID     uint   `gorm:"primaryKey"`
+	Source string `gorm:"size:255;not null;default:''"`
+}
+
+func (changeSource) TableName() string { return "changes" }

@@ -129,10 +129,34 @@ func (e *RowError) Error() string {
 
 func (e *RowError) Unwrap() error { return e.Err }
 
+// maxRowErrors is how many problems one reading of a file names at most.
+const maxRowErrors = 100
+
+// RowErrors are the problems of several rows, in the file's order.
+type RowErrors []*RowError
+
+func (es RowErrors) Error() string {
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Unwrap lets errors.As find the first row's *RowError.
+func (es RowErrors) Unwrap() []error {
+	out := make([]error, len(es))
+	for i, e := range es {
+		out[i] = e
+	}
+	return out
+}
+
 // ReadOGPCSV reads the Open Government Partnership's commitment-data CSV:
 // one plan per country and action-plan number, one commitment per row, one
-// agency per distinct institution text of a country. It stops at the first
-// value it cannot take, with a *RowError. The result is sorted by identifier.
+// agency per distinct institution text of a country. A file it cannot take
+// is refused with a *RowError, or RowErrors naming every row's problem. The
+// result is sorted by identifier.
 func ReadOGPCSV(r io.Reader) (*model.Dataset, error) {
 	f, err := ReadOGPCSVFile(r)
 	if err != nil {
@@ -164,10 +188,28 @@ func ReadOGPCSVFile(r io.Reader) (*OGPFile, error) {
 			im.dayFirst[planKey(row)] = true
 		}
 	}
+	// Every row is read, so that one reading names every problem of the
+	// file, up to maxRowErrors; but a plan's own columns stop it, since the
+	// plan's later rows would only repeat the problem.
+	var problems RowErrors
 	for _, row := range rows {
 		if err := im.add(row); err != nil {
-			return nil, err
+			var re *RowError
+			if !errors.As(err, &re) {
+				return nil, err
+			}
+			problems = append(problems, re)
+			if len(problems) == maxRowErrors || re.Column == colPlanNumber || re.Column == colCountry || slices.Contains(planColumns, re.Column) {
+				break
+			}
 		}
+	}
+	switch len(problems) {
+	case 0:
+	case 1:
+		return nil, problems[0]
+	default:
+		return nil, problems
 	}
 	return &OGPFile{Dataset: im.dataset(), UnknownColumns: unknown}, nil
 }

@@ -115,6 +115,7 @@ func (a *accountSite) start() {
 func (a *accountSite) stop() {
 	if a.srv != nil {
 		a.srv.Close()
+		a.server.WaitImports() // imports in the background end before their database
 		a.st.Close()
 		a.srv = nil
 	}

@@ -31,6 +31,7 @@ var adminSections = []adminSection{
 	{Path: "/admin/themes", Title: "admin.themes.title", Text: "admin.themes.text"},
 	{Path: "/admin/commitments", Title: "admin.commitments.title", Text: "admin.commitments.text"},
 	{Path: "/admin/milestones", Title: "admin.milestones.title", Text: "admin.milestones.text"},
+	{Path: "/admin/import", Title: "import.title", Text: "admin.import.text"},
 	{Path: "/admin/periods", Title: "period.list.title", Text: "admin.periods.text"},
 	{Path: "/admin/agencies", Title: "people.agencies.title", Text: "admin.agencies.text"},
 	{Path: "/admin/organisations", Title: "people.organisations.title", Text: "admin.organisations.text"},

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ogptracker/ogptracker/app/store/testdb"
 )
 
 // The pages of the authorization table: every page that is not for the
@@ -84,7 +86,7 @@ func init() {
 	for _, route := range []string{"/admin", "/admin/tokens", "/admin/plans", "/admin/plans/new", "/admin/themes",
 		"/admin/themes/new", "/admin/commitments", "/admin/commitments/new", "/admin/milestones", "/admin/periods",
 		"/admin/periods/new", "/admin/agencies", "/admin/agencies/new", "/admin/organisations", "/admin/organisations/new",
-		"/admin/users", "/admin/users/new", "/admin/outbox", "/admin/webhooks"} {
+		"/admin/users", "/admin/users/new", "/admin/outbox", "/admin/webhooks", "/admin/import", "/admin/export/tracker.json"} {
 		readCases = append(readCases, adminPage("GET "+route, fixedPath(route)))
 	}
 	readCases = append(readCases,
@@ -100,7 +102,15 @@ func init() {
 		adminPage("GET /admin/contacts/:id/handover", id("/admin/contacts/%d/handover", contact)),
 		adminPage("GET /admin/organisations/:id", id("/admin/organisations/%d", org)),
 		adminPage("GET /admin/users/:id", id("/admin/users/%d", func(s *authzSite) uint { return s.userNow("liaison@moe.example.org").ID })),
+		readCase{route: "GET /admin/import/:id", setup: previewedImport, path: func(s *authzSite) string { return s.job },
+			want: [...]int{toSignIn, forbidden, forbidden, forbidden, http.StatusOK}},
 	)
+	// A copy of the database file is SQLite's; on PostgreSQL there is none.
+	backup := adminPage("GET /admin/backup/ogptracker.db", fixedPath("/admin/backup/ogptracker.db"))
+	if testdb.OnPostgres() {
+		backup.want[4] = http.StatusNotFound
+	}
+	readCases = append(readCases, backup)
 }
 
 func TestEveryRouteIsInTheAuthorizationTable(t *testing.T) {

@@ -42,6 +42,26 @@ type authzSite struct {
 	report string // the path of the report, "/reports/N"
 	token  string // the path of an API token, "/admin/tokens/N"
 	review string // the path of a dissent's answer, "/reviews/N/answer"
+	job    string // the path of the administrator's import, "/admin/import/N"
+}
+
+// previewedImport is an import of the administrator waiting for their
+// confirmation: an empty dataset, previewed.
+func previewedImport(s *authzSite) {
+	ctx := s.t.Context()
+	content := []byte(`{"format": "ogptracker/1", "agencies": [], "organisations": [], "contacts": [], "plans": []}`)
+	j := &model.ImportJob{UserID: s.userNow("admin@secretariat.example.org").ID, FileName: "empty.json", Content: content}
+	if err := s.st.CreateImportJob(ctx, j); err != nil {
+		s.t.Fatal(err)
+	}
+	pv, err := s.st.PreviewImport(ctx, &model.Dataset{}, nil)
+	if err == nil {
+		err = s.st.FinishImportPreview(ctx, j.ID, pv, nil, nil)
+	}
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	s.job = fmt.Sprintf("/admin/import/%d", j.ID)
 }
 
 // writeCase is one route of the table. The subject of the route (a
@@ -363,6 +383,11 @@ func init() {
 		adminRow("POST /admin/users/:id/enable", path("/admin/users/%d/enable", moeID),
 			versioned(form(), func(s *authzSite) int { return moe(s).Version })),
 		adminRow("POST /admin/users/:id/invite", path("/admin/users/%d/invite", moeID), form()),
+		// A form without its file: the administrator's answer is the form again, 422.
+		writeCase{route: "POST /admin/import", path: path("/admin/import", nil), form: form(),
+			want: [...]int{toSignIn, forbidden, forbidden, forbidden, http.StatusUnprocessableEntity}},
+		writeCase{route: "POST /admin/import/:id/apply", setup: previewedImport, path: func(s *authzSite) string { return s.job + "/apply" },
+			form: form(), want: [...]int{toSignIn, forbidden, forbidden, forbidden, done}},
 	)
 }
 

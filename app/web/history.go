@@ -145,6 +145,9 @@ func (w changeWords) who(c model.Change) string {
 		if c.ActorAgency != "" {
 			role = w.t.T("history.role.of", "Role", role, "Agency", c.ActorAgency)
 		}
+		if c.Source != "" {
+			return w.t.T("history.by."+string(c.Door)+".person.file", "Name", c.Actor, "Role", role, "File", c.Source)
+		}
 		return w.t.T("history.by."+string(c.Door)+".person", "Name", c.Actor, "Role", role)
 	}
 	return w.t.T("history.by."+string(c.Door), "Name", c.Actor)

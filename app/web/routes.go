@@ -119,6 +119,9 @@ func (s *Server) routes() *gin.Engine {
 	admin.GET("/tokens", s.listAPITokens)
 	admin.POST("/tokens", s.createAPIToken)
 	admin.POST("/tokens/:id/revoke", s.revokeAPIToken)
+	// The whole tracker to take away: the data as JSON, the SQLite file.
+	admin.GET("/export/tracker.json", s.exportAll)
+	admin.GET("/backup/ogptracker.db", s.backupDatabase)
 
 	// The plan data (MayManagePlans). Nothing is deleted.
 	planData.GET("/plans", s.adminPlans)
@@ -141,6 +144,12 @@ func (s *Server) routes() *gin.Engine {
 	planData.POST("/milestones", milestones.create(s))
 	planData.GET("/milestones/:id/edit", milestones.edit(s))
 	planData.POST("/milestones/:id", milestones.update(s))
+	// Import with a preview: a job of the administrator who started it
+	// (another's is not found); it works in the background.
+	planData.GET("/import", s.showImport)
+	planData.POST("/import", s.uploadImport)
+	planData.GET("/import/:id", s.showImportJob)
+	planData.POST("/import/:id/apply", s.applyImport)
 
 	// Reporting periods (MayManagePeriods).
 	periods.GET("", s.listPeriods)

@@ -34,6 +34,7 @@ type Server struct {
 	bound          *heavyBound
 	pageCache      *pageCache
 	workCounts     workCounts // the header's counts of My work (my_work.go)
+	imports        *importRunner
 }
 
 // ScheduledRun is a scheduled job of the reminders and when it runs next.
@@ -92,7 +93,7 @@ func New(opts Options) (*Server, error) {
 	s := &Server{store: opts.Store, catalog: catalog, pages: pages, log: opts.Logger,
 		location: opts.Location, baseURL: opts.BaseURL, sendMail: opts.SendMail, mailQueued: opts.MailQueued, nextRuns: opts.NextRuns,
 		sendsReminders: opts.SendsReminders,
-		limits:         newClientLimits(opts.RateLimit), bound: newHeavyBound(opts.Heavy)}
+		limits:         newClientLimits(opts.RateLimit), bound: newHeavyBound(opts.Heavy), imports: newImportRunner()}
 	s.pageCache = newPageCache(opts.PageCache, s.cachePublic)
 	s.router = s.routes()
 	return s, nil

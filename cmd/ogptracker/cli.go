@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -44,7 +43,10 @@ type subcommand struct {
 var subcommands = []subcommand{
 	{name: "serve", summary: "run the web server (the default)", run: serve},
 	{name: "migrate", summary: "apply pending database migrations and exit", run: migrate},
-	{name: "import", args: "FILE", nargs: 1, summary: "import an OGP commitment-data CSV or an ogptracker JSON file", run: importFile},
+	{name: "import", args: "[--dry-run] FILE", nargs: 1, summary: "import an OGP commitment-data CSV or an ogptracker JSON file",
+		flags: func(fs *flag.FlagSet) any {
+			return fs.Bool("dry-run", false, "print what the import would create and update, per plan, and change nothing")
+		}, run: importFile},
 	{name: "export", args: "[-o FILE]", summary: "write all plan data as ogptracker JSON (to standard output by default)",
 		flags: func(fs *flag.FlagSet) any { return fs.String("o", "", "write to `FILE` instead of standard output") }, run: export},
 	{name: "user", args: "add", nargs: 1, summary: "create an account (--email, --name, --role, --agency, --organisation, --chair); the password is read from standard input",
@@ -194,22 +196,33 @@ func migrate(ctx context.Context, e env, cfg config.Config, _ []string, _ any) e
 	return nil
 }
 
-func importFile(ctx context.Context, e env, cfg config.Config, args []string, _ any) error {
+func importFile(ctx context.Context, e env, cfg config.Config, args []string, flags any) error {
 	path := args[0]
-	f, err := os.Open(path)
+	content, err := os.ReadFile(path)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	ds, unknown, err := readDataset(bufio.NewReader(f), path)
+	file, err := transfer.ReadFile(path, content)
 	if err != nil {
 		return fmt.Errorf("%s: %w (nothing was imported)", path, err)
 	}
+	ds, unknown := file.Dataset, file.UnknownColumns
 	a, err := open(ctx, e, cfg)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
+	if dryRun, _ := flags.(*bool); dryRun != nil && *dryRun {
+		pv, err := a.Store.PreviewImport(ctx, ds, nil)
+		if err != nil {
+			return fmt.Errorf("%s: %w (nothing would be imported)", path, err)
+		}
+		printPreview(e.stdout, path, pv)
+		if len(unknown) > 0 {
+			fmt.Fprintf(e.stdout, "Not imported: %d columns that are not part of OGP's layout: %s.\n", len(unknown), strings.Join(unknown, ", "))
+		}
+		return nil
+	}
 	before, err := a.Store.Count(ctx)
 	if err != nil {
 		return err
@@ -251,21 +264,6 @@ func members(ds *model.Dataset) int {
 		seen[p.JurisdictionCode+"|"+p.Jurisdiction.String()] = true
 	}
 	return len(seen)
-}
-
-// readDataset reads either format: OGP's CSV layout or the tracker's JSON.
-// unknown names the CSV's columns that were not imported.
-func readDataset(r *bufio.Reader, path string) (ds *model.Dataset, unknown []string, err error) {
-	ext := strings.ToLower(filepath.Ext(path))
-	if first, err := r.Peek(1); ext == ".json" || ext != ".csv" && err == nil && first[0] == '{' {
-		ds, err := transfer.ReadJSON(r)
-		return ds, nil, err
-	}
-	f, err := transfer.ReadOGPCSVFile(r)
-	if err != nil {
-		return nil, nil, err
-	}
-	return f.Dataset, f.UnknownColumns, nil
 }
 
 func export(ctx context.Context, e env, cfg config.Config, _ []string, flags any) error {
