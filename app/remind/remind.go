@@ -294,7 +294,10 @@ func (r *Reminder) release(rest []model.OutboxMessage) {
 // has no unsubscribe token: it cannot be turned off.
 func (r *Reminder) emailOf(m model.OutboxMessage) mail.Message {
 	msg := mail.Message{To: m.To, Subject: m.Title, Text: m.Text, HTML: m.HTML, ID: fmt.Sprintf("outbox-%d", m.ID)}
-	if m.UnsubscribeToken != "" {
+	switch {
+	case m.UnsubscribeToken != "" && m.Kind == model.KindFollow:
+		msg.Unsubscribe = r.baseURL + "/follow/stop/" + m.UnsubscribeToken // an address without an account
+	case m.UnsubscribeToken != "":
 		msg.Unsubscribe = r.baseURL + "/unsubscribe/" + m.UnsubscribeToken
 	}
 	return msg
