@@ -93,7 +93,9 @@ func copySource(t *testing.T) *store.Store {
 	}
 	if _, err := s.RequestFollow(ctx, model.FollowRequest{Email: "reader@example.org", Language: "en", Target: model.FollowCommitment, TargetID: c.ID},
 		store.FollowLimits{LinkLifetime: time.Hour, PerWindow: 3, Window: time.Hour},
-		func(token string, f *model.Follower) model.OutboxMessage { return model.OutboxMessage{Lang: "en", Title: "Confirm", Text: token} }); err != nil {
+		func(token string, f *model.Follower) model.OutboxMessage {
+			return model.OutboxMessage{Lang: "en", Title: "Confirm", Text: token}
+		}); err != nil {
 		t.Fatal(err)
 	}
 	return s
