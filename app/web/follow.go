@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -23,6 +24,11 @@ import (
 // at most five links an hour, enough to follow a few things in a row, and
 // too few to flood a mailbox with the form.
 var followLimits = store.FollowLimits{LinkLifetime: 48 * time.Hour, PerWindow: 5, Window: time.Hour}
+
+// followClientLimit bounds the requests to follow from one client, whatever
+// the addresses: ten at once, then one every six minutes, so that the form
+// cannot send confirmation links to many addresses of others.
+var followClientLimit = RateLimit{Rate: 1.0 / 360, Burst: 10}
 
 // honeypotField is a field people never see nor fill; programs that fill
 // every field do.
@@ -112,6 +118,7 @@ type followPage struct {
 	Error            string            // message id of a refusal of the whole form
 	Sent, Confirmed  bool
 	Hours            int
+	Minutes          int // to wait, after too many requests from one client
 }
 
 func (s *Server) showFollow(c *gin.Context) {
@@ -150,6 +157,13 @@ func (s *Server) requestFollow(c *gin.Context) {
 		s.log.LogAttrs(ctx, slog.LevelWarn, "follow refused: the hidden field was filled", slog.String("request_id", c.GetString(requestIDKey)))
 		p.Error = "follow.error.honeypot"
 		s.renderFollow(c, http.StatusUnprocessableEntity, p)
+		return
+	}
+	if wait, ok := s.followClients.allow(c.RemoteIP(), time.Now()); !ok {
+		s.log.LogAttrs(ctx, slog.LevelWarn, "follow refused: too many requests from one client", slog.String("request_id", c.GetString(requestIDKey)))
+		p.Error, p.Minutes = "follow.error.toomany.client", int(math.Ceil(wait.Minutes()))
+		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		s.renderFollow(c, http.StatusTooManyRequests, p)
 		return
 	}
 	var link string

@@ -291,6 +291,20 @@ func TestTheFollowFormRefusesBadInputBurstsAndPrograms(t *testing.T) {
 	if res, _ := s.askToFollow(b, "target@example.org", "en", 7); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("an hour later: %d", res.StatusCode)
 	}
+	// One client asking for many addresses: ten requests at once in all
+	// (eight so far), then 429, whatever the address.
+	for i, email := range []string{"a@example.org", "b@example.org"} {
+		if res, _ := s.askToFollow(b, email, "en", 6); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("request %d of the client: %d", 9+i, res.StatusCode)
+		}
+	}
+	res, page = s.askToFollow(b, "c@example.org", "en", 6)
+	if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(page, "短時間內從您的網路送出了太多關注申請") || res.Header.Get("Retry-After") == "" {
+		t.Errorf("the client's eleventh request: %d, Retry-After %q", res.StatusCode, res.Header.Get("Retry-After"))
+	}
+	if msgs, _, _ := s.st.FindOutbox(ctx, store.OutboxFilter{}); len(msgs) != 8 {
+		t.Errorf("%d confirmation links queued, want 8 (5, 1 an hour later, 2 more addresses)", len(msgs))
+	}
 }
 
 // queuedTo is the messages queued to an address.
@@ -302,4 +316,73 @@ func queuedTo(msgs []model.OutboxMessage, to string) []string {
 		}
 	}
 	return out
+}
+
+func TestAnAddressStopsFollowingOneThingOrEverythingFromItsPage(t *testing.T) {
+	s := newFollowSite(t)
+	ctx := context.Background()
+	for _, target := range []struct {
+		kind model.FollowTarget
+		id   uint
+	}{{model.FollowCommitment, 6}, {model.FollowPlan, 1}} {
+		var token string
+		if _, err := s.st.RequestFollow(ctx, model.FollowRequest{Email: "reader@example.org", Language: "en", Target: target.kind, TargetID: target.id},
+			store.FollowLimits{LinkLifetime: time.Hour, PerWindow: 5, Window: time.Hour},
+			func(tok string, _ *model.Follower) model.OutboxMessage { token = tok; return model.OutboxMessage{Title: "Confirm", Text: tok} }); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.st.ConfirmFollow(ctx, token); err != nil {
+			t.Fatal(err)
+		}
+	}
+	followers, err := s.st.FindActiveFollowers(ctx)
+	if err != nil || len(followers) != 1 || len(followers[0].Follows) != 2 {
+		t.Fatalf("followers: %+v %v", followers, err)
+	}
+	to := model.FollowerRecipient(followers[0].ID)
+	if _, err := s.st.QueueMessages(ctx, []model.OutboxMessage{{Rule: remind.RuleFollowDigest, Subject: to, Recipient: to, Occurrence: "2021-W51",
+		Kind: model.KindFollow, Channel: model.ChannelEmail, To: "reader@example.org", Lang: "en", Title: "Digest", Text: "…",
+		UnsubscribeToken: "STOPTOKEN"}}); err != nil {
+		t.Fatal(err)
+	}
+	b := s.visitor()
+	_, page := b.do("GET", "/follow/stop/STOPTOKEN?lang=en", nil)
+	for _, want := range []string{`<a href="/commitments/6">Commitment 2-1: `, `<a href="/plans/1">`, "Stop following everything"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "reader@example.org") {
+		t.Error("the page shows the address: whoever holds a forwarded digest would learn it")
+	}
+	// A form without its token is refused; with it, one follow stops.
+	if res, _ := b.do("POST", "/follow/stop/STOPTOKEN/x", url.Values{"follow": {"1"}}); res.StatusCode != http.StatusForbidden && res.StatusCode != http.StatusNotFound {
+		t.Errorf("a deeper path without a form token: %d", res.StatusCode)
+	}
+	commitmentFollow := followers[0].Follows[0].ID
+	res, _ := b.do("POST", "/follow/stop/STOPTOKEN", url.Values{"follow": {itoa(commitmentFollow)}, "csrf_token": {b.token(page)}})
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/follow/stop/STOPTOKEN?done=1" {
+		t.Fatalf("stop one: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	if counts, _ := s.st.CountFollows(ctx); counts.Commitments != 0 || counts.Plans != 1 {
+		t.Errorf("after stopping the commitment: %+v", counts)
+	}
+	_, page = b.do("GET", "/follow/stop/STOPTOKEN?done=1&lang=en", nil)
+	if strings.Contains(page, `href="/commitments/6"`) || !strings.Contains(page, "Done: your choice is saved.") {
+		t.Error("the page still lists the commitment, or does not say it is done")
+	}
+	// Another address's follow cannot be stopped through this token.
+	if res, _ := b.do("POST", "/follow/stop/STOPTOKEN", url.Values{"follow": {"9999"}, "csrf_token": {b.token(page)}}); res.StatusCode != http.StatusNotFound {
+		t.Errorf("an unknown follow: %d", res.StatusCode)
+	}
+	res, _ = b.do("POST", "/follow/stop/STOPTOKEN", url.Values{"csrf_token": {b.token(page)}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("stop all: %d", res.StatusCode)
+	}
+	if counts, _ := s.st.CountFollows(ctx); counts.Addresses != 0 {
+		t.Errorf("after stopping everything: %+v", counts)
+	}
+	if res, _ := b.do("GET", "/follow/stop/UNKNOWN", nil); res.StatusCode != http.StatusNotFound {
+		t.Errorf("an unknown token: %d", res.StatusCode)
+	}
 }
