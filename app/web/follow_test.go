@@ -328,7 +328,10 @@ func TestAnAddressStopsFollowingOneThingOrEverythingFromItsPage(t *testing.T) {
 		var token string
 		if _, err := s.st.RequestFollow(ctx, model.FollowRequest{Email: "reader@example.org", Language: "en", Target: target.kind, TargetID: target.id},
 			store.FollowLimits{LinkLifetime: time.Hour, PerWindow: 5, Window: time.Hour},
-			func(tok string, _ *model.Follower) model.OutboxMessage { token = tok; return model.OutboxMessage{Title: "Confirm", Text: tok} }); err != nil {
+			func(tok string, _ *model.Follower) model.OutboxMessage {
+				token = tok
+				return model.OutboxMessage{Title: "Confirm", Text: tok}
+			}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.st.ConfirmFollow(ctx, token); err != nil {

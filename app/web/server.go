@@ -31,7 +31,7 @@ type Server struct {
 	sendsReminders func() bool
 	limits         *clientLimits
 	followClients  *clientLimits // requests to follow by email, per client (follow.go)
-	formKey        formKey // signs the form tokens of browsers not signed in
+	formKey        formKey       // signs the form tokens of browsers not signed in
 	bound          *heavyBound
 	pageCache      *pageCache
 	workCounts     workCounts // the header's counts of My work (my_work.go)
