@@ -128,6 +128,11 @@ func (r *Reminder) Pass(ctx context.Context, at time.Time, dryRun bool) ([]model
 	if err != nil {
 		return nil, fmt.Errorf("queue reminders: %w", err)
 	}
+	if n, err := r.st.ForgetUnconfirmedFollows(ctx, at); err != nil {
+		return nil, fmt.Errorf("forget unconfirmed follows: %w", err)
+	} else if n > 0 {
+		r.log.Info("addresses that never confirmed a follow forgotten", "count", n)
+	}
 	for _, m := range added {
 		attrs := []any{"rule", m.Rule, "subject", m.Subject, "to", m.To, "title", m.Title}
 		if m.Channel == model.ChannelEmail && r.mailer == nil {

@@ -266,3 +266,20 @@ func followerIDOf(recipient string) uint {
 	}
 	return uint(id)
 }
+
+// ForgetUnconfirmedFollows deletes the requests to follow whose link
+// expired unconfirmed by at, and the addresses left following nothing:
+// an address someone typed and never confirmed is not kept. It returns
+// how many addresses it forgot.
+func (s *Store) ForgetUnconfirmedFollows(ctx context.Context, at time.Time) (int64, error) {
+	var forgotten int64
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		if err := tx.Where("confirmed_at IS NULL AND expires_at <= ?", at.UTC()).Delete(&model.Follow{}).Error; err != nil {
+			return err
+		}
+		res := tx.Where("id NOT IN (?)", tx.Model(&model.Follow{}).Select("follower_id")).Delete(&model.Follower{})
+		forgotten = res.RowsAffected
+		return res.Error
+	})
+	return forgotten, err
+}
