@@ -128,6 +128,11 @@ func (r *Reminder) Pass(ctx context.Context, at time.Time, dryRun bool) ([]model
 	if err != nil {
 		return nil, fmt.Errorf("queue reminders: %w", err)
 	}
+	if n, err := r.st.ForgetUnconfirmedFollows(ctx, at); err != nil {
+		return nil, fmt.Errorf("forget unconfirmed follows: %w", err)
+	} else if n > 0 {
+		r.log.Info("addresses that never confirmed a follow forgotten", "count", n)
+	}
 	for _, m := range added {
 		attrs := []any{"rule", m.Rule, "subject", m.Subject, "to", m.To, "title", m.Title}
 		if m.Channel == model.ChannelEmail && r.mailer == nil {
@@ -294,7 +299,10 @@ func (r *Reminder) release(rest []model.OutboxMessage) {
 // has no unsubscribe token: it cannot be turned off.
 func (r *Reminder) emailOf(m model.OutboxMessage) mail.Message {
 	msg := mail.Message{To: m.To, Subject: m.Title, Text: m.Text, HTML: m.HTML, ID: fmt.Sprintf("outbox-%d", m.ID)}
-	if m.UnsubscribeToken != "" {
+	switch {
+	case m.UnsubscribeToken != "" && m.Kind == model.KindFollow:
+		msg.Unsubscribe = r.baseURL + "/follow/stop/" + m.UnsubscribeToken // an address without an account
+	case m.UnsubscribeToken != "":
 		msg.Unsubscribe = r.baseURL + "/unsubscribe/" + m.UnsubscribeToken
 	}
 	return msg

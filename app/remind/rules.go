@@ -118,6 +118,16 @@ type stage struct {
 
 // work is a pass without its writes: every message due as of at.
 func (r *Reminder) work(ctx context.Context, at time.Time) ([]model.OutboxMessage, error) {
+	msgs, err := r.planWork(ctx, at)
+	if err != nil {
+		return nil, err
+	}
+	followed, err := r.followDigests(ctx, at)
+	return append(msgs, followed...), err
+}
+
+// planWork is the reminders of the plans in force to the people who work on them.
+func (r *Reminder) planWork(ctx context.Context, at time.Time) ([]model.OutboxMessage, error) {
 	plans, err := r.st.ListPlans(ctx)
 	if err != nil {
 		return nil, err

@@ -94,6 +94,13 @@ func copySource(t *testing.T) *store.Store {
 	if err := s.MarkAttemptFailed(ctx, claimed[0].ID, "421 try again later", start.Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := s.RequestFollow(ctx, model.FollowRequest{Email: "reader@example.org", Language: "en", Target: model.FollowCommitment, TargetID: c.ID},
+		store.FollowLimits{LinkLifetime: time.Hour, PerWindow: 3, Window: time.Hour},
+		func(token string, f *model.Follower) model.OutboxMessage {
+			return model.OutboxMessage{Lang: "en", Title: "Confirm", Text: token}
+		}); err != nil {
+		t.Fatal(err)
+	}
 	return s
 }
 

@@ -38,6 +38,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026120212_report_translations", Migrate: migrateReportTranslations},
 	{ID: "2026120301_import_jobs", Migrate: migrateImportJobs},
 	{ID: "2026120302_change_sources", Migrate: migrateChangeSources},
+	{ID: "2026120330_follows", Migrate: migrateFollows},
 }
 
 // MigrationCount is how many steps a new database takes to the current schema.
@@ -736,3 +737,29 @@ type changeSource struct {
 }
 
 func (changeSource) TableName() string { return "changes" }
+
+// migrateFollows adds the addresses that follow a commitment, an agency or
+// a plan by email, without an account, and what each follows.
+func migrateFollows(tx *gorm.DB) error {
+	type Follower struct {
+		ID        uint   `gorm:"primaryKey"`
+		Email     string `gorm:"size:254;not null;uniqueIndex"`
+		Language  string `gorm:"size:10;not null"`
+		CreatedAt time.Time
+		UpdatedAt time.Time
+	}
+	type Follow struct {
+		ID          uint      `gorm:"primaryKey"`
+		FollowerID  uint      `gorm:"not null;uniqueIndex:idx_follow_target,priority:1"`
+		Follower    *Follower `gorm:"constraint:OnDelete:CASCADE"`
+		Target      string    `gorm:"size:20;not null;uniqueIndex:idx_follow_target,priority:2"`
+		TargetID    uint      `gorm:"not null;uniqueIndex:idx_follow_target,priority:3"`
+		Language    string    `gorm:"size:10;not null"`
+		TokenHash   string    `gorm:"size:64;not null;default:'';index"`
+		ExpiresAt   time.Time `gorm:"not null"`
+		ConfirmedAt *time.Time
+		CreatedAt   time.Time
+		UpdatedAt   time.Time
+	}
+	return tx.AutoMigrate(&Follower{}, &Follow{})
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -202,6 +203,12 @@ func (s *Store) FindOutbox(ctx context.Context, f OutboxFilter) ([]model.OutboxM
 	var msgs []model.OutboxMessage
 	if err := q.Find(&msgs).Error; err != nil {
 		return nil, nil, err
+	}
+	for i := range msgs {
+		// A follower's address is personal data no administrator needs.
+		if m := &msgs[i]; model.IsFollowerRecipient(m.Recipient) {
+			m.LastError, m.To = strings.ReplaceAll(m.LastError, m.To, "…"), ""
+		}
 	}
 	var rows []struct {
 		Status model.OutboxStatus

@@ -147,6 +147,10 @@ func (s *Server) checkCSRF(c *gin.Context) {
 // nothing but turn off one kind of reminder for that person.
 func oneClickUnsubscribe(r *http.Request) bool {
 	token, ok := strings.CutPrefix(r.URL.Path, "/unsubscribe/")
+	if !ok {
+		// A follower's digest: the token can only stop follows of its address.
+		token, ok = strings.CutPrefix(r.URL.Path, "/follow/stop/")
+	}
 	return ok && r.Method == http.MethodPost && token != "" && !strings.Contains(token, "/")
 }
 

@@ -28,6 +28,7 @@ type outboxPage struct {
 	HeldOn   string // as typed
 	Error    string // message id
 	Notice   string // message id
+	Follows  store.FollowCounts
 }
 
 // outboxLimit is how many messages the page lists.
@@ -52,6 +53,10 @@ func (s *Server) renderOutbox(c *gin.Context, status int, p outboxPage) {
 	var err error
 	p.Messages, p.Counts, err = s.store.FindOutbox(ctx, store.OutboxFilter{Status: model.OutboxStatus(p.Status), Limit: outboxLimit})
 	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if p.Follows, err = s.store.CountFollows(ctx); err != nil {
 		s.fail(c, err)
 		return
 	}

@@ -72,6 +72,15 @@ func (s *Server) routes() *gin.Engine {
 	// and one-click POSTs need no form token (see oneClickUnsubscribe).
 	public.GET("/unsubscribe/:token", s.showUnsubscribe)
 	public.POST("/unsubscribe/:token", s.unsubscribe)
+	// Following by email needs no account: the address confirms by a link
+	// first, and the link of each digest stops it (one-click too). Forms
+	// with tokens, so their own pages, never the cached public ones.
+	public.GET("/follow", s.showFollow)
+	public.POST("/follow", s.requestFollow)
+	public.GET("/follow/confirm/:token", s.showFollowConfirm)
+	public.POST("/follow/confirm/:token", s.confirmFollow)
+	public.GET("/follow/stop/:token", s.showFollowing)
+	public.POST("/follow/stop/:token", s.stopFollowing)
 
 	// Open data: the read API, files and feeds, for anyone, from any
 	// origin, within a rate limit per client (see openData).

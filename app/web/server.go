@@ -30,7 +30,8 @@ type Server struct {
 	nextRuns       func() []ScheduledRun
 	sendsReminders func() bool
 	limits         *clientLimits
-	formKey        formKey // signs the form tokens of browsers not signed in
+	followClients  *clientLimits // requests to follow by email, per client (follow.go)
+	formKey        formKey       // signs the form tokens of browsers not signed in
 	bound          *heavyBound
 	pageCache      *pageCache
 	workCounts     workCounts // the header's counts of My work (my_work.go)
@@ -93,7 +94,8 @@ func New(opts Options) (*Server, error) {
 	s := &Server{store: opts.Store, catalog: catalog, pages: pages, log: opts.Logger,
 		location: opts.Location, baseURL: opts.BaseURL, sendMail: opts.SendMail, mailQueued: opts.MailQueued, nextRuns: opts.NextRuns,
 		sendsReminders: opts.SendsReminders,
-		limits:         newClientLimits(opts.RateLimit), bound: newHeavyBound(opts.Heavy), imports: newImportRunner()}
+		limits:         newClientLimits(opts.RateLimit), followClients: newClientLimits(followClientLimit), bound: newHeavyBound(opts.Heavy),
+		imports: newImportRunner()}
 	s.pageCache = newPageCache(opts.PageCache, s.cachePublic)
 	s.router = s.routes()
 	return s, nil
