@@ -67,7 +67,7 @@ func TestHelpListsSubcommandsAndEachHasItsOwn(t *testing.T) {
 	if code, _, errs := tr.run("frobnicate"); code != 2 || !strings.Contains(errs, `unknown subcommand "frobnicate"`) {
 		t.Errorf("unknown subcommand: exit %d\n%s", code, errs)
 	}
-	if code, _, errs := tr.run("import"); code != 2 || !strings.Contains(errs, "expected FILE") {
+	if code, _, errs := tr.run("import"); code != 2 || !strings.Contains(errs, "expected [--dry-run] FILE") {
 		t.Errorf("import without a file: exit %d\n%s", code, errs)
 	}
 }
