@@ -36,6 +36,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026120210_changes_newest_first", Migrate: migrateChangesNewestFirst},
 	{ID: "2026120211_search_index", Migrate: migrateSearchIndex},
 	{ID: "2026120212_report_translations", Migrate: migrateReportTranslations},
+	{ID: "2026120310_settings", Migrate: migrateSettings},
 }
 
 // MigrationCount is how many steps a new database takes to the current schema.
@@ -691,3 +692,14 @@ type reportTranslation struct {
 }
 
 func (reportTranslation) TableName() string { return "progress_reports" }
+
+// migrateSettings keeps the administrators' choices, such as the plan the
+// home page shows.
+func migrateSettings(tx *gorm.DB) error {
+	type Setting struct {
+		Name      string `gorm:"primaryKey;size:40"`
+		Value     string `gorm:"size:200;not null"`
+		UpdatedAt time.Time
+	}
+	return tx.AutoMigrate(&Setting{})
+}
