@@ -40,6 +40,8 @@ type accountSite struct {
 	logs    lockedBuffer // what the server logged
 	mail    web.SendMail // how the server sends invitations; nil: through mailer, else shown to the administrator
 	mailer  *mail.Mailer // the mail settings; nil: none
+	// nextRuns lists the reminders' scheduled jobs; nil: not scheduled.
+	nextRuns func() []web.ScheduledRun
 	// mailQueued wakes the sender of queued account mail; nil: no mail
 	// settings, reset links are logged.
 	mailQueued func()
@@ -111,7 +113,7 @@ func (a *accountSite) start() {
 	if err != nil {
 		a.t.Fatal(err)
 	}
-	h, err := web.New(web.Options{Store: st, Location: taipei, BaseURL: a.baseURL, SendMail: a.mail, Mailer: a.mailer, Reminder: rem,
+	h, err := web.New(web.Options{Store: st, Location: taipei, BaseURL: a.baseURL, SendMail: a.mail, Mailer: a.mailer, Reminder: rem, NextRuns: a.nextRuns,
 		MailQueued: a.mailQueued, RateLimit: a.rate, Heavy: a.heavy, PageCache: a.pageCache, Logger: logger})
 	if err != nil {
 		a.t.Fatal(err)

@@ -496,7 +496,7 @@ func TestBadPlanDataIsRefusedAndKept(t *testing.T) {
 			return url.Values{"ref": {""}, "status": {"co-creation"}, "start": {"2024-01"}, "end": {"2023-12"}}
 		}, "start", []string{"此欄為必填。", "結束日期早於開始日期。"}},
 		{"a plan identifier already used", "/admin/plans", func() url.Values {
-			return url.Values{"ref": {site.plan.Ref}, "title.en": {"Again"}, "jurisdiction.en": {"Taiwan"}, "status": {"ended"}}
+			return url.Values{"ref": {site.plan.Ref}, "title.en": {"Again"}, "jurisdiction.en": {"Taiwan"}, "jurisdiction_code": {"TWN"}, "status": {"ended"}}
 		}, "title.en", []string{"已有其他資料使用這個值"}},
 		{"a theme number already used", "/admin/themes", func() url.Values {
 			return url.Values{"plan_id": {strconv.Itoa(int(site.plan.ID))}, "number": {strconv.Itoa(site.theme.Number)}, "name.en": {"Twice"}}

@@ -7,8 +7,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/ogptracker/ogptracker/app/remind"
 	"github.com/ogptracker/ogptracker/app/store"
+	"github.com/ogptracker/ogptracker/app/web"
 )
 
 // The outbox's rows, as a fingerprint: what a preview must not change.
@@ -92,7 +95,7 @@ func TestTheOutboxPreviewsADayAndRunsAPassOnce(t *testing.T) {
 	}
 }
 
-// The scheduled jobs are named in the page's language.
+// When every account has turned reminders off, the page says so.
 func TestTheOutboxSaysPlainlyWhyNothingCanBeSent(t *testing.T) {
 	site := newPeopleSite(t)
 	admin := site.as(adminEmail)
@@ -111,4 +114,24 @@ func TestTheOutboxSaysPlainlyWhyNothingCanBeSent(t *testing.T) {
 		"無法寄出任何提醒：全部 5 個帳號都已關閉所有提醒。", "不會寄出任何電子郵件")
 	_, page = admin.do("GET", "/admin/outbox?lang=en", nil)
 	wantIn(t, "everyone opted out", page, "Nothing can be sent: all 5 accounts have turned every reminder off.")
+}
+
+// The scheduled jobs are named in the page's language, with their next run.
+func TestTheOutboxNamesTheScheduledJobs(t *testing.T) {
+	site := newPeopleSite(t)
+	site.nextRuns = func() []web.ScheduledRun {
+		return []web.ScheduledRun{{ID: remind.JobSend, Name: "reminders: send", Next: day.Add(time.Minute)},
+			{ID: remind.JobPass, Name: "reminders: pass", Next: day.Add(time.Hour)},
+			{ID: remind.JobDigest, Name: "reminders: weekly digest", Next: day.Add(7 * 24 * time.Hour)}}
+	}
+	site.stop()
+	site.start()
+	admin := site.as(adminEmail)
+	_, page := admin.do("GET", "/admin/outbox?lang=en", nil)
+	wantIn(t, "the jobs in English", section(t, page, `<ul class="reminders-runs">`, "</ul>"),
+		"<strong>Sending</strong>", "every minute", "<strong>Reminder check</strong>", "<strong>Weekly digest</strong>", "next run", "20 Dec 2021")
+	_, page = admin.do("GET", "/admin/outbox?lang=zh-TW", nil)
+	runs := section(t, page, `<ul class="reminders-runs">`, "</ul>")
+	wantIn(t, "the jobs in Chinese", runs, "<strong>寄送</strong>", "<strong>提醒檢查</strong>", "<strong>每週摘要</strong>", "下次執行")
+	wantNotIn(t, "the jobs in Chinese", runs, "reminders: pass")
 }
