@@ -46,6 +46,30 @@ func TestTheSecretariatsPagesInABrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("an invitation the mail server refuses", func(t *testing.T) {
+		refusing := newPeopleSite(t)
+		smtp := withMailServer(t, refusing)
+		smtp.Refuse("refused-in-a-browser@example.org")
+		token, _, err := refusing.st.CreateSession(context.Background(), refusing.users[adminEmail].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tb := openTab(t, refusing.srv)
+		tb.signInWith(token)
+		tb.viewport(1280, 900)
+		tb.visit("/admin/users/new?lang=en", 200)
+		tb.do(chromedp.SendKeys(chromedp.CSS("#f-email"), "refused-in-a-browser@example.org"), chromedp.SendKeys(chromedp.CSS("#f-name"), "Refused"))
+		tb.click(`//form[@action="/admin/users"]//button[@type="submit"]`)
+		text := tb.mainText()
+		if !strings.Contains(text, "The mail server did not take the invitation") || !strings.Contains(text, "550") || strings.Contains(text, "has been sent") {
+			t.Errorf("the page after a refused invitation says:\n%s", text)
+		}
+		tb.checkAxe("a refused invitation")
+		tb.viewport(320, 640)
+		tb.checkNoHorizontalScroll("a refused invitation", 320)
+		tb.checkAxe("a refused invitation at 320 px")
+	})
+
 	for _, path := range []string{"/admin", "/admin/outbox", "/admin/outbox?on=2021-12-20", "/admin/plans", "/admin/plans/new", "/admin/users"} {
 		for _, lang := range languages {
 			t.Run(path+"/"+lang, func(t *testing.T) {
