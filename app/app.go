@@ -63,19 +63,6 @@ func (a *App) Reminder() (*remind.Reminder, error) {
 	return remind.New(remind.Options{Store: a.Store, Mailer: m, Logger: a.log, Location: a.Config.Location, BaseURL: a.Config.BaseURL})
 }
 
-// sendMail delivers invitations at once, through the mail server, rather
-// than through the outbox: the administrator is at the form, which says
-// when the mail could not be sent. (Password reset links go through the
-// outbox: see web's sendResetLink.)
-func sendMail(m *mail.Mailer) web.SendMail {
-	if m == nil {
-		return nil
-	}
-	return func(ctx context.Context, to, subject, body string) error {
-		return m.SendOne(ctx, mail.Message{To: to, Subject: subject, Text: body})
-	}
-}
-
 // SendInvitation mails a new account its invitation link, in the account's
 // language, when a mail server is configured; without one it does nothing.
 func (a *App) SendInvitation(ctx context.Context, u *model.User, link string) error {
@@ -192,9 +179,12 @@ func (a *App) Serve(ctx context.Context, ready func(addr net.Addr)) error {
 	if !rem.Mailing() {
 		a.log.Info("no SMTP_URL: email stays in the outbox (/admin/outbox) and the log")
 	}
-	opts := web.Options{Store: a.Store, Logger: a.log, Location: a.Config.Location, BaseURL: a.Config.BaseURL}
+	opts := web.Options{Store: a.Store, Logger: a.log, Location: a.Config.Location, BaseURL: a.Config.BaseURL, Reminder: rem}
 	if m, _ := a.Mailer(); m != nil {
-		opts.SendMail = sendMail(m)
+		// Invitations go at once, through the mail server, rather than
+		// through the outbox: the administrator is at the form, which says
+		// what the server answered (web's invite).
+		opts.Mailer = m
 		// Account mail, queued by the web, goes out in the background
 		// whether or not reminders are scheduled here.
 		mailCtx, stopMail := context.WithCancel(ctx)
@@ -221,7 +211,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr net.Addr)) error {
 		opts.NextRuns = func() []web.ScheduledRun {
 			var out []web.ScheduledRun
 			for _, r := range sched.NextRuns() {
-				out = append(out, web.ScheduledRun{Name: r.Name, Next: r.Next})
+				out = append(out, web.ScheduledRun{ID: r.ID, Name: r.Name, Next: r.Next})
 			}
 			return out
 		}

@@ -140,17 +140,26 @@ func (m *Mailer) Dial(ctx context.Context) (*Conn, error) {
 // Send hands one message to the server and returns when the server has
 // accepted it (nil) or refused it (a *SendError).
 func (c *Conn) Send(msg Message) error {
+	_, err := c.send(msg)
+	return err
+}
+
+// send is Send that also gives the server's answer to the message, such
+// as "250 2.0.0 OK: queued as 4F1A2".
+func (c *Conn) send(msg Message) (reply string, err error) {
 	b, err := c.m.build(msg)
 	if err != nil {
-		return &SendError{Err: err, Permanent: true}
+		return "", &SendError{Err: err, Permanent: true}
 	}
 	if err := c.c.Send(b); err != nil {
 		// Permanent only when the server said so (5xx): a connection lost
 		// mid-batch is worth another try.
 		var se *gomail.SendError
-		return &SendError{Err: err, Permanent: errors.As(err, &se) && se.ErrorCode() >= 500 && se.ErrorCode() < 600}
+		return "", &SendError{Err: err, Permanent: errors.As(err, &se) && se.ErrorCode() >= 500 && se.ErrorCode() < 600}
 	}
-	return nil
+	// The server answers the end of the data with 250 when it takes the
+	// message; go-mail keeps the text after the code.
+	return strings.TrimSpace("250 " + b.ServerResponse()), nil
 }
 
 // Close ends the connection politely (QUIT).
@@ -158,12 +167,19 @@ func (c *Conn) Close() error { return c.c.Close() }
 
 // SendOne delivers one message over a connection of its own.
 func (m *Mailer) SendOne(ctx context.Context, msg Message) error {
+	_, err := m.SendOneReply(ctx, msg)
+	return err
+}
+
+// SendOneReply is SendOne that also gives what the server answered when
+// it accepted the message: a test of the mail settings shows it.
+func (m *Mailer) SendOneReply(ctx context.Context, msg Message) (reply string, err error) {
 	c, err := m.Dial(ctx)
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer c.Close()
-	return c.Send(msg)
+	return c.send(msg)
 }
 
 func (m *Mailer) build(msg Message) (*gomail.Msg, error) {

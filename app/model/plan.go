@@ -68,3 +68,41 @@ func (p *Plan) Validate() error {
 	p.Documents.validate(fe, "documents")
 	return fe.Err()
 }
+
+// Ended reports whether the plan is over at at, in loc: marked ended, or
+// past the end of its last day.
+func (p *Plan) Ended(at time.Time, loc *time.Location) bool {
+	return p.Status == PlanEnded || !p.End.IsZero() && !at.Before(p.End.Last(loc).AddDate(0, 0, 1))
+}
+
+// CurrentPlan is, of one member's plans, the one meant by "the current
+// plan" at at: the newest that has not ended, or the newest of all when
+// every one has. An ended plan is never current once a newer one exists,
+// whatever the numbers typed in the forms. Newest is the latest start,
+// then the highest number, then the latest stored. nil for no plans.
+func CurrentPlan(plans []Plan, at time.Time, loc *time.Location) *Plan {
+	var best *Plan
+	newer := func(a, b *Plan) bool {
+		if c := a.Start.Compare(b.Start); c != 0 {
+			return c > 0
+		}
+		if a.Number != b.Number {
+			return a.Number > b.Number
+		}
+		return a.ID > b.ID
+	}
+	for i := range plans {
+		p := &plans[i]
+		switch {
+		case best == nil:
+			best = p
+		case best.Ended(at, loc) != p.Ended(at, loc):
+			if !p.Ended(at, loc) {
+				best = p
+			}
+		case newer(p, best):
+			best = p
+		}
+	}
+	return best
+}

@@ -16,6 +16,7 @@ import (
 
 // Run is a scheduled job and when it runs next.
 type Run struct {
+	ID   string // JobPass, JobDigest or JobSend
 	Name string
 	Next time.Time
 }
@@ -67,18 +68,19 @@ func (r *Reminder) Start(ctx context.Context) (*Scheduler, error) {
 		r.send(ctx)
 	}
 	jobs := []struct {
+		id   string
 		name string
 		def  gocron.JobDefinition
 		task func()
 		opts []gocron.JobOption
 	}{
-		{"reminders: pass", gocron.DurationJob(time.Hour), pass, []gocron.JobOption{gocron.WithStartAt(gocron.WithStartImmediately())}},
-		{"reminders: weekly digest", gocron.WeeklyJob(1, gocron.NewWeekdays(r.rules.DigestDay),
+		{JobPass, "reminders: pass", gocron.DurationJob(time.Hour), pass, []gocron.JobOption{gocron.WithStartAt(gocron.WithStartImmediately())}},
+		{JobDigest, "reminders: weekly digest", gocron.WeeklyJob(1, gocron.NewWeekdays(r.rules.DigestDay),
 			gocron.NewAtTimes(gocron.NewAtTime(uint(r.rules.DigestHour), 0, 0))), pass, nil},
-		{"reminders: send", gocron.DurationJob(time.Minute), func() { r.send(ctx) }, nil},
+		{JobSend, "reminders: send", gocron.DurationJob(time.Minute), func() { r.send(ctx) }, nil},
 	}
 	for _, j := range jobs {
-		opts := append([]gocron.JobOption{gocron.WithName(j.name), gocron.WithSingletonMode(gocron.LimitModeReschedule)}, j.opts...)
+		opts := append([]gocron.JobOption{gocron.WithName(j.name), gocron.WithTags(j.id), gocron.WithSingletonMode(gocron.LimitModeReschedule)}, j.opts...)
 		if _, err := s.NewJob(j.def, gocron.NewTask(j.task), opts...); err != nil {
 			_ = s.Shutdown()
 			return nil, fmt.Errorf("reminders scheduler: %s: %w", j.name, err)
@@ -110,8 +112,19 @@ func (s *Scheduler) NextRuns() []Run {
 		if err != nil {
 			continue
 		}
-		out = append(out, Run{Name: j.Name(), Next: next})
+		var id string
+		if tags := j.Tags(); len(tags) > 0 {
+			id = tags[0]
+		}
+		out = append(out, Run{ID: id, Name: j.Name(), Next: next})
 	}
 	slices.SortFunc(out, func(a, b Run) int { return a.Next.Compare(b.Next) })
 	return out
 }
+
+// Job ids, which the outbox page names in its language.
+const (
+	JobPass   = "pass"
+	JobDigest = "digest"
+	JobSend   = "send"
+)

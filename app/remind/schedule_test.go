@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/ogptracker/ogptracker/app/remind"
 )
 
 func TestTheSchedulerRunsAPassAtStartAndShowsItsNextRuns(t *testing.T) {
@@ -24,8 +26,14 @@ func TestTheSchedulerRunsAPassAtStartAndShowsItsNextRuns(t *testing.T) {
 	}
 	runs := sched.NextRuns()
 	names := map[string]time.Time{}
+	ids := map[string]string{}
 	for _, r := range runs {
 		names[r.Name] = r.Next
+		ids[r.Name] = r.ID
+	}
+	// The ids the outbox page names the jobs by, in its language.
+	if ids["reminders: pass"] != remind.JobPass || ids["reminders: weekly digest"] != remind.JobDigest || ids["reminders: send"] != remind.JobSend {
+		t.Errorf("the jobs' ids: %v", ids)
 	}
 	digest, ok := names["reminders: weekly digest"]
 	if len(runs) != 3 || !ok {

@@ -28,7 +28,7 @@ var LiveModels = []any{
 	&model.User{}, &model.Session{}, &model.SignInFailure{}, &model.OneTimeLink{},
 	&model.ReportingPeriod{}, &model.ProgressReport{}, &model.Review{}, &model.CompletionAssessment{},
 	&model.OutboxMessage{}, &model.OutboxAttempt{}, &model.ReminderOptOut{}, &model.Webhook{}, &model.Meeting{},
-	&model.APIToken{}, &model.ImportJob{}, &serverSecret{}, &model.Follower{}, &model.Follow{},
+	&model.APIToken{}, &model.ImportJob{}, &serverSecret{}, &model.Follower{}, &model.Follow{}, &model.Setting{},
 }
 
 // ErrTargetNotEmpty is returned by CopyTo for a target that holds data.

@@ -45,6 +45,9 @@ func copySource(t *testing.T) *store.Store {
 	if _, _, err := s.CreateSession(ctx, liaison.ID); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.SetHomePlan(ctx, c.PlanID); err != nil {
+		t.Fatal(err)
+	}
 	r := &model.ProgressReport{CommitmentID: c.ID, PeriodID: period.ID, Narrative: "Two hearings held."}
 	if err := s.SaveAndSubmitReport(ctx, r, model.MustDate("2021-12-31")); err != nil {
 		t.Fatal(err)

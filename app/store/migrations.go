@@ -38,6 +38,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026120212_report_translations", Migrate: migrateReportTranslations},
 	{ID: "2026120301_import_jobs", Migrate: migrateImportJobs},
 	{ID: "2026120302_change_sources", Migrate: migrateChangeSources},
+	{ID: "2026120310_settings", Migrate: migrateSettings},
 	{ID: "2026120330_follows", Migrate: migrateFollows},
 }
 
@@ -762,4 +763,15 @@ func migrateFollows(tx *gorm.DB) error {
 		UpdatedAt   time.Time
 	}
 	return tx.AutoMigrate(&Follower{}, &Follow{})
+}
+
+// migrateSettings keeps the administrators' choices, such as the plan the
+// home page shows.
+func migrateSettings(tx *gorm.DB) error {
+	type Setting struct {
+		Name      string `gorm:"primaryKey;size:40"`
+		Value     string `gorm:"size:200;not null"`
+		UpdatedAt time.Time
+	}
+	return tx.AutoMigrate(&Setting{})
 }

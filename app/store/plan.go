@@ -2,6 +2,9 @@ package store
 
 import (
 	"context"
+	"errors"
+	"strconv"
+	"time"
 
 	"github.com/ogptracker/ogptracker/app/model"
 )
@@ -31,18 +34,79 @@ func (s *Store) FindPlanByRef(ctx context.Context, ref string) (*model.Plan, err
 	return &p, nil
 }
 
-// FindHomePlan returns the plan the home page shows: the latest plan of the
-// jurisdiction whose plan was stored first (the tracker's own member, even
-// after other members' plans are imported beside it).
+// FindHomePlan returns the plan the home page shows: the one an
+// administrator chose (SetHomePlan) or, without a choice, the current plan
+// (model.CurrentPlan) of the jurisdiction whose plan was stored first (the
+// tracker's own member, even after other members' plans are imported
+// beside it).
 func (s *Store) FindHomePlan(ctx context.Context) (*model.Plan, error) {
-	db := s.db.WithContext(ctx)
+	chosen, err := s.HomePlanChoice(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if chosen != 0 {
+		p, err := s.FindPlanByID(ctx, chosen)
+		if !errors.Is(err, model.ErrNotFound) {
+			return p, err
+		}
+	}
+	return s.findDefaultHomePlan(ctx)
+}
+
+// findDefaultHomePlan is the home plan when no administrator chose one.
+func (s *Store) findDefaultHomePlan(ctx context.Context) (*model.Plan, error) {
 	var first model.Plan
-	if err := db.Order("id").Take(&first).Error; err != nil {
+	if err := s.db.WithContext(ctx).Order("id").Take(&first).Error; err != nil {
 		return nil, notFound(err)
 	}
-	var p model.Plan
-	err := db.Where("jurisdiction_code = ?", first.JurisdictionCode).Order("number DESC, id").Take(&p).Error
-	return &p, notFound(err)
+	plans, err := s.FindPlansOf(ctx, first.JurisdictionCode)
+	if err != nil {
+		return nil, err
+	}
+	return model.CurrentPlan(plans, s.now(), time.UTC), nil
+}
+
+// HomePlanChoice is the id of the plan an administrator chose for the
+// home page; 0 when none was chosen.
+func (s *Store) HomePlanChoice(ctx context.Context) (uint, error) {
+	v, err := s.Setting(ctx, model.SettingHomePlan)
+	if err != nil || v == "" {
+		return 0, err
+	}
+	id, err := strconv.ParseUint(v, 10, 32)
+	if err != nil {
+		return 0, nil // not a plan: as if none was chosen
+	}
+	return uint(id), nil
+}
+
+// SetHomePlan makes plan id the one the home page shows; 0 goes back to
+// the default. A plan that is not there is model.ErrNotFound.
+func (s *Store) SetHomePlan(ctx context.Context, id uint) error {
+	if id == 0 {
+		return s.SetSetting(ctx, model.SettingHomePlan, "")
+	}
+	if _, err := s.FindPlanByID(ctx, id); err != nil {
+		return err
+	}
+	return s.SetSetting(ctx, model.SettingHomePlan, strconv.FormatUint(uint64(id), 10))
+}
+
+// FindJurisdictions returns the members the plans name, each code once
+// with the name of its newest plan, by code: the choices of a plan's form.
+func (s *Store) FindJurisdictions(ctx context.Context) ([]model.Plan, error) {
+	var plans []model.Plan
+	err := s.db.WithContext(ctx).Where("jurisdiction_code <> ''").Order("jurisdiction_code, id DESC").Find(&plans).Error
+	if err != nil {
+		return nil, err
+	}
+	var out []model.Plan
+	for _, p := range plans {
+		if n := len(out); n == 0 || out[n-1].JurisdictionCode != p.JurisdictionCode {
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }
 
 // FindPlanOrHome returns plan id, or the home plan (FindHomePlan) for 0:

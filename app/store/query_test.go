@@ -203,6 +203,25 @@ func TestFindHomePlan(t *testing.T) {
 	}
 	mustImport(t, s, next)
 	want("TWN-2")
+
+	// An administrator's choice overrides the default, which comes back
+	// when the choice is taken away; a plan that is not there is refused.
+	first, err := s.FindPlanByRef(ctx, "TWN-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetHomePlan(ctx, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	want("TWN-1")
+	if err := s.SetHomePlan(ctx, 999999); !errors.Is(err, model.ErrNotFound) {
+		t.Errorf("an unknown home plan: %v", err)
+	}
+	want("TWN-1")
+	if err := s.SetHomePlan(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	want("TWN-2")
 }
 
 func TestFindActiveContacts(t *testing.T) {

@@ -376,3 +376,57 @@ func setPassword(tx *gorm.DB, userID uint, passwordHash string, now time.Time) e
 	}
 	return tx.Where("user_id = ?", userID).Delete(&model.Session{}).Error
 }
+
+// PendingInvitation is an invitation link not used yet, with its account.
+type PendingInvitation struct {
+	User      model.User
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	Expired   bool
+}
+
+// FindPendingInvitations lists the accounts whose newest invitation was
+// never used, the soonest to expire first, with when it expires (or
+// expired): only the hash of a link is kept, so the link itself cannot be
+// shown again; a new one replaces it (ReplaceInvitation).
+func (s *Store) FindPendingInvitations(ctx context.Context) ([]PendingInvitation, error) {
+	var links []model.OneTimeLink
+	err := s.db.WithContext(ctx).Preload("User").
+		Where("purpose = ? AND id IN (SELECT MAX(id) FROM one_time_links WHERE purpose = ? GROUP BY user_id)", model.LinkInvitation, model.LinkInvitation).
+		Where("used_at IS NULL").
+		// An account that has set a password through another link (a reset) is no longer waiting.
+		Where("NOT EXISTS (SELECT 1 FROM one_time_links u WHERE u.user_id = one_time_links.user_id AND u.used_at IS NOT NULL)").
+		Order("expires_at, id").Find(&links).Error
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	out := make([]PendingInvitation, 0, len(links))
+	for _, l := range links {
+		if l.User == nil || l.User.Disabled {
+			continue
+		}
+		out = append(out, PendingInvitation{User: *l.User, CreatedAt: l.CreatedAt, ExpiresAt: l.ExpiresAt, Expired: !now.Before(l.ExpiresAt)})
+	}
+	return out, nil
+}
+
+// ReplaceInvitation makes a new invitation link for an account and ends,
+// in the same transaction, the unused invitation links made before: the
+// one just made is the only one that works.
+func (s *Store) ReplaceInvitation(ctx context.Context, userID uint) (token string, err error) {
+	token = rand.Text()
+	now := s.now().UTC()
+	err = s.write(ctx, func(tx *gorm.DB) error {
+		if err := tx.Where("user_id = ? AND purpose = ? AND used_at IS NULL", userID, model.LinkInvitation).
+			Delete(&model.OneTimeLink{}).Error; err != nil {
+			return err
+		}
+		return tx.Create(&model.OneTimeLink{TokenHash: hashToken(token), UserID: userID, Purpose: model.LinkInvitation,
+			CreatedAt: now, ExpiresAt: now.Add(model.InvitationLifetime)}).Error
+	})
+	if err != nil {
+		return "", err
+	}
+	return token, nil
+}

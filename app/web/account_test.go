@@ -16,7 +16,9 @@ import (
 	"time"
 
 	"github.com/ogptracker/ogptracker/app/demo"
+	"github.com/ogptracker/ogptracker/app/mail"
 	"github.com/ogptracker/ogptracker/app/model"
+	"github.com/ogptracker/ogptracker/app/remind"
 	"github.com/ogptracker/ogptracker/app/store"
 	"github.com/ogptracker/ogptracker/app/store/storetest"
 	"github.com/ogptracker/ogptracker/app/store/testdb"
@@ -36,7 +38,10 @@ type accountSite struct {
 	server  *web.Server
 	srv     *httptest.Server
 	logs    lockedBuffer // what the server logged
-	mail    web.SendMail // how the server sends invitations; nil: it logs links
+	mail    web.SendMail // how the server sends invitations; nil: through mailer, else shown to the administrator
+	mailer  *mail.Mailer // the mail settings; nil: none
+	// nextRuns lists the reminders' scheduled jobs; nil: not scheduled.
+	nextRuns func() []web.ScheduledRun
 	// mailQueued wakes the sender of queued account mail; nil: no mail
 	// settings, reset links are logged.
 	mailQueued func()
@@ -103,7 +108,13 @@ func (a *accountSite) start() {
 	if _, err := st.Migrate(context.Background()); err != nil {
 		a.t.Fatal(err)
 	}
-	h, err := web.New(web.Options{Store: st, Location: taipei, BaseURL: a.baseURL, SendMail: a.mail, MailQueued: a.mailQueued, RateLimit: a.rate, Heavy: a.heavy, PageCache: a.pageCache, Logger: slog.New(slog.NewTextHandler(&a.logs, nil))})
+	logger := slog.New(slog.NewTextHandler(&a.logs, nil))
+	rem, err := remind.New(remind.Options{Store: st, Mailer: a.mailer, Logger: logger, Location: taipei, BaseURL: a.baseURL})
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	h, err := web.New(web.Options{Store: st, Location: taipei, BaseURL: a.baseURL, SendMail: a.mail, Mailer: a.mailer, Reminder: rem, NextRuns: a.nextRuns,
+		MailQueued: a.mailQueued, RateLimit: a.rate, Heavy: a.heavy, PageCache: a.pageCache, Logger: logger})
 	if err != nil {
 		a.t.Fatal(err)
 	}

@@ -44,11 +44,17 @@ var adminSections = []adminSection{
 type adminIndexPage struct {
 	Page
 	Sections []adminSection
+	Setup    setupChecklist
 }
 
 func (s *Server) adminIndex(c *gin.Context) {
+	setup, err := s.setupChecklist(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	c.Set(noStoreKey, true)
-	s.render(c, http.StatusOK, "admin/index", adminIndexPage{Page: s.page(c), Sections: adminSections})
+	s.render(c, http.StatusOK, "admin/index", adminIndexPage{Page: s.page(c), Sections: adminSections, Setup: setup})
 }
 
 // adminForm is a form of the administration: what the fields hold (as

@@ -89,6 +89,7 @@ var agencies = editor[*agencyFormPage]{
 		})
 		return fmt.Sprintf("/admin/agencies/%d?saved=1", a.ID), err
 	},
+	next: func(*agencyFormPage) (string, uint) { return setupAgency, 0 },
 	reload: func(s *Server, c *gin.Context, p *agencyFormPage) error {
 		saved, err := s.store.FindAgencyByID(c.Request.Context(), p.Agency.ID)
 		if err != nil {

@@ -135,6 +135,7 @@ var commitments = editor[*commitmentForm]{
 		})
 		return fmt.Sprintf("/commitments/%d", id), err
 	},
+	next: func(f *commitmentForm) (string, uint) { return setupCommitment, f.Plan.ID },
 	reload: func(s *Server, c *gin.Context, f *commitmentForm) (err error) {
 		f.Commitment, err = reloaded(s, c, &f.adminForm, model.EntityCommitment, f.Commitment.ID, s.store.FindCommitmentByID, func(r *model.Commitment) int { return r.Version })
 		return err

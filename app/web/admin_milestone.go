@@ -126,6 +126,7 @@ var milestones = editor[*milestoneForm]{
 		})
 		return fmt.Sprintf("/commitments/%d", f.Commitment.ID), err
 	},
+	next: func(f *milestoneForm) (string, uint) { return setupMilestone, f.Commitment.PlanID },
 	reload: func(s *Server, c *gin.Context, f *milestoneForm) (err error) {
 		f.Milestone, err = reloaded(s, c, &f.adminForm, model.EntityMilestone, f.Milestone.ID, s.store.FindMilestoneByID, func(r *model.Milestone) int { return r.Version })
 		return err

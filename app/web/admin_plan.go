@@ -2,9 +2,12 @@ package web
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -15,24 +18,97 @@ import (
 
 type adminPlansPage struct {
 	Page
-	Plans []model.Plan
+	Plans     []model.Plan
+	HomeID    uint   // the plan the home page shows now
+	HomeValue string // the choice as stored or as sent: "" for the default
+	HomeError string // message id
+	HomeSaved bool
 }
 
-// adminPlans lists every plan, to change one or add another.
+// adminPlans lists every plan, to change one or add another, and which
+// one the home page shows.
 func (s *Server) adminPlans(c *gin.Context) {
-	plans, err := s.store.ListPlans(c.Request.Context())
-	if err != nil {
+	s.renderAdminPlans(c, http.StatusOK, adminPlansPage{HomeValue: "-", HomeSaved: c.Query("home") == "saved"})
+}
+
+func (s *Server) renderAdminPlans(c *gin.Context, status int, p adminPlansPage) {
+	ctx := c.Request.Context()
+	var err error
+	if p.Plans, err = s.store.ListPlans(ctx); err != nil {
 		s.fail(c, err)
 		return
 	}
+	if len(p.Plans) > 0 {
+		home, err := s.store.FindHomePlan(ctx)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		p.HomeID = home.ID
+	}
+	if p.HomeValue == "-" { // not sent: as stored
+		chosen, err := s.store.HomePlanChoice(ctx)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		p.HomeValue = ""
+		if chosen != 0 {
+			p.HomeValue = strconv.FormatUint(uint64(chosen), 10)
+		}
+	}
 	c.Set(noStoreKey, true)
-	s.render(c, http.StatusOK, "admin/plans", adminPlansPage{Page: s.page(c), Plans: plans})
+	p.Page = s.page(c)
+	s.render(c, status, "admin/plans", p)
+}
+
+// setHomePlan sets the plan the home page shows, or, with none chosen,
+// goes back to the default: the tracker's own member's current plan.
+func (s *Server) setHomePlan(c *gin.Context) {
+	p := adminPlansPage{HomeValue: strings.TrimSpace(c.PostForm("home_plan"))}
+	id, err := optionalID(p.HomeValue)
+	if err == nil {
+		err = s.store.SetHomePlan(writeContext(c), id)
+	}
+	switch {
+	case errors.Is(err, errBadRequest) || errors.Is(err, model.ErrNotFound):
+		p.HomeError = "admin.home.invalid"
+		s.renderAdminPlans(c, http.StatusUnprocessableEntity, p)
+		return
+	case err != nil:
+		s.fail(c, err)
+		return
+	}
+	s.log.LogAttrs(c.Request.Context(), slog.LevelInfo, "home plan chosen", slog.Uint64("plan", uint64(id)), slog.Uint64("by", uint64(visitor(c).ID)))
+	c.Redirect(http.StatusSeeOther, "/admin/plans?home=saved#home")
 }
 
 // planForm is the form that creates or changes a plan.
 type planForm struct {
 	adminForm
-	Plan *model.Plan // as stored; nil for a new plan
+	Plan    *model.Plan // as stored; nil for a new plan
+	savedID uint
+}
+
+// Jurisdiction codes: a country's ISO 3166-1 alpha-3 code, or the code OGP
+// gives a local member (capital letters, digits, hyphens).
+var (
+	isoAlpha3  = regexp.MustCompile(`^[A-Z]{3}$`)
+	memberCode = regexp.MustCompile(`^[A-Z0-9][A-Z0-9_-]{1,15}$`)
+)
+
+// checkJurisdictionCode checks the member's code the form gives, in
+// capitals whatever was typed: it is what ties a member's plans together.
+func checkJurisdictionCode(found formErrors, p *model.Plan) {
+	p.JurisdictionCode = strings.ToUpper(p.JurisdictionCode)
+	switch {
+	case p.JurisdictionCode == "":
+		found["jurisdiction_code"] = "admin.error.required"
+	case p.JurisdictionLevel == model.JurisdictionLocal && !memberCode.MatchString(p.JurisdictionCode):
+		found["jurisdiction_code"] = "admin.error.member_code"
+	case p.JurisdictionLevel != model.JurisdictionLocal && !isoAlpha3.MatchString(p.JurisdictionCode):
+		found["jurisdiction_code"] = "admin.error.iso_alpha3"
+	}
 }
 
 func planValues(p *model.Plan) url.Values {
@@ -78,15 +154,24 @@ var plans = editor[*planForm]{
 		f.Values = formValues(c)
 		stored := cmp.Or(f.Plan, &model.Plan{})
 		p, found := formPlan(c, stored)
+		checkJurisdictionCode(found, p)
 		err := saveParsed(found, p.Validate, func() error {
 			if f.Plan == nil {
-				return s.store.CreatePlan(writeContext(c), p)
+				if err := s.store.CreatePlan(writeContext(c), p); err != nil {
+					return err
+				}
+				f.savedID = p.ID
+				return nil
 			}
+			f.savedID = f.Plan.ID
 			p.ID = f.Plan.ID
 			return s.store.UpdatePlan(writeContext(c), p.ID, f.Version, p)
 		})
-		return fmt.Sprintf("/plans/%d", p.ID), err
+		// The plans' list, where the plan sits beside the others, and
+		// the next step of the setup (setupNext).
+		return fmt.Sprintf("/admin/plans#plan-%d", p.ID), err
 	},
+	next: func(f *planForm) (string, uint) { return setupPlan, f.savedID },
 	reload: func(s *Server, c *gin.Context, f *planForm) (err error) {
 		f.Plan, err = reloaded(s, c, &f.adminForm, model.EntityPlan, f.Plan.ID, s.store.FindPlanByID, func(r *model.Plan) int { return r.Version })
 		return err
@@ -105,5 +190,15 @@ func (s *Server) renderPlanForm(c *gin.Context, status int, f *planForm) {
 	}
 	f.options("status", statuses)
 	f.options("jurisdiction_level", levels)
+	members, err := s.store.FindJurisdictions(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var codes []adminOption
+	for _, m := range members {
+		codes = append(codes, adminOption{Value: m.JurisdictionCode, Label: f.T.Text(m.Jurisdiction).Value})
+	}
+	f.options("jurisdiction_code", codes)
 	s.renderAdminForm(c, status, "admin/plan_form", f)
 }

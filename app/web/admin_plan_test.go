@@ -108,7 +108,7 @@ func adminWrites(s *adminSite) []adminWrite {
 	id := func(n uint) string { return strconv.FormatUint(uint64(n), 10) }
 	return []adminWrite{
 		{"/admin/plans", func(*adminSite) url.Values {
-			return url.Values{"ref": {"TWN-9"}, "title.zh-TW": {"第九期行動方案"}, "jurisdiction.zh-TW": {"臺灣"}, "status": {"co-creation"}}
+			return url.Values{"ref": {"TWN-9"}, "title.zh-TW": {"第九期行動方案"}, "jurisdiction.zh-TW": {"臺灣"}, "jurisdiction_code": {"TWN"}, "status": {"co-creation"}}
 		}},
 		{"/admin/plans/" + id(s.plan.ID), func(s *adminSite) url.Values {
 			_, page := s.as(adminEmail).do("GET", fmt.Sprintf("/admin/plans/%d/edit", s.plan.ID), nil)
@@ -240,7 +240,7 @@ func TestTheAdministratorCreatesAndEditsAPlanAndATheme(t *testing.T) {
 	form.Set("start", "2025-01")
 	form.Set("end", "2028-12-31")
 	res, _ = admin.send("/admin/plans", form)
-	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/plans/") {
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/admin/plans#plan-") {
 		t.Fatalf("create plan: %d to %q", res.StatusCode, res.Header.Get("Location"))
 	}
 	p, err := site.st.FindPlanByRef(context.Background(), "TWN-2")
@@ -496,7 +496,7 @@ func TestBadPlanDataIsRefusedAndKept(t *testing.T) {
 			return url.Values{"ref": {""}, "status": {"co-creation"}, "start": {"2024-01"}, "end": {"2023-12"}}
 		}, "start", []string{"此欄為必填。", "結束日期早於開始日期。"}},
 		{"a plan identifier already used", "/admin/plans", func() url.Values {
-			return url.Values{"ref": {site.plan.Ref}, "title.en": {"Again"}, "jurisdiction.en": {"Taiwan"}, "status": {"ended"}}
+			return url.Values{"ref": {site.plan.Ref}, "title.en": {"Again"}, "jurisdiction.en": {"Taiwan"}, "jurisdiction_code": {"TWN"}, "status": {"ended"}}
 		}, "title.en", []string{"已有其他資料使用這個值"}},
 		{"a theme number already used", "/admin/themes", func() url.Values {
 			return url.Values{"plan_id": {strconv.Itoa(int(site.plan.ID))}, "number": {strconv.Itoa(site.theme.Number)}, "name.en": {"Twice"}}

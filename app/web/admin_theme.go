@@ -148,6 +148,7 @@ var themes = editor[*themeForm]{
 		})
 		return fmt.Sprintf("/themes/%d", t.ID), err
 	},
+	next: func(f *themeForm) (string, uint) { return setupTheme, f.Plan.ID },
 	reload: func(s *Server, c *gin.Context, f *themeForm) (err error) {
 		f.Theme, err = reloaded(s, c, &f.adminForm, model.EntityTheme, f.Theme.ID, s.store.FindThemeByID, func(r *model.Theme) int { return r.Version })
 		return err

@@ -6,10 +6,15 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/ogptracker/ogptracker/app/mail"
 	"github.com/ogptracker/ogptracker/app/model"
+	"github.com/ogptracker/ogptracker/app/store"
 )
 
 // userFields are the fields of an account's form, in their order; the
@@ -29,8 +34,9 @@ const (
 
 type userListPage struct {
 	Page
-	Sections []peopleSection
-	Users    []model.User
+	Sections    []peopleSection
+	Users       []model.User
+	Invitations []store.PendingInvitation
 }
 
 type userFormPage struct {
@@ -39,8 +45,10 @@ type userFormPage struct {
 	Roles         []model.Role
 	Agencies      []option
 	Organisations []option
-	Invited       string // "1" an invitation was sent, "0" it could not be
-	sentDisabled  bool   // whether the account was to be disabled, for a conflict
+	Invited       string      // "1" an invitation was sent
+	Invitation    *invitation // a link just made and not sent, to pass on
+	invited       *invitation // the invitation of an account just made
+	sentDisabled  bool        // whether the account was to be disabled, for a conflict
 }
 
 func (s *Server) listUsers(c *gin.Context) {
@@ -49,7 +57,13 @@ func (s *Server) listUsers(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "people/users", userListPage{Page: s.page(c), Sections: peopleSections, Users: us})
+	invs, err := s.store.FindPendingInvitations(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Set(noStoreKey, true)
+	s.render(c, http.StatusOK, "people/users", userListPage{Page: s.page(c), Sections: peopleSections, Users: us, Invitations: invs})
 }
 
 func userValues(u *model.User) map[string]string {
@@ -72,30 +86,71 @@ func userOf(v map[string]string, fe model.FieldErrors) *model.User {
 	return u
 }
 
-// invite makes an invitation link for u and mails it, in the language of
-// the page, or writes it to the log when there are no mail settings. It
-// reports "1" when the link went out, "0" when it could not.
-func (s *Server) invite(c *gin.Context, u *model.User) string {
+// invitation is what became of an invitation link: mailed, or shown to
+// the administrator to pass on, with why it was not mailed.
+type invitation struct {
+	Sent    bool
+	Link    string    // shown when not sent: the only time anyone sees it (only its hash is kept)
+	Expires time.Time // when the link stops working
+	NoMail  bool      // no mail settings
+	Refusal string    // what the mail server answered, when it refused or could not be reached
+}
+
+// mailerSendMail delivers a plain-text message through the mail server.
+func mailerSendMail(m *mail.Mailer) SendMail {
+	return func(ctx context.Context, to, subject, body string) error {
+		return m.SendOne(ctx, mail.Message{To: to, Subject: subject, Text: body})
+	}
+}
+
+// invite makes an invitation link for u, ending the unused ones made
+// before, and mails it in the language of the page. Without mail
+// settings, or when the mail server refuses, the link is given back to be
+// shown to the administrator, who passes it on: never said to be sent.
+func (s *Server) invite(c *gin.Context, u *model.User) (invitation, error) {
 	ctx := c.Request.Context()
-	token, err := s.store.CreateOneTimeLink(ctx, u.ID, model.LinkInvitation, model.InvitationLifetime)
-	if err == nil {
-		link := s.baseURL + "/password/reset/" + token
-		days := int(model.InvitationLifetime.Hours() / 24)
-		t := s.page(c).T
-		if s.sendMail == nil {
-			s.log.LogAttrs(ctx, slog.LevelInfo, "invitation link (no mail settings, so not sent)",
-				slog.Uint64("user", uint64(u.ID)), slog.String("to", u.Email), slog.String("link", link))
-			return "1"
-		}
-		err = s.sendMail(context.WithoutCancel(ctx), u.Email, t.T("people.mail.invite.subject"),
-			t.T("people.mail.invite.body", "Name", u.Name, "Link", link, "Days", days))
-	}
+	token, err := s.store.ReplaceInvitation(ctx, u.ID)
 	if err != nil {
-		s.log.LogAttrs(ctx, slog.LevelError, "invitation not sent", slog.Uint64("user", uint64(u.ID)),
-			slog.String("request_id", c.GetString(requestIDKey)), slog.String("err", err.Error()))
-		return "0"
+		return invitation{}, err
 	}
-	return "1"
+	link := s.baseURL + "/password/reset/" + token
+	inv := invitation{Expires: s.store.Now().Add(model.InvitationLifetime), Link: link}
+	if s.sendMail == nil {
+		inv.NoMail = true
+		s.log.LogAttrs(ctx, slog.LevelInfo, "invitation link shown to the administrator (no mail settings)",
+			slog.Uint64("user", uint64(u.ID)), slog.Uint64("by", uint64(visitor(c).ID)))
+		return inv, nil
+	}
+	t := s.page(c).T
+	err = s.sendMail(context.WithoutCancel(ctx), u.Email, t.T("people.mail.invite.subject"),
+		t.T("people.mail.invite.body", "Name", u.Name, "Link", link, "Days", int(model.InvitationLifetime.Hours()/24)))
+	if err != nil {
+		inv.Refusal = err.Error()
+		s.log.LogAttrs(ctx, slog.LevelWarn, "invitation not sent; link shown to the administrator", slog.Uint64("user", uint64(u.ID)),
+			slog.String("request_id", c.GetString(requestIDKey)), slog.String("err", err.Error()))
+		return inv, nil
+	}
+	inv.Sent, inv.Link = true, ""
+	return inv, nil
+}
+
+// answerInvitation answers the form that made an invitation: to the
+// account's page saying it was sent, or with the link on the page itself
+// (never in an address, which logs and histories keep) to be passed on.
+func (s *Server) answerInvitation(c *gin.Context, u *model.User, inv invitation) {
+	if inv.Sent {
+		s.flashNext(c, setupUser, 0)
+		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/users/%d?invited=1", u.ID))
+		return
+	}
+	saved, err := s.store.FindUserByID(c.Request.Context(), u.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	p := &userFormPage{Account: saved, Invitation: &inv, peopleForm: s.peopleFormOf(c, userValues(saved), saved.Version)}
+	c.Set(noStoreKey, true)
+	s.renderUserForm(c, http.StatusOK, p)
 }
 
 // users is how the administration makes accounts and changes them. A new
@@ -104,7 +159,15 @@ func (s *Server) invite(c *gin.Context, u *model.User) string {
 var users = editor[*userFormPage]{
 	load: func(s *Server, c *gin.Context, id uint) (*userFormPage, error) {
 		if id == 0 {
-			return &userFormPage{peopleForm: s.peopleFormOf(c, map[string]string{"role": string(model.RoleCommittee)}, 0)}, nil
+			// The checklist links here for an agency's liaison: ?role=liaison&agency=3.
+			v := map[string]string{"role": string(model.RoleCommittee)}
+			if r := model.Role(c.Query("role")); slices.Contains(model.Roles, r) {
+				v["role"] = string(r)
+			}
+			if a, err := optionalID(c.Query("agency")); err == nil && a != 0 {
+				v["agency"] = strconv.FormatUint(uint64(a), 10)
+			}
+			return &userFormPage{peopleForm: s.peopleFormOf(c, v, 0)}, nil
 		}
 		u, err := s.store.FindUserByID(c.Request.Context(), id)
 		if err != nil {
@@ -133,7 +196,24 @@ var users = editor[*userFormPage]{
 		if err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("/admin/users/%d?invited=%s", after.ID, s.invite(c, after)), nil
+		p.Account = after
+		inv, err := s.invite(c, after)
+		if err != nil {
+			// The account is saved: its page offers a new invitation.
+			s.log.LogAttrs(c.Request.Context(), slog.LevelError, "invitation not made", slog.Uint64("user", uint64(after.ID)),
+				slog.String("request_id", c.GetString(requestIDKey)), slog.String("err", err.Error()))
+			return fmt.Sprintf("/admin/users/%d", after.ID), nil
+		}
+		p.invited = &inv
+		return fmt.Sprintf("/admin/users/%d?invited=1", after.ID), nil
+	},
+	respond: func(s *Server, c *gin.Context, p *userFormPage, to string) {
+		if p.invited == nil {
+			s.flash(c, "flash.saved")
+			c.Redirect(http.StatusSeeOther, to)
+			return
+		}
+		s.answerInvitation(c, p.Account, *p.invited)
 	},
 	reload: (*Server).reloadUser,
 	render: (*Server).renderUserForm,
@@ -197,8 +277,8 @@ func (s *Server) reloadUser(c *gin.Context, p *userFormPage) error {
 	return nil
 }
 
-// resendInvitation sends an account a new invitation link; the earlier
-// ones still work until they expire or one is used.
+// resendInvitation makes an account a new invitation link, which ends
+// the unused ones made before, and mails it or shows it.
 func (s *Server) resendInvitation(c *gin.Context) {
 	p, ok := users.form(s, c, true)
 	if !ok {
@@ -209,7 +289,12 @@ func (s *Server) resendInvitation(c *gin.Context) {
 		s.renderUserForm(c, http.StatusUnprocessableEntity, p)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/users/%d?invited=%s", p.Account.ID, s.invite(c, p.Account)))
+	inv, err := s.invite(c, p.Account)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.answerInvitation(c, p.Account, inv)
 }
 
 func (s *Server) renderUserForm(c *gin.Context, status int, p *userFormPage) {

@@ -254,6 +254,13 @@ func adminRow(route string, path func(*authzSite) string, form func(*authzSite) 
 	return writeCase{route: route, path: path, form: form, want: [...]int{toSignIn, forbidden, forbidden, forbidden, done}}
 }
 
+// shownLink is a write whose success, for the administrator, is a page:
+// an invitation's link shown to pass on, without mail settings.
+func shownLink(wc writeCase) writeCase {
+	wc.want[len(wc.want)-1] = http.StatusOK
+	return wc
+}
+
 // adminEdit is the administrator's edit form of the record at path, as the
 // edit page fills it in, with one field changed.
 func adminEdit(path, field, value string) func(*authzSite) url.Values {
@@ -274,7 +281,7 @@ func init() {
 	milestone := func(s *authzSite) string { return fmt.Sprintf("/admin/milestones/%d", s.m.ID) }
 	writeCases = append(writeCases,
 		adminRow("POST /admin/plans", fixed("/admin/plans"), func(*authzSite) url.Values {
-			return url.Values{"ref": {"TWN-9"}, "title.zh-TW": {"第九期行動方案"}, "jurisdiction.zh-TW": {"臺灣"}, "status": {"co-creation"}}
+			return url.Values{"ref": {"TWN-9"}, "title.zh-TW": {"第九期行動方案"}, "jurisdiction.zh-TW": {"臺灣"}, "jurisdiction_code": {"TWN"}, "status": {"co-creation"}}
 		}),
 		adminRow("POST /admin/plans/:id", plan, func(s *authzSite) url.Values {
 			return adminEdit(plan(s), "title.en", "A plan renamed")(s)
@@ -373,7 +380,8 @@ func init() {
 		adminRow("POST /admin/organisations/:id", path("/admin/organisations/%d", orgID), func(s *authzSite) url.Values {
 			return url.Values{"code": {org(s).Code}, "name.zh-TW": {"改名"}, "version": {fmt.Sprint(org(s).Version)}}
 		}),
-		adminRow("POST /admin/users", path("/admin/users", nil), form("email", "new@example.org", "name", "新人", "role", "committee")),
+		// Without mail settings an invitation answers with its link on the page (200).
+		shownLink(adminRow("POST /admin/users", path("/admin/users", nil), form("email", "new@example.org", "name", "新人", "role", "committee"))),
 		adminRow("POST /admin/users/:id", path("/admin/users/%d", moeID), func(s *authzSite) url.Values {
 			u := moe(s)
 			return url.Values{"name": {"改名"}, "role": {"liaison"}, "agency": {fmt.Sprint(*u.AgencyID)}, "version": {fmt.Sprint(u.Version)}}
@@ -382,12 +390,12 @@ func init() {
 			versioned(form(), func(s *authzSite) int { return moe(s).Version })),
 		adminRow("POST /admin/users/:id/enable", path("/admin/users/%d/enable", moeID),
 			versioned(form(), func(s *authzSite) int { return moe(s).Version })),
-		adminRow("POST /admin/users/:id/invite", path("/admin/users/%d/invite", moeID), form()),
 		// A form without its file: the administrator's answer is the form again, 422.
 		writeCase{route: "POST /admin/import", path: path("/admin/import", nil), form: form(),
 			want: [...]int{toSignIn, forbidden, forbidden, forbidden, http.StatusUnprocessableEntity}},
 		writeCase{route: "POST /admin/import/:id/apply", setup: previewedImport, path: func(s *authzSite) string { return s.job + "/apply" },
 			form: form(), want: [...]int{toSignIn, forbidden, forbidden, forbidden, done}},
+		shownLink(adminRow("POST /admin/users/:id/invite", path("/admin/users/%d/invite", moeID), form())),
 	)
 }
 

@@ -43,6 +43,12 @@ type editor[F formPage] struct {
 	reload func(s *Server, c *gin.Context, f F) error
 	// render shows the form.
 	render func(s *Server, c *gin.Context, status int, f F)
+	// respond answers a saved form; nil: "saved", and to where save said.
+	respond func(s *Server, c *gin.Context, f F, to string)
+	// next names the step of the setup the saved record was, and its plan,
+	// so that the next page offers the following step (setupNext); nil
+	// for records outside the setup.
+	next func(f F) (step string, planID uint)
 }
 
 // form loads the form of the record of the path (id 0 for a new one), or
@@ -107,8 +113,14 @@ func (e editor[F]) write(s *Server, c *gin.Context, existing bool) {
 	}
 	to, err := e.save(s, c, f)
 	switch {
+	case err == nil && e.respond != nil:
+		e.respond(s, c, f, to)
 	case err == nil:
 		s.flash(c, "flash.saved")
+		if e.next != nil {
+			step, planID := e.next(f)
+			s.flashNext(c, step, planID)
+		}
 		c.Redirect(http.StatusSeeOther, to)
 	case invalid(err):
 		f.showErrors(err)

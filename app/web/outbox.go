@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ogptracker/ogptracker/app/model"
+	"github.com/ogptracker/ogptracker/app/remind"
 	"github.com/ogptracker/ogptracker/app/store"
 )
 
@@ -29,6 +30,10 @@ type outboxPage struct {
 	Error    string // message id
 	Notice   string // message id
 	Follows  store.FollowCounts
+	Ran      *passRun
+	Preview  outboxPreview
+	Ready    *remind.Readiness // what stands in the way of reminders now; nil when the page cannot tell
+	Mail     mailStatus
 }
 
 // outboxLimit is how many messages the page lists.
@@ -41,8 +46,14 @@ func (s *Server) showOutbox(c *gin.Context) {
 		p.Notice = "reminders.outbox.retried"
 	case "meeting":
 		p.Notice = "reminders.meetings.recorded"
+	case "run":
+		p.Ran = ranOf(c)
 	}
-	s.renderOutbox(c, http.StatusOK, p)
+	status := http.StatusOK
+	if !s.previewOutbox(c, &p) {
+		status = http.StatusUnprocessableEntity
+	}
+	s.renderOutbox(c, status, p)
 }
 
 func (s *Server) renderOutbox(c *gin.Context, status int, p outboxPage) {
@@ -66,6 +77,21 @@ func (s *Server) renderOutbox(c *gin.Context, status int, p outboxPage) {
 	}
 	if s.nextRuns != nil {
 		p.Schedule, p.Runs = true, s.nextRuns()
+	}
+	if s.reminder != nil {
+		rd, err := s.reminder.Readiness(ctx, s.now())
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		p.Ready = &rd
+	}
+	p.Mail.Configured = s.mailer != nil
+	if s.mailer != nil {
+		p.Mail.Server = s.mailer.Address()
+	}
+	if p.Mail.To == "" {
+		p.Mail.To = visitor(c).Email
 	}
 	c.Set(noStoreKey, true)
 	p.Page = s.page(c)

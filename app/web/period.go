@@ -129,6 +129,8 @@ func (s *Server) savePeriod(c *gin.Context) {
 	var fe model.FieldErrors
 	switch {
 	case err == nil:
+		s.flash(c, "flash.saved")
+		s.flashNext(c, setupPeriod, period.PlanID)
 		c.Redirect(http.StatusSeeOther, "/admin/periods?plan="+strconv.Itoa(int(period.PlanID)))
 	case errors.As(err, &fe):
 		for field, msg := range fe {

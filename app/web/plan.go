@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"strconv"
 	"time"
 
@@ -124,9 +125,12 @@ func (s *Server) renderPlan(c *gin.Context, p *model.Plan) {
 
 	data := planPage{Page: s.page(c), Plan: p, AsOf: model.DayOf(asOf), Total: len(commitments),
 		Progress: summarise(rows).Percent(), Siblings: siblings}
-	if len(siblings) > 0 {
-		data.CurrentPlanID = siblings[len(siblings)-1].ID
+	current, err := s.currentPlanOf(ctx, siblings)
+	if err != nil {
+		s.fail(c, err)
+		return
 	}
+	data.CurrentPlanID = current
 	items, err := s.dueItems(ctx, rows, midnight(asOf))
 	if err != nil {
 		s.fail(c, err)
@@ -223,4 +227,23 @@ func pathID(c *gin.Context) (uint, error) {
 		return 0, errNotFound
 	}
 	return uint(id), nil
+}
+
+// currentPlanOf is, of one member's plans, the one called current: the
+// home plan an administrator chose when it is one of them, else the
+// newest not ended (model.CurrentPlan). 0 for no plans.
+func (s *Server) currentPlanOf(ctx context.Context, plans []model.Plan) (uint, error) {
+	chosen, err := s.store.HomePlanChoice(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for _, p := range plans {
+		if chosen != 0 && p.ID == chosen {
+			return p.ID, nil
+		}
+	}
+	if p := model.CurrentPlan(plans, s.now(), s.location); p != nil {
+		return p.ID, nil
+	}
+	return 0, nil
 }

@@ -27,6 +27,7 @@ type Page struct {
 	CSRFToken string      // for the forms of a signed-in visitor (see checkCSRF)
 	WorkCount int         // the items on the signed-in visitor's work queue, in the header
 	Flash     string      // the message id of the confirmation this page shows (flash.go), or ""
+	SetupNext *setupStep  // after a save in the setup of a plan, the following step (setup.go)
 }
 
 type languageLink struct {
@@ -40,7 +41,7 @@ var languageNames = map[string]string{"zh-TW": "中文", "en": "English"}
 // page builds the shared page data for the current request.
 func (s *Server) page(c *gin.Context) Page {
 	lang := c.GetString(langKey)
-	p := Page{T: s.catalog.Translator(lang, s.location), Lang: lang, RequestID: c.GetString(requestIDKey), Flash: s.takeFlash(c)}
+	p := Page{T: s.catalog.Translator(lang, s.location), Lang: lang, RequestID: c.GetString(requestIDKey), Flash: s.takeFlash(c), SetupNext: s.takeNext(c)}
 	if sess, ok := signedIn(c); ok {
 		p.User, p.CSRFToken = sess.User, sess.CSRFToken
 		p.WorkCount = s.workCount(c, sess.User)

@@ -135,6 +135,7 @@ func (s *Server) routes() *gin.Engine {
 	// The plan data (MayManagePlans). Nothing is deleted.
 	planData.GET("/plans", s.adminPlans)
 	planData.GET("/plans/new", plans.blank(s))
+	planData.POST("/plans/home", s.setHomePlan)
 	planData.POST("/plans", plans.create(s))
 	planData.GET("/plans/:id/edit", plans.edit(s))
 	planData.POST("/plans/:id", plans.update(s))
@@ -197,6 +198,8 @@ func (s *Server) routes() *gin.Engine {
 	// Reminders (MayManageReminders): the outbox, meetings, webhooks.
 	reminders.GET("/outbox", s.showOutbox)
 	reminders.POST("/outbox/:id/retry", s.retryMessage)
+	reminders.POST("/outbox/run", s.runReminderPass)
+	reminders.POST("/outbox/test-mail", s.sendTestMail)
 	reminders.POST("/meetings", s.recordMeeting)
 	reminders.GET("/webhooks", s.showWebhooks)
 	reminders.POST("/webhooks", s.createWebhook)

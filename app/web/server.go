@@ -11,6 +11,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ogptracker/ogptracker/app/i18n"
+	"github.com/ogptracker/ogptracker/app/mail"
+	"github.com/ogptracker/ogptracker/app/remind"
 	"github.com/ogptracker/ogptracker/app/store"
 )
 
@@ -23,7 +25,9 @@ type Server struct {
 	location *time.Location
 	baseURL  string
 	router   *gin.Engine
-	sendMail SendMail // nil: invitation links are written to the log
+	sendMail SendMail         // nil: no mail settings, invitation links are shown to the administrator
+	mailer   *mail.Mailer     // nil: no mail settings
+	reminder *remind.Reminder // nil: the outbox page cannot preview or run a pass
 	// mailQueued wakes the sender of account mail; nil: no mail settings,
 	// password reset links are written to the log.
 	mailQueued     func()
@@ -40,6 +44,7 @@ type Server struct {
 
 // ScheduledRun is a scheduled job of the reminders and when it runs next.
 type ScheduledRun struct {
+	ID   string // remind.JobPass, JobDigest or JobSend: the page names it in its language
 	Name string
 	Next time.Time
 }
@@ -50,7 +55,13 @@ type Options struct {
 	Logger   *slog.Logger
 	Location *time.Location
 	BaseURL  string
-	SendMail SendMail // delivers invitation links; nil writes them to the log
+	SendMail SendMail // delivers invitation links; nil: through Mailer, else shown to the administrator
+	// Mailer is the configured mail server, nil without mail settings: the
+	// test message of the outbox page goes through it.
+	Mailer *mail.Mailer
+	// Reminder works out the reminders: the outbox page shows what a pass
+	// would queue on a date and runs one on request; nil leaves both out.
+	Reminder *remind.Reminder
 	// MailQueued wakes the sender of the account mail the web queues in the
 	// outbox (password reset links); nil: no mail settings, the links are
 	// written to the log.
@@ -91,7 +102,10 @@ func New(opts Options) (*Server, error) {
 	if opts.Location == nil {
 		opts.Location = time.UTC
 	}
-	s := &Server{store: opts.Store, catalog: catalog, pages: pages, log: opts.Logger,
+	if opts.SendMail == nil && opts.Mailer != nil {
+		opts.SendMail = mailerSendMail(opts.Mailer)
+	}
+	s := &Server{mailer: opts.Mailer, reminder: opts.Reminder, store: opts.Store, catalog: catalog, pages: pages, log: opts.Logger,
 		location: opts.Location, baseURL: opts.BaseURL, sendMail: opts.SendMail, mailQueued: opts.MailQueued, nextRuns: opts.NextRuns,
 		sendsReminders: opts.SendsReminders,
 		limits:         newClientLimits(opts.RateLimit), followClients: newClientLimits(followClientLimit), bound: newHeavyBound(opts.Heavy),
