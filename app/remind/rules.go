@@ -184,6 +184,9 @@ func (r *Reminder) work(ctx context.Context, at time.Time) ([]model.OutboxMessag
 	if err := b.reports(ctx, inForce, commitments, coLeads); err != nil {
 		return nil, err
 	}
+	if err := b.followUps(ctx, today); err != nil {
+		return nil, err
+	}
 	if err := b.digest(ctx, inForce, commitments, milestones); err != nil {
 		return nil, err
 	}

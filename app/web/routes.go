@@ -59,6 +59,10 @@ func (s *Server) routes() *gin.Engine {
 	public.GET("/about", s.about)
 	public.GET("/api", s.apiPage)
 	public.GET("/reports/:id", s.showReport) // a draft: MaySeeReport, 404 for anyone else
+	public.GET("/meetings", s.listMeetings)
+	public.GET("/meetings/:id", s.showMeeting)
+	public.GET("/meetings/:id/transcript", s.showTranscript) // a draft: its participants, 404 for anyone else
+	public.GET("/followups/:id", s.showFollowUp)
 
 	// Accounts: signing in, and a forgotten password, need no account.
 	public.GET("/signin", s.showSignIn)
@@ -89,6 +93,7 @@ func (s *Server) routes() *gin.Engine {
 	open.GET("/export/:file", s.heavy, s.export)
 	open.GET("/feed.atom", s.heavy, s.feed)
 	open.GET("/calendar.ics", s.heavy, s.calendar)
+	open.GET("/meetings.ics", s.meetingsCalendar)
 
 	// The write API: an agency's API token (Authorization: Bearer), never a
 	// session; apiToken answers 401 without one.
@@ -109,6 +114,9 @@ func (s *Server) routes() *gin.Engine {
 	signedIn.POST("/reviews/:id/answer", s.answerDissent)             // MayAnswerDissent
 	signedIn.POST("/reports/:id/reviews", s.reviewReport)             // MaySeeReport, MayReview
 	signedIn.POST("/commitments/:id/assessments", s.assessCommitment) // MayAssess
+	signedIn.POST("/followups/:id/notes", s.addFollowUpNote)          // MayNoteFollowUp
+	signedIn.GET("/speeches/:id/edit", s.editSpeech)                  // MayEditSpeech
+	signedIn.POST("/speeches/:id", s.updateSpeech)                    // MayEditSpeech
 	// Every signed-in person chooses their own reminders, and no one else's.
 	signedIn.GET("/account/reminders", s.showReminderPrefs)
 	signedIn.POST("/account/reminders", s.updateReminderPrefs)
@@ -179,7 +187,19 @@ func (s *Server) routes() *gin.Engine {
 	// Reminders (MayManageReminders): the outbox, meetings, webhooks.
 	reminders.GET("/outbox", s.showOutbox)
 	reminders.POST("/outbox/:id/retry", s.retryMessage)
-	reminders.POST("/meetings", s.recordMeeting)
+	reminders.POST("/meetings", s.recordMeeting) // the outbox page's record of a day
+	// The forum's meetings (MayManageMeetings, the same people): their
+	// follow-up items, transcripts, and the holidays edit windows skip.
+	reminders.GET("/meetings", s.adminMeetings)
+	reminders.GET("/meetings/new", s.newMeeting)
+	reminders.POST("/meetings/new", s.saveMeeting)
+	reminders.GET("/meetings/:id/edit", s.editMeeting)
+	reminders.POST("/meetings/:id", s.saveMeeting)
+	reminders.POST("/meetings/:id/followups", s.decideFollowUp)
+	reminders.POST("/meetings/:id/close", s.closeFollowUps)
+	reminders.POST("/meetings/:id/transcript", s.uploadTranscript)
+	reminders.GET("/holidays", s.showHolidays)
+	reminders.POST("/holidays", s.importHolidays)
 	reminders.GET("/webhooks", s.showWebhooks)
 	reminders.POST("/webhooks", s.createWebhook)
 	reminders.POST("/webhooks/:id/delete", s.deleteWebhook)
