@@ -16,7 +16,7 @@ type commitmentPage struct {
 	CarriedTo  []model.Commitment
 	Timeline   timeline
 	History    historySection
-	Reports    reportsSection // see report.go
+	Reports    reportsSection   // see report.go
 	FollowUps  []model.FollowUp // the forum's follow-up items on it, with their history
 }
 
