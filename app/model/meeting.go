@@ -352,9 +352,10 @@ func (u *User) MayEditSpeech(s *Speech, t *Transcript, now time.Time) bool {
 // ParseTranscript reads a transcript in its upload format: a speech
 // starts with a line "Speaker: text" (a full-width colon works too); the
 // lines after it, up to the next speaker's line, belong to it. A line
-// that opens with "Name:" is a new speaker only when the name is short (at
-// most 40 characters, no spaces at its ends); blank lines are kept within
-// a speech. Lines before the first speaker are refused.
+// that opens with "Name:" is a new speaker when the name is short (at most
+// 20 characters, no punctuation, no spaces at its ends) and the colon is
+// not an address's (https://); blank lines are kept within a speech.
+// Lines before the first speaker are refused.
 func ParseTranscript(text string) ([]Speech, error) {
 	var out []Speech
 	var body []string
@@ -401,7 +402,8 @@ func speakerLine(line string) (name, rest string, ok bool) {
 		return "", "", false
 	}
 	name = line[:i]
-	if strings.TrimSpace(name) != name || len([]rune(name)) > 40 || strings.Contains(name, "://") {
+	if strings.TrimSpace(name) != name || len([]rune(name)) > 20 || strings.ContainsAny(name, "，。、,.!?！？;；()（）「」\"") ||
+		strings.HasPrefix(line[i:], "://") {
 		return "", "", false
 	}
 	sep := ":"
