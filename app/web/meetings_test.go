@@ -230,3 +230,45 @@ func mustMeeting(t *testing.T, st *store.Store, id uint) *model.Meeting {
 	}
 	return m
 }
+
+func TestUpcomingMeetingsAreAnICalendarFeed(t *testing.T) {
+	site := newEditSite(t) // the clock stands at 20 December 2021, 09:00 in Taipei
+	ctx := context.Background()
+	plan, err := site.st.FindPlanByRef(ctx, demo.PlanRef)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []*model.Meeting{
+		{PlanID: &plan.ID, HeldOn: model.MustDate("2021-12-10"), Kind: model.MeetingTaskForce, Title: "已開過的會"},
+		{PlanID: &plan.ID, HeldOn: model.MustDate("2021-12-27"), StartsAt: "14:00", Kind: model.MeetingTaskForce, Title: "第二次會議", Place: "行政院第一會議室"},
+		{HeldOn: model.MustDate("2022-01-05"), Kind: model.MeetingConsultation},
+	} {
+		if err := site.st.SaveMeeting(ctx, m, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, body := site.as("").do("GET", "/meetings.ics", nil)
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/calendar") {
+		t.Fatalf("feed: %d %q", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	if strings.Contains(body, "已開過的會") || strings.Count(body, "BEGIN:VEVENT") != 2 {
+		t.Errorf("the feed holds meetings past, or misses some:\n%s", body)
+	}
+	// 14:00 in Taipei is 06:00 UTC; a meeting without an hour takes the whole day.
+	for _, want := range []string{"DTSTART:20211227T060000Z", "SUMMARY:第二次會議", "LOCATION:行政院第一會議室", "DTSTART;VALUE=DATE:20220105", "SUMMARY:公眾諮詢會議"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the feed lacks %q:\n%s", want, body)
+		}
+	}
+	if _, body := site.as("").do("GET", fmt.Sprintf("/meetings.ics?plan=%d", plan.ID), nil); strings.Count(body, "BEGIN:VEVENT") != 1 {
+		t.Errorf("one plan's feed:\n%s", body)
+	}
+	if res, _ := site.as("").do("GET", "/meetings.ics?plan=x", nil); res.StatusCode != http.StatusBadRequest {
+		t.Errorf("a bad plan: %d", res.StatusCode)
+	}
+	// The list shows them, upcoming first.
+	_, page := site.as("").do("GET", fmt.Sprintf("/meetings?plan=%d", plan.ID), nil)
+	if i, j := strings.Index(page, "第二次會議"), strings.Index(page, "已開過的會"); i < 0 || j < i {
+		t.Errorf("the list of meetings:\n%.3000s", page)
+	}
+}
