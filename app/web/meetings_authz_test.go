@@ -42,7 +42,9 @@ func init() {
 				return url.Values{"what": {"公開清單"}, "agency": {fmt.Sprint(cecID(s))}}
 			}},
 		writeCase{route: "POST /admin/meetings/:id/close", setup: withMeetings, path: meetingPath("/admin/meetings/%d/close"), want: adminOnly,
-			form: func(s *authzSite) url.Values { return url.Values{"close": {fmt.Sprint(openItem(s).ID)}, "decision": {"解除列管"}} }},
+			form: func(s *authzSite) url.Values {
+				return url.Values{"close": {fmt.Sprint(openItem(s).ID)}, "decision": {"解除列管"}}
+			}},
 		writeCase{route: "POST /admin/meetings/:id/transcript", setup: withMeetings, path: meetingPath("/admin/meetings/%d/transcript"), want: adminOnly,
 			form: func(*authzSite) url.Values { return url.Values{"transcript": {"主席：開會。"}} }},
 		writeCase{route: "POST /admin/holidays", path: fixedPath("/admin/holidays"), want: adminOnly,
