@@ -15,6 +15,7 @@ import (
 // speech, which the rows' setups write.
 func init() {
 	publicReads = append(publicReads, "GET /meetings", "GET /meetings/:id", "GET /followups/:id", "GET /meetings.ics",
+		"GET /api/v1/meetings", "GET /api/v1/meetings/:id",
 		"GET /meetings/:id/transcript") // a draft answers 404 to all but its participants: TestATranscriptOpensTenWorkingDays…
 	adminOnly := [...]int{toSignIn, forbidden, forbidden, forbidden, done}
 	latest := func(s *authzSite) *model.Meeting {

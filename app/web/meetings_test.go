@@ -272,3 +272,45 @@ func TestUpcomingMeetingsAreAnICalendarFeed(t *testing.T) {
 		t.Errorf("the list of meetings:\n%.3000s", page)
 	}
 }
+
+// apiMeetingWithTranscript records a meeting that decided an item, closed
+// by a later one, with a published transcript whose speech was edited, and
+// returns the first meeting's id: the read API's answers about meetings
+// hold every part.
+func apiMeetingWithTranscript(t *testing.T, st *store.Store, commitmentID, agencyID uint) uint {
+	t.Helper()
+	ctx := context.Background()
+	c, err := st.FindCommitmentByID(ctx, commitmentID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := &model.Meeting{PlanID: &c.PlanID, HeldOn: model.MustDate("2021-11-15"), StartsAt: "14:00", Kind: model.MeetingTaskForce, Title: "第一次會議",
+		Agenda:    []model.AgendaItem{{Position: 1, Title: "2-1 進度", CommitmentID: &commitmentID}},
+		Attendees: model.ParseAttendees(model.SideCivilSociety, "陳委員, 開放文化基金會"),
+		Documents: []model.MeetingDocument{{Position: 1, Title: "紀錄", URL: "https://example.org/m.pdf"}}}
+	later := &model.Meeting{PlanID: &c.PlanID, HeldOn: model.MustDate("2021-12-10"), Kind: model.MeetingWorkingGroup}
+	for _, m := range []*model.Meeting{first, later} {
+		if err := st.SaveMeeting(ctx, m, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	item := &model.FollowUp{MeetingID: first.ID, What: "公開清單", AgencyID: agencyID, CommitmentID: &commitmentID, DueOn: model.MustDate("2022-01-31")}
+	if err := st.CreateFollowUp(ctx, item); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.AddFollowUpNote(ctx, &model.FollowUpNote{FollowUpID: item.ID, Text: "進行中"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CloseFollowUps(ctx, later.ID, []uint{item.ID}, "解除列管"); err != nil {
+		t.Fatal(err)
+	}
+	now := st.Now()
+	tr := &model.Transcript{MeetingID: first.ID, UploadedAt: now, ClosesAt: now.Add(time.Hour), Speeches: []model.Speech{{Position: 1, Speaker: "主席", Text: "開會。"}}}
+	if err := st.CreateTranscript(ctx, tr); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.PublishDueTranscripts(ctx, now.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	return first.ID
+}
