@@ -339,13 +339,6 @@ func (s *Store) AddHolidays(ctx context.Context, hs []model.Holiday) error {
 	})
 }
 
-// RemoveHoliday takes a day off the list of holidays.
-func (s *Store) RemoveHoliday(ctx context.Context, day model.Date) error {
-	return s.write(ctx, func(tx *gorm.DB) error {
-		return tx.Where("day = ?", day).Delete(&model.Holiday{}).Error
-	})
-}
-
 // CreateTranscript stores the transcript of a meeting, its window open
 // until closesAt. A meeting has one transcript.
 func (s *Store) CreateTranscript(ctx context.Context, t *model.Transcript) error {
