@@ -122,12 +122,3 @@ func (w *Webhook) Validate() error {
 	}
 	return fe.Err()
 }
-
-// Meeting is a multi-stakeholder forum meeting of the committee, as the
-// secretariat records it: OGP's minimum standards ask for one at least
-// every six months.
-type Meeting struct {
-	ID        uint `gorm:"primaryKey"`
-	HeldOn    Date `gorm:"not null;index"`
-	CreatedAt time.Time
-}

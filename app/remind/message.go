@@ -62,7 +62,7 @@ func (t *tr) meeting(p *model.Plan, last model.Date) content {
 	}
 	return content{Title: t.T("remind.prefix") + t.T("remind.meeting.title"),
 		Lines: []string{line, t.T("remind.plan", "Plan", t.text(p.Title))},
-		Link:  t.r.baseURL + "/admin/outbox#meetings", Label: t.T("remind.meeting.link")}
+		Link:  t.r.baseURL + "/admin/meetings/new", Label: t.T("remind.meeting.link")}
 }
 
 func (t *tr) record(p *model.Plan, last model.Date) content {

@@ -47,6 +47,7 @@ type Rules struct {
 	RecordEvery    int           // months the public record may go without an update
 	ReportBefore   int           // days before a reporting period closes: reminders of reports not submitted
 	ReviewWithin   int           // days a submitted report may wait for its co-leads' review
+	FollowUpBefore int           // days before a meeting: its owners are asked to report on their open items
 	DigestDay      time.Weekday  // the weekly digest's day and hour, local time
 	DigestHour     int           //
 	CatchUp        time.Duration // how late a pass may still queue a milestone's or commitment's reminder
@@ -59,7 +60,7 @@ type Rules struct {
 
 // Defaults are the rules the tracker runs with.
 var Defaults = Rules{
-	DueBefore: []int{14, 3}, Escalate: 30, StaleAfter: 90, MeetingEvery: 6, RecordEvery: 6, ReportBefore: 7, ReviewWithin: 14,
+	DueBefore: []int{14, 3}, Escalate: 30, StaleAfter: 90, MeetingEvery: 6, RecordEvery: 6, ReportBefore: 7, ReviewWithin: 14, FollowUpBefore: 7,
 	DigestDay: time.Monday, DigestHour: 9, CatchUp: 7 * 24 * time.Hour,
 	MaxAttempts: 10, FirstRetry: time.Minute, MaxRetryWait: 6 * time.Hour, SendBatch: 100,
 	WebhookTimeout: 10 * time.Second,

@@ -194,6 +194,9 @@ func (r *Reminder) planWork(ctx context.Context, at time.Time) ([]model.OutboxMe
 	if err := b.reports(ctx, inForce, commitments, coLeads); err != nil {
 		return nil, err
 	}
+	if err := b.followUps(ctx, today); err != nil {
+		return nil, err
+	}
 	if err := b.digest(ctx, inForce, commitments, milestones); err != nil {
 		return nil, err
 	}

@@ -78,6 +78,11 @@ func (r *Reminder) Start(ctx context.Context) (*Scheduler, error) {
 		{JobDigest, "reminders: weekly digest", gocron.WeeklyJob(1, gocron.NewWeekdays(r.rules.DigestDay),
 			gocron.NewAtTimes(gocron.NewAtTime(uint(r.rules.DigestHour), 0, 0))), pass, nil},
 		{JobSend, "reminders: send", gocron.DurationJob(time.Minute), func() { r.send(ctx) }, nil},
+		{JobPublish, "transcripts: publish", gocron.DurationJob(10 * time.Minute), func() {
+			if _, err := r.PublishTranscripts(ctx); err != nil && ctx.Err() == nil {
+				r.log.Error("publishing transcripts failed", "err", err)
+			}
+		}, []gocron.JobOption{gocron.WithStartAt(gocron.WithStartImmediately())}},
 	}
 	for _, j := range jobs {
 		opts := append([]gocron.JobOption{gocron.WithName(j.name), gocron.WithTags(j.id), gocron.WithSingletonMode(gocron.LimitModeReschedule)}, j.opts...)
@@ -127,4 +132,6 @@ const (
 	JobPass   = "pass"
 	JobDigest = "digest"
 	JobSend   = "send"
+	// JobPublish publishes the transcripts whose edit window has closed.
+	JobPublish = "publish"
 )

@@ -28,6 +28,8 @@ var LiveModels = []any{
 	&model.User{}, &model.Session{}, &model.SignInFailure{}, &model.OneTimeLink{},
 	&model.ReportingPeriod{}, &model.ProgressReport{}, &model.Review{}, &model.CompletionAssessment{},
 	&model.OutboxMessage{}, &model.OutboxAttempt{}, &model.ReminderOptOut{}, &model.Webhook{}, &model.Meeting{},
+	&model.AgendaItem{}, &model.Attendee{}, &model.MeetingDocument{}, &model.FollowUp{}, &model.FollowUpNote{},
+	&model.Transcript{}, &model.Speech{}, &model.Holiday{},
 	&model.APIToken{}, &model.ImportJob{}, &serverSecret{}, &model.Follower{}, &model.Follow{}, &model.Setting{},
 }
 

@@ -75,6 +75,27 @@ func copySource(t *testing.T) *store.Store {
 	if err := s.RecordMeeting(ctx, model.MustDate("2021-12-15")); err != nil {
 		t.Fatal(err)
 	}
+	meeting := &model.Meeting{PlanID: &c.PlanID, HeldOn: model.MustDate("2021-12-20"), Kind: model.MeetingTaskForce,
+		Agenda:    []model.AgendaItem{{Position: 1, Title: "進度", CommitmentID: &c.ID}},
+		Attendees: []model.Attendee{{Position: 1, Side: model.SideGovernment, Name: "林聯絡"}},
+		Documents: []model.MeetingDocument{{Position: 1, Title: "紀錄", URL: "https://example.org/m.pdf"}}}
+	if err := s.SaveMeeting(ctx, meeting, 0); err != nil {
+		t.Fatal(err)
+	}
+	item := &model.FollowUp{MeetingID: meeting.ID, What: "公開清單", AgencyID: *c.LeadAgencyID, CommitmentID: &c.ID}
+	if err := s.CreateFollowUp(ctx, item); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddFollowUpNote(ctx, &model.FollowUpNote{FollowUpID: item.ID, Text: "進行中", AuthorID: &liaison.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateTranscript(ctx, &model.Transcript{MeetingID: meeting.ID, UploadedAt: start, ClosesAt: start.Add(time.Hour),
+		Speeches: []model.Speech{{Position: 1, Speaker: "林聯絡", UserID: &liaison.ID, Text: "報告。"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddHolidays(ctx, []model.Holiday{{Day: model.MustDate("2021-12-31"), Name: "補假"}}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.ServerSecret(ctx, "form_token"); err != nil { // the key of the sign-in form tokens
 		t.Fatal(err)
 	}

@@ -40,6 +40,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026120302_change_sources", Migrate: migrateChangeSources},
 	{ID: "2026120310_settings", Migrate: migrateSettings},
 	{ID: "2026120330_follows", Migrate: migrateFollows},
+	{ID: "2026120340_meetings", Migrate: migrateMeetings},
 }
 
 // MigrationCount is how many steps a new database takes to the current schema.
@@ -774,4 +775,114 @@ func migrateSettings(tx *gorm.DB) error {
 		UpdatedAt time.Time
 	}
 	return tx.AutoMigrate(&Setting{})
+}
+
+// migrateMeetings gives the committee's meetings their plan, kind, place,
+// agenda, attendance and documents, and adds the follow-up items they
+// decide, their transcripts and the holidays edit windows skip.
+func migrateMeetings(tx *gorm.DB) error {
+	type Plan struct {
+		ID uint `gorm:"primaryKey"`
+	}
+	type Agency struct {
+		ID uint `gorm:"primaryKey"`
+	}
+	type Commitment struct {
+		ID uint `gorm:"primaryKey"`
+	}
+	type User struct {
+		ID uint `gorm:"primaryKey"`
+	}
+	type Meeting struct {
+		ID        uint       `gorm:"primaryKey"`
+		PlanID    *uint      `gorm:"index"`
+		Plan      *Plan      `gorm:"constraint:OnDelete:RESTRICT"`
+		HeldOn    model.Date `gorm:"not null;index"`
+		StartsAt  string     `gorm:"size:5;not null;default:''"`
+		Kind      string     `gorm:"size:20;not null;default:task_force"`
+		Title     string     `gorm:"size:300;not null;default:''"`
+		Place     string     `gorm:"size:300;not null;default:''"`
+		Link      string     `gorm:"size:1000;not null;default:''"`
+		Version   int        `gorm:"not null;default:1"`
+		CreatedAt time.Time
+		UpdatedAt time.Time
+	}
+	type AgendaItem struct {
+		ID           uint        `gorm:"primaryKey"`
+		MeetingID    uint        `gorm:"not null;index"`
+		Meeting      *Meeting    `gorm:"constraint:OnDelete:CASCADE"`
+		Position     int         `gorm:"not null"`
+		Title        string      `gorm:"size:500;not null"`
+		CommitmentID *uint       `gorm:"index"`
+		Commitment   *Commitment `gorm:"constraint:OnDelete:SET NULL"`
+	}
+	type Attendee struct {
+		ID           uint     `gorm:"primaryKey"`
+		MeetingID    uint     `gorm:"not null;index"`
+		Meeting      *Meeting `gorm:"constraint:OnDelete:CASCADE"`
+		Position     int      `gorm:"not null"`
+		Side         string   `gorm:"size:20;not null"`
+		Name         string   `gorm:"size:200;not null"`
+		Organisation string   `gorm:"size:200;not null;default:''"`
+	}
+	type MeetingDocument struct {
+		ID        uint     `gorm:"primaryKey"`
+		MeetingID uint     `gorm:"not null;index"`
+		Meeting   *Meeting `gorm:"constraint:OnDelete:CASCADE"`
+		Position  int      `gorm:"not null"`
+		Title     string   `gorm:"size:300;not null"`
+		URL       string   `gorm:"size:1000;not null"`
+	}
+	type FollowUp struct {
+		ID           uint        `gorm:"primaryKey"`
+		MeetingID    uint        `gorm:"not null;index"`
+		Meeting      *Meeting    `gorm:"constraint:OnDelete:RESTRICT"`
+		What         string      `gorm:"size:2000;not null"`
+		AgencyID     uint        `gorm:"not null;index"`
+		Agency       *Agency     `gorm:"constraint:OnDelete:RESTRICT"`
+		CommitmentID *uint       `gorm:"index"`
+		Commitment   *Commitment `gorm:"constraint:OnDelete:SET NULL"`
+		DueOn        model.Date
+		Status       string   `gorm:"size:10;not null;default:tracked;index"`
+		ClosedAtID   *uint    `gorm:"index"`
+		ClosedAt     *Meeting `gorm:"constraint:OnDelete:RESTRICT"`
+		Closing      string   `gorm:"size:2000;not null;default:''"`
+		CreatedAt    time.Time
+		UpdatedAt    time.Time
+	}
+	type FollowUpNote struct {
+		ID         uint      `gorm:"primaryKey"`
+		FollowUpID uint      `gorm:"not null;index"`
+		FollowUp   *FollowUp `gorm:"constraint:OnDelete:CASCADE"`
+		Text       string    `gorm:"not null"`
+		AuthorID   *uint     `gorm:"index"`
+		Author     *User     `gorm:"constraint:OnDelete:SET NULL"`
+		At         time.Time `gorm:"not null"`
+	}
+	type Transcript struct {
+		ID          uint      `gorm:"primaryKey"`
+		MeetingID   uint      `gorm:"not null;uniqueIndex"`
+		Meeting     *Meeting  `gorm:"constraint:OnDelete:CASCADE"`
+		UploadedAt  time.Time `gorm:"not null"`
+		ClosesAt    time.Time `gorm:"not null;index"`
+		PublishedAt *time.Time
+	}
+	type Speech struct {
+		ID           uint        `gorm:"primaryKey"`
+		TranscriptID uint        `gorm:"not null;index"`
+		Transcript   *Transcript `gorm:"constraint:OnDelete:CASCADE"`
+		Position     int         `gorm:"not null"`
+		Speaker      string      `gorm:"size:200;not null"`
+		UserID       *uint       `gorm:"index"`
+		User         *User       `gorm:"constraint:OnDelete:SET NULL"`
+		Text         string      `gorm:"not null"`
+		Original     string      `gorm:"not null;default:''"`
+		EditedAt     *time.Time
+	}
+	type Holiday struct {
+		Day  model.Date `gorm:"primaryKey"`
+		Name string     `gorm:"size:200;not null;default:''"`
+	}
+	return tx.AutoMigrate(&Meeting{}, &AgendaItem{}, &Attendee{}, &MeetingDocument{}, &FollowUp{}, &FollowUpNote{},
+		&Transcript{}, &Speech{}, &Holiday{})
 }

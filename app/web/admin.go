@@ -36,6 +36,7 @@ var adminSections = []adminSection{
 	{Path: "/admin/agencies", Title: "people.agencies.title", Text: "admin.agencies.text"},
 	{Path: "/admin/organisations", Title: "people.organisations.title", Text: "admin.organisations.text"},
 	{Path: "/admin/users", Title: "people.users.title", Text: "admin.users.text"},
+	{Path: "/admin/meetings", Title: "meeting.admin.title", Text: "meeting.admin.text"},
 	{Path: "/admin/outbox", Title: "reminders.outbox.title", Text: "admin.outbox.text"},
 	{Path: "/admin/webhooks", Title: "reminders.webhooks.title", Text: "admin.webhooks.text"},
 	{Path: "/admin/tokens", Title: "tokens.title", Text: "tokens.intro"},

@@ -23,6 +23,7 @@ type agencyPage struct {
 	Overdue    []agencyMilestone
 	LastUpdate time.Time
 	Contacts   []model.Contact
+	FollowUps  []model.FollowUp // the forum's follow-up items it owns, tracked first
 }
 
 type agencyMilestone struct {
@@ -119,6 +120,18 @@ func (s *Server) showAgency(c *gin.Context) {
 	sort.SliceStable(data.Overdue, func(i, j int) bool {
 		return data.Overdue[i].M.Due.Last(s.location).Before(data.Overdue[j].M.Due.Last(s.location))
 	})
+	fs, err := s.store.FindFollowUps(c.Request.Context(), store.FollowUpFilter{AgencyID: id})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	for _, open := range []bool{true, false} {
+		for _, f := range fs {
+			if f.IsOpen() == open {
+				data.FollowUps = append(data.FollowUps, f)
+			}
+		}
+	}
 	s.render(c, 200, "agencies/show", data)
 }
 

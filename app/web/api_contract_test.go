@@ -58,6 +58,7 @@ func TestEveryDocumentedEndpointAnswersAsDocumented(t *testing.T) {
 	report := func(extra string) string {
 		return fmt.Sprintf(`{"commitment_id": %d, "period_id": %d, "narrative": "電子連署系統已完成測試。"%s}`, site.commitmentID, site.period.ID, extra)
 	}
+	meeting := apiMeetingWithTranscript(t, site.st, site.commitmentID, cec.ID)
 	m := fmt.Sprintf("/api/v1/milestones/%d", site.m.ID)
 	other := fmt.Sprintf("/api/v1/milestones/%d", site.other.ID)
 	requests := []struct {
@@ -89,6 +90,11 @@ func TestEveryDocumentedEndpointAnswersAsDocumented(t *testing.T) {
 		{"GET", "/api/v1/milestones?agency=999999", "", "", nil, 404},
 		{"GET", m, "", "", nil, 200},
 		{"GET", "/api/v1/milestones/999999", "", "", nil, 404},
+		{"GET", "/api/v1/meetings", "", "", nil, 200},
+		{"GET", "/api/v1/meetings?plan=" + planID, "", "", nil, 200},
+		{"GET", "/api/v1/meetings?plan=x", "", "", nil, 400},
+		{"GET", fmt.Sprintf("/api/v1/meetings/%d", meeting), "", "", nil, 200},
+		{"GET", "/api/v1/meetings/999999", "", "", nil, 404},
 		{"PATCH", m, "", `{"status":"in-progress","version":1}`, nil, 401},
 		{"PATCH", m, "not-a-token", `{"status":"in-progress","version":1}`, nil, 401},
 		{"PATCH", m, site.reportOnly, `{"status":"in-progress","version":1}`, nil, 403},

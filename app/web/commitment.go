@@ -16,7 +16,8 @@ type commitmentPage struct {
 	CarriedTo  []model.Commitment
 	Timeline   timeline
 	History    historySection
-	Reports    reportsSection // see report.go
+	Reports    reportsSection   // see report.go
+	FollowUps  []model.FollowUp // the forum's follow-up items on it, with their history
 }
 
 type milestoneRow struct {
@@ -64,6 +65,10 @@ func (s *Server) showCommitment(c *gin.Context) {
 	}
 	data.Timeline = newTimeline(cm, data.Milestones, asOf)
 	if data.Reports, err = s.reportsSection(ctx, data.User, cm); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if data.FollowUps, err = s.store.FindFollowUps(ctx, store.FollowUpFilter{CommitmentID: cm.ID}); err != nil {
 		s.fail(c, err)
 		return
 	}

@@ -59,6 +59,10 @@ func (s *Server) routes() *gin.Engine {
 	public.GET("/about", s.about)
 	public.GET("/api", s.apiPage)
 	public.GET("/reports/:id", s.showReport) // a draft: MaySeeReport, 404 for anyone else
+	public.GET("/meetings", s.listMeetings)
+	public.GET("/meetings/:id", s.showMeeting)
+	public.GET("/meetings/:id/transcript", s.showTranscript) // a draft: its participants, 404 for anyone else
+	public.GET("/followups/:id", s.showFollowUp)
 
 	// Accounts: signing in, and a forgotten password, need no account.
 	public.GET("/signin", s.showSignIn)
@@ -94,10 +98,13 @@ func (s *Server) routes() *gin.Engine {
 	open.GET(apiPrefix+"/agencies", s.apiAgencies)
 	open.GET(apiPrefix+"/milestones", s.heavy, s.apiMilestones)
 	open.GET(apiPrefix+"/milestones/:id", s.apiMilestone)
+	open.GET(apiPrefix+"/meetings", s.apiMeetings)
+	open.GET(apiPrefix+"/meetings/:id", s.apiMeetingDetail)
 	open.OPTIONS("/api/*path", func(*gin.Context) {})
 	open.GET("/export/:file", s.heavy, s.export)
 	open.GET("/feed.atom", s.heavy, s.feed)
 	open.GET("/calendar.ics", s.heavy, s.calendar)
+	open.GET("/meetings.ics", s.meetingsCalendar)
 
 	// The write API: an agency's API token (Authorization: Bearer), never a
 	// session; apiToken answers 401 without one.
@@ -118,6 +125,9 @@ func (s *Server) routes() *gin.Engine {
 	signedIn.POST("/reviews/:id/answer", s.answerDissent)             // MayAnswerDissent
 	signedIn.POST("/reports/:id/reviews", s.reviewReport)             // MaySeeReport, MayReview
 	signedIn.POST("/commitments/:id/assessments", s.assessCommitment) // MayAssess
+	signedIn.POST("/followups/:id/notes", s.addFollowUpNote)          // MayNoteFollowUp
+	signedIn.GET("/speeches/:id/edit", s.editSpeech)                  // MayEditSpeech
+	signedIn.POST("/speeches/:id", s.updateSpeech)                    // MayEditSpeech
 	// Every signed-in person chooses their own reminders, and no one else's.
 	signedIn.GET("/account/reminders", s.showReminderPrefs)
 	signedIn.POST("/account/reminders", s.updateReminderPrefs)
@@ -200,7 +210,19 @@ func (s *Server) routes() *gin.Engine {
 	reminders.POST("/outbox/:id/retry", s.retryMessage)
 	reminders.POST("/outbox/run", s.runReminderPass)
 	reminders.POST("/outbox/test-mail", s.sendTestMail)
-	reminders.POST("/meetings", s.recordMeeting)
+	reminders.POST("/meetings", s.recordMeeting) // the outbox page's record of a day
+	// The forum's meetings (MayManageMeetings, the same people): their
+	// follow-up items, transcripts, and the holidays edit windows skip.
+	reminders.GET("/meetings", s.adminMeetings)
+	reminders.GET("/meetings/new", s.newMeeting)
+	reminders.POST("/meetings/new", s.saveMeeting)
+	reminders.GET("/meetings/:id/edit", s.editMeeting)
+	reminders.POST("/meetings/:id", s.saveMeeting)
+	reminders.POST("/meetings/:id/followups", s.decideFollowUp)
+	reminders.POST("/meetings/:id/close", s.closeFollowUps)
+	reminders.POST("/meetings/:id/transcript", s.uploadTranscript)
+	reminders.GET("/holidays", s.showHolidays)
+	reminders.POST("/holidays", s.importHolidays)
 	reminders.GET("/webhooks", s.showWebhooks)
 	reminders.POST("/webhooks", s.createWebhook)
 	reminders.POST("/webhooks/:id/delete", s.deleteWebhook)

@@ -44,7 +44,7 @@ type Server struct {
 
 // ScheduledRun is a scheduled job of the reminders and when it runs next.
 type ScheduledRun struct {
-	ID   string // remind.JobPass, JobDigest or JobSend: the page names it in its language
+	ID   string // remind.JobPass, JobDigest, JobSend or JobPublish: the page names it in its language
 	Name string
 	Next time.Time
 }

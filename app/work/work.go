@@ -37,6 +37,9 @@ type Queue struct {
 	DueSoon  []MilestoneItem
 	Reports  []ReportItem
 	ToAnswer []DissentItem // dissents on the agency's reports it has not answered
+	// FollowUps are the items the forum's meetings gave the agency, still
+	// tracked: progress to report before the next meeting.
+	FollowUps []model.FollowUp
 
 	// A committee member's: submitted reports they have not reviewed (those
 	// of commitments their organisation co-leads first), and commitments no
@@ -104,7 +107,7 @@ type AgencyCount struct {
 // dissents or an administrator's overdue milestones (the agencies' work,
 // shown for follow-up).
 func (q *Queue) Count() int {
-	n := len(q.Overdue) + len(q.DueSoon) + len(q.ToAnswer) + len(q.ToReview) + len(q.NotAssessed) + len(q.Invited) + int(q.Undeliverable)
+	n := len(q.Overdue) + len(q.DueSoon) + len(q.ToAnswer) + len(q.FollowUps) + len(q.ToReview) + len(q.NotAssessed) + len(q.Invited) + int(q.Undeliverable)
 	for _, r := range q.Reports {
 		if r.Owed() {
 			n++
@@ -126,6 +129,13 @@ func For(ctx context.Context, st *store.Store, u *model.User, at time.Time, loc 
 	q := &Queue{At: at}
 	if u == nil || !u.IsActive() {
 		return q, nil
+	}
+	if u.Role == model.RoleLiaison && u.AgencyID != nil { // whichever plan the meeting was of
+		fs, err := st.FindFollowUps(ctx, store.FollowUpFilter{AgencyID: *u.AgencyID, OpenOnly: true})
+		if err != nil {
+			return nil, err
+		}
+		q.FollowUps = fs
 	}
 	plans, err := st.ListPlans(ctx)
 	if err != nil {
