@@ -28,7 +28,7 @@ var LiveModels = []any{
 	&model.User{}, &model.Session{}, &model.SignInFailure{}, &model.OneTimeLink{},
 	&model.ReportingPeriod{}, &model.ProgressReport{}, &model.Review{}, &model.CompletionAssessment{},
 	&model.OutboxMessage{}, &model.OutboxAttempt{}, &model.ReminderOptOut{}, &model.Webhook{}, &model.Meeting{},
-	&model.APIToken{}, &serverSecret{},
+	&model.APIToken{}, &model.Question{}, &model.QuestionEntry{}, &model.QuestionVote{}, &serverSecret{},
 }
 
 // ErrTargetNotEmpty is returned by CopyTo for a target that holds data.

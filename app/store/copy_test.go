@@ -79,6 +79,13 @@ func copySource(t *testing.T) *store.Store {
 		Scopes: model.Strings{"milestones:write"}, CreatedByID: &member.ID}); err != nil {
 		t.Fatal(err)
 	}
+	q := &model.Question{CommitmentID: &c.ID, Kind: model.AskQuestion, Text: "When?", Lang: "en", Channel: model.ChannelOnline, FromHash: "h"}
+	if err := s.AskQuestion(ctx, q, "", "voter", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.FollowUpQuestion(ctx, q.ID, "And then?", "", "h"); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.QueueMessages(ctx, []model.OutboxMessage{{Rule: "milestone-due-14d", Subject: "milestone:4",
 		Recipient: fmt.Sprintf("user:%d", liaison.ID), Occurrence: "2021-12-31", Kind: model.KindDue, Channel: model.ChannelEmail,
 		UserID: &liaison.ID, To: liaison.Email, Lang: "zh-TW", Title: "里程碑將於 2021年12月 到期", Text: "…", UnsubscribeToken: "t0k3n"}}); err != nil {
