@@ -1,6 +1,8 @@
 package web
 
 import (
+	"fmt"
+
 	"github.com/gin-gonic/gin"
 
 	"github.com/ogptracker/ogptracker/app/model"
@@ -17,6 +19,7 @@ type commitmentPage struct {
 	Timeline   timeline
 	History    historySection
 	Reports    reportsSection // see report.go
+	Questions  questionsSection
 }
 
 type milestoneRow struct {
@@ -64,6 +67,16 @@ func (s *Server) showCommitment(c *gin.Context) {
 	}
 	data.Timeline = newTimeline(cm, data.Milestones, asOf)
 	if data.Reports, err = s.reportsSection(ctx, data.User, cm); err != nil {
+		s.fail(c, err)
+		return
+	}
+	plan, err := s.store.FindPlanByID(ctx, cm.PlanID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if data.Questions, err = s.questionsSectionFor(ctx, fmt.Sprintf("/commitments/%d", cm.ID),
+		store.QuestionFilter{CommitmentID: cm.ID}, c.Query("sort"), plan.QuestionDaysOrDefault()); err != nil {
 		s.fail(c, err)
 		return
 	}

@@ -60,6 +60,20 @@ func (s *Server) routes() *gin.Engine {
 	public.GET("/api", s.apiPage)
 	public.GET("/reports/:id", s.showReport) // a draft: MaySeeReport, 404 for anyone else
 
+	// Questions from the public: anyone asks, votes and follows up, without
+	// an account, within the limits per address (question_new.go); staff
+	// record one received offline (MayRecordQuestion). The forms are pages
+	// of their own, so that the commitment and plan pages stay shared.
+	public.GET("/commitments/:id/questions/new", s.newQuestion(false))
+	public.POST("/commitments/:id/questions", s.askQuestion(false))
+	public.GET("/plans/:id/questions/new", s.newQuestion(true))
+	public.POST("/plans/:id/questions", s.askQuestion(true))
+	public.GET("/questions/:id", s.showQuestion)
+	public.POST("/questions/:id/vote", s.voteQuestion)
+	public.POST("/questions/:id/follow-ups", s.followUpQuestion)
+	public.GET("/questions/:id/confirm/:token", s.showConfirmQuestion)
+	public.POST("/questions/:id/confirm/:token", s.confirmQuestion)
+
 	// Accounts: signing in, and a forgotten password, need no account.
 	public.GET("/signin", s.showSignIn)
 	public.POST("/signin", s.signIn)
@@ -109,6 +123,8 @@ func (s *Server) routes() *gin.Engine {
 	signedIn.POST("/reviews/:id/answer", s.answerDissent)             // MayAnswerDissent
 	signedIn.POST("/reports/:id/reviews", s.reviewReport)             // MaySeeReport, MayReview
 	signedIn.POST("/commitments/:id/assessments", s.assessCommitment) // MayAssess
+	signedIn.POST("/questions/:id/answer", s.answerQuestion)          // MayAnswerQuestion
+	signedIn.POST("/questions/:id/hide", s.hideQuestion)              // MayHideQuestion
 	// Every signed-in person chooses their own reminders, and no one else's.
 	signedIn.GET("/account/reminders", s.showReminderPrefs)
 	signedIn.POST("/account/reminders", s.updateReminderPrefs)
