@@ -120,10 +120,14 @@ var writeCases = []writeCase{
 	// Anyone asks and follows up, without an account, within the limits
 	// per address; the form token is needed all the same.
 	{route: "POST /commitments/:id/questions", path: func(s *authzSite) string { return s.commitmentPath() + "/questions" },
-		form: func(*authzSite) url.Values { return url.Values{"kind": {"question"}, "lang": {"zh-TW"}, "text": {"何時完成？"}} },
+		form: func(*authzSite) url.Values {
+			return url.Values{"kind": {"question"}, "lang": {"zh-TW"}, "text": {"何時完成？"}}
+		},
 		want: [...]int{done, done, done, done, done}},
 	{route: "POST /plans/:id/questions", path: func(s *authzSite) string { return fmt.Sprintf("/plans/%d/questions", s.period.PlanID) },
-		form: func(*authzSite) url.Values { return url.Values{"kind": {"suggestion"}, "lang": {"zh-TW"}, "text": {"請公開會議紀錄。"}} },
+		form: func(*authzSite) url.Values {
+			return url.Values{"kind": {"suggestion"}, "lang": {"zh-TW"}, "text": {"請公開會議紀錄。"}}
+		},
 		want: [...]int{done, done, done, done, done}},
 	{route: "POST /questions/:id/follow-ups", setup: asked, path: func(s *authzSite) string { return s.question + "/follow-ups" },
 		form: func(*authzSite) url.Values { return url.Values{"body": {"請說明進度。"}} },
