@@ -23,6 +23,8 @@ type agencyPage struct {
 	Overdue    []agencyMilestone
 	LastUpdate time.Time
 	Contacts   []model.Contact
+	// Questions: how the agency kept the promise to answer the public.
+	Questions store.QuestionStats
 }
 
 type agencyMilestone struct {
@@ -119,6 +121,11 @@ func (s *Server) showAgency(c *gin.Context) {
 	sort.SliceStable(data.Overdue, func(i, j int) bool {
 		return data.Overdue[i].M.Due.Last(s.location).Before(data.Overdue[j].M.Due.Last(s.location))
 	})
+	var err2 error
+	if data.Questions, err2 = s.store.FindQuestionStats(c.Request.Context(), store.QuestionFilter{AgencyID: data.Agency.ID}); err2 != nil {
+		s.fail(c, err2)
+		return
+	}
 	s.render(c, 200, "agencies/show", data)
 }
 
