@@ -218,3 +218,45 @@ func TestAVoteCountsOncePerBrowser(t *testing.T) {
 		t.Errorf("the page does not show the count or the vote")
 	}
 }
+
+// Offline voices: staff record a question received at a meeting, by phone
+// or on paper, marked with its channel, its clock started on the day it
+// was received; the public may not claim a channel.
+func TestStaffRecordAQuestionReceivedOffline(t *testing.T) {
+	t.Parallel()
+	site := newEditSite(t)
+	path := fmt.Sprintf("/commitments/%d", site.commitmentID)
+	offline := url.Values{"channel": {"phone"}, "received_on": {"2021-12-15"}, "name": {"Mr Chen (by phone)"}}
+
+	if res, _ := site.visitor().ask(path, offline); res.StatusCode != http.StatusForbidden {
+		t.Errorf("the public recording an offline question: %d, want 403", res.StatusCode)
+	}
+	moe := site.visitor() // a liaison of an agency that does not lead 2-1
+	moe.signIn("liaison@moe.example.org", testPassword)
+	if res, _ := moe.ask(path, offline); res.StatusCode != http.StatusForbidden {
+		t.Errorf("another agency's liaison recording: %d, want 403", res.StatusCode)
+	}
+	liaison := site.visitor()
+	liaison.signIn("liaison@cec.example.org", testPassword)
+	_, form := liaison.do("GET", path+"/questions/new?lang=en", nil)
+	if !strings.Contains(form, `name="received_on"`) || !strings.Contains(form, "by phone") {
+		t.Error("the lead agency's liaison is not offered the offline fields")
+	}
+	if res, page := liaison.ask(path, url.Values{"channel": {"phone"}, "received_on": {"2099-01-01"}}); res.StatusCode != 422 || !strings.Contains(page, "in the future") {
+		t.Errorf("a date received in the future: %d", res.StatusCode)
+	}
+	res, _ := liaison.ask(path, offline)
+	id := questionID(t, res)
+	q, err := site.st.FindQuestionByID(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.Channel != model.ChannelPhone || q.RecordedByID == nil || *q.RecordedByID != site.users["liaison@cec.example.org"].ID ||
+		q.ReceivedAt.In(taipei).Format("2006-01-02 15:04") != "2021-12-15 00:00" || !q.ClockFrom.Equal(q.ReceivedAt) {
+		t.Errorf("recorded: channel %s by %v received %v clock from %v", q.Channel, q.RecordedByID, q.ReceivedAt.In(taipei), q.ClockFrom)
+	}
+	_, page := site.visitor().do("GET", fmt.Sprintf("/questions/%d?lang=en", id), nil)
+	if !strings.Contains(page, "by phone") || !strings.Contains(page, "recorded on the asker&#39;s behalf") || !strings.Contains(page, "9 days left") {
+		t.Errorf("the public page does not show the channel or the clock from the day received")
+	}
+}
