@@ -260,3 +260,31 @@ func TestStaffRecordAQuestionReceivedOffline(t *testing.T) {
 		t.Errorf("the public page does not show the channel or the clock from the day received")
 	}
 }
+
+// The read API gives questions and their answers; never an asker's
+// address, nor the text of a hidden question.
+func TestTheAPIGivesQuestionsButNoAddressNorHiddenText(t *testing.T) {
+	t.Parallel()
+	site := newEditSite(t)
+	path := fmt.Sprintf("/commitments/%d", site.commitmentID)
+	res, _ := site.visitor().ask(path, url.Values{"email": {"private.person@example.org"}, "name": {"Mei"}})
+	asked := questionID(t, res)
+	res, _ = site.visitor().ask(path, url.Values{"text": {"Call 0912-345-678 for cheap loans"}})
+	hidden := questionID(t, res)
+	ctx := model.NewContextWithActor(context.Background(), site.users["admin@secretariat.example.org"].ActorThrough(model.DoorWeb))
+	if err := site.st.HideQuestion(ctx, hidden, model.HideAbuse, nil, ""); err != nil {
+		t.Fatal(err)
+	}
+	b := site.visitor()
+	_, list := b.do("GET", "/api/v1/questions", nil)
+	_, one := b.do("GET", fmt.Sprintf("/api/v1/questions/%d", asked), nil)
+	_, gone := b.do("GET", fmt.Sprintf("/api/v1/questions/%d", hidden), nil)
+	for _, body := range []string{list, one, gone} {
+		if strings.Contains(body, "private.person") || strings.Contains(body, "0912-345-678") {
+			t.Errorf("the API leaks an address or a hidden text:\n%s", body)
+		}
+	}
+	if !strings.Contains(list, `"total":2`) || !strings.Contains(one, `"name":"Mei"`) || !strings.Contains(gone, `"reason":"abuse"`) || !strings.Contains(gone, `"text":null`) {
+		t.Errorf("the API answers:\n%s\n%s\n%s", list, one, gone)
+	}
+}

@@ -99,6 +99,8 @@ func (s *Server) routes() *gin.Engine {
 	open.GET(apiPrefix+"/agencies", s.apiAgencies)
 	open.GET(apiPrefix+"/milestones", s.heavy, s.apiMilestones)
 	open.GET(apiPrefix+"/milestones/:id", s.apiMilestone)
+	open.GET(apiPrefix+"/questions", s.apiQuestions)
+	open.GET(apiPrefix+"/questions/:id", s.apiQuestion)
 	open.OPTIONS("/api/*path", func(*gin.Context) {})
 	open.GET("/export/:file", s.heavy, s.export)
 	open.GET("/feed.atom", s.heavy, s.feed)
