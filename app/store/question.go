@@ -262,6 +262,7 @@ type QuestionFilter struct {
 	OpenOnly     bool // waiting for an answer, not hidden
 	ByVotes      bool // most wanted first; else newest first
 	Limit        int
+	Thread       bool // with each question's thread, oldest first
 }
 
 // FindQuestions lists questions, hidden ones included (their place shows
@@ -282,6 +283,9 @@ func (s *Store) FindQuestions(ctx context.Context, f QuestionFilter) ([]model.Qu
 	}
 	if f.OpenOnly {
 		db = db.Where("answered_at IS NULL AND hidden_at IS NULL")
+	}
+	if f.Thread {
+		db = db.Preload("Entries", func(db *gorm.DB) *gorm.DB { return db.Order("at, id") }).Preload("Entries.Agency").Preload("Plan")
 	}
 	if f.ByVotes {
 		db = db.Order("votes DESC")

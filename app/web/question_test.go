@@ -284,6 +284,11 @@ func TestTheAPIGivesQuestionsButNoAddressNorHiddenText(t *testing.T) {
 			t.Errorf("the API leaks an address or a hidden text:\n%s", body)
 		}
 	}
+	res, csvFile := b.do("GET", "/export/questions.csv", nil)
+	if res.StatusCode != 200 || !strings.HasPrefix(csvFile, "\ufeffid,kind,status") || !strings.Contains(csvFile, ",abuse,") ||
+		strings.Contains(csvFile, "private.person") || strings.Contains(csvFile, "0912-345-678") || !strings.Contains(csvFile, "Mei") {
+		t.Errorf("questions.csv: %d\n%s", res.StatusCode, csvFile)
+	}
 	if !strings.Contains(list, `"total":2`) || !strings.Contains(one, `"name":"Mei"`) || !strings.Contains(gone, `"reason":"abuse"`) || !strings.Contains(gone, `"text":null`) {
 		t.Errorf("the API answers:\n%s\n%s\n%s", list, one, gone)
 	}
