@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ogptracker/ogptracker/app/model"
 	"github.com/ogptracker/ogptracker/app/store"
@@ -291,5 +292,28 @@ func TestTheAPIGivesQuestionsButNoAddressNorHiddenText(t *testing.T) {
 	}
 	if !strings.Contains(list, `"total":2`) || !strings.Contains(one, `"name":"Mei"`) || !strings.Contains(gone, `"reason":"abuse"`) || !strings.Contains(gone, `"text":null`) {
 		t.Errorf("the API answers:\n%s\n%s\n%s", list, one, gone)
+	}
+}
+
+// The Atom feed of a commitment carries its questions and their answers
+// among its changes, newest first.
+func TestTheFeedCarriesQuestionsAndAnswers(t *testing.T) {
+	t.Parallel()
+	site := newEditSite(t)
+	res, _ := site.visitor().ask(fmt.Sprintf("/commitments/%d", site.commitmentID), url.Values{"text": {"Will the code be open source?"}})
+	id := questionID(t, res)
+	site.clock.Advance(time.Hour)
+	liaison := model.NewContextWithActor(context.Background(), site.users["liaison@cec.example.org"].ActorThrough(model.DoorWeb))
+	if err := site.st.AnswerQuestion(liaison, id, &model.QuestionEntry{Disposition: model.DispositionAdopted, Body: "Yes, on GitHub.", Reasons: "Public money, public code."}, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, feed := site.visitor().do("GET", fmt.Sprintf("/feed.atom?commitment=%d&lang=en", site.commitmentID), nil)
+	answer := strings.Index(feed, "Answer · adopted")
+	asked := strings.Index(feed, "Will the code be open source?")
+	if answer < 0 || asked < 0 || answer > asked || !strings.Contains(feed, "Public money, public code.") {
+		t.Errorf("the feed does not carry the question and its answer, newest first:\n%.3000s", feed)
+	}
+	if n := strings.Count(feed, "<entry>"); n > 50 {
+		t.Errorf("the feed carries %d entries, more than 50", n)
 	}
 }
