@@ -296,8 +296,8 @@ func TestTheAPIGivesQuestionsButNoAddressNorHiddenText(t *testing.T) {
 }
 
 // The Atom feed of a commitment carries its questions and their answers
-// among its changes, newest first.
-func TestTheFeedCarriesQuestionsAndAnswers(t *testing.T) {
+// among its changes, newest first; its evidence pack prints them.
+func TestTheFeedAndTheEvidencePackCarryQuestionsAndAnswers(t *testing.T) {
 	t.Parallel()
 	site := newEditSite(t)
 	res, _ := site.visitor().ask(fmt.Sprintf("/commitments/%d", site.commitmentID), url.Values{"text": {"Will the code be open source?"}})
@@ -315,5 +315,12 @@ func TestTheFeedCarriesQuestionsAndAnswers(t *testing.T) {
 	}
 	if n := strings.Count(feed, "<entry>"); n > 50 {
 		t.Errorf("the feed carries %d entries, more than 50", n)
+	}
+	// The evidence pack prints them too, with the days the answer took.
+	_, pack := site.visitor().do("GET", fmt.Sprintf("/commitments/%d/evidence?lang=en", site.commitmentID), nil)
+	for _, want := range []string{"Will the code be open source?", "Yes, on GitHub.", "Public money, public code.", "answered in 0 days", "100% within the promise"} {
+		if !strings.Contains(pack, want) {
+			t.Errorf("the evidence pack lacks %q", want)
+		}
 	}
 }
