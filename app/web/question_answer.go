@@ -44,9 +44,8 @@ func (s *Server) answerQuestion(c *gin.Context) {
 		f.ToAgency = uint(n)
 		e.ToAgencyID = &f.ToAgency
 	}
-	signer := s.signerOf(c, u)
 	err = s.store.AnswerQuestion(writeContext(c), id, e, func(q *model.Question, to, _ string) model.OutboxMessage {
-		m := s.answerMail(q, e, signer)
+		m := s.answerMail(q, e, u.Agency)
 		m.To = to
 		return m
 	})
@@ -64,14 +63,4 @@ func (s *Server) answerQuestion(c *gin.Context) {
 	default:
 		s.fail(c, err)
 	}
-}
-
-// signerOf is how an answer is signed in mail: the agency's name, or the
-// secretariat's, in the asker's language being unknown here, the page's.
-func (s *Server) signerOf(c *gin.Context, u *model.User) string {
-	t := s.page(c).T
-	if u.Agency != nil {
-		return t.Text(u.Agency.Name).Value
-	}
-	return t.T("question.secretariat")
 }

@@ -139,7 +139,7 @@ func TestAQuestionIsAskedVotedOnAndAnsweredInABrowser(t *testing.T) {
 	if len(mails) != 2 || !strings.Contains(mails[1].Header("Subject"), "has an answer") {
 		t.Fatalf("the asker received %d mails, want the confirmation and the answer", len(mails))
 	}
-	if body := mails[1].Text(); !strings.Contains(body, "partly adopted") || !strings.Contains(body, "Identity checks abroad") || !strings.Contains(body, qpath) {
+	if body := mails[1].Text(); !strings.Contains(body, "partly adopted") || !strings.Contains(body, "Identity checks abroad") || !strings.Contains(body, qpath) || !strings.Contains(body, "Central Election Commission answered") {
 		t.Errorf("the answer's mail:\n%s", body)
 	}
 

@@ -32,7 +32,7 @@ func (s *Server) followUpQuestion(c *gin.Context) {
 		s.renderQuestion(c, http.StatusUnprocessableEntity, id, questionPage{FollowUp: f})
 		return
 	}
-	from, err := s.store.KeyedHash(ctx, c.ClientIP())
+	from, err := s.store.KeyedHash(ctx, c.RemoteIP())
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -4,8 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/gin-gonic/gin"
-
+	"github.com/ogptracker/ogptracker/app/i18n"
 	"github.com/ogptracker/ogptracker/app/model"
 	"github.com/ogptracker/ogptracker/app/store"
 )
@@ -15,14 +14,14 @@ import (
 // like account mail), to the address sealed (store.SealedPrefix), in the
 // language the question was written in.
 
-func (s *Server) askerTranslator(q *model.Question) func(string, ...any) string {
-	return s.catalog.Translator(s.catalog.Match(q.Lang), s.location).T
+func (s *Server) askerTranslator(q *model.Question) *i18n.Translator {
+	return s.catalog.Translator(s.catalog.Match(q.Lang), s.location)
 }
 
 // confirmMail writes the message with the link that confirms an asker's address.
-func (s *Server) confirmMail(c *gin.Context) store.AskerMail {
+func (s *Server) confirmMail() store.AskerMail {
 	return func(q *model.Question, to, token string) model.OutboxMessage {
-		t := s.askerTranslator(q)
+		t := s.askerTranslator(q).T
 		subject := fmt.Sprintf("question:%d", q.ID)
 		link := fmt.Sprintf("%s/questions/%d/confirm/%s", s.baseURL, q.ID, token)
 		return model.OutboxMessage{Rule: "question-confirm", Subject: subject, Recipient: subject, Occurrence: q.ReceivedAt.UTC().Format("2006-01-02T15:04:05"),
@@ -31,9 +30,15 @@ func (s *Server) confirmMail(c *gin.Context) store.AskerMail {
 	}
 }
 
-// answerMail writes the message that brings an asker the answer.
-func (s *Server) answerMail(q *model.Question, e *model.QuestionEntry, agency string) model.OutboxMessage {
-	t := s.askerTranslator(q)
+// answerMail writes the message that brings an asker the answer, signed
+// with the answering agency (nil: the secretariat), in the asker's language.
+func (s *Server) answerMail(q *model.Question, e *model.QuestionEntry, by *model.Agency) model.OutboxMessage {
+	tr := s.askerTranslator(q)
+	t := tr.T
+	agency := t("question.secretariat")
+	if by != nil {
+		agency = tr.Text(by.Name).Value
+	}
 	subject := fmt.Sprintf("question:%d", q.ID)
 	link := fmt.Sprintf("%s/questions/%d", s.baseURL, q.ID)
 	body := t("question.mail.answer.body", "ID", q.ID, "Question", excerpt(q.Text, 300), "Agency", agency,

@@ -174,7 +174,7 @@ func (s *Server) askQuestion(onPlan bool) gin.HandlerFunc {
 			s.renderAsk(c, http.StatusUnprocessableEntity, t, f)
 			return
 		}
-		from, err := s.store.KeyedHash(ctx, c.ClientIP())
+		from, err := s.store.KeyedHash(ctx, c.RemoteIP())
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -192,7 +192,7 @@ func (s *Server) askQuestion(onPlan bool) gin.HandlerFunc {
 				return
 			}
 		}
-		err = s.store.AskQuestion(writeContext(c), q, f.Email, voter, s.confirmMail(c))
+		err = s.store.AskQuestion(writeContext(c), q, f.Email, voter, s.confirmMail())
 		var sfe model.FieldErrors
 		switch {
 		case err == nil:

@@ -24,7 +24,7 @@ func (s *Server) voteQuestion(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	from, err := s.store.KeyedHash(c.Request.Context(), c.ClientIP())
+	from, err := s.store.KeyedHash(c.Request.Context(), c.RemoteIP())
 	if err != nil {
 		s.fail(c, err)
 		return
