@@ -165,3 +165,38 @@ func (u *User) MayChangeAccount(account, after *User) (field string, ok bool) {
 func (u *User) MayManageReminders() bool {
 	return u.MayAdminister()
 }
+
+// MayAnswerQuestion is the rule of who answers question q: the liaisons of
+// the agency that owns its clock (the commitment's lead agency, or the one
+// it was transferred to); the secretariat (administrators) for a question
+// on a plan as a whole. Nobody answers a hidden question.
+func (u *User) MayAnswerQuestion(q *Question) bool {
+	if !u.IsActive() || q.Hidden() {
+		return false
+	}
+	if q.AgencyID == nil {
+		return u.Role == RoleAdmin
+	}
+	return u.Role == RoleLiaison && u.AgencyID != nil && *u.AgencyID == *q.AgencyID
+}
+
+// MayHideQuestion is the rule of who hides a question, for a stated
+// reason shown in its place: administrators.
+func (u *User) MayHideQuestion() bool { return u.MayAdminister() }
+
+// MayRecordQuestion is the rule of who records a question received
+// offline on someone's behalf, for commitment c (nil: the plan as a
+// whole): administrators any; liaisons those on the commitments their
+// agency leads.
+func (u *User) MayRecordQuestion(c *Commitment) bool {
+	if !u.IsActive() {
+		return false
+	}
+	switch u.Role {
+	case RoleAdmin:
+		return true
+	case RoleLiaison:
+		return c != nil && u.AgencyID != nil && c.LeadAgencyID != nil && *c.LeadAgencyID == *u.AgencyID
+	}
+	return false
+}

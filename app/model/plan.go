@@ -35,9 +35,12 @@ type Plan struct {
 	End               Date
 	Status            PlanStatus `gorm:"size:20;not null"`
 	Documents         Links      // the official documents
-	Version           int        `gorm:"not null;default:1"` // counts the changes, so that a form sent from a stale page is caught
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	// QuestionDays is the promise to the public: the days within which a
+	// question gets its answer (0: DefaultQuestionDays).
+	QuestionDays int `gorm:"not null;default:14"`
+	Version      int `gorm:"not null;default:1"` // counts the changes, so that a form sent from a stale page is caught
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // Validate checks a plan before it is saved.
@@ -65,6 +68,9 @@ func (p *Plan) Validate() error {
 		fe.Add("number", "must not be negative")
 	}
 	checkPeriod(fe, "start", p.Start, p.End)
+	if p.QuestionDays < 0 || p.QuestionDays > MaxQuestionDays {
+		fe.Add("question_days", MsgNotListed)
+	}
 	p.Documents.validate(fe, "documents")
 	return fe.Err()
 }
@@ -105,4 +111,12 @@ func CurrentPlan(plans []Plan, at time.Time, loc *time.Location) *Plan {
 		}
 	}
 	return best
+}
+
+// QuestionDaysOrDefault is the days the plan's promise to answer a question runs.
+func (p *Plan) QuestionDaysOrDefault() int {
+	if p.QuestionDays <= 0 {
+		return DefaultQuestionDays
+	}
+	return p.QuestionDays
 }

@@ -10,18 +10,22 @@ import (
 type ReminderKind string
 
 const (
-	KindDue     ReminderKind = "due"     // a milestone due soon
-	KindOverdue ReminderKind = "overdue" // a milestone late
-	KindStale   ReminderKind = "stale"   // a commitment without an update for long
-	KindDuties  ReminderKind = "duties"  // the committee's own duties (administrators)
-	KindDigest  ReminderKind = "digest"  // the weekly digest (committee members)
-	KindReports ReminderKind = "reports" // progress reports owed or waiting for review
-	KindAccount ReminderKind = "account" // password links: always sent, no choice
+	KindDue       ReminderKind = "due"       // a milestone due soon
+	KindOverdue   ReminderKind = "overdue"   // a milestone late
+	KindStale     ReminderKind = "stale"     // a commitment without an update for long
+	KindDuties    ReminderKind = "duties"    // the committee's own duties (administrators)
+	KindDigest    ReminderKind = "digest"    // the weekly digest (committee members)
+	KindReports   ReminderKind = "reports"   // progress reports owed or waiting for review
+	KindAccount   ReminderKind = "account"   // password links: always sent, no choice
+	KindQuestions ReminderKind = "questions" // questions from the public waiting for an answer
+	// KindAsker is mail to someone who asked a question (the link that
+	// confirms their address, the answer): sent at once, like account mail.
+	KindAsker ReminderKind = "asker"
 )
 
 // ReminderKinds lists the kinds a person may turn off, in the order the
 // preferences page shows them.
-var ReminderKinds = []ReminderKind{KindDue, KindOverdue, KindReports, KindStale, KindDuties, KindDigest}
+var ReminderKinds = []ReminderKind{KindDue, KindOverdue, KindReports, KindQuestions, KindStale, KindDuties, KindDigest}
 
 // Channel is how an outbox message travels.
 type Channel string

@@ -108,6 +108,32 @@ func (t *tr) reviewWaiting(c *model.Commitment, r *model.ProgressReport) content
 		Link:  fmt.Sprintf("%s/commitments/%d", t.r.baseURL, c.ID), Label: t.T("remind.review.link")}
 }
 
+func (t *tr) question(st *stage, q *model.Question) content {
+	where := t.T("remind.question.plan")
+	if q.Commitment != nil {
+		where = q.Commitment.Code + " " + t.text(q.Commitment.Title)
+	}
+	due := model.DayOf(q.DueAt.In(t.r.loc))
+	args := []any{"ID", q.ID, "Due", t.Date(due), "Days", st.days, "Where", where}
+	var title, line string
+	switch {
+	case st.escal:
+		title, line = t.T("remind.question.late.title", args...), t.T("remind.question.late.text", args...)
+	case st.rule == RuleQuestion:
+		title, line = t.T("remind.question.new.title", args...), t.T("remind.question.new.text", args...)
+	case st.days == 0:
+		title, line = t.T("remind.question.today.title", args...), t.T("remind.question.today.text", args...)
+	default:
+		title, line = t.T("remind.question.due.title", args...), t.T("remind.question.due.text", args...)
+	}
+	text := q.Text
+	if r := []rune(text); len(r) > 300 {
+		text = string(r[:300]) + "…"
+	}
+	return content{Title: t.T("remind.prefix") + title, Lines: []string{line, "> " + text},
+		Link: fmt.Sprintf("%s/questions/%d", t.r.baseURL, q.ID), Label: t.T("remind.question.link")}
+}
+
 // email dresses a reminder as plain text and HTML for u, with why they get
 // it and how to stop it.
 func (t *tr) email(u *model.User, c content, unsubscribe string, kind model.ReminderKind) (string, string, error) {

@@ -48,6 +48,7 @@ type Rules struct {
 	ReportBefore   int           // days before a reporting period closes: reminders of reports not submitted
 	ReviewWithin   int           // days a submitted report may wait for its co-leads' review
 	FollowUpBefore int           // days before a meeting: its owners are asked to report on their open items
+	QuestionBefore int           // days before a question's promise ends: a reminder to its agency
 	DigestDay      time.Weekday  // the weekly digest's day and hour, local time
 	DigestHour     int           //
 	CatchUp        time.Duration // how late a pass may still queue a milestone's or commitment's reminder
@@ -61,7 +62,8 @@ type Rules struct {
 // Defaults are the rules the tracker runs with.
 var Defaults = Rules{
 	DueBefore: []int{14, 3}, Escalate: 30, StaleAfter: 90, MeetingEvery: 6, RecordEvery: 6, ReportBefore: 7, ReviewWithin: 14, FollowUpBefore: 7,
-	DigestDay: time.Monday, DigestHour: 9, CatchUp: 7 * 24 * time.Hour,
+	QuestionBefore: 3,
+	DigestDay:      time.Monday, DigestHour: 9, CatchUp: 7 * 24 * time.Hour,
 	MaxAttempts: 10, FirstRetry: time.Minute, MaxRetryWait: 6 * time.Hour, SendBatch: 100,
 	WebhookTimeout: 10 * time.Second,
 }
@@ -163,14 +165,15 @@ func (r *Reminder) Send(ctx context.Context) (SendResult, error) {
 	return r.sendChannels(ctx, channels)
 }
 
-// SendAccountMail delivers the account mail that is due (password links),
+// SendAccountMail delivers the account mail that is due (password links)
+// and the mail to askers of questions (confirmation links, answers),
 // nothing else: it runs inside serve even when reminders are left to
 // `ogptracker remind`.
 func (r *Reminder) SendAccountMail(ctx context.Context) (SendResult, error) {
 	if r.mailer == nil {
 		return SendResult{}, nil
 	}
-	return r.sendChannels(ctx, []model.Channel{model.ChannelEmail}, model.KindAccount)
+	return r.sendChannels(ctx, []model.Channel{model.ChannelEmail}, model.KindAccount, model.KindAsker)
 }
 
 func (r *Reminder) sendChannels(ctx context.Context, channels []model.Channel, kinds ...model.ReminderKind) (SendResult, error) {
@@ -264,7 +267,16 @@ func (r *Reminder) deliver(ctx context.Context, ch model.Channel, batch []model.
 			return 0, nil
 		}
 		defer conn.Close()
-		post = func(m model.OutboxMessage) error { return conn.Send(r.emailOf(m)) }
+		post = func(m model.OutboxMessage) error {
+			msg := r.emailOf(m)
+			// An asker's address is sealed in the outbox: opened only here.
+			to, err := r.st.OpenAddress(ctx, msg.To)
+			if err != nil {
+				return fmt.Errorf("%w: %w", errPermanent, err)
+			}
+			msg.To = to
+			return conn.Send(msg)
+		}
 	}
 	for i, m := range batch {
 		if ctx.Err() != nil {

@@ -11,17 +11,20 @@ import (
 
 // Rule names, as the outbox keeps them.
 const (
-	RuleDue        = "milestone-due-%dd"     // with the offset in days
-	RuleOverdue    = "milestone-overdue"     //
-	RuleEscalated  = "milestone-overdue-%dd" // with Rules.Escalate
-	RuleStale      = "commitment-stale"
-	RuleMeeting    = "committee-meeting"
-	RuleRecord     = "public-record"
-	RuleDigest     = "weekly-digest"
-	RuleReportDue  = "report-due-%dd"         // with Rules.ReportBefore
-	RuleReview     = "report-unconfirmed-%dd" // with Rules.ReviewWithin
-	subjectDigest  = "committee"
-	maxDigestItems = 10
+	RuleDue          = "milestone-due-%dd"     // with the offset in days
+	RuleOverdue      = "milestone-overdue"     //
+	RuleEscalated    = "milestone-overdue-%dd" // with Rules.Escalate
+	RuleStale        = "commitment-stale"
+	RuleMeeting      = "committee-meeting"
+	RuleRecord       = "public-record"
+	RuleDigest       = "weekly-digest"
+	RuleReportDue    = "report-due-%dd"         // with Rules.ReportBefore
+	RuleReview       = "report-unconfirmed-%dd" // with Rules.ReviewWithin
+	RuleQuestion     = "question-new"           // a question arrived for the agency
+	RuleQuestionDue  = "question-due-%dd"       // with Rules.QuestionBefore, and 0: the day the promise ends
+	RuleQuestionLate = "question-overdue"       // the promise passed: co-leads, the chair, administrators
+	subjectDigest    = "committee"
+	maxDigestItems   = 10
 )
 
 // people is who reminders can reach, worked out once per pass.
@@ -198,6 +201,9 @@ func (r *Reminder) planWork(ctx context.Context, at time.Time) ([]model.OutboxMe
 		return nil, err
 	}
 	if err := b.digest(ctx, inForce, commitments, milestones); err != nil {
+		return nil, err
+	}
+	if err := b.questions(ctx, ids, coLeads); err != nil {
 		return nil, err
 	}
 	return b.out, nil
@@ -501,6 +507,68 @@ func (b *batch) reports(ctx context.Context, plans []model.Plan, cs []model.Comm
 		key := msgKey{rule: fmt.Sprintf(RuleReview, rules.ReviewWithin), subject: fmt.Sprintf("report:%d", r.ID),
 			occurrence: model.DayOf(r.SubmittedAt.In(b.r.loc)).String(), kind: model.KindReports}
 		if err := b.queue(key, aud, func(t *tr) content { return t.reviewWaiting(c, r) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// questions queues, for each question from the public waiting for an
+// answer, the latest step of its ladder the pass has reached, each once:
+// its arrival, Rules.QuestionBefore days before the promise and the day
+// the promise ends (to the liaisons of the agency that owns its clock; to
+// the administrators for a question on a plan as a whole), then, once
+// the promise has passed, to the commitment's co-leads, the committee's
+// chair and the administrators. A wait that begins anew (a follow-up
+// reopened it) or passes to another agency ("not our remit") climbs a
+// ladder of its own: the occurrence names both.
+func (b *batch) questions(ctx context.Context, planIDs []uint, coLeads map[uint][]uint) error {
+	qs, err := b.r.st.FindOpenQuestions(ctx, planIDs)
+	if err != nil {
+		return err
+	}
+	rules := b.r.rules
+	for i := range qs {
+		q := &qs[i]
+		dueDay := model.DayOf(q.DueAt.In(b.r.loc)).First(b.r.loc)
+		ladder := []stage{
+			{rule: RuleQuestion, kind: model.KindQuestions, from: q.ClockFrom},
+			{rule: fmt.Sprintf(RuleQuestionDue, rules.QuestionBefore), kind: model.KindQuestions, from: dueDay.AddDate(0, 0, -rules.QuestionBefore), days: rules.QuestionBefore},
+			{rule: fmt.Sprintf(RuleQuestionDue, 0), kind: model.KindQuestions, from: dueDay},
+			{rule: RuleQuestionLate, kind: model.KindQuestions, from: q.DueAt, escal: true},
+		}
+		var st *stage
+		for j := range ladder {
+			if !b.at.Before(ladder[j].from) && !ladder[j].from.Before(q.ClockFrom) {
+				st = &ladder[j]
+			}
+		}
+		if st == nil || b.at.Sub(st.from) >= rules.CatchUp {
+			continue
+		}
+		aud := newAudience()
+		agency := uint(0)
+		if q.AgencyID != nil {
+			agency = *q.AgencyID
+		}
+		if st.escal {
+			if q.CommitmentID != nil {
+				for _, org := range coLeads[*q.CommitmentID] {
+					aud.add(b.who.byOrg[org]...)
+				}
+			}
+			aud.add(b.who.chairs...)
+			aud.add(b.who.admins...)
+			aud.hook(b.who.webhooks[0]...)
+		} else if agency != 0 {
+			aud.add(b.who.liaisons[agency]...)
+			aud.hook(b.who.webhooks[agency]...)
+		} else {
+			aud.add(b.who.admins...)
+		}
+		key := msgKey{rule: st.rule, subject: fmt.Sprintf("question:%d", q.ID),
+			occurrence: fmt.Sprintf("%s/agency:%d", q.ClockFrom.UTC().Format(time.RFC3339), agency), kind: st.kind}
+		if err := b.queue(key, aud, func(t *tr) content { return t.question(st, q) }); err != nil {
 			return err
 		}
 	}

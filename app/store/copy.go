@@ -30,6 +30,7 @@ var LiveModels = []any{
 	&model.OutboxMessage{}, &model.OutboxAttempt{}, &model.ReminderOptOut{}, &model.Webhook{}, &model.Meeting{},
 	&model.AgendaItem{}, &model.Attendee{}, &model.MeetingDocument{}, &model.FollowUp{}, &model.FollowUpNote{},
 	&model.Transcript{}, &model.Speech{}, &model.Holiday{},
+	&model.Question{}, &model.QuestionEntry{}, &model.QuestionVote{},
 	&model.APIToken{}, &model.ImportJob{}, &serverSecret{}, &model.Follower{}, &model.Follow{}, &model.Setting{},
 }
 

@@ -106,6 +106,13 @@ func copySource(t *testing.T) *store.Store {
 	if err := s.CreateImportJob(ctx, &model.ImportJob{UserID: member.ID, FileName: "plans.csv", Content: []byte("Commitment Unique Identifier\n")}); err != nil {
 		t.Fatal(err)
 	}
+	q := &model.Question{CommitmentID: &c.ID, Kind: model.AskQuestion, Text: "When?", Lang: "en", Channel: model.ChannelOnline, FromHash: "h"}
+	if err := s.AskQuestion(ctx, q, "", "voter", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.FollowUpQuestion(ctx, q.ID, "And then?", "", "h"); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.QueueMessages(ctx, []model.OutboxMessage{{Rule: "milestone-due-14d", Subject: "milestone:4",
 		Recipient: fmt.Sprintf("user:%d", liaison.ID), Occurrence: "2021-12-31", Kind: model.KindDue, Channel: model.ChannelEmail,
 		UserID: &liaison.ID, To: liaison.Email, Lang: "zh-TW", Title: "里程碑將於 2021年12月 到期", Text: "…", UnsubscribeToken: "t0k3n"}}); err != nil {

@@ -520,7 +520,8 @@ func (im *importer) orgID(path, code string) (uint, error) {
 // copyIdentity gives rec the id, creation time and version of the stored row.
 func copyIdentity[T any](rec, stored *T) {
 	rv, sv := reflect.ValueOf(rec).Elem(), reflect.ValueOf(stored).Elem()
-	for _, f := range []string{"ID", "CreatedAt", "UpdatedAt", "Version"} {
+	// QuestionDays is a plan's setting made in the tracker, not in a dataset.
+	for _, f := range []string{"ID", "CreatedAt", "UpdatedAt", "Version", "QuestionDays"} {
 		if dst := rv.FieldByName(f); dst.IsValid() {
 			dst.Set(sv.FieldByName(f))
 		}

@@ -39,6 +39,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026120301_import_jobs", Migrate: migrateImportJobs},
 	{ID: "2026120302_change_sources", Migrate: migrateChangeSources},
 	{ID: "2026120310_settings", Migrate: migrateSettings},
+	{ID: "2026120320_public_questions", Migrate: migratePublicQuestions},
 	{ID: "2026120330_follows", Migrate: migrateFollows},
 	{ID: "2026120340_meetings", Migrate: migrateMeetings},
 }
@@ -886,3 +887,84 @@ func migrateMeetings(tx *gorm.DB) error {
 	return tx.AutoMigrate(&Meeting{}, &AgendaItem{}, &Attendee{}, &MeetingDocument{}, &FollowUp{}, &FollowUpNote{},
 		&Transcript{}, &Speech{}, &Holiday{})
 }
+
+// migratePublicQuestions adds the questions and suggestions of the public,
+// their threads (answers, follow-ups, hiding) and votes, and each plan's
+// promise of days to answer them.
+func migratePublicQuestions(tx *gorm.DB) error {
+	type Plan struct {
+		ID           uint `gorm:"primaryKey"`
+		QuestionDays int  `gorm:"not null;default:14"`
+	}
+	type Question struct {
+		ID             uint                `gorm:"primaryKey"`
+		PlanID         uint                `gorm:"not null;index"`
+		Plan           *Plan               `gorm:"constraint:OnDelete:CASCADE"`
+		CommitmentID   *uint               `gorm:"index"`
+		Commitment     *questionCommitment `gorm:"constraint:OnDelete:CASCADE"`
+		AgencyID       *uint               `gorm:"index"`
+		Agency         *questionAgency     `gorm:"constraint:OnDelete:SET NULL"`
+		Kind           string              `gorm:"size:20;not null"`
+		Text           string              `gorm:"not null"`
+		Name           string              `gorm:"size:200;not null;default:''"`
+		Lang           string              `gorm:"size:10;not null"`
+		Channel        string              `gorm:"size:20;not null"`
+		RecordedByID   *uint
+		RecordedBy     *answerUser `gorm:"constraint:OnDelete:SET NULL"`
+		ReceivedAt     time.Time   `gorm:"not null;index"`
+		ClockFrom      time.Time   `gorm:"not null"`
+		DueAt          time.Time   `gorm:"not null;index"`
+		AnsweredAt     *time.Time  `gorm:"index"`
+		Disposition    string      `gorm:"size:20;not null;default:''"`
+		Votes          int         `gorm:"not null;default:0;index"`
+		HiddenAt       *time.Time
+		HiddenReason   string `gorm:"size:20;not null;default:''"`
+		DuplicateOfID  *uint
+		EmailSealed    []byte
+		EmailConfirmed bool   `gorm:"not null;default:false"`
+		ConfirmHash    string `gorm:"size:64;not null;default:'';index"`
+		FromHash       string `gorm:"size:64;not null;default:'';index"`
+		CreatedAt      time.Time
+		UpdatedAt      time.Time
+	}
+	type QuestionEntry struct {
+		ID          uint      `gorm:"primaryKey"`
+		QuestionID  uint      `gorm:"not null;index"`
+		Question    *Question `gorm:"constraint:OnDelete:CASCADE"`
+		Kind        string    `gorm:"size:20;not null"`
+		Disposition string    `gorm:"size:20;not null;default:''"`
+		Body        string    `gorm:"not null;default:''"`
+		Reasons     string    `gorm:"not null;default:''"`
+		UserID      *uint
+		User        *answerUser `gorm:"constraint:OnDelete:SET NULL"`
+		AgencyID    *uint
+		Agency      *questionAgency `gorm:"foreignKey:AgencyID;constraint:OnDelete:SET NULL"`
+		Role        string          `gorm:"size:20;not null;default:''"`
+		Name        string          `gorm:"size:200;not null;default:''"`
+		ToAgencyID  *uint
+		ToAgency    *questionAgency `gorm:"foreignKey:ToAgencyID;constraint:OnDelete:SET NULL"`
+		FromHash    string          `gorm:"size:64;not null;default:'';index"`
+		At          time.Time       `gorm:"not null;index"`
+	}
+	type QuestionVote struct {
+		ID         uint      `gorm:"primaryKey"`
+		QuestionID uint      `gorm:"not null;uniqueIndex:idx_vote_voter,priority:1"`
+		Question   *Question `gorm:"constraint:OnDelete:CASCADE"`
+		Voter      string    `gorm:"size:64;not null;uniqueIndex:idx_vote_voter,priority:2"`
+		FromHash   string    `gorm:"size:64;not null;index"`
+		CreatedAt  time.Time
+	}
+	return tx.AutoMigrate(&Plan{}, &Question{}, &QuestionEntry{}, &QuestionVote{})
+}
+
+type questionCommitment struct {
+	ID uint `gorm:"primaryKey"`
+}
+
+func (questionCommitment) TableName() string { return "commitments" }
+
+type questionAgency struct {
+	ID uint `gorm:"primaryKey"`
+}
+
+func (questionAgency) TableName() string { return "agencies" }

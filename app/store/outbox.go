@@ -124,7 +124,8 @@ func (s *Store) ClaimMessages(ctx context.Context, channel model.Channel, limit 
 
 // MarkSent records a delivered message and its attempt. The text of
 // account mail is dropped once delivered: it holds a live password link,
-// which the database otherwise keeps only as a hash.
+// which the database otherwise keeps only as a hash; so is the text of
+// mail to an asker (a confirmation link), with its sealed address.
 func (s *Store) MarkSent(ctx context.Context, id uint) error {
 	now := s.now().UTC()
 	return s.write(ctx, func(tx *gorm.DB) error {
@@ -133,7 +134,8 @@ func (s *Store) MarkSent(ctx context.Context, id uint) error {
 		}
 		return tx.Model(&model.OutboxMessage{}).Where("id = ?", id).Updates(map[string]any{
 			"status": model.OutboxSent, "sent_at": now, "attempts": gorm.Expr("attempts + 1"),
-			"text":       gorm.Expr("CASE WHEN kind = ? THEN '' ELSE text END", model.KindAccount),
+			"text":       gorm.Expr("CASE WHEN kind IN (?, ?) THEN '' ELSE text END", model.KindAccount, model.KindAsker),
+			"to":         gorm.Expr(`CASE WHEN kind = ? THEN '' ELSE "to" END`, model.KindAsker),
 			"last_error": "", "updated_at": now}).Error
 	})
 }

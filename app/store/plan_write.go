@@ -23,7 +23,7 @@ func (s *Store) CreatePlan(ctx context.Context, p *model.Plan) error {
 		if err := fe.Err(); err != nil {
 			return err
 		}
-		p.ID, p.Version = 0, 1
+		p.ID, p.Version, p.QuestionDays = 0, 1, p.QuestionDaysOrDefault()
 		if err := tx.Omit(gormAssociations).Create(p).Error; err != nil {
 			return err
 		}
@@ -34,7 +34,7 @@ func (s *Store) CreatePlan(ctx context.Context, p *model.Plan) error {
 }
 
 // UpdatePlan sets what a form changes of plan id (identifier, member,
-// number, title, dates, stage) to p's, if the plan is still at version;
+// number, title, dates, stage, days to answer a question) to p's, if the plan is still at version;
 // otherwise it returns ErrConflict and writes nothing. The change enters
 // the record of changes in the same transaction.
 func (s *Store) UpdatePlan(ctx context.Context, id uint, version int, p *model.Plan) error {
@@ -49,6 +49,7 @@ func (s *Store) UpdatePlan(ctx context.Context, id uint, version int, p *model.P
 		after := before
 		after.Ref, after.Jurisdiction, after.JurisdictionCode, after.JurisdictionLevel = p.Ref, p.Jurisdiction, p.JurisdictionCode, p.JurisdictionLevel
 		after.Number, after.Title, after.Start, after.End, after.Status = p.Number, p.Title, p.Start, p.End, p.Status
+		after.QuestionDays = p.QuestionDaysOrDefault()
 		fe := model.FieldErrors{}
 		if err := mergeErrors(fe, after.Validate()); err != nil {
 			return err
@@ -65,7 +66,7 @@ func (s *Store) UpdatePlan(ctx context.Context, id uint, version int, p *model.P
 		err := s.updateVersioned(tx, &model.Plan{}, id, version, map[string]any{
 			"ref": after.Ref, "jurisdiction": after.Jurisdiction, "jurisdiction_code": after.JurisdictionCode,
 			"jurisdiction_level": after.JurisdictionLevel, "number": after.Number, "title": after.Title,
-			"start": after.Start, "end": after.End, "status": after.Status})
+			"start": after.Start, "end": after.End, "status": after.Status, "question_days": after.QuestionDays})
 		if err != nil {
 			return err
 		}

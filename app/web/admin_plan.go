@@ -124,6 +124,7 @@ func planValues(p *model.Plan) url.Values {
 	v.Set("start", p.Start.String())
 	v.Set("end", p.End.String())
 	v.Set("status", string(p.Status))
+	v.Set("question_days", strconv.Itoa(p.QuestionDaysOrDefault()))
 	return v
 }
 
@@ -134,7 +135,10 @@ func formPlan(c *gin.Context, stored *model.Plan) (*model.Plan, formErrors) {
 	p := &model.Plan{Ref: strings.TrimSpace(c.PostForm("ref")), Jurisdiction: formText(c, "jurisdiction", stored.Jurisdiction),
 		JurisdictionCode: strings.TrimSpace(c.PostForm("jurisdiction_code")), JurisdictionLevel: model.JurisdictionLevel(c.PostForm("jurisdiction_level")),
 		Number: fe.integer(c, "number"), Title: formText(c, "title", stored.Title), Start: fe.date(c, "start"), End: fe.date(c, "end"),
-		Status: model.PlanStatus(c.PostForm("status"))}
+		Status: model.PlanStatus(c.PostForm("status")), QuestionDays: fe.integer(c, "question_days")}
+	if _, bad := fe["question_days"]; !bad && (p.QuestionDays < 0 || p.QuestionDays > model.MaxQuestionDays) {
+		fe["question_days"] = "admin.error.question_days"
+	}
 	return p, fe
 }
 
@@ -142,7 +146,7 @@ func formPlan(c *gin.Context, stored *model.Plan) (*model.Plan, formErrors) {
 var plans = editor[*planForm]{
 	load: func(s *Server, c *gin.Context, id uint) (*planForm, error) {
 		if id == 0 {
-			return &planForm{adminForm: s.adminForm(c, url.Values{"status": {string(model.PlanCoCreation)}}, 0)}, nil
+			return &planForm{adminForm: s.adminForm(c, url.Values{"status": {string(model.PlanCoCreation)}, "question_days": {strconv.Itoa(model.DefaultQuestionDays)}}, 0)}, nil
 		}
 		p, err := s.store.FindPlanByID(c.Request.Context(), id)
 		if err != nil {

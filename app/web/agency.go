@@ -24,6 +24,8 @@ type agencyPage struct {
 	LastUpdate time.Time
 	Contacts   []model.Contact
 	FollowUps  []model.FollowUp // the forum's follow-up items it owns, tracked first
+	// Questions: how the agency kept the promise to answer the public.
+	Questions store.QuestionStats
 }
 
 type agencyMilestone struct {
@@ -131,6 +133,11 @@ func (s *Server) showAgency(c *gin.Context) {
 				data.FollowUps = append(data.FollowUps, f)
 			}
 		}
+	}
+	var err2 error
+	if data.Questions, err2 = s.store.FindQuestionStats(c.Request.Context(), store.QuestionFilter{AgencyID: data.Agency.ID}); err2 != nil {
+		s.fail(c, err2)
+		return
 	}
 	s.render(c, 200, "agencies/show", data)
 }

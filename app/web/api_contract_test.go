@@ -14,6 +14,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
+	"github.com/ogptracker/ogptracker/app/model"
 	"github.com/ogptracker/ogptracker/app/web"
 )
 
@@ -59,6 +60,26 @@ func TestEveryDocumentedEndpointAnswersAsDocumented(t *testing.T) {
 		return fmt.Sprintf(`{"commitment_id": %d, "period_id": %d, "narrative": "電子連署系統已完成測試。"%s}`, site.commitmentID, site.period.ID, extra)
 	}
 	meeting := apiMeetingWithTranscript(t, site.st, site.commitmentID, cec.ID)
+	// Questions: one answered, one hidden.
+	ctx := context.Background()
+	var questions []uint
+	for _, text := range []string{"何時上線？", "與本案無關的廣告"} {
+		q := &model.Question{CommitmentID: &site.commitmentID, Kind: model.AskQuestion, Text: text, Lang: "zh-TW", Channel: model.ChannelOnline}
+		if err := site.st.AskQuestion(ctx, q, "", "", nil); err != nil {
+			t.Fatal(err)
+		}
+		questions = append(questions, q.ID)
+	}
+	cecLiaison := model.NewContextWithActor(ctx, site.users["liaison@cec.example.org"].ActorThrough(model.DoorWeb))
+	if err := site.st.AnswerQuestion(cecLiaison, questions[0], &model.QuestionEntry{Disposition: model.DispositionPartly, Body: "六月上線。", Reasons: "需先完成測試。"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := site.st.FollowUpQuestion(ctx, questions[0], "測試何時完成？", "", "h"); err != nil {
+		t.Fatal(err)
+	}
+	if err := site.st.HideQuestion(ctx, questions[1], model.HideOffTopic, nil, ""); err != nil {
+		t.Fatal(err)
+	}
 	m := fmt.Sprintf("/api/v1/milestones/%d", site.m.ID)
 	other := fmt.Sprintf("/api/v1/milestones/%d", site.other.ID)
 	requests := []struct {
@@ -89,6 +110,12 @@ func TestEveryDocumentedEndpointAnswersAsDocumented(t *testing.T) {
 		{"GET", "/api/v1/milestones?due_before=soon", "", "", nil, 400},
 		{"GET", "/api/v1/milestones?agency=999999", "", "", nil, 404},
 		{"GET", m, "", "", nil, 200},
+		{"GET", "/api/v1/questions", "", "", nil, 200},
+		{"GET", fmt.Sprintf("/api/v1/questions?commitment=%d&agency=%d&status=open&sort=votes&plan=%s", site.commitmentID, cec.ID, planID), "", "", nil, 200},
+		{"GET", "/api/v1/questions?status=closed", "", "", nil, 400},
+		{"GET", fmt.Sprintf("/api/v1/questions/%d", questions[0]), "", "", nil, 200},
+		{"GET", fmt.Sprintf("/api/v1/questions/%d", questions[1]), "", "", nil, 200},
+		{"GET", "/api/v1/questions/999999", "", "", nil, 404},
 		{"GET", "/api/v1/milestones/999999", "", "", nil, 404},
 		{"GET", "/api/v1/meetings", "", "", nil, 200},
 		{"GET", "/api/v1/meetings?plan=" + planID, "", "", nil, 200},

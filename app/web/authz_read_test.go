@@ -32,7 +32,10 @@ var publicReads = []string{
 	"GET /signin", "GET /password/forgot", "GET /password/reset/:token", "GET /unsubscribe/:token",
 	"GET /api/openapi.json", "GET /api/v1/plans", "GET /api/v1/plans/:id", "GET /api/v1/commitments", "GET /api/v1/commitments/:id",
 	"GET /api/v1/commitments/:id/evidence", "GET /api/v1/agencies", "GET /api/v1/milestones", "GET /api/v1/milestones/:id",
+	"GET /api/v1/questions", "GET /api/v1/questions/:id",
 	"GET /export/:file", "GET /feed.atom", "GET /calendar.ics", "GET /healthz", "GET /static/*file",
+	// Questions from the public: anyone reads and asks (question_test.go).
+	"GET /commitments/:id/questions/new", "GET /plans/:id/questions/new", "GET /questions/:id", "GET /questions/:id/confirm/:token",
 }
 
 var readCases = []readCase{

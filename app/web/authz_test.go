@@ -43,6 +43,8 @@ type authzSite struct {
 	token  string // the path of an API token, "/admin/tokens/N"
 	review string // the path of a dissent's answer, "/reviews/N/answer"
 	job    string // the path of the administrator's import, "/admin/import/N"
+	// question is the path of a question on 2-1 from the public, "/questions/N".
+	question string
 }
 
 // previewedImport is an import of the administrator waiting for their
@@ -62,6 +64,16 @@ func previewedImport(s *authzSite) {
 		s.t.Fatal(err)
 	}
 	s.job = fmt.Sprintf("/admin/import/%d", j.ID)
+}
+
+// asked is a question from the public on 2-1, which the Central Election
+// Commission answers.
+func asked(s *authzSite) {
+	q := &model.Question{CommitmentID: &s.commitmentID, Kind: model.AskQuestion, Text: "何時上線？", Lang: "zh-TW", Channel: model.ChannelOnline}
+	if err := s.st.AskQuestion(s.t.Context(), q, "", "", nil); err != nil {
+		s.t.Fatal(err)
+	}
+	s.question = fmt.Sprintf("/questions/%d", q.ID)
 }
 
 // writeCase is one route of the table. The subject of the route (a
@@ -125,6 +137,31 @@ func periodForm(s *authzSite) url.Values {
 }
 
 var writeCases = []writeCase{
+	// Anyone asks and follows up, without an account, within the limits
+	// per address; the form token is needed all the same.
+	{route: "POST /commitments/:id/questions", path: func(s *authzSite) string { return s.commitmentPath() + "/questions" },
+		form: func(*authzSite) url.Values {
+			return url.Values{"kind": {"question"}, "lang": {"zh-TW"}, "text": {"何時完成？"}}
+		},
+		want: [...]int{done, done, done, done, done}},
+	{route: "POST /plans/:id/questions", path: func(s *authzSite) string { return fmt.Sprintf("/plans/%d/questions", s.period.PlanID) },
+		form: func(*authzSite) url.Values {
+			return url.Values{"kind": {"suggestion"}, "lang": {"zh-TW"}, "text": {"請公開會議紀錄。"}}
+		},
+		want: [...]int{done, done, done, done, done}},
+	{route: "POST /questions/:id/follow-ups", setup: asked, path: func(s *authzSite) string { return s.question + "/follow-ups" },
+		form: func(*authzSite) url.Values { return url.Values{"body": {"請說明進度。"}} },
+		want: [...]int{done, done, done, done, done}},
+	// Only the owning agency's liaisons answer (MayAnswerQuestion); only
+	// administrators hide (MayHideQuestion).
+	{route: "POST /questions/:id/answer", setup: asked, path: func(s *authzSite) string { return s.question + "/answer" },
+		form: func(*authzSite) url.Values {
+			return url.Values{"disposition": {"adopted"}, "body": {"將於六月上線。"}, "reasons": {"已列入計畫。"}}
+		},
+		want: [...]int{toSignIn, forbidden, forbidden, done, forbidden}},
+	{route: "POST /questions/:id/hide", setup: asked, path: func(s *authzSite) string { return s.question + "/hide" },
+		form: func(*authzSite) url.Values { return url.Values{"reason": {"off-topic"}} },
+		want: [...]int{toSignIn, forbidden, forbidden, forbidden, done}},
 	{
 		route: "POST /milestones/:id",
 		path:  func(s *authzSite) string { return s.updatePath() },
@@ -437,6 +474,9 @@ var openWrites = map[string]string{
 	"POST /password/forgot":       "anyone may ask for a reset link; it goes to the account's address only",
 	"POST /password/reset/:token": "the one-time link itself is the authorization",
 	"OPTIONS /api/*path":          "the CORS preflight of the read API answers headers only",
+	// Questions from the public (question_test.go shows each refusal).
+	"POST /questions/:id/vote":           "anyone adds their voice, once per browser, a few per address",
+	"POST /questions/:id/confirm/:token": "the link mailed to the asker is the authorization",
 }
 
 func TestEveryWriteRouteAnswersEachRoleAsTheTableSays(t *testing.T) {

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"fmt"
+
 	"github.com/gin-gonic/gin"
 
 	"github.com/ogptracker/ogptracker/app/model"
@@ -18,6 +20,7 @@ type commitmentPage struct {
 	History    historySection
 	Reports    reportsSection   // see report.go
 	FollowUps  []model.FollowUp // the forum's follow-up items on it, with their history
+	Questions  questionsSection
 }
 
 type milestoneRow struct {
@@ -69,6 +72,16 @@ func (s *Server) showCommitment(c *gin.Context) {
 		return
 	}
 	if data.FollowUps, err = s.store.FindFollowUps(ctx, store.FollowUpFilter{CommitmentID: cm.ID}); err != nil {
+		s.fail(c, err)
+		return
+	}
+	plan, err := s.store.FindPlanByID(ctx, cm.PlanID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if data.Questions, err = s.questionsSectionFor(ctx, fmt.Sprintf("/commitments/%d", cm.ID),
+		store.QuestionFilter{CommitmentID: cm.ID}, c.Query("sort"), plan.QuestionDaysOrDefault()); err != nil {
 		s.fail(c, err)
 		return
 	}

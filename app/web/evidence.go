@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/gin-gonic/gin"
 
@@ -28,6 +29,11 @@ type evidencePage struct {
 	Links      int // evidence links in all, of milestones and reports
 	Reports    []evidenceReport
 	History    historySection
+	// Questions from the public with their answers: the reasoned
+	// responses the commitment owes, and whether they came in time.
+	Questions []questionView
+	QCounts   store.QuestionCounts
+	QStats    store.QuestionStats
 }
 
 // evidenceReport is a submitted report as the pack prints it.
@@ -75,6 +81,16 @@ func (s *Server) showEvidence(c *gin.Context) {
 		r := &reports[i]
 		data.Reports = append(data.Reports, evidenceReport{Period: r.Period, View: newReportView(r, reviews[r.ID], 4)})
 		data.Links += len(r.Evidence)
+	}
+	qs, err := s.store.FindQuestions(ctx, store.QuestionFilter{CommitmentID: id, Thread: true})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	slices.Reverse(qs) // in the order asked
+	data.QCounts, data.QStats = store.CountsOf(qs), store.StatsOf(qs, s.now())
+	for i := range qs {
+		data.Questions = append(data.Questions, s.viewQuestion(&qs[i], true))
 	}
 	s.render(c, 200, "commitments/evidence", data)
 }

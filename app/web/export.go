@@ -23,6 +23,8 @@ func (s *Server) export(c *gin.Context) {
 	switch {
 	case file == "commitments.csv" || file == "milestones.csv":
 		s.exportCSV(c, file)
+	case file == "questions.csv":
+		s.exportQuestions(c)
 	case strings.HasPrefix(file, "plan-") && strings.HasSuffix(file, ".json"):
 		id, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimPrefix(file, "plan-"), ".json"), 10, 32)
 		if err != nil || id == 0 {

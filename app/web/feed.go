@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -116,7 +117,9 @@ func (s *Server) feed(c *gin.Context) {
 		feed.Updated = changes[0].At.UTC().Format(time.RFC3339)
 	}
 	w := newChangeWords(pg.T, shortText)
+	dated := make([]time.Time, 0, len(changes))
 	for _, ch := range changes {
+		dated = append(dated, ch.At)
 		row := w.row(ch)
 		var body strings.Builder
 		for _, fr := range row.Fields {
@@ -130,6 +133,10 @@ func (s *Server) feed(c *gin.Context) {
 			Link: atomLink{Rel: "alternate", Type: "text/html", Href: link}, Author: atomPerson{Name: w.who(ch)},
 			Content: atomText{Type: "text", Body: strings.TrimSpace(body.String())}})
 	}
+	if err := s.feedQuestions(c, pg.T, f, &feed, &dated); err != nil {
+		s.fail(c, err)
+		return
+	}
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
 	enc := xml.NewEncoder(&buf)
@@ -139,6 +146,70 @@ func (s *Server) feed(c *gin.Context) {
 		return
 	}
 	s.sendBytes(c, 200, "application/atom+xml; charset=utf-8", buf.Bytes(), "")
+}
+
+// feedQuestions adds to a feed the questions asked and answered within
+// its scope, newest first among its changes, within feedEntries in all.
+// dated holds the instant of each entry already in the feed.
+func (s *Server) feedQuestions(c *gin.Context, t *i18n.Translator, f store.ChangeFilter, feed *atomFeed, dated *[]time.Time) error {
+	qf := store.QuestionFilter{CommitmentID: f.CommitmentID, AgencyID: f.AgencyID, Thread: true, Limit: feedEntries}
+	if f.PlanID != 0 {
+		qf.PlanIDs = []uint{f.PlanID}
+	}
+	qs, err := s.store.FindQuestions(c.Request.Context(), qf)
+	if err != nil {
+		return err
+	}
+	add := func(at time.Time, e atomEntry) {
+		e.Updated = at.UTC().Format(time.RFC3339)
+		feed.Entries = append(feed.Entries, e)
+		*dated = append(*dated, at)
+	}
+	for i := range qs {
+		q := &qs[i]
+		link := s.absolute(fmt.Sprintf("/questions/%d", q.ID))
+		number := t.T("question.number", "ID", q.ID)
+		if q.Hidden() {
+			add(*q.HiddenAt, atomEntry{ID: link + "#hidden", Title: number + ": " + t.T("question.hidden.short", "Reason", t.T("question.hide."+string(q.HiddenReason)), "Date", t.Time(*q.HiddenAt)),
+				Link: atomLink{Rel: "alternate", Type: "text/html", Href: link}, Author: atomPerson{Name: t.T("question.secretariat")},
+				Content: atomText{Type: "text", Body: t.T("question.hidden.policy")}})
+			continue
+		}
+		asker := q.Name
+		if asker == "" {
+			asker = t.T("question.anonymous")
+		}
+		add(q.ReceivedAt, atomEntry{ID: link, Title: t.T("question.kind."+string(q.Kind)) + " · " + number + ": " + excerpt(q.Text, 80),
+			Link: atomLink{Rel: "alternate", Type: "text/html", Href: link}, Author: atomPerson{Name: asker},
+			Content: atomText{Type: "text", Body: q.Text}})
+		for _, e := range q.Entries {
+			if e.Kind != model.EntryAnswer {
+				continue
+			}
+			signer := t.T("question.secretariat")
+			if e.Agency != nil {
+				signer = t.Text(e.Agency.Name).Value
+			}
+			add(e.At, atomEntry{ID: fmt.Sprintf("%s#entry-%d", link, e.ID), Title: number + ": " + t.T("question.entry.answer") + " · " + t.T("question.disposition."+string(e.Disposition)),
+				Link: atomLink{Rel: "alternate", Type: "text/html", Href: fmt.Sprintf("%s#entry-%d", link, e.ID)}, Author: atomPerson{Name: signer},
+				Content: atomText{Type: "text", Body: e.Body + "\n\n" + t.T("question.entry.reasons") + ": " + e.Reasons}})
+		}
+	}
+	// Newest first, and no more than a feed carries.
+	order := make([]int, len(feed.Entries))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return (*dated)[b].Compare((*dated)[a]) })
+	entries := make([]atomEntry, 0, min(len(order), feedEntries))
+	for _, i := range order[:min(len(order), feedEntries)] {
+		entries = append(entries, feed.Entries[i])
+	}
+	feed.Entries = entries
+	if len(entries) > 0 {
+		feed.Updated = (*dated)[order[0]].UTC().Format(time.RFC3339)
+	}
+	return nil
 }
 
 // shownWords is a value of the record of changes in plain words.

@@ -13,13 +13,20 @@ const flashCookie = "flash"
 
 // flashes are the messages a flash may name.
 var flashes = map[string]bool{
-	"flash.saved":            true,
-	"flash.milestone.saved":  true,
-	"flash.report.saved":     true,
-	"flash.report.submitted": true,
-	"flash.review.saved":     true,
-	"flash.answer.saved":     true,
-	"flash.assessment.saved": true,
+	"flash.saved":                 true,
+	"flash.milestone.saved":       true,
+	"flash.report.saved":          true,
+	"flash.report.submitted":      true,
+	"flash.review.saved":          true,
+	"flash.answer.saved":          true,
+	"flash.assessment.saved":      true,
+	"flash.question.asked":        true,
+	"flash.question.confirm":      true,
+	"flash.question.voted":        true,
+	"flash.question.voted_before": true,
+	"flash.question.followed_up":  true,
+	"flash.question.answered":     true,
+	"flash.question.hidden":       true,
 }
 
 // flash leaves the message id for the next page this visitor sees.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -56,6 +57,10 @@ type planPage struct {
 	// Siblings are the member's plans, earliest first, for the plan switcher.
 	Siblings      []model.Plan
 	CurrentPlanID uint // the member's latest plan
+	// Questions on the plan as a whole; QuestionStats: how the promise to
+	// answer was kept across the plan, commitments included.
+	Questions     questionsSection
+	QuestionStats store.QuestionStats
 }
 
 type themeGroup struct {
@@ -161,6 +166,15 @@ func (s *Server) renderPlan(c *gin.Context, p *model.Plan) {
 		data.Themes[i].Rows = append(data.Themes[i].Rows, r)
 	}
 	data.Charts = newPlanCharts(rows, data.Themes)
+	if data.Questions, err = s.questionsSectionFor(ctx, fmt.Sprintf("/plans/%d", p.ID),
+		store.QuestionFilter{PlanIDs: []uint{p.ID}, PlanOnly: true}, c.Query("sort"), p.QuestionDaysOrDefault()); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if data.QuestionStats, err = s.store.FindQuestionStats(ctx, store.QuestionFilter{PlanIDs: []uint{p.ID}}); err != nil {
+		s.fail(c, err)
+		return
+	}
 	s.render(c, 200, "plans/show", data)
 }
 

@@ -79,6 +79,7 @@ var funcs = template.FuncMap{
 		return m, nil
 	},
 	"inc":       func(i int) int { return i + 1 },
+	"excerpt":   excerpt,  // a long text cut for a list (question_mail.go)
 	"stateBar":  stateBar, // a chart of schedule states: templates/partials/chart.html
 	"stateIcon": func(s model.ScheduleState) string { return stateIcons[s] },
 }

@@ -64,6 +64,20 @@ func (s *Server) routes() *gin.Engine {
 	public.GET("/meetings/:id/transcript", s.showTranscript) // a draft: its participants, 404 for anyone else
 	public.GET("/followups/:id", s.showFollowUp)
 
+	// Questions from the public: anyone asks, votes and follows up, without
+	// an account, within the limits per address (question_new.go); staff
+	// record one received offline (MayRecordQuestion). The forms are pages
+	// of their own, so that the commitment and plan pages stay shared.
+	public.GET("/commitments/:id/questions/new", s.newQuestion(false))
+	public.POST("/commitments/:id/questions", s.askQuestion(false))
+	public.GET("/plans/:id/questions/new", s.newQuestion(true))
+	public.POST("/plans/:id/questions", s.askQuestion(true))
+	public.GET("/questions/:id", s.showQuestion)
+	public.POST("/questions/:id/vote", s.voteQuestion)
+	public.POST("/questions/:id/follow-ups", s.followUpQuestion)
+	public.GET("/questions/:id/confirm/:token", s.showConfirmQuestion)
+	public.POST("/questions/:id/confirm/:token", s.confirmQuestion)
+
 	// Accounts: signing in, and a forgotten password, need no account.
 	public.GET("/signin", s.showSignIn)
 	public.POST("/signin", s.signIn)
@@ -100,6 +114,8 @@ func (s *Server) routes() *gin.Engine {
 	open.GET(apiPrefix+"/milestones/:id", s.apiMilestone)
 	open.GET(apiPrefix+"/meetings", s.apiMeetings)
 	open.GET(apiPrefix+"/meetings/:id", s.apiMeetingDetail)
+	open.GET(apiPrefix+"/questions", s.apiQuestions)
+	open.GET(apiPrefix+"/questions/:id", s.apiQuestion)
 	open.OPTIONS("/api/*path", func(*gin.Context) {})
 	open.GET("/export/:file", s.heavy, s.export)
 	open.GET("/feed.atom", s.heavy, s.feed)
@@ -128,6 +144,8 @@ func (s *Server) routes() *gin.Engine {
 	signedIn.POST("/followups/:id/notes", s.addFollowUpNote)          // MayNoteFollowUp
 	signedIn.GET("/speeches/:id/edit", s.editSpeech)                  // MayEditSpeech
 	signedIn.POST("/speeches/:id", s.updateSpeech)                    // MayEditSpeech
+	signedIn.POST("/questions/:id/answer", s.answerQuestion)          // MayAnswerQuestion
+	signedIn.POST("/questions/:id/hide", s.hideQuestion)              // MayHideQuestion
 	// Every signed-in person chooses their own reminders, and no one else's.
 	signedIn.GET("/account/reminders", s.showReminderPrefs)
 	signedIn.POST("/account/reminders", s.updateReminderPrefs)

@@ -40,6 +40,9 @@ type Queue struct {
 	// FollowUps are the items the forum's meetings gave the agency, still
 	// tracked: progress to report before the next meeting.
 	FollowUps []model.FollowUp
+	// Questions from the public waiting for the agency's answer, the one
+	// due first first (an administrator's: those of the plan as a whole).
+	Questions []QuestionItem
 
 	// A committee member's: submitted reports they have not reviewed (those
 	// of commitments their organisation co-leads first), and commitments no
@@ -55,6 +58,15 @@ type Queue struct {
 	OverdueByAgency []AgencyCount
 	Undeliverable   int64
 	Invited         []model.User
+	// Questions past their promise, whoever owes the answer.
+	LateQuestions []QuestionItem
+}
+
+// QuestionItem is a question from the public on a queue.
+type QuestionItem struct {
+	Q       *model.Question
+	Days    int  // days left until the promise, or days overdue
+	Overdue bool // the promise has passed
 }
 
 // MilestoneItem is a milestone on a queue, with its commitment.
@@ -107,7 +119,8 @@ type AgencyCount struct {
 // dissents or an administrator's overdue milestones (the agencies' work,
 // shown for follow-up).
 func (q *Queue) Count() int {
-	n := len(q.Overdue) + len(q.DueSoon) + len(q.ToAnswer) + len(q.FollowUps) + len(q.ToReview) + len(q.NotAssessed) + len(q.Invited) + int(q.Undeliverable)
+	n := len(q.Overdue) + len(q.DueSoon) + len(q.ToAnswer) + len(q.FollowUps) + len(q.Questions) + len(q.LateQuestions) +
+		len(q.ToReview) + len(q.NotAssessed) + len(q.Invited) + int(q.Undeliverable)
 	for _, r := range q.Reports {
 		if r.Owed() {
 			n++
@@ -188,6 +201,7 @@ type builder struct {
 	current     []*model.ReportingPeriod // each plan's period open now
 	reported    map[uint]map[uint]bool   // by period and commitment: a version submitted
 
+	openQuestions   []model.Question                        // read once, by questions
 	latestSubmitted map[uint]map[uint]*model.ProgressReport // see submitted
 	reviews         map[uint][]model.Review                 // by report
 }
@@ -291,6 +305,9 @@ func (b *builder) liaison(ctx context.Context, agency uint) error {
 		return err
 	}
 	b.q.Reports = items
+	if err := b.questions(ctx, func(q *model.Question) bool { return q.AgencyID != nil && *q.AgencyID == agency }, &b.q.Questions); err != nil {
+		return err
+	}
 	return b.dissents(ctx, func(r *model.ProgressReport, v model.Review) {
 		if r.AgencyID == agency && !v.Answered() {
 			b.q.ToAnswer = append(b.q.ToAnswer, b.dissent(r, v))
@@ -475,7 +492,44 @@ func (b *builder) admin(ctx context.Context) error {
 		return err
 	}
 	b.q.Invited, err = b.st.FindInvitedUsers(ctx)
-	return err
+	if err != nil {
+		return err
+	}
+	// The secretariat answers the questions on a plan as a whole, and
+	// follows up those past their promise.
+	if err := b.questions(ctx, func(q *model.Question) bool { return q.AgencyID == nil }, &b.q.Questions); err != nil {
+		return err
+	}
+	return b.questions(ctx, func(q *model.Question) bool { return q.AgencyID != nil && b.at.After(q.DueAt) }, &b.q.LateQuestions)
+}
+
+// questions adds to list the open questions of the plans in force that
+// keep says are the queue's, with the days left (negative: overdue).
+func (b *builder) questions(ctx context.Context, keep func(*model.Question) bool, list *[]QuestionItem) error {
+	if b.openQuestions == nil {
+		ids := make([]uint, len(b.plans))
+		for i, p := range b.plans {
+			ids[i] = p.ID
+		}
+		qs, err := b.st.FindOpenQuestions(ctx, ids)
+		if err != nil {
+			return err
+		}
+		b.openQuestions = append(qs, model.Question{}) // never nil once read
+		b.openQuestions = b.openQuestions[:len(qs)]
+	}
+	for i := range b.openQuestions {
+		q := &b.openQuestions[i]
+		if keep(q) {
+			days, _ := q.Days(b.at, b.loc)
+			item := QuestionItem{Q: q, Days: days}
+			if b.at.After(q.DueAt) {
+				item.Overdue, item.Days = true, max(-days, 1)
+			}
+			*list = append(*list, item)
+		}
+	}
+	return nil
 }
 
 // counted turns counts by agency id into a list, the largest first.

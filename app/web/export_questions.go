@@ -1,0 +1,97 @@
+package web
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ogptracker/ogptracker/app/model"
+	"github.com/ogptracker/ogptracker/app/store"
+	"github.com/ogptracker/ogptracker/app/transfer"
+)
+
+// questionColumns are the columns of /export/questions.csv: one row per
+// question, with its latest answer. Never an address; a hidden question
+// keeps its row, its reason and date, without its text.
+var questionColumns = []string{"id", "kind", "status", "plan", "commitment", "agency", "lang", "channel", "name", "text",
+	"received_at", "due_at", "answered_at", "answered_in_days", "answered_in_time", "disposition", "answer", "reasons",
+	"votes", "hidden_at", "hidden_reason", "duplicate_of", "url"}
+
+// exportQuestions is GET /export/questions.csv (?plan=ID: one plan's).
+func (s *Server) exportQuestions(c *gin.Context) {
+	f := store.QuestionFilter{Thread: true}
+	name := "all"
+	if v := c.Query("plan"); v != "" && v != "all" {
+		id, err := strconv.ParseUint(v, 10, 32)
+		if err != nil || id == 0 {
+			s.fail(c, errBadRequest)
+			return
+		}
+		f.PlanIDs, name = []uint{uint(id)}, v
+	}
+	qs, err := s.store.FindQuestions(c.Request.Context(), f)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var buf bytes.Buffer
+	buf.WriteString(transfer.BOM)
+	w := csv.NewWriter(&buf)
+	w.Write(questionColumns)
+	stamp := func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.UTC().Format(time.RFC3339)
+	}
+	for i := range qs {
+		q := &qs[i]
+		row := make([]string, len(questionColumns))
+		row[0], row[1], row[2] = strconv.FormatUint(uint64(q.ID), 10), string(q.Kind), q.Status()
+		if q.Plan != nil {
+			row[3] = q.Plan.Ref
+		}
+		if q.Commitment != nil {
+			row[4] = q.Commitment.Ref
+		}
+		if q.Agency != nil {
+			row[5] = q.Agency.Code
+		}
+		row[6], row[7] = q.Lang, string(q.Channel)
+		row[10], row[11] = stamp(&q.ReceivedAt), stamp(&q.DueAt)
+		row[18], row[22] = strconv.Itoa(q.Votes), s.absolute(fmt.Sprintf("/questions/%d", q.ID))
+		if q.Hidden() {
+			row[19], row[20] = stamp(q.HiddenAt), string(q.HiddenReason)
+			if q.DuplicateOfID != nil {
+				row[21] = strconv.FormatUint(uint64(*q.DuplicateOfID), 10)
+			}
+		} else {
+			row[8], row[9] = q.Name, q.Text
+			if q.AnsweredAt != nil {
+				days, _ := q.Days(s.now(), s.location)
+				row[12], row[13], row[14] = stamp(q.AnsweredAt), strconv.Itoa(days), strconv.FormatBool(q.AnsweredInTime())
+			}
+			row[15] = string(q.Disposition)
+			for _, e := range q.Entries { // the latest answer
+				if e.Kind == model.EntryAnswer {
+					row[16], row[17] = e.Body, e.Reasons
+				}
+			}
+		}
+		if err := w.Write(transfer.Neutralise(row)); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="questions-plan-%s.csv"`, name))
+	s.sendBytes(c, 200, "text/csv; charset=utf-8", buf.Bytes(), "")
+}
