@@ -41,6 +41,7 @@ var followParts = []followPart{
 	{heading: "follow.digest.reports", read: submittedReports},
 	{heading: "follow.digest.statuses", read: milestoneStatuses},
 	{heading: "follow.digest.commitments", read: newCommitments},
+	{heading: "follow.digest.answers", read: answersGiven},
 }
 
 // followWeek is the week a digest tells of, (from, to], and what its
@@ -49,6 +50,31 @@ type followWeek struct {
 	r        *Reminder
 	from, to time.Time
 	codes    map[uint]string // commitments' codes, for lines that name them
+}
+
+// answersGiven is the agencies' answers to questions from the public in
+// the week: a question on a plan as a whole reaches the plan's followers.
+func answersGiven(ctx context.Context, w *followWeek) ([]followNews, error) {
+	// The store's window is [from, to); the digest's is (from, to].
+	answers, err := w.r.st.FindAnswersBetween(ctx, w.from.Add(time.Nanosecond), w.to.Add(time.Nanosecond))
+	if err != nil {
+		return nil, err
+	}
+	var out []followNews
+	for _, a := range answers {
+		q, e := a.Question, a.Entry
+		n := followNews{planID: q.PlanID, link: fmt.Sprintf("%s/questions/%d", w.r.baseURL, q.ID)}
+		code := ""
+		if q.CommitmentID != nil {
+			n.commitmentID, code = *q.CommitmentID, w.codes[*q.CommitmentID]
+		}
+		id, disposition, at := q.ID, e.Disposition, e.At
+		n.line = func(t *tr) string {
+			return t.T("follow.digest.answer", "ID", id, "Code", code, "Disposition", t.T("question.disposition."+string(disposition)), "When", t.Time(at))
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 // submittedReports is the progress reports submitted in the week.

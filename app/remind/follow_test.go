@@ -2,6 +2,7 @@ package remind_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -81,6 +82,18 @@ func TestAFollowerReceivesTheWeeksNewsOnceInTheirLanguage(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// A question from the public on 2-1, answered by its agency.
+	s.clock.Set(at("2021-12-17 10:00"))
+	q := &model.Question{CommitmentID: &ms[6][0].CommitmentID, Kind: model.AskQuestion, Text: "When will it open?", Lang: "en", Channel: model.ChannelOnline}
+	if err := s.st.AskQuestion(ctx, q, "", "voter", nil); err != nil {
+		t.Fatal(err)
+	}
+	s.clock.Set(at("2021-12-17 14:00"))
+	liaison := model.NewContextWithActor(ctx, s.users[cecZH].ActorThrough(model.DoorWeb))
+	if err := s.st.AnswerQuestion(liaison, q.ID, &model.QuestionEntry{Disposition: model.DispositionPartly, Body: "In June.", Reasons: "Tests first."}, nil); err != nil {
+		t.Fatal(err)
+	}
+
 	// Sunday: no digest yet; the confirmation links have gone.
 	queued, _ := s.run(at("2021-12-19 20:00"))
 	if got := rules(queued, reader); got[remind.RuleFollowDigest] != 0 {
@@ -118,6 +131,8 @@ func TestAFollowerReceivesTheWeeksNewsOnceInTheirLanguage(t *testing.T) {
 		"Commitment 2-1:", "Progress report submitted", "progress report for", "submitted 15 Dec 2021 11:00",
 		"Milestone status changed", "Milestone 2-1 #", "from Not started to In progress (16 Dec 2021 15:30)",
 		"https://ogp.example.org/reports/", "https://ogp.example.org/changes/",
+		"Question from the public answered", fmt.Sprintf("Question no. %d on 2-1: answered, partly adopted (17 Dec 2021 14:00)", q.ID),
+		fmt.Sprintf("https://ogp.example.org/questions/%d", q.ID),
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the digest lacks %q:\n%s", want, body)
