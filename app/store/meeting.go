@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"regexp"
 	"strings"
 	"time"
 
@@ -460,4 +461,35 @@ func (s *Store) FindMeetingsAhead(ctx context.Context, today, until model.Date) 
 		}
 	}
 	return ms, open, nil
+}
+
+// FindSpeechesMentioning returns the speeches of published transcripts of
+// the plan's meetings that name the commitment by its code ("2-1", as
+// people speak of it), each with its transcript and meeting, in the order
+// spoken. A code is a whole word: "2-1" is not "12-1" nor "2-10".
+func (s *Store) FindSpeechesMentioning(ctx context.Context, planID uint, code string) ([]model.Speech, error) {
+	code = strings.TrimSpace(code)
+	if code == "" {
+		return nil, nil
+	}
+	var candidates []model.Speech
+	err := s.db.WithContext(ctx).Preload("Transcript.Meeting").
+		Joins("JOIN transcripts ON transcripts.id = speeches.transcript_id").
+		Joins("JOIN meetings ON meetings.id = transcripts.meeting_id").
+		Where("transcripts.published_at IS NOT NULL AND meetings.plan_id = ?", planID).
+		Where(`speeches.text LIKE ? ESCAPE '\'`, likePattern(code)).
+		Order("meetings.held_on, speeches.transcript_id, speeches.position").Find(&candidates).Error
+	if err != nil {
+		return nil, err
+	}
+	// Chinese writes "承諾事項2-1" without a space: only Latin letters and
+	// digits join a code to its neighbours.
+	word := regexp.MustCompile(`(^|[^0-9A-Za-z.-])` + regexp.QuoteMeta(code) + `($|[^0-9A-Za-z-]|\.[^0-9])`)
+	out := candidates[:0]
+	for _, sp := range candidates {
+		if word.MatchString(sp.Text) {
+			out = append(out, sp)
+		}
+	}
+	return out, nil
 }

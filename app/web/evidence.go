@@ -34,6 +34,10 @@ type evidencePage struct {
 	Questions []questionView
 	QCounts   store.QuestionCounts
 	QStats    store.QuestionStats
+	// What the forum decided on it, and what was said of it in its
+	// published transcripts.
+	FollowUps []model.FollowUp
+	Speeches  []model.Speech
 }
 
 // evidenceReport is a submitted report as the pack prints it.
@@ -91,6 +95,14 @@ func (s *Server) showEvidence(c *gin.Context) {
 	data.QCounts, data.QStats = store.CountsOf(qs), store.StatsOf(qs, s.now())
 	for i := range qs {
 		data.Questions = append(data.Questions, s.viewQuestion(&qs[i], true))
+	}
+	if data.FollowUps, err = s.store.FindFollowUps(ctx, store.FollowUpFilter{CommitmentID: id}); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if data.Speeches, err = s.store.FindSpeechesMentioning(ctx, cm.PlanID, cm.Code); err != nil {
+		s.fail(c, err)
+		return
 	}
 	s.render(c, 200, "commitments/evidence", data)
 }

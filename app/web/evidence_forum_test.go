@@ -1,0 +1,72 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ogptracker/ogptracker/app/model"
+)
+
+// A commitment's evidence pack carries what the forum decided on it and
+// what was said of it in the published transcripts of its plan's meetings:
+// a speech naming its code, not one naming another commitment whose code
+// holds it, nor a draft's.
+func TestTheEvidencePackCarriesTheForumsFollowUpsAndSpeeches(t *testing.T) {
+	site := newReportSite(t)
+	ctx := context.Background()
+	c, err := site.st.FindCommitmentByID(ctx, site.commitmentID)
+	if err != nil || c.Code != "2-1" {
+		t.Fatalf("commitment 2-1: %v %+v", err, c)
+	}
+	path := fmt.Sprintf("/commitments/%d/evidence", c.ID)
+	_, before := get(t, site.srv, path)
+	if !strings.Contains(before, "論壇未就本承諾事項決議追蹤事項") || !strings.Contains(before, "沒有提及本承諾事項的發言") {
+		t.Errorf("the pack of a commitment the forum never spoke of does not say so:\n%.3000s", before)
+	}
+
+	meeting := apiMeetingWithTranscript(t, site.st, c.ID, *c.LeadAgencyID)
+	now := site.st.Now()
+	draftOf := &model.Meeting{PlanID: &c.PlanID, HeldOn: model.MustDate("2021-12-20"), Kind: model.MeetingTaskForce, Title: "草稿會議"}
+	if err := site.st.SaveMeeting(ctx, draftOf, 0); err != nil {
+		t.Fatal(err)
+	}
+	spoken := &model.Meeting{PlanID: &c.PlanID, HeldOn: model.MustDate("2021-12-01"), Kind: model.MeetingTaskForce, Title: "第二次會議"}
+	if err := site.st.SaveMeeting(ctx, spoken, 0); err != nil {
+		t.Fatal(err)
+	}
+	for _, tr := range []*model.Transcript{
+		{MeetingID: spoken.ID, UploadedAt: now, ClosesAt: now.Add(time.Hour), Speeches: []model.Speech{
+			{Position: 1, Speaker: "主席", Text: "先談 12-1 的進度。"},
+			{Position: 2, Speaker: "林聯絡", Text: "承諾事項2-1：投開票所清冊已完成。"},
+			{Position: 3, Speaker: "陳委員", Text: "2-10 另案處理。"},
+		}},
+		{MeetingID: draftOf.ID, UploadedAt: now, ClosesAt: now.Add(30 * 24 * time.Hour), Speeches: []model.Speech{
+			{Position: 1, Speaker: "主席", Text: "2-1 草稿中的發言。"},
+		}},
+	} {
+		if err := site.st.CreateTranscript(ctx, tr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := site.st.PublishDueTranscripts(ctx, now.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+
+	_, page := get(t, site.srv, path)
+	for _, want := range []string{
+		"公開清單", "/followups/", // the item decided on it, and closed
+		fmt.Sprintf(`/meetings/%d/transcript#speech-2`, spoken.ID), "投開票所清冊已完成",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the evidence pack lacks %q", want)
+		}
+	}
+	for _, not := range []string{"12-1 的進度", "2-10 另案", "草稿中的發言", fmt.Sprintf(`/meetings/%d/transcript#speech-1"`, meeting)} {
+		if strings.Contains(page, not) {
+			t.Errorf("the evidence pack shows %q, which does not speak of 2-1 or is not public", not)
+		}
+	}
+}
