@@ -69,4 +69,15 @@ func TestTheEvidencePackCarriesTheForumsFollowUpsAndSpeeches(t *testing.T) {
 			t.Errorf("the evidence pack shows %q, which does not speak of 2-1 or is not public", not)
 		}
 	}
+
+	// The commitment's feed tells the item's decision, its note and its closing.
+	res, feed := getRaw(t, site.srv, fmt.Sprintf("/feed.atom?commitment=%d", c.ID), "Accept-Language", "en")
+	if res.StatusCode != 200 {
+		t.Fatalf("feed: %d", res.StatusCode)
+	}
+	for _, want := range []string{"Follow-up item · Decided: 公開清單", "Follow-up item · Progress note: 公開清單", "Follow-up item · Closed by the forum: 公開清單", "解除列管", "/followups/"} {
+		if !strings.Contains(string(feed), want) {
+			t.Errorf("the commitment's feed lacks %q", want)
+		}
+	}
 }

@@ -133,6 +133,10 @@ func (s *Server) feed(c *gin.Context) {
 			Link: atomLink{Rel: "alternate", Type: "text/html", Href: link}, Author: atomPerson{Name: w.who(ch)},
 			Content: atomText{Type: "text", Body: strings.TrimSpace(body.String())}})
 	}
+	if err := s.feedFollowUps(c, pg.T, f, &feed, &dated); err != nil {
+		s.fail(c, err)
+		return
+	}
 	if err := s.feedQuestions(c, pg.T, f, &feed, &dated); err != nil {
 		s.fail(c, err)
 		return
@@ -146,6 +150,47 @@ func (s *Server) feed(c *gin.Context) {
 		return
 	}
 	s.sendBytes(c, 200, "application/atom+xml; charset=utf-8", buf.Bytes(), "")
+}
+
+// feedFollowUps adds to a feed the forum's follow-up items within its
+// scope: each decided, each progress note, each closed (feedQuestions then
+// orders the whole feed).
+func (s *Server) feedFollowUps(c *gin.Context, t *i18n.Translator, f store.ChangeFilter, feed *atomFeed, dated *[]time.Time) error {
+	items, err := s.store.FindFollowUps(c.Request.Context(), store.FollowUpFilter{CommitmentID: f.CommitmentID, AgencyID: f.AgencyID})
+	if err != nil {
+		return err
+	}
+	add := func(at time.Time, e atomEntry) {
+		e.Updated = at.UTC().Format(time.RFC3339)
+		feed.Entries = append(feed.Entries, e)
+		*dated = append(*dated, at)
+	}
+	for i := range items {
+		fu := &items[i]
+		if f.PlanID != 0 && (fu.Meeting == nil || fu.Meeting.PlanID == nil || *fu.Meeting.PlanID != f.PlanID) {
+			continue
+		}
+		link := s.absolute(fmt.Sprintf("/followups/%d", fu.ID))
+		owner := t.T("site.name")
+		if fu.Agency != nil {
+			owner = t.Text(fu.Agency.Name).Value
+		}
+		forum := t.T("followup.title")
+		add(fu.CreatedAt, atomEntry{ID: link, Title: forum + " · " + t.T("followup.event.decided") + ": " + excerpt(fu.What, 80),
+			Link: atomLink{Rel: "alternate", Type: "text/html", Href: link}, Author: atomPerson{Name: t.T("site.name")},
+			Content: atomText{Type: "text", Body: fu.What + "\n\n" + t.T("followup.owner") + ": " + owner}})
+		for _, n := range fu.Notes {
+			add(n.At, atomEntry{ID: fmt.Sprintf("%s#note-%d", link, n.ID), Title: forum + " · " + t.T("followup.event.note") + ": " + excerpt(fu.What, 80),
+				Link: atomLink{Rel: "alternate", Type: "text/html", Href: link}, Author: atomPerson{Name: owner},
+				Content: atomText{Type: "text", Body: n.Text}})
+		}
+		if !fu.IsOpen() {
+			add(fu.UpdatedAt, atomEntry{ID: link + "#closed", Title: forum + " · " + t.T("followup.event.closed") + ": " + excerpt(fu.What, 80),
+				Link: atomLink{Rel: "alternate", Type: "text/html", Href: link}, Author: atomPerson{Name: t.T("site.name")},
+				Content: atomText{Type: "text", Body: fu.Closing}})
+		}
+	}
+	return nil
 }
 
 // feedQuestions adds to a feed the questions asked and answered within
