@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
 	"strings"
 	"testing"
@@ -79,5 +80,26 @@ func TestTheEvidencePackCarriesTheForumsFollowUpsAndSpeeches(t *testing.T) {
 		if !strings.Contains(string(feed), want) {
 			t.Errorf("the commitment's feed lacks %q", want)
 		}
+	}
+
+	// The open-data file of follow-up items has it, with both meetings and its note.
+	res, file := getRaw(t, site.srv, fmt.Sprintf("/export/followups.csv?plan=%d", c.PlanID))
+	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("followups.csv: %d %q", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(file), "\ufeff"))).ReadAll()
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("followups.csv: %v, %d rows\n%s", err, len(rows), file)
+	}
+	got := map[string]string{}
+	for i, col := range rows[0] {
+		got[col] = rows[1][i]
+	}
+	if got["what"] != "公開清單" || got["status"] != "closed" || got["decided_on"] != "2021-11-15" || got["closed_on"] != "2021-12-10" ||
+		got["closing"] != "解除列管" || !strings.HasSuffix(got["notes"], " 進行中") || got["commitment"] != c.Ref {
+		t.Errorf("followups.csv: %v", got)
+	}
+	if res, _ := getRaw(t, site.srv, "/export/followups.csv?plan=x"); res.StatusCode != 400 {
+		t.Errorf("followups.csv?plan=x: %d, want 400", res.StatusCode)
 	}
 }

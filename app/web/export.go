@@ -17,7 +17,9 @@ import (
 //   - /export/plan-{id}.json: a plan in the tracker's import format
 //     (app/transfer/FORMAT.md), without contact details not marked public;
 //   - /export/commitments.csv and /export/milestones.csv: the current plan,
-//     ?plan={id} or ?plan=all, with the OGP/IRM columns (transfer.WriteCommitmentsCSV).
+//     ?plan={id} or ?plan=all, with the OGP/IRM columns (transfer.WriteCommitmentsCSV);
+//   - /export/questions.csv and /export/followups.csv: the questions from
+//     the public and the forum's follow-up items, every plan's or ?plan={id}.
 func (s *Server) export(c *gin.Context) {
 	file := c.Param("file")
 	switch {
@@ -25,6 +27,8 @@ func (s *Server) export(c *gin.Context) {
 		s.exportCSV(c, file)
 	case file == "questions.csv":
 		s.exportQuestions(c)
+	case file == "followups.csv":
+		s.exportFollowUps(c)
 	case strings.HasPrefix(file, "plan-") && strings.HasSuffix(file, ".json"):
 		id, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimPrefix(file, "plan-"), ".json"), 10, 32)
 		if err != nil || id == 0 {
