@@ -102,4 +102,15 @@ func TestTheEvidencePackCarriesTheForumsFollowUpsAndSpeeches(t *testing.T) {
 	if res, _ := getRaw(t, site.srv, "/export/followups.csv?plan=x"); res.StatusCode != 400 {
 		t.Errorf("followups.csv?plan=x: %d, want 400", res.StatusCode)
 	}
+
+	// The plan's feed tells its meetings and their published transcripts.
+	_, planFeed := getRaw(t, site.srv, fmt.Sprintf("/feed.atom?plan=%d", c.PlanID), "Accept-Language", "en")
+	for _, want := range []string{"Task force meeting · ", "第二次會議", fmt.Sprintf("/meetings/%d/transcript", spoken.ID), "Transcript · "} {
+		if !strings.Contains(string(planFeed), want) {
+			t.Errorf("the plan's feed lacks %q", want)
+		}
+	}
+	if strings.Contains(string(planFeed), fmt.Sprintf("/meetings/%d/transcript<", draftOf.ID)) || strings.Contains(string(planFeed), fmt.Sprintf(`/meetings/%d/transcript"`, draftOf.ID)) {
+		t.Error("the plan's feed links a transcript still in its edit window")
+	}
 }

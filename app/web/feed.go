@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -133,6 +134,10 @@ func (s *Server) feed(c *gin.Context) {
 			Link: atomLink{Rel: "alternate", Type: "text/html", Href: link}, Author: atomPerson{Name: w.who(ch)},
 			Content: atomText{Type: "text", Body: strings.TrimSpace(body.String())}})
 	}
+	if err := s.feedMeetings(c, pg.T, f, &feed, &dated); err != nil {
+		s.fail(c, err)
+		return
+	}
 	if err := s.feedFollowUps(c, pg.T, f, &feed, &dated); err != nil {
 		s.fail(c, err)
 		return
@@ -150,6 +155,46 @@ func (s *Server) feed(c *gin.Context) {
 		return
 	}
 	s.sendBytes(c, 200, "application/atom+xml; charset=utf-8", buf.Bytes(), "")
+}
+
+// feedMeetings adds to the feed of the whole tracker or of a plan the
+// forum's meetings, each as it was recorded, and each transcript as it was
+// published.
+func (s *Server) feedMeetings(c *gin.Context, t *i18n.Translator, f store.ChangeFilter, feed *atomFeed, dated *[]time.Time) error {
+	if f.CommitmentID != 0 || f.AgencyID != 0 {
+		return nil
+	}
+	ctx := c.Request.Context()
+	ms, err := s.store.FindMeetings(ctx, f.PlanID)
+	if err != nil {
+		return err
+	}
+	for i := range ms {
+		m := &ms[i]
+		link := s.absolute(fmt.Sprintf("/meetings/%d", m.ID))
+		title := t.T("meeting.kind."+string(m.Kind)) + " · " + t.Date(m.HeldOn)
+		if m.Title != "" {
+			title += " · " + m.Title
+		}
+		body := strings.TrimSpace(m.Place + "\n" + m.Link)
+		feed.Entries = append(feed.Entries, atomEntry{ID: link, Title: title, Updated: m.CreatedAt.UTC().Format(time.RFC3339),
+			Link: atomLink{Rel: "alternate", Type: "text/html", Href: link}, Author: atomPerson{Name: t.T("site.name")},
+			Content: atomText{Type: "text", Body: body}})
+		*dated = append(*dated, m.CreatedAt)
+		tr, err := s.store.FindTranscriptByMeeting(ctx, m.ID)
+		if errors.Is(err, model.ErrNotFound) || err == nil && !tr.Published() {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		tlink := s.absolute(fmt.Sprintf("/meetings/%d/transcript", m.ID))
+		feed.Entries = append(feed.Entries, atomEntry{ID: tlink, Title: t.T("transcript.title") + " · " + title,
+			Updated: tr.PublishedAt.UTC().Format(time.RFC3339), Link: atomLink{Rel: "alternate", Type: "text/html", Href: tlink},
+			Author: atomPerson{Name: t.T("site.name")}, Content: atomText{Type: "text", Body: t.T("transcript.published.note", "When", t.Time(*tr.PublishedAt))}})
+		*dated = append(*dated, *tr.PublishedAt)
+	}
+	return nil
 }
 
 // feedFollowUps adds to a feed the forum's follow-up items within its
