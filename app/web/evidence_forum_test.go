@@ -113,4 +113,22 @@ func TestTheEvidencePackCarriesTheForumsFollowUpsAndSpeeches(t *testing.T) {
 	if strings.Contains(string(planFeed), fmt.Sprintf("/meetings/%d/transcript<", draftOf.ID)) || strings.Contains(string(planFeed), fmt.Sprintf(`/meetings/%d/transcript"`, draftOf.ID)) {
 		t.Error("the plan's feed links a transcript still in its edit window")
 	}
+
+	// The open-data file of meetings: the plan's three, oldest first, the
+	// published transcript's address only.
+	res, file = getRaw(t, site.srv, fmt.Sprintf("/export/meetings.csv?plan=%d", c.PlanID))
+	rows, err = csv.NewReader(strings.NewReader(strings.TrimPrefix(string(file), "\ufeff"))).ReadAll()
+	if res.StatusCode != 200 || err != nil || len(rows) != 5 {
+		t.Fatalf("meetings.csv: %d %v, %d rows\n%s", res.StatusCode, err, len(rows), file)
+	}
+	published := map[string]string{}
+	for _, r := range rows[1:] {
+		published[r[5]] = r[13]
+	}
+	if !strings.HasSuffix(published["第二次會議"], fmt.Sprintf("/meetings/%d/transcript", spoken.ID)) || published["草稿會議"] != "" {
+		t.Errorf("meetings.csv transcripts: %v", published)
+	}
+	if rows[1][2] != "2021-11-15" || rows[1][9] != "0" || rows[1][10] != "1" || !strings.HasPrefix(rows[1][8], "2-1 ") {
+		t.Errorf("meetings.csv, the first meeting: %v", rows[1])
+	}
 }

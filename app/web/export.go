@@ -18,8 +18,9 @@ import (
 //     (app/transfer/FORMAT.md), without contact details not marked public;
 //   - /export/commitments.csv and /export/milestones.csv: the current plan,
 //     ?plan={id} or ?plan=all, with the OGP/IRM columns (transfer.WriteCommitmentsCSV);
-//   - /export/questions.csv and /export/followups.csv: the questions from
-//     the public and the forum's follow-up items, every plan's or ?plan={id}.
+//   - /export/questions.csv, /export/meetings.csv and /export/followups.csv:
+//     the questions from the public, the forum's meetings and its follow-up
+//     items, every plan's or ?plan={id}.
 func (s *Server) export(c *gin.Context) {
 	file := c.Param("file")
 	switch {
@@ -29,6 +30,8 @@ func (s *Server) export(c *gin.Context) {
 		s.exportQuestions(c)
 	case file == "followups.csv":
 		s.exportFollowUps(c)
+	case file == "meetings.csv":
+		s.exportMeetings(c)
 	case strings.HasPrefix(file, "plan-") && strings.HasSuffix(file, ".json"):
 		id, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimPrefix(file, "plan-"), ".json"), 10, 32)
 		if err != nil || id == 0 {
