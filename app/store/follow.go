@@ -273,11 +273,27 @@ func followerIDOf(recipient string) uint {
 // how many addresses it forgot.
 func (s *Store) ForgetUnconfirmedFollows(ctx context.Context, at time.Time) (int64, error) {
 	var forgotten int64
+	// Each pass asks; only when there is something to forget does it
+	// delete: on PostgreSQL a delete of no row counts as a change all the
+	// same (a statement's trigger), and would let every kept page go.
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		if err := tx.Where("confirmed_at IS NULL AND expires_at <= ?", at.UTC()).Delete(&model.Follow{}).Error; err != nil {
+		var expired []uint
+		if err := tx.Model(&model.Follow{}).Where("confirmed_at IS NULL AND expires_at <= ?", at.UTC()).Pluck("id", &expired).Error; err != nil {
 			return err
 		}
-		res := tx.Where("id NOT IN (?)", tx.Model(&model.Follow{}).Select("follower_id")).Delete(&model.Follower{})
+		if len(expired) > 0 {
+			if err := tx.Where("id IN ?", expired).Delete(&model.Follow{}).Error; err != nil {
+				return err
+			}
+		}
+		var alone []uint
+		if err := tx.Model(&model.Follower{}).Where("id NOT IN (?)", tx.Model(&model.Follow{}).Select("follower_id")).Pluck("id", &alone).Error; err != nil {
+			return err
+		}
+		if len(alone) == 0 {
+			return nil
+		}
+		res := tx.Where("id IN ?", alone).Delete(&model.Follower{})
 		forgotten = res.RowsAffected
 		return res.Error
 	})
