@@ -324,18 +324,7 @@ func (s *Server) calendar(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	host := "ogptracker"
-	if u, err := url.Parse(s.baseURL); err == nil && u.Hostname() != "" {
-		host = u.Hostname()
-	}
-	stamp := s.now().UTC().Format("20060102T150405Z")
-	var b icsWriter
-	b.line("BEGIN:VCALENDAR")
-	b.line("VERSION:2.0")
-	b.line("PRODID:-//ogptracker//milestones//" + strings.ToUpper(pg.Lang))
-	b.line("CALSCALE:GREGORIAN")
-	b.line("METHOD:PUBLISH")
-	b.prop("X-WR-CALNAME", pg.T.T("calendar.name"))
+	b, host, stamp := s.newCalendar("milestones", pg.Lang, pg.T.T("calendar.name"))
 	for _, it := range items {
 		if it.M.Due.IsZero() {
 			continue
@@ -359,6 +348,24 @@ func (s *Server) calendar(c *gin.Context) {
 	}
 	b.line("END:VCALENDAR")
 	s.sendBytes(c, 200, "text/calendar; charset=utf-8", b.Bytes(), "")
+}
+
+// newCalendar begins an iCalendar file of kind ("milestones", "meetings")
+// named name, and returns it with the host its events' UIDs are of and
+// the DTSTAMP they carry.
+func (s *Server) newCalendar(kind, lang, name string) (b *icsWriter, host, stamp string) {
+	host = "ogptracker"
+	if u, err := url.Parse(s.baseURL); err == nil && u.Hostname() != "" {
+		host = u.Hostname()
+	}
+	b = &icsWriter{}
+	b.line("BEGIN:VCALENDAR")
+	b.line("VERSION:2.0")
+	b.line("PRODID:-//ogptracker//" + kind + "//" + strings.ToUpper(lang))
+	b.line("CALSCALE:GREGORIAN")
+	b.line("METHOD:PUBLISH")
+	b.prop("X-WR-CALNAME", name)
+	return b, host, s.now().UTC().Format("20060102T150405Z")
 }
 
 // icsWriter writes iCalendar content lines: CRLF-terminated, folded at

@@ -4,9 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -147,18 +145,7 @@ func (s *Server) meetingsCalendar(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	host := "ogptracker"
-	if u, err := url.Parse(s.baseURL); err == nil && u.Hostname() != "" {
-		host = u.Hostname()
-	}
-	stamp := s.now().UTC().Format("20060102T150405Z")
-	var b icsWriter
-	b.line("BEGIN:VCALENDAR")
-	b.line("VERSION:2.0")
-	b.line("PRODID:-//ogptracker//meetings//" + strings.ToUpper(pg.Lang))
-	b.line("CALSCALE:GREGORIAN")
-	b.line("METHOD:PUBLISH")
-	b.prop("X-WR-CALNAME", pg.T.T("meeting.calendar.name"))
+	b, host, stamp := s.newCalendar("meetings", pg.Lang, pg.T.T("meeting.calendar.name"))
 	for i := range ms {
 		m := &ms[i]
 		if planID != 0 && (m.PlanID == nil || uint64(*m.PlanID) != planID) {
