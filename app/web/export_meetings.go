@@ -1,8 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"strconv"
@@ -12,7 +10,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ogptracker/ogptracker/app/model"
-	"github.com/ogptracker/ogptracker/app/transfer"
 )
 
 // meetingColumns are the columns of /export/meetings.csv: one row per
@@ -24,70 +21,53 @@ var meetingColumns = []string{"id", "plan", "held_on", "starts_at", "kind", "tit
 // exportMeetings is GET /export/meetings.csv (?plan=ID: one plan's).
 func (s *Server) exportMeetings(c *gin.Context) {
 	ctx := c.Request.Context()
-	var planID uint
-	name := "all"
-	if v := c.Query("plan"); v != "" && v != "all" {
-		id, err := strconv.ParseUint(v, 10, 32)
-		if err != nil || id == 0 {
-			s.fail(c, errBadRequest)
-			return
-		}
-		planID, name = uint(id), v
+	planID, name, ok := s.planOfQuery(c)
+	if !ok {
+		return
 	}
 	list, err := s.store.FindMeetings(ctx, planID)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	var buf bytes.Buffer
-	buf.WriteString(transfer.BOM)
-	w := csv.NewWriter(&buf)
-	w.Write(meetingColumns)
-	for i := len(list) - 1; i >= 0; i-- { // oldest first
-		m, err := s.store.FindMeetingByID(ctx, list[i].ID)
-		if err != nil {
-			s.fail(c, err)
-			return
+	s.sendCSV(c, fmt.Sprintf("meetings-plan-%s.csv", name), meetingColumns, func(write func([]string) error) error {
+		for i := len(list) - 1; i >= 0; i-- { // oldest first
+			m, err := s.store.FindMeetingByID(ctx, list[i].ID)
+			if err != nil {
+				return err
+			}
+			row := make([]string, len(meetingColumns))
+			row[0] = strconv.FormatUint(uint64(m.ID), 10)
+			if m.Plan != nil {
+				row[1] = m.Plan.Ref
+			}
+			row[2], row[3], row[4], row[5], row[6], row[7] = m.HeldOn.String(), m.StartsAt, string(m.Kind), m.Title, m.Place, m.Link
+			agenda := make([]string, len(m.Agenda))
+			for j, a := range m.Agenda {
+				agenda[j] = a.Title
+			}
+			sides := map[model.Side]int{}
+			for _, a := range m.Attendees {
+				sides[a.Side]++
+			}
+			docs := make([]string, len(m.Documents))
+			for j, d := range m.Documents {
+				docs[j] = d.Title + " | " + d.URL
+			}
+			row[8], row[9], row[10], row[11] = strings.Join(agenda, "\n"), strconv.Itoa(sides[model.SideGovernment]),
+				strconv.Itoa(sides[model.SideCivilSociety]), strings.Join(docs, "\n")
+			switch tr, err := s.store.FindTranscriptByMeeting(ctx, m.ID); {
+			case errors.Is(err, model.ErrNotFound):
+			case err != nil:
+				return err
+			case tr.Published():
+				row[12], row[13] = tr.PublishedAt.UTC().Format(time.RFC3339), s.absolute(fmt.Sprintf("/meetings/%d/transcript", m.ID))
+			}
+			row[14] = s.absolute(fmt.Sprintf("/meetings/%d", m.ID))
+			if err := write(row); err != nil {
+				return err
+			}
 		}
-		row := make([]string, len(meetingColumns))
-		row[0] = strconv.FormatUint(uint64(m.ID), 10)
-		if m.Plan != nil {
-			row[1] = m.Plan.Ref
-		}
-		row[2], row[3], row[4], row[5], row[6], row[7] = m.HeldOn.String(), m.StartsAt, string(m.Kind), m.Title, m.Place, m.Link
-		agenda := make([]string, len(m.Agenda))
-		for j, a := range m.Agenda {
-			agenda[j] = a.Title
-		}
-		sides := map[model.Side]int{}
-		for _, a := range m.Attendees {
-			sides[a.Side]++
-		}
-		docs := make([]string, len(m.Documents))
-		for j, d := range m.Documents {
-			docs[j] = d.Title + " | " + d.URL
-		}
-		row[8], row[9], row[10], row[11] = strings.Join(agenda, "\n"), strconv.Itoa(sides[model.SideGovernment]),
-			strconv.Itoa(sides[model.SideCivilSociety]), strings.Join(docs, "\n")
-		switch tr, err := s.store.FindTranscriptByMeeting(ctx, m.ID); {
-		case errors.Is(err, model.ErrNotFound):
-		case err != nil:
-			s.fail(c, err)
-			return
-		case tr.Published():
-			row[12], row[13] = tr.PublishedAt.UTC().Format(time.RFC3339), s.absolute(fmt.Sprintf("/meetings/%d/transcript", m.ID))
-		}
-		row[14] = s.absolute(fmt.Sprintf("/meetings/%d", m.ID))
-		if err := w.Write(transfer.Neutralise(row)); err != nil {
-			s.fail(c, err)
-			return
-		}
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="meetings-plan-%s.csv"`, name))
-	s.sendBytes(c, 200, "text/csv; charset=utf-8", buf.Bytes(), "")
+		return nil
+	})
 }
