@@ -97,7 +97,7 @@ func expectedOverdue(t *testing.T, st *store.Store, asOf time.Time) map[uint][]s
 }
 
 var (
-	rowTitle      = regexp.MustCompile(`<th scope="row">(?:<span lang="zh-TW">)?([^<]*)`)
+	rowTitle      = regexp.MustCompile(`<th scope="row">(?:<span class="code">[^<]*</span> )?(?:<span lang="zh-TW">)?([^<]*)`)
 	rowCommitment = regexp.MustCompile(`href="/commitments/(\d+)"`)
 	glanceLink    = regexp.MustCompile(`href="(/milestones\?[^"]*agency=(\d+)[^"]*#overdue)">([^<]*)</a>`)
 )
