@@ -213,8 +213,9 @@ func TestBrowserChecksCatchWhatTheyLookFor(t *testing.T) {
 	}
 }
 
-// checkDocument checks the page's language, its single h1 and its language
-// switch, which must lead to the same page in the other language.
+// checkDocument checks the page's language, its single h1, its description
+// and its language switch, which must lead to the same page in the other
+// language.
 func (tb *tab) checkDocument(path, lang string) {
 	tb.t.Helper()
 	if got := eval[string](tb, "document.documentElement.lang"); got != lang {
@@ -222,6 +223,10 @@ func (tb *tab) checkDocument(path, lang string) {
 	}
 	if n := eval[int](tb, "document.querySelectorAll('h1').length"); n != 1 {
 		tb.t.Errorf("%s: %d h1 elements, want 1", path, n)
+	}
+	// What search engines and link previews show of the page.
+	if d := eval[[]string](tb, `[...document.querySelectorAll('meta[name="description"]')].map(m => m.content.trim())`); len(d) != 1 || d[0] == "" {
+		tb.t.Errorf("%s: meta descriptions %q, want one, not empty", path, d)
 	}
 	type link struct{ Lang, Path, Query string }
 	links := eval[[]link](tb, `[...document.querySelectorAll('a[hreflang]')].map(a => {
