@@ -161,7 +161,7 @@ func (a *App) loadDemo(ctx context.Context, accounts []demo.Account) ([]demo.Acc
 		return nil, err
 	}
 	if loaded != nil {
-		a.log.Info("demo loaded", "plan", demo.PlanRef, "commitments", loaded.Commitments, "home_plan", demo.SecondPlanRef,
+		a.log.Info("demo plan loaded", "plan", demo.PlanRef, "commitments", loaded.Commitments, "home_plan", demo.SecondPlanRef,
 			"took", time.Since(began).Round(time.Millisecond))
 	}
 	if created != nil {
@@ -187,7 +187,7 @@ func loadDemoPeriods(ctx context.Context, tx *store.Store) error {
 
 // createDemoAccount creates one demo account, a liaison with its agency.
 func createDemoAccount(ctx context.Context, tx *store.Store, acc demo.Account) error {
-	u := &model.User{Email: acc.Email, Name: acc.Name, Role: acc.Role}
+	u := &model.User{Email: acc.Email, Name: acc.Name, Role: acc.Role, Chair: acc.Chair}
 	if acc.Organisation != "" {
 		org, err := tx.FindOrganisationByCode(ctx, acc.Organisation)
 		if err != nil {

@@ -18,6 +18,7 @@ type Account struct {
 	Role         model.Role
 	Agency       string // agency code, for the liaison
 	Organisation string // organisation code, for a civil-society member
+	Chair        bool   // the committee's chair, whom late work reaches last
 	Password     string
 	Try          string // what a newcomer can try with it, for the README and the first start's log
 }
@@ -32,14 +33,14 @@ const (
 // Accounts returns the demo accounts with new random passwords.
 func Accounts() []Account {
 	return []Account{
-		{Email: Administrator, Name: "示範主席暨管理者 (demo chair and administrator)", Role: model.RoleAdmin, Password: rand.Text(),
+		{Email: Administrator, Name: "示範秘書處管理者 (demo administrator, secretariat)", Role: model.RoleAdmin, Password: rand.Text(),
 			Try: "answer the waiting question on the made-up plan; /admin"},
-		{Email: "committee@demo.example.org", Name: "示範委員 (demo committee member)", Role: model.RoleCommittee, Password: rand.Text(),
+		{Email: "committee@demo.example.org", Name: "示範委員會主席 (demo committee chair)", Role: model.RoleCommittee, Chair: true, Password: rand.Text(),
 			Try: "review the report awaiting review on the made-up plan"},
 		{Email: CoLeadMember, Name: "示範公民團體共同主責 (demo civil-society co-lead)", Role: model.RoleCommittee, Organisation: "DEMO-CIVICTECH", Password: rand.Text(),
 			Try: "read your dissent and the agency's answer on the made-up plan's commitment 1"},
 		{Email: BureauLiaison, Name: "虛構機關示範聯絡人 (demo liaison of the made-up bureau)", Role: model.RoleLiaison, Agency: IllustrativeAgency, Password: rand.Text(),
-			Try: "/my-work: the milestones due next month; draft this period's report"},
+			Try: "/me: the milestones due next month; draft this period's report"},
 		{Email: "cec.liaison@demo.example.org", Name: "中選會示範聯絡人 (demo liaison, CEC)", Role: model.RoleLiaison, Agency: "CEC", Password: rand.Text(),
 			Try: "note progress on the tracked follow-up item on the e-petition system"},
 		{Email: "ndc.liaison@demo.example.org", Name: "國發會示範聯絡人 (demo liaison, NDC)", Role: model.RoleLiaison, Agency: "NDC", Password: rand.Text(),
