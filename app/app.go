@@ -82,10 +82,14 @@ func (a *App) SendInvitation(ctx context.Context, u *model.User, link string) er
 // Close releases the database.
 func (a *App) Close() error { return a.Store.Close() }
 
-// LoadDemo imports the demo plan when the database holds no plan yet and,
-// when it holds no account either, creates the demo accounts. It returns
-// the accounts it created, with their passwords: the only time anyone
-// sees them, since only their hashes are kept.
+// LoadDemo loads the demo when the database holds no plan yet: Taiwan's
+// first plan with the progress and the task-force meeting its sources
+// record, each dated as its source dates it; Taiwan's second plan, in
+// force, as the home plan. When the database holds no account either, it
+// creates the demo accounts and a made-up plan whose activity, dated from
+// today, shows the workflow. It returns the accounts it created, with
+// their passwords: the only time anyone sees them, since only their hashes
+// are kept.
 func (a *App) LoadDemo(ctx context.Context) ([]demo.Account, error) {
 	return a.loadDemo(ctx, demo.Accounts())
 }
@@ -97,30 +101,58 @@ func (a *App) loadDemo(ctx context.Context, accounts []demo.Account) ([]demo.Acc
 	ctx = model.NewContextWithActor(ctx, demo.Actor)
 	var loaded *store.ImportResult // logged once committed
 	var created []demo.Account
+	began := time.Now()
 	err := a.Store.Transaction(ctx, func(tx *store.Store) error {
 		counts, err := tx.Count(ctx)
 		if err != nil || counts.Plans > 0 {
 			return err
 		}
+		now := tx.Now()
 		ds, err := demo.Dataset()
 		if err != nil {
 			return fmt.Errorf("demo plan: %w", err)
 		}
-		res, err := tx.ImportDataset(ctx, ds, nil)
+		published := tx.AsOf(demo.PlanPublished)
+		res, err := published.ImportDataset(ctx, ds, nil)
 		if err != nil {
 			return fmt.Errorf("demo plan: %w", err)
 		}
 		loaded = &res
-		if err := loadDemoPeriods(ctx, tx); err != nil {
+		if err := loadDemoPeriods(ctx, published); err != nil {
 			return fmt.Errorf("demo plan: reporting periods: %w", err)
 		}
+		if err := demo.LoadRecord(ctx, tx); err != nil {
+			return fmt.Errorf("demo plan: its record: %w", err)
+		}
+		second, err := demo.SecondPlan()
+		if err != nil {
+			return fmt.Errorf("second plan: %w", err)
+		}
+		if _, err := tx.AsOf(demo.SecondPlanApproved).ImportDataset(ctx, second, nil); err != nil {
+			return fmt.Errorf("second plan: %w", err)
+		}
+		home, err := tx.FindPlanByRef(ctx, demo.SecondPlanRef)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetHomePlan(ctx, home.ID); err != nil {
+			return err
+		}
 		if n, err := tx.CountUsers(ctx); err != nil || n > 0 {
+			return err
+		}
+		// The made-up part needs the accounts, who act in it, and its
+		// agency, which one of them is liaison of.
+		if err := demo.ImportIllustrative(ctx, tx, now, a.Config.Location); err != nil {
 			return err
 		}
 		for _, acc := range accounts {
 			if err := createDemoAccount(ctx, tx, acc); err != nil {
 				return fmt.Errorf("demo account %s: %w", acc.Email, err)
 			}
+		}
+		if err := demo.LoadIllustrative(ctx, tx, now, a.Config.Location); err != nil {
+			return err
 		}
 		created = accounts
 		return nil
@@ -129,7 +161,8 @@ func (a *App) loadDemo(ctx context.Context, accounts []demo.Account) ([]demo.Acc
 		return nil, err
 	}
 	if loaded != nil {
-		a.log.Info("demo plan loaded", "plan", demo.PlanRef, "commitments", loaded.Commitments)
+		a.log.Info("demo plan loaded", "plan", demo.PlanRef, "commitments", loaded.Commitments, "home_plan", demo.SecondPlanRef,
+			"took", time.Since(began).Round(time.Millisecond))
 	}
 	if created != nil {
 		a.log.Info("demo accounts created", "accounts", len(created))
@@ -154,7 +187,14 @@ func loadDemoPeriods(ctx context.Context, tx *store.Store) error {
 
 // createDemoAccount creates one demo account, a liaison with its agency.
 func createDemoAccount(ctx context.Context, tx *store.Store, acc demo.Account) error {
-	u := &model.User{Email: acc.Email, Name: acc.Name, Role: acc.Role}
+	u := &model.User{Email: acc.Email, Name: acc.Name, Role: acc.Role, Chair: acc.Chair}
+	if acc.Organisation != "" {
+		org, err := tx.FindOrganisationByCode(ctx, acc.Organisation)
+		if err != nil {
+			return fmt.Errorf("organisation %s: %w", acc.Organisation, err)
+		}
+		u.OrganisationID = &org.ID
+	}
 	if acc.Agency != "" {
 		ag, err := tx.FindAgencyByCode(ctx, acc.Agency)
 		if err != nil {

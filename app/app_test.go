@@ -78,8 +78,10 @@ func TestAFailedFirstStartLeavesNothingAndTheNextLoadsTheWholeDemo(t *testing.T)
 		t.Fatalf("the next start: %d accounts, %v; want %d", len(got), err, len(demo.Accounts()))
 	}
 	counts, err := a.Store.Count(ctx)
-	if err != nil || counts.Plans != 1 || counts.Commitments != 19 || counts.Milestones != 37 {
-		t.Errorf("the next start loaded %+v, %v; want the demo plan's 19 commitments and 37 milestones", counts, err)
+	// Taiwan's first plan (19 commitments, 37 milestones), its second (7
+	// commitments, no milestone public) and the made-up plan (2 and 5).
+	if err != nil || counts.Plans != 3 || counts.Commitments != 19+7+2 || counts.Milestones != 37+5 {
+		t.Errorf("the next start loaded %+v, %v; want the two real plans' 26 commitments and 37 milestones and the made-up plan's 2 and 5", counts, err)
 	}
 	plan, err := a.Store.FindPlanByRef(ctx, demo.PlanRef)
 	if err != nil {

@@ -46,6 +46,10 @@ var agencies = []agency{
 	{"HAC", "客家委員會", "Hakka Affairs Council", "客委會", "HAC", model.AgencyCentral, "EY"},
 	{"MOI", "內政部", "Ministry of the Interior", "", "MOI", model.AgencyCentral, "EY"},
 	{"CY", "監察院", "Control Yuan", "", "", model.AgencyOtherBranch, ""},
+	// Owners of the task force's follow-up items (taiwan-taskforce/).
+	{"MOJ", "法務部", "Ministry of Justice", "", "MOJ", model.AgencyCentral, "EY"},
+	{"CIP", "原住民族委員會", "Council of Indigenous Peoples", "原民會", "CIP", model.AgencyCentral, "EY"},
+	{"EPA", "行政院環境保護署", "Environmental Protection Administration", "環保署", "EPA", model.AgencyCentral, "EY"},
 }
 
 // Dataset returns the demo plan in the tracker's portable form.

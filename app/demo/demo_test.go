@@ -267,3 +267,68 @@ func TestEvidenceOnlyWhereTheSourceGivesIt(t *testing.T) {
 		t.Errorf("2-2#2 evidence %+v", ev)
 	}
 }
+
+// The second plan holds what its sources publish and nothing more.
+func TestSecondPlanHoldsOnlyWhatIsPublic(t *testing.T) {
+	ds, err := demo.SecondPlan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := ds.Plans[0]
+	if p.Ref != demo.SecondPlanRef || p.Number != 2 || p.Status != model.PlanImplementation ||
+		p.Start != model.MustDate("2025-01") || p.End != model.MustDate("2028-12") || ds.Source == "" {
+		t.Errorf("second plan %s #%d %s %v–%v, source %q", p.Ref, p.Number, p.Status, p.Start, p.End, ds.Source)
+	}
+	if len(p.Commitments) != 7 || len(p.Themes) != 0 {
+		t.Fatalf("%d commitments and %d themes, want 7 and none", len(p.Commitments), len(p.Themes))
+	}
+	for _, c := range p.Commitments {
+		if c.Title["en"] == "" || c.LeadAgency != "" || len(c.Milestones) != 0 || !c.Start.IsZero() {
+			t.Errorf("commitment %s: %+v; want an English title and no agency, milestone or date", c.Code, c)
+		}
+		_, zh := c.Title["zh-TW"]
+		if want := c.Code >= "4"; zh != want {
+			t.Errorf("commitment %s has a Chinese title: %v, want %v (the source gives 4 to 7)", c.Code, zh, want)
+		}
+	}
+}
+
+// Every text of the made-up plan begins with the marker, and its dates
+// follow the day it is made for.
+func TestIllustrativeDatasetIsMarkedAndDatedFromToday(t *testing.T) {
+	today := model.MustDate("2026-12-02")
+	ds := demo.IllustrativeDataset(today)
+	marked := func(what string, tx model.Text) {
+		for lang, v := range tx {
+			if !strings.HasPrefix(v, demo.MadeUp) {
+				t.Errorf("%s (%s) %q is not marked", what, lang, v)
+			}
+		}
+	}
+	p := ds.Plans[0]
+	marked("plan", p.Title)
+	marked("jurisdiction", p.Jurisdiction)
+	for _, a := range ds.Agencies {
+		marked("agency", a.Name)
+	}
+	dueNextMonth := 0
+	for _, c := range p.Commitments {
+		marked("commitment "+c.Code, c.Title)
+		for _, m := range c.Milestones {
+			marked("milestone "+c.Code+"#"+m.Ref, m.Title)
+			if m.Due == model.MustDate("2027-01") {
+				dueNextMonth++
+			}
+		}
+	}
+	if dueNextMonth != 3 {
+		t.Errorf("%d milestones due next month, want 3", dueNextMonth)
+	}
+	ps := demo.IllustrativePeriods(today)
+	if ps[0].StartsOn != model.MustDate("2026-01-01") || ps[0].EndsOn != model.MustDate("2026-06-30") || ps[1].EndsOn != model.MustDate("2026-12-31") {
+		t.Errorf("periods %v–%v, %v–%v", ps[0].StartsOn, ps[0].EndsOn, ps[1].StartsOn, ps[1].EndsOn)
+	}
+	if ps := demo.IllustrativePeriods(model.MustDate("2027-03-01")); ps[0].StartsOn != model.MustDate("2026-07-01") {
+		t.Errorf("in March, the last period starts %v, want the previous July", ps[0].StartsOn)
+	}
+}

@@ -192,6 +192,36 @@ func (s *Store) CreateFollowUp(ctx context.Context, f *model.FollowUp) error {
 	})
 }
 
+// RecordFollowUp records an item as a meeting's record gives it, tracked
+// or already closed (f.ClosedAtID, f.Closing): for a forum whose earlier
+// meetings are known only from a later transcript. CreateFollowUp is the
+// form's way, which always starts an item tracked.
+func (s *Store) RecordFollowUp(ctx context.Context, f *model.FollowUp) error {
+	if f.Status != model.FollowUpClosed {
+		f.Status, f.ClosedAtID, f.Closing = model.FollowUpTracked, nil, ""
+	}
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	return s.write(ctx, func(tx *gorm.DB) error {
+		for _, id := range []*uint{&f.AgencyID, &f.MeetingID, f.ClosedAtID} {
+			if id == nil {
+				continue
+			}
+			var err error
+			if id == &f.AgencyID {
+				err = tx.Take(&model.Agency{}, *id).Error
+			} else {
+				err = tx.Take(&model.Meeting{}, *id).Error
+			}
+			if err != nil {
+				return notFound(err)
+			}
+		}
+		return tx.Omit(clause.Associations).Create(f).Error
+	})
+}
+
 // followUps preloads what a follow-up item is shown with.
 func followUps(db *gorm.DB) *gorm.DB {
 	return db.Preload("Meeting").Preload("ClosedAt").Preload("Agency").Preload("Commitment").

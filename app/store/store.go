@@ -145,6 +145,16 @@ func (s *Store) Transaction(ctx context.Context, fn func(tx *Store) error) error
 	})
 }
 
+// AsOf returns a store on s's transaction whose writes, and their record
+// of changes, are stamped at: a record loaded from its history (a source
+// dated 2021-10-29) carries the dates of its sources, not the day it was
+// loaded. Only within Transaction.
+func (s *Store) AsOf(at time.Time) *Store {
+	at = at.UTC()
+	clock := func() time.Time { return at }
+	return &Store{db: s.db.Session(&gorm.Session{NowFunc: clock}), dialect: s.dialect, now: clock}
+}
+
 // Close releases the database.
 func (s *Store) Close() error {
 	sqlDB, err := s.db.DB()

@@ -11,8 +11,8 @@ import (
 
 type aboutPage struct {
 	Page
-	DemoSource string
-	Counts     store.Counts
+	DemoSources []string
+	Counts      store.Counts
 }
 
 func (s *Server) about(c *gin.Context) {
@@ -21,7 +21,7 @@ func (s *Server) about(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, 200, "about", aboutPage{Page: s.page(c), DemoSource: demo.Source, Counts: counts})
+	s.render(c, 200, "about", aboutPage{Page: s.page(c), DemoSources: []string{demo.Source, demo.SecondPlanSource, demo.IllustrativeSource}, Counts: counts})
 }
 
 // health is what /healthz tells load balancers and operators.

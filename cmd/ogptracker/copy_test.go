@@ -90,7 +90,7 @@ func TestCopyMovesADemoTrackerWholeAndOnlyIntoAnEmptyDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, errs := tr.run("copy", "--from", from, "--to", to)
-	if code != 1 || !strings.Contains(errs, "not empty") || !strings.Contains(errs, "plans 1, themes 5, commitments 19") {
+	if code != 1 || !strings.Contains(errs, "not empty") || !strings.Contains(errs, "plans 3, themes 5, commitments 28") {
 		t.Errorf("a second copy: exit %d\n%s", code, errs)
 	}
 	if after, err := target.Fingerprint(ctx); err != nil || !maps.Equal(after, before) {

@@ -161,7 +161,9 @@ func TestForgotPasswordAnswersAlikeForEveryAddressWithTheMailServerUpOrDown(t *t
 	// server kept it, the sender never heard): at most that one.
 	extra := 0
 	for email, n := range asked {
-		got := srv.To(email)
+		got := slices.DeleteFunc(srv.To(email), func(m mailtest.Message) bool { // the demo's reminders are not the links
+			return !strings.Contains(m.Raw, "/password/reset/")
+		})
 		if len(got) < n || !strings.Contains(got[0].Raw, "https://ogp.example.org/password/reset/") {
 			t.Errorf("%s asked for %d links and received %d mails", email, n, len(got))
 		}

@@ -156,10 +156,10 @@ func printDemoAccounts(w io.Writer, accounts []demo.Account, signIn string) {
 	if len(accounts) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "\nDemo accounts, one per role and a liaison per agency with milestones due at the end of 2021. Sign in at %s.\nWrite the passwords down: they are shown only this once.\n\n", signIn)
+	fmt.Fprintf(w, "\nDemo accounts, one for each role of the demo's stories (see README, \"Try the demo\"). Sign in at %s.\nWrite the passwords down: they are shown only this once.\n\n", signIn)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, a := range accounts {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", a.Role, a.Email, a.Password)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", a.Role, a.Email, a.Password, a.Try)
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
