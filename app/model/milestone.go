@@ -188,6 +188,21 @@ func (m *Milestone) ResponsibleAgencyID(c *Commitment) *uint {
 	return c.LeadAgencyID
 }
 
+// AnswersFor reports whether agency answers for milestone m of commitment
+// c: as its responsible agency (ResponsibleAgencyID) or as one of the
+// others named with it (OtherAgencies, loaded).
+func (m *Milestone) AnswersFor(agency uint, c *Commitment) bool {
+	if id := m.ResponsibleAgencyID(c); id != nil && *id == agency {
+		return true
+	}
+	for _, a := range m.OtherAgencies {
+		if a.ID == agency {
+			return true
+		}
+	}
+	return false
+}
+
 // ResponsibleAgency is the loaded agency of ResponsibleAgencyID, when the
 // milestone's and the commitment's agencies were loaded with them.
 func (m *Milestone) ResponsibleAgency(c *Commitment) *Agency {
