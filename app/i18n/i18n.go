@@ -163,6 +163,10 @@ func (t *Translator) Date(d model.Date) string {
 	switch {
 	case d.IsZero():
 		return ""
+	case d.Precision() == model.PrecisionYear:
+		return yearOrQuarter(t.Lang, d)
+	case d.Precision() == model.PrecisionQuarter:
+		return yearOrQuarter(t.Lang, d)
 	case t.Lang == "en" && d.MonthOnly():
 		return time.Month(d.Month).String()[:3] + " " + fmt.Sprint(d.Year)
 	case t.Lang == "en":
@@ -171,6 +175,23 @@ func (t *Translator) Date(d model.Date) string {
 		return fmt.Sprintf("%d年%d月", d.Year, d.Month)
 	default:
 		return fmt.Sprintf("%d年%d月%d日", d.Year, d.Month, d.Day)
+	}
+}
+
+// yearOrQuarter formats a date known to the year or the quarter only.
+func yearOrQuarter(lang string, d model.Date) string {
+	chinese := strings.HasPrefix(lang, "zh")
+	switch {
+	case d.Quarter == 0 && chinese:
+		return fmt.Sprintf("%d年", d.Year)
+	case d.Quarter == 0:
+		return fmt.Sprint(d.Year)
+	case chinese:
+		return fmt.Sprintf("%d年第%d季", d.Year, d.Quarter)
+	case strings.HasPrefix(lang, "fr"):
+		return fmt.Sprintf("T%d %d", d.Quarter, d.Year) // trimestre
+	default:
+		return fmt.Sprintf("Q%d %d", d.Quarter, d.Year)
 	}
 }
 

@@ -61,6 +61,8 @@ type Commitment struct {
 	Organisations        []CommitmentOrganisation
 	Start                Date
 	End                  Date
+	StartText            Text // the start and end as the plan words them ("Ongoing", "Quarter 4 2016")
+	EndText              Text
 	Values               Strings // OGPValue
 	PolicyAreas          Strings // free tags, e.g. "Open Parliaments"
 	IRM                  IRM     `gorm:"embedded;embeddedPrefix:irm_"`
@@ -101,6 +103,8 @@ func (c *Commitment) Validate() error {
 		checkLine(fe, "policy_areas", a)
 	}
 	checkPeriod(fe, "start", c.Start, c.End)
+	checkText(fe, "start_text", c.StartText, MaxDateWording)
+	checkText(fe, "end_text", c.EndText, MaxDateWording)
 	for _, v := range c.Values {
 		checkEnum(fe, "values", OGPValue(v), OGPValues)
 	}

@@ -13,7 +13,7 @@ const DatasetFormat = "ogptracker/1"
 // identifier so the same data always serialises to the same bytes.
 type Dataset struct {
 	Format        string               `json:"format"`
-	Source        string               `json:"source,omitempty"` // attribution of the data
+	Source        string               `json:"source,omitempty"` // attribution of the data; each plan's unless it names its own
 	Agencies      []AgencyRecord       `json:"agencies"`
 	Organisations []OrganisationRecord `json:"organisations"`
 	Contacts      []ContactRecord      `json:"contacts"`
@@ -64,6 +64,8 @@ type PlanRecord struct {
 	End               Date               `json:"end"`
 	Status            PlanStatus         `json:"status"`
 	Documents         Links              `json:"documents,omitempty"`
+	Source            string             `json:"source,omitempty"`       // attribution of the plan's data, when not the dataset's
+	StatusScale       StatusScale        `json:"status_scale,omitempty"` // the plan's own milestone statuses
 	Themes            []ThemeRecord      `json:"themes"`
 	Commitments       []CommitmentRecord `json:"commitments"`
 }
@@ -89,6 +91,8 @@ type CommitmentRecord struct {
 	Partners           []string          `json:"partners,omitempty"` // Organisation codes
 	Start              Date              `json:"start"`
 	End                Date              `json:"end"`
+	StartText          Text              `json:"start_text,omitempty"` // the start as the plan words it
+	EndText            Text              `json:"end_text,omitempty"`
 	Values             []OGPValue        `json:"values,omitempty"`
 	PolicyAreas        []string          `json:"policy_areas,omitempty"`
 	IRM                IRM               `json:"irm"`
@@ -99,11 +103,16 @@ type CommitmentRecord struct {
 
 // MilestoneRecord is a Milestone in a Dataset; Children are one level down.
 type MilestoneRecord struct {
-	Ref         string            `json:"ref"`
-	Title       Text              `json:"title"`
-	Start       Date              `json:"start"`
-	Due         Date              `json:"due"`
-	Agency      string            `json:"agency,omitempty"` // Code of the responsible agency
+	Ref     string `json:"ref"`
+	Title   Text   `json:"title"`
+	Start   Date   `json:"start"`
+	Due     Date   `json:"due"`
+	DueText Text   `json:"due_text,omitempty"` // the deadline as the plan words it
+	Agency  string `json:"agency,omitempty"`   // Code of the responsible agency
+	// OtherAgencies are the codes of the agencies responsible with Agency.
+	OtherAgencies []string `json:"other_agencies,omitempty"`
+	// Status is one of the tracker's statuses, or a key of the plan's
+	// status_scale when it has one.
 	Status      MilestoneStatus   `json:"status"`
 	CompletedOn Date              `json:"completed_on"`
 	Weight      float64           `json:"weight"`

@@ -20,6 +20,9 @@ func TestParseDate(t *testing.T) {
 		{"2021/12", model.Date{Year: 2021, Month: 12}, "2021-12", true},
 		{"2021-01", model.Date{Year: 2021, Month: 1}, "2021-01", true},
 		{" 2024/02/29 ", model.Date{Year: 2024, Month: 2, Day: 29}, "2024-02-29", false},
+		{"2023-Q3", model.Date{Year: 2023, Quarter: 3}, "2023-Q3", true},
+		{"2023/q1", model.Date{Year: 2023, Quarter: 1}, "2023-Q1", true},
+		{"2023", model.Date{Year: 2023}, "2023", true},
 		{"", model.Date{}, "", false},
 	}
 	for _, tt := range tests {
@@ -36,7 +39,7 @@ func TestParseDate(t *testing.T) {
 }
 
 func TestParseDateRefuses(t *testing.T) {
-	for _, in := range []string{"2021/02/30", "2023-02-29", "2021-13", "2021-00", "2021-12-00", "21-12-31", "2021", "31/12/2021", "2021-12-31-01", "soon"} {
+	for _, in := range []string{"2021/02/30", "2023-02-29", "2021-13", "2021-00", "2021-12-00", "21-12-31", "2021-Q5", "2021-Q0", "Q3 2021", "2021-Q3-01", "1850", "31/12/2021", "2021-12-31-01", "soon"} {
 		if d, err := model.ParseDate(in); err == nil {
 			t.Errorf("ParseDate(%q) = %v, want an error", in, d)
 		}
@@ -52,6 +55,10 @@ func TestDateFirstAndLast(t *testing.T) {
 		{"2023-02", "2023-02-01", "2023-02-28"},
 		{"2021-12", "2021-12-01", "2021-12-31"},
 		{"2021-12-15", "2021-12-15", "2021-12-15"},
+		{"2023-Q1", "2023-01-01", "2023-03-31"},
+		{"2023-Q3", "2023-07-01", "2023-09-30"},
+		{"2023-Q4", "2023-10-01", "2023-12-31"},
+		{"2024", "2024-01-01", "2024-12-31"},
 	}
 	for _, tt := range tests {
 		d := model.MustDate(tt.date)
@@ -143,5 +150,32 @@ func TestContactActiveOn(t *testing.T) {
 		if got := c.ActiveOn(model.MustDate(tt.day)); got != tt.want {
 			t.Errorf("active %q to %q, on %s: %v, want %v", tt.from, tt.to, tt.day, got, tt.want)
 		}
+	}
+}
+
+func TestDateCompareOrdersLessPreciseFirst(t *testing.T) {
+	order := []string{"2022-12-31", "2023", "2023-Q1", "2023-01", "2023-01-01", "2023-03-31", "2023-Q2", "2023-04", "2023-Q4", "2023-12"}
+	for i := 1; i < len(order); i++ {
+		a, b := model.MustDate(order[i-1]), model.MustDate(order[i])
+		if a.Compare(b) >= 0 || b.Compare(a) <= 0 {
+			t.Errorf("%s should come before %s", a, b)
+		}
+	}
+}
+
+func TestDateQuarterAndYearJSON(t *testing.T) {
+	var got struct{ D, E model.Date }
+	if err := json.Unmarshal([]byte(`{"D":"2023-Q3","E":"2024"}`), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.D.Precision() != model.PrecisionQuarter || got.E.Precision() != model.PrecisionYear {
+		t.Fatalf("precisions %v %v", got.D.Precision(), got.E.Precision())
+	}
+	b, _ := json.Marshal(got)
+	if string(b) != `{"D":"2023-Q3","E":"2024"}` {
+		t.Errorf("written back as %s", b)
+	}
+	if err := json.Unmarshal([]byte(`{"D":"2023-Q5"}`), &got); err == nil {
+		t.Error("a fifth quarter was accepted")
 	}
 }

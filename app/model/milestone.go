@@ -40,13 +40,20 @@ type Milestone struct {
 	Position     int         `gorm:"not null"`
 	Title        Text        `gorm:"not null"`
 	Start        Date
-	Due          Date            `gorm:"index"`
-	AgencyID     *uint           `gorm:"index"` // responsible agency; the commitment's lead when not set
-	Agency       *Agency         `gorm:"constraint:OnDelete:SET NULL"`
-	Status       MilestoneStatus `gorm:"size:20;not null"`
-	CompletedOn  Date
-	Weight       float64 `gorm:"not null;default:1"`
-	Evidence     Links   // what shows the milestone's progress: reports, minutes, published data
+	Due          Date    `gorm:"index"`
+	DueText      Text    // the deadline as the plan words it ("Ongoing", "By fall 2022"), beside Due
+	AgencyID     *uint   `gorm:"index"` // responsible agency; the commitment's lead when not set
+	Agency       *Agency `gorm:"constraint:OnDelete:SET NULL"`
+	// OtherAgencies are the agencies responsible with Agency, in the join
+	// table milestone_agencies: each one's liaison may update it too.
+	OtherAgencies []Agency        `gorm:"many2many:milestone_agencies;joinForeignKey:MilestoneID;joinReferences:AgencyID"`
+	Status        MilestoneStatus `gorm:"size:20;not null"`
+	// StatusKey is the status in the plan's own scale (Plan.StatusScale),
+	// "" when the plan uses the tracker's statuses.
+	StatusKey   string `gorm:"size:40;not null;default:''"`
+	CompletedOn Date
+	Weight      float64 `gorm:"not null;default:1"`
+	Evidence    Links   // what shows the milestone's progress: reports, minutes, published data
 	// Note is the responsible agency's latest word on its progress, in a
 	// line or two, in the language it was written in.
 	Note      string `gorm:"not null;default:''"`
@@ -61,6 +68,8 @@ func (m *Milestone) Validate() error {
 	checkCode(fe, "ref", m.Ref, 20)
 	requireText(fe, "title", m.Title, 2000)
 	checkEnum(fe, "status", m.Status, MilestoneStatuses)
+	checkLine(fe, "status_key", m.StatusKey)
+	checkText(fe, "due_text", m.DueText, MaxDateWording)
 	checkPeriod(fe, "start", m.Start, m.Due)
 	switch {
 	case !(m.Weight > 0): // NaN too
@@ -76,6 +85,9 @@ func (m *Milestone) Validate() error {
 	return fe.Err()
 }
 
+// MaxDateWording is the length of a date's wording ("By fall 2022"), in characters.
+const MaxDateWording = 200
+
 // MaxMilestoneNote is the length of a milestone's progress note, in characters.
 const MaxMilestoneNote = 1000
 
@@ -84,6 +96,7 @@ const MaxMilestoneNote = 1000
 // the full list of its evidence links, each left as it is when nil.
 type ProgressUpdate struct {
 	Status      MilestoneStatus
+	StatusKey   string // the status in the plan's scale; set from Status when empty
 	CompletedOn Date
 	Note        *string
 	Evidence    *Links
@@ -97,7 +110,11 @@ func (m *Milestone) ChangeProgress(u ProgressUpdate, today Date) error {
 	if u.Evidence != nil {
 		m.Evidence = *u.Evidence
 	}
-	return m.ChangeStatus(u.Status, u.CompletedOn, today)
+	if err := m.ChangeStatus(u.Status, u.CompletedOn, today); err != nil {
+		return err
+	}
+	m.StatusKey = u.StatusKey
+	return nil
 }
 
 // Messages of ChangeStatus, which a form names in the visitor's language.
@@ -169,6 +186,21 @@ func (m *Milestone) ResponsibleAgencyID(c *Commitment) *uint {
 		return m.AgencyID
 	}
 	return c.LeadAgencyID
+}
+
+// AnswersFor reports whether agency answers for milestone m of commitment
+// c: as its responsible agency (ResponsibleAgencyID) or as one of the
+// others named with it (OtherAgencies, loaded).
+func (m *Milestone) AnswersFor(agency uint, c *Commitment) bool {
+	if id := m.ResponsibleAgencyID(c); id != nil && *id == agency {
+		return true
+	}
+	for _, a := range m.OtherAgencies {
+		if a.ID == agency {
+			return true
+		}
+	}
+	return false
 }
 
 // ResponsibleAgency is the loaded agency of ResponsibleAgencyID, when the

@@ -97,7 +97,7 @@ func (u *User) MayManagePlans() bool {
 // agency may change the milestones of commitments it leads or supports,
 // and those it answers for.
 func agencyMayChangeMilestone(agency uint, m *Milestone, c *Commitment) bool {
-	if id := m.ResponsibleAgencyID(c); id != nil && *id == agency {
+	if m.AnswersFor(agency, c) {
 		return true
 	}
 	if c.LeadAgencyID != nil && *c.LeadAgencyID == agency {

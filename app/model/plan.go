@@ -35,6 +35,12 @@ type Plan struct {
 	End               Date
 	Status            PlanStatus `gorm:"size:20;not null"`
 	Documents         Links      // the official documents
+	// Source is where the plan's data comes from, shown wherever it is
+	// (the dataset's attribution, kept per plan).
+	Source string `gorm:"not null;default:''"`
+	// StatusScale is the plan's own milestone status scale; empty when
+	// the plan uses the tracker's statuses.
+	StatusScale StatusScale
 	// QuestionDays is the promise to the public: the days within which a
 	// question gets its answer (0: DefaultQuestionDays).
 	QuestionDays int `gorm:"not null;default:14"`
@@ -42,6 +48,9 @@ type Plan struct {
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
+
+// MaxPlanSource is the length of a plan's source attribution, in characters.
+const MaxPlanSource = 2000
 
 // Validate checks a plan before it is saved.
 // InForce reports whether the plan runs at at, in loc: from its start to
@@ -72,6 +81,8 @@ func (p *Plan) Validate() error {
 		fe.Add("question_days", MsgNotListed)
 	}
 	p.Documents.validate(fe, "documents")
+	checkProse(fe, "source", p.Source, MaxPlanSource)
+	p.StatusScale.validate(fe, "status_scale")
 	return fe.Err()
 }
 

@@ -250,6 +250,10 @@ func (b *batch) milestone(c *model.Commitment, m *model.Milestone, coLeadOrgs []
 		aud.add(b.who.liaisons[*agency]...)
 		aud.hook(b.who.webhooks[*agency]...)
 	}
+	for _, other := range m.OtherAgencies { // every agency that answers for it
+		aud.add(b.who.liaisons[other.ID]...)
+		aud.hook(b.who.webhooks[other.ID]...)
+	}
 	if st.escal {
 		for _, org := range coLeadOrgs {
 			aud.add(b.who.byOrg[org]...)

@@ -70,7 +70,8 @@ func (s *Store) FindActiveContacts(ctx context.Context, agencyID uint, d model.D
 func (s *Store) FindCommitmentsWithMilestonesOf(ctx context.Context, agencyID uint) ([]model.Commitment, error) {
 	var cs []model.Commitment
 	err := s.db.WithContext(ctx).Preload("Plan").Preload("Theme").Preload("LeadAgency").
-		Where("id IN (SELECT commitment_id FROM milestones WHERE agency_id = ?)", agencyID).Find(&cs).Error
+		Where("id IN (SELECT commitment_id FROM milestones WHERE agency_id = ?) OR id IN (SELECT m.commitment_id FROM milestones m "+
+			"JOIN milestone_agencies ma ON ma.milestone_id = m.id WHERE ma.agency_id = ?)", agencyID, agencyID).Find(&cs).Error
 	if err != nil {
 		return nil, err
 	}

@@ -196,6 +196,9 @@ func (s *Store) FindCarriedForward(ctx context.Context, id uint) ([]model.Commit
 	return cs, err
 }
 
+// orderByCode loads related agencies in the order of their codes.
+func orderByCode(db *gorm.DB) *gorm.DB { return db.Order("code") }
+
 // FindMilestones returns the milestones of the given commitments, in order,
 // with their responsible agency, keyed by commitment id: one query for a
 // whole page of commitments.
@@ -205,7 +208,7 @@ func (s *Store) FindMilestones(ctx context.Context, commitmentIDs []uint) (map[u
 		return out, nil
 	}
 	var ms []model.Milestone
-	err := s.db.WithContext(ctx).Preload("Agency").Where("commitment_id IN ?", commitmentIDs).
+	err := s.db.WithContext(ctx).Preload("Agency").Preload("OtherAgencies", orderByCode).Where("commitment_id IN ?", commitmentIDs).
 		Order("commitment_id, position, id").Find(&ms).Error
 	for _, m := range ms {
 		out[m.CommitmentID] = append(out[m.CommitmentID], m)

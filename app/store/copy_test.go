@@ -55,6 +55,10 @@ func copySource(t *testing.T) *store.Store {
 	if err := s.ReviewReport(ctx, &model.Review{ReportID: r.ID, UserID: member.ID, Verdict: model.VerdictConfirm}); err != nil {
 		t.Fatal(err)
 	}
+	// A milestone answered for by a second agency.
+	if err := s.DBForTest().Exec("INSERT INTO milestone_agencies (milestone_id, agency_id) SELECT MIN(id), ? FROM milestones", child.ID).Error; err != nil {
+		t.Fatal(err)
+	}
 	// One row at least in every other table.
 	if err := s.AssessCompletion(ctx, &model.CompletionAssessment{CommitmentID: c.ID, PeriodID: period.ID, UserID: member.ID,
 		Completion: model.CompletionSubstantial, Note: "On track."}); err != nil {

@@ -71,7 +71,7 @@ func (s *Store) importInTx(ctx context.Context, tx *gorm.DB, ds *model.Dataset, 
 		done := 0
 		var forward []pendingForward
 		for i := range ds.Plans {
-			pf, err := im.plan(fmt.Sprintf("plans[%d]", i), &ds.Plans[i], func() {
+			pf, err := im.plan(fmt.Sprintf("plans[%d]", i), &ds.Plans[i], ds.Source, func() {
 				done++
 				if progress != nil {
 					progress(done, total)
@@ -151,7 +151,7 @@ func save[T any](im *importer, path string, entity model.Entity, rec *T, key str
 
 // gormAssociations keeps Create and Save from writing related records:
 // the importer writes each kind itself.
-const gormAssociations = "Plan,Theme,LeadAgency,SupportingAgencies,Organisations,CarriedForwardFrom,Commitment,Parent,Agency,Organisation"
+const gormAssociations = "Plan,Theme,LeadAgency,SupportingAgencies,Organisations,CarriedForwardFrom,Commitment,Parent,Agency,OtherAgencies,Organisation"
 
 func (im *importer) agencies(recs []model.AgencyRecord) error {
 	// Parents may come after their children in the file: save all first,
@@ -247,10 +247,15 @@ func (im *importer) contacts(recs []model.ContactRecord) error {
 	return nil
 }
 
-func (im *importer) plan(path string, r *model.PlanRecord, committed func()) ([]pendingForward, error) {
+// plan saves a plan with its themes and commitments; a plan that names no
+// source of its own keeps the dataset's.
+func (im *importer) plan(path string, r *model.PlanRecord, source string, committed func()) ([]pendingForward, error) {
+	if r.Source != "" {
+		source = r.Source
+	}
 	p := &model.Plan{Ref: r.Ref, Jurisdiction: r.Jurisdiction, JurisdictionCode: r.JurisdictionCode,
 		JurisdictionLevel: r.JurisdictionLevel, Number: r.Number, Title: r.Title, Start: r.Start, End: r.End,
-		Status: r.Status, Documents: r.Documents}
+		Status: r.Status, Documents: r.Documents, Source: source, StatusScale: r.StatusScale}
 	if err := save(im, path, model.EntityPlan, p, "ref", r.Ref, p.Validate, func() (uint, uint) { return 0, p.ID }); err != nil {
 		return nil, err
 	}
@@ -273,7 +278,7 @@ func (im *importer) plan(path string, r *model.PlanRecord, committed func()) ([]
 	for i := range r.Commitments {
 		cpath := fmt.Sprintf("%s.commitments[%d]", path, i)
 		cr := &r.Commitments[i]
-		id, err := im.commitment(cpath, p.ID, themes, cr)
+		id, err := im.commitment(cpath, p.ID, p.StatusScale, themes, cr)
 		if err != nil {
 			return nil, err
 		}
@@ -316,14 +321,14 @@ func saveByID[T any](im *importer, path string, entity model.Entity, rec, existi
 	return im.record(entity, rec, of, model.ChangeUpdated, diffs)
 }
 
-func (im *importer) commitment(path string, planID uint, themes map[int]uint, r *model.CommitmentRecord) (uint, error) {
+func (im *importer) commitment(path string, planID uint, scale model.StatusScale, themes map[int]uint, r *model.CommitmentRecord) (uint, error) {
 	values := make(model.Strings, len(r.Values))
 	for i, v := range r.Values {
 		values[i] = string(v)
 	}
 	c := &model.Commitment{Ref: r.Ref, PlanID: planID, Code: r.Code, Title: r.Title, Description: r.Description,
-		Problem: r.Problem, Objective: r.Objective, Start: r.Start, End: r.End, Values: values,
-		PolicyAreas: model.Strings(r.PolicyAreas), IRM: r.IRM, SourceURL: r.SourceURL}
+		Problem: r.Problem, Objective: r.Objective, Start: r.Start, End: r.End, StartText: r.StartText, EndText: r.EndText,
+		Values: values, PolicyAreas: model.Strings(r.PolicyAreas), IRM: r.IRM, SourceURL: r.SourceURL}
 	if r.Theme != 0 {
 		id, ok := themes[r.Theme]
 		if !ok {
@@ -370,7 +375,7 @@ func (im *importer) commitment(path string, planID uint, themes map[int]uint, r 
 		im.amend(model.EntityCommitment, c.ID, c.Ref, of, joined)
 	}
 	for i := range r.Milestones {
-		if err := im.milestone(fmt.Sprintf("%s.milestones[%d]", path, i), c.ID, planID, nil, i+1, &r.Milestones[i]); err != nil {
+		if err := im.milestone(fmt.Sprintf("%s.milestones[%d]", path, i), c.ID, planID, scale, nil, i+1, &r.Milestones[i]); err != nil {
 			return 0, err
 		}
 	}
@@ -456,15 +461,22 @@ func (im *importer) commitmentOrganisations(path string, commitmentID uint, coLe
 	return im.listChange(changed, "partners", organisationType, before[model.RolePartner], after[model.RolePartner])
 }
 
-func (im *importer) milestone(path string, commitmentID, planID uint, parentID *uint, position int, r *model.MilestoneRecord) error {
+func (im *importer) milestone(path string, commitmentID, planID uint, scale model.StatusScale, parentID *uint, position int, r *model.MilestoneRecord) error {
 	m := &model.Milestone{CommitmentID: commitmentID, Ref: r.Ref, ParentID: parentID, Position: position,
-		Title: r.Title, Start: r.Start, Due: r.Due, Status: r.Status, CompletedOn: r.CompletedOn, Weight: r.Weight,
-		Evidence: r.Evidence}
+		Title: r.Title, Start: r.Start, Due: r.Due, DueText: r.DueText, CompletedOn: r.CompletedOn, Weight: r.Weight,
+		Evidence: r.Evidence, Note: r.Note}
 	if m.Weight == 0 {
 		m.Weight = 1
 	}
-	if m.Status == "" {
+	if r.Status == "" {
 		m.Status = model.MilestoneNotStarted
+	} else {
+		// The plan's own words, or the tracker's.
+		status, key, err := scale.Resolve(string(r.Status))
+		if err != nil {
+			return &model.DatasetError{Path: path + ".status", Err: err}
+		}
+		m.Status, m.StatusKey = status, key
 	}
 	if r.Agency != "" {
 		id, err := im.agencyID(path+".agency", r.Agency)
@@ -478,19 +490,64 @@ func (im *importer) milestone(path string, commitmentID, planID uint, parentID *
 	if err != nil && err != gorm.ErrRecordNotFound {
 		return err
 	}
-	if err := saveByID(im, path, model.EntityMilestone, m, &existing, err == nil, m.Validate,
-		func() (uint, uint) { return commitmentID, planID }); err != nil {
+	of := func() (uint, uint) { return commitmentID, planID }
+	if err := saveByID(im, path, model.EntityMilestone, m, &existing, err == nil, m.Validate, of); err != nil {
 		return err
+	}
+	joined := model.FieldChanges{}
+	if err := im.milestoneAgencies(path, m.ID, r.OtherAgencies, joined); err != nil {
+		return err
+	}
+	if len(joined) > 0 {
+		if im.changeOf[changeKey(model.EntityMilestone, m.ID)] == nil { // only the join table changed
+			if err := im.tx.Model(&model.Milestone{}).Where("id = ?", m.ID).
+				UpdateColumns(map[string]any{"updated_at": im.at, "version": gorm.Expr("version + 1")}).Error; err != nil {
+				return err
+			}
+		}
+		im.amend(model.EntityMilestone, m.ID, r.Ref, of, joined)
 	}
 	if len(r.Children) > 0 && parentID != nil {
 		return &model.DatasetError{Path: path + ".children", Err: fmt.Errorf("milestones nest one level only")}
 	}
 	for i := range r.Children {
-		if err := im.milestone(fmt.Sprintf("%s.children[%d]", path, i), commitmentID, planID, &m.ID, i+1, &r.Children[i]); err != nil {
+		if err := im.milestone(fmt.Sprintf("%s.children[%d]", path, i), commitmentID, planID, scale, &m.ID, i+1, &r.Children[i]); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// milestoneAgencies makes the stored other responsible agencies of a
+// milestone those of the file, and notes in changed what it changed.
+func (im *importer) milestoneAgencies(path string, milestoneID uint, codes []string, changed model.FieldChanges) error {
+	want := map[uint]bool{}
+	for j, code := range codes {
+		id, err := im.agencyID(fmt.Sprintf("%s.other_agencies[%d]", path, j), code)
+		if err != nil {
+			return err
+		}
+		want[id] = true
+	}
+	var have []uint
+	if err := im.tx.Table("milestone_agencies").Where("milestone_id = ?", milestoneID).Order("agency_id").Pluck("agency_id", &have).Error; err != nil {
+		return err
+	}
+	after := sortedKeys(want)
+	for _, id := range have {
+		if !want[id] {
+			if err := im.tx.Exec("DELETE FROM milestone_agencies WHERE milestone_id = ? AND agency_id = ?", milestoneID, id).Error; err != nil {
+				return err
+			}
+		}
+		delete(want, id)
+	}
+	for _, id := range sortedKeys(want) {
+		if err := im.tx.Exec("INSERT INTO milestone_agencies (milestone_id, agency_id) VALUES (?, ?)", milestoneID, id).Error; err != nil {
+			return err
+		}
+	}
+	return im.listChange(changed, "other_agencies", agencyType, have, after)
 }
 
 func (im *importer) agencyID(path, code string) (uint, error) {

@@ -298,8 +298,7 @@ func TestImportRollsBackOnAnInvalidRecord(t *testing.T) {
 // sortedDataset puts a dataset's lists in the order ExportDataset writes
 // them, and drops the attribution, which the database does not keep.
 func sortedDataset(ds *model.Dataset) *model.Dataset {
-	c := *ds
-	c.Source = ""
+	c := *ds // the source is kept, with every plan
 	c.Agencies = append([]model.AgencyRecord(nil), ds.Agencies...)
 	sort.Slice(c.Agencies, func(i, j int) bool { return c.Agencies[i].Code < c.Agencies[j].Code })
 	c.Organisations = append([]model.OrganisationRecord(nil), ds.Organisations...)

@@ -82,6 +82,7 @@ func diffFields(before, after any, omit ...string) []fieldDiff {
 var (
 	naming    = schema.NamingStrategy{}
 	linksType = reflect.TypeFor[model.Links]()
+	scaleType = reflect.TypeFor[model.StatusScale]() // a column, like Links
 	uintType  = reflect.TypeFor[uint]()
 )
 
@@ -122,7 +123,7 @@ func fieldName(f reflect.StructField) string {
 func isAssociation(t reflect.Type) bool {
 	switch t.Kind() {
 	case reflect.Pointer, reflect.Slice:
-		return t.Elem().Kind() == reflect.Struct && t != linksType
+		return t.Elem().Kind() == reflect.Struct && t != linksType && t != scaleType
 	}
 	return false
 }

@@ -45,6 +45,7 @@ func (s *Store) ExportDataset(ctx context.Context, opts ExportOptions) (*model.D
 		commitments []model.Commitment
 		milestones  []model.Milestone
 		supporting  []struct{ CommitmentID, AgencyID uint }
+		others      []struct{ MilestoneID, AgencyID uint }
 		partners    []model.CommitmentOrganisation
 		forwards    []model.Commitment
 	)
@@ -69,6 +70,10 @@ func (s *Store) ExportDataset(ctx context.Context, opts ExportOptions) (*model.D
 		return nil, err
 	}
 	if err := db.Table("commitment_agencies").Where("commitment_id IN ?", commitmentIDs).Find(&supporting).Error; err != nil {
+		return nil, err
+	}
+	if err := db.Table("milestone_agencies").
+		Where("milestone_id IN (SELECT id FROM milestones WHERE commitment_id IN ?)", commitmentIDs).Find(&others).Error; err != nil {
 		return nil, err
 	}
 	if err := db.Where("commitment_id IN ?", commitmentIDs).Find(&partners).Error; err != nil {
@@ -129,11 +134,22 @@ func (s *Store) ExportDataset(ctx context.Context, opts ExportOptions) (*model.D
 			partnersOf[co.CommitmentID] = append(partnersOf[co.CommitmentID], c)
 		}
 	}
-	// Milestones: parents first, children under them.
+	othersOf := map[uint][]string{}
+	for _, o := range others {
+		othersOf[o.MilestoneID] = append(othersOf[o.MilestoneID], use(usedAgencies, agencyCode[o.AgencyID]))
+	}
+	// Milestones: parents first, children under them. A status is written
+	// in the plan's words when it was given in them.
 	record := func(m model.Milestone) model.MilestoneRecord {
-		return model.MilestoneRecord{Ref: m.Ref, Title: m.Title, Start: m.Start, Due: m.Due,
-			Agency: use(usedAgencies, code(agencyCode, m.AgencyID)), Status: m.Status, CompletedOn: m.CompletedOn, Weight: m.Weight,
-			Evidence: m.Evidence, Note: m.Note}
+		status := m.Status
+		if m.StatusKey != "" {
+			status = model.MilestoneStatus(m.StatusKey)
+		}
+		others := othersOf[m.ID]
+		sort.Strings(others)
+		return model.MilestoneRecord{Ref: m.Ref, Title: m.Title, Start: m.Start, Due: m.Due, DueText: m.DueText,
+			Agency: use(usedAgencies, code(agencyCode, m.AgencyID)), OtherAgencies: others, Status: status,
+			CompletedOn: m.CompletedOn, Weight: m.Weight, Evidence: m.Evidence, Note: m.Note}
 	}
 	childrenOf := map[uint][]model.MilestoneRecord{}
 	for _, m := range milestones {
@@ -158,7 +174,7 @@ func (s *Store) ExportDataset(ctx context.Context, opts ExportOptions) (*model.D
 		r := model.CommitmentRecord{Ref: c.Ref, Code: c.Code, Title: c.Title, Description: c.Description,
 			Problem: c.Problem, Objective: c.Objective, LeadAgency: use(usedAgencies, code(agencyCode, c.LeadAgencyID)),
 			SupportingAgencies: supportOf[c.ID], CoLeads: coLeadsOf[c.ID], Partners: partnersOf[c.ID],
-			Start: c.Start, End: c.End, Values: values, PolicyAreas: c.PolicyAreas, IRM: c.IRM,
+			Start: c.Start, End: c.End, StartText: c.StartText, EndText: c.EndText, Values: values, PolicyAreas: c.PolicyAreas, IRM: c.IRM,
 			CarriedForwardFrom: code(commitmentRef, c.CarriedForwardFromID), SourceURL: c.SourceURL,
 			Milestones: milestonesOf[c.ID]}
 		if c.ThemeID != nil {
@@ -167,12 +183,26 @@ func (s *Store) ExportDataset(ctx context.Context, opts ExportOptions) (*model.D
 		commitmentsOf[c.PlanID] = append(commitmentsOf[c.PlanID], r)
 	}
 
+	// One source shared by every plan is the dataset's; otherwise each
+	// plan names its own.
 	ds := &model.Dataset{Format: model.DatasetFormat}
+	for i, p := range plans {
+		if i == 0 {
+			ds.Source = p.Source
+		} else if p.Source != ds.Source {
+			ds.Source = ""
+			break
+		}
+	}
 	for _, p := range plans {
-		ds.Plans = append(ds.Plans, model.PlanRecord{Ref: p.Ref, Jurisdiction: p.Jurisdiction,
+		r := model.PlanRecord{Ref: p.Ref, Jurisdiction: p.Jurisdiction,
 			JurisdictionCode: p.JurisdictionCode, JurisdictionLevel: p.JurisdictionLevel, Number: p.Number,
 			Title: p.Title, Start: p.Start, End: p.End, Status: p.Status, Documents: p.Documents,
-			Themes: themesOf[p.ID], Commitments: commitmentsOf[p.ID]})
+			StatusScale: p.StatusScale, Themes: themesOf[p.ID], Commitments: commitmentsOf[p.ID]}
+		if ds.Source == "" {
+			r.Source = p.Source
+		}
+		ds.Plans = append(ds.Plans, r)
 	}
 	for _, c := range contacts {
 		if opts.PlanID != 0 && !usedAgencies[code(agencyCode, c.AgencyID)] && !usedOrgs[code(orgCode, c.OrganisationID)] {

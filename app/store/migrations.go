@@ -42,6 +42,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026120320_public_questions", Migrate: migratePublicQuestions},
 	{ID: "2026120330_follows", Migrate: migrateFollows},
 	{ID: "2026120340_meetings", Migrate: migrateMeetings},
+	{ID: "2026120420_plans_own_words", Migrate: migratePlansOwnWords},
 }
 
 // MigrationCount is how many steps a new database takes to the current schema.
@@ -968,3 +969,35 @@ type questionAgency struct {
 }
 
 func (questionAgency) TableName() string { return "agencies" }
+
+// migratePlansOwnWords keeps what other members' plans say in their own
+// words: a plan's source and milestone status scale, a milestone's status
+// in that scale, deadlines' wording, and a milestone's other responsible
+// agencies.
+func migratePlansOwnWords(tx *gorm.DB) error {
+	type Plan struct {
+		ID          uint   `gorm:"primaryKey"`
+		Source      string `gorm:"not null;default:''"`
+		StatusScale model.StatusScale
+	}
+	type Commitment struct {
+		ID        uint `gorm:"primaryKey"`
+		StartText model.Text
+		EndText   model.Text
+	}
+	type Agency struct {
+		ID uint `gorm:"primaryKey"`
+	}
+	type Milestone struct {
+		ID        uint `gorm:"primaryKey"`
+		DueText   model.Text
+		StatusKey string `gorm:"size:40;not null;default:''"`
+	}
+	type MilestoneAgency struct {
+		MilestoneID uint       `gorm:"primaryKey"`
+		Milestone   *Milestone `gorm:"constraint:OnDelete:CASCADE"`
+		AgencyID    uint       `gorm:"primaryKey;index"`
+		Agency      *Agency    `gorm:"constraint:OnDelete:CASCADE"`
+	}
+	return tx.AutoMigrate(&Plan{}, &Commitment{}, &Milestone{}, &MilestoneAgency{})
+}

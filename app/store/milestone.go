@@ -23,7 +23,7 @@ func (s *Store) FindMilestoneByID(ctx context.Context, id uint) (*model.Mileston
 
 func findMilestone(db *gorm.DB, id uint) (*model.Milestone, error) {
 	var m model.Milestone
-	err := db.Preload("Agency").Preload("Commitment.LeadAgency").
+	err := db.Preload("Agency").Preload("OtherAgencies", orderByCode).Preload("Commitment.Plan").Preload("Commitment.LeadAgency").
 		Preload("Commitment.SupportingAgencies").Take(&m, id).Error
 	if err != nil {
 		return nil, notFound(err)
@@ -64,6 +64,9 @@ func (s *Store) updateMilestoneProgress(ctx context.Context, tx *gorm.DB, id uin
 	if before.Version != version {
 		return ErrConflict
 	}
+	if err := s.statusInPlansWords(tx, &before, &u); err != nil {
+		return err
+	}
 	after := before
 	if err := after.ChangeProgress(u, today); err != nil {
 		return err
@@ -73,7 +76,7 @@ func (s *Store) updateMilestoneProgress(ctx context.Context, tx *gorm.DB, id uin
 	}
 	// The version in the WHERE catches a write that came in between.
 	res := tx.Model(&model.Milestone{}).Where("id = ? AND version = ?", id, version).
-		Updates(map[string]any{"status": after.Status, "completed_on": after.CompletedOn, "note": after.Note,
+		Updates(map[string]any{"status": after.Status, "status_key": after.StatusKey, "completed_on": after.CompletedOn, "note": after.Note,
 			"evidence": after.Evidence, "version": version + 1, "updated_at": s.now().UTC()})
 	if res.Error != nil {
 		return res.Error
@@ -85,6 +88,28 @@ func (s *Store) updateMilestoneProgress(ctx context.Context, tx *gorm.DB, id uin
 	_, err := s.recordWrite(ctx, tx, written{Entity: model.EntityMilestone, Action: model.ChangeUpdated,
 		CommitmentID: &commitmentID, PlanID: &planID}, &before, &after, nil)
 	return err
+}
+
+// statusInPlansWords sets u's status key in the plan's own scale: the key
+// given must be the scale's and count as the status given; a status given
+// in the tracker's words alone keeps the key it had when unchanged, and
+// otherwise takes the first step that counts as it.
+func (s *Store) statusInPlansWords(tx *gorm.DB, m *model.Milestone, u *model.ProgressUpdate) error {
+	var plan model.Plan
+	if err := tx.Select("id", "status_scale").Take(&plan, m.Commitment.PlanID).Error; err != nil {
+		return err
+	}
+	switch {
+	case u.StatusKey != "":
+		if st := plan.StatusScale.Step(u.StatusKey); st == nil || st.Status != u.Status {
+			return model.FieldErrors{"status": model.MsgNotListed}.Err()
+		}
+	case u.Status == m.Status:
+		u.StatusKey = m.StatusKey
+	default:
+		u.StatusKey = plan.StatusScale.ForStatus(u.Status)
+	}
+	return nil
 }
 
 // valueChange is the change of a plain value field.

@@ -29,11 +29,27 @@ func (s *Store) FindReminderCommitments(ctx context.Context, planIDs []uint) ([]
 		"milestones.due, milestones.agency_id, milestones.status, milestones.completed_on").
 		Joins("JOIN commitments ON commitments.id = milestones.commitment_id").
 		Where("commitments.plan_id IN ?", planIDs).Order("milestones.commitment_id, milestones.position, milestones.id").Find(&ms).Error
+	if err != nil {
+		return nil, nil, err
+	}
+	// The other agencies that answer for a milestone are reminded too.
+	var others []struct{ MilestoneID, AgencyID uint }
+	if err := db.Table("milestone_agencies").Select("milestone_agencies.milestone_id, milestone_agencies.agency_id").
+		Joins("JOIN milestones ON milestones.id = milestone_agencies.milestone_id").
+		Joins("JOIN commitments ON commitments.id = milestones.commitment_id").
+		Where("commitments.plan_id IN ?", planIDs).Order("milestone_agencies.agency_id").Scan(&others).Error; err != nil {
+		return nil, nil, err
+	}
+	othersOf := map[uint][]model.Agency{}
+	for _, o := range others {
+		othersOf[o.MilestoneID] = append(othersOf[o.MilestoneID], model.Agency{ID: o.AgencyID})
+	}
 	out := make(map[uint][]model.Milestone, len(cs))
 	for _, m := range ms {
+		m.OtherAgencies = othersOf[m.ID]
 		out[m.CommitmentID] = append(out[m.CommitmentID], m)
 	}
-	return cs, out, err
+	return cs, out, nil
 }
 
 // FindCoLeadOrganisations returns, per commitment of the given plans, the

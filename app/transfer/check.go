@@ -86,7 +86,7 @@ func checkDataset(ds *model.Dataset) error {
 			for k, code := range c.Partners {
 				errs = append(errs, organisations.ref(fmt.Sprintf("%s.partners[%d]", cpath, k), "organisation", code))
 			}
-			errs = append(errs, checkMilestones(c.Milestones, cpath+".milestones", ids{}, agencies, true))
+			errs = append(errs, checkMilestones(c.Milestones, cpath+".milestones", ids{}, agencies, p.StatusScale, true))
 			if err := first(errs...); err != nil {
 				return err
 			}
@@ -97,20 +97,33 @@ func checkDataset(ds *model.Dataset) error {
 
 // checkMilestones checks a commitment's milestones; refs are unique across
 // the commitment, children included, and children have no children.
-func checkMilestones(ms []model.MilestoneRecord, path string, refs, agencies ids, top bool) error {
+func checkMilestones(ms []model.MilestoneRecord, path string, refs, agencies ids, scale model.StatusScale, top bool) error {
 	for i := range ms {
 		m, mpath := &ms[i], fmt.Sprintf("%s[%d]", path, i)
 		if !top && len(m.Children) > 0 {
 			return &model.DatasetError{Path: mpath + ".children", Err: fmt.Errorf("milestones go only one level down")}
 		}
-		if err := first(
-			valid(mpath, milestoneModel(m).Validate()),
-			refs.add(mpath, "ref", m.Ref),
-			agencies.ref(mpath+".agency", "agency", m.Agency),
-			checkMilestones(m.Children, mpath+".children", refs, agencies, false),
-		); err != nil {
+		errs := []error{statusIn(mpath+".status", m.Status, scale), valid(mpath, milestoneModel(m, scale).Validate()),
+			refs.add(mpath, "ref", m.Ref), agencies.ref(mpath+".agency", "agency", m.Agency)}
+		for k, code := range m.OtherAgencies {
+			errs = append(errs, agencies.ref(fmt.Sprintf("%s.other_agencies[%d]", mpath, k), "agency", code))
+		}
+		errs = append(errs, checkMilestones(m.Children, mpath+".children", refs, agencies, scale, false))
+		if err := first(errs...); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// statusIn checks that a milestone's status is the plan's or the tracker's
+// (a missing one, or one of a plan without a scale, is Validate's to refuse).
+func statusIn(path string, status model.MilestoneStatus, scale model.StatusScale) error {
+	if status == "" || len(scale) == 0 {
+		return nil // Validate's to refuse, in the tracker's words
+	}
+	if _, _, err := scale.Resolve(string(status)); err != nil {
+		return &model.DatasetError{Path: path, Err: err}
 	}
 	return nil
 }

@@ -154,8 +154,21 @@ func TestReadJSONRefuses(t *testing.T) {
                 }`, `plans[0].commitments[0].milestones[2].children[0].children: milestones go only one level down`)
 	add("evidence not on the web", `"url": "https://example.gov.tw/open-data-rules"`, `"url": "file:///etc/passwd"`,
 		`plans[0].commitments[0].milestones[0]: evidence[0].url: must be an http or https address`)
-	add("milestone validation", `"status": "in-progress",`, `"status": "finished",`,
-		`plans[0].commitments[0].milestones[1]: status: "finished" is not one of not-started, in-progress, completed, delayed, cancelled`)
+	add("milestone validation", `"weight": 2,`, `"weight": -1,`,
+		`plans[0].commitments[0].milestones[2]: weight: must be more than 0`)
+	add("status neither the plan's nor the tracker's", `"status": "under-way",`, `"status": "finished",`,
+		`plans[0].commitments[0].milestones[1].status: "finished" is not a status of the plan's scale (not-started, under-way, completed) nor of the tracker`)
+	add("scale counting as no status of the tracker", `"status": "in-progress"`, `"status": "going"`,
+		`plans[0]: status_scale[1].status: "going" is not one of not-started, in-progress, completed, delayed, cancelled`)
+	add("scale key twice", `"key": "under-way",`, `"key": "not-started",`,
+		`plans[0]: status_scale[1].key: "not-started" is used twice`)
+	add("malformed quarter", `"due": "2023-Q4",`, `"due": "2023-Q5",`,
+		`plans[0].commitments[0].milestones[2].children[0].due: line LINE: "2023-Q5" is not a quarter (use 2023-Q3)`)
+	add("dangling other agency", `"other_agencies": [
+                "EY"`, `"other_agencies": [
+                "MOF"`, `plans[0].commitments[0].milestones[1].other_agencies[0]: unknown agency "MOF"`)
+	add("wording with a control character", `"en": "By the end of 2022",`, "\"en\": \"By the end\\u001b of 2022\",",
+		`plans[0].commitments[0].milestones[1]: due_text: contains a control character`)
 	add("Latin-1 text", `"zh-TW": "完備政府資料開放與再利用制度"`, "\"zh-TW\": \"Caf\xe9\"",
 		`plans[0].commitments[0].title.zh-TW: line LINE: is not valid UTF-8 text (is the file saved in another encoding, such as Latin-1?)`)
 	add("Latin-1 text deep down", `"zh-TW": "建立高優先開放資料之公眾諮詢機制。促成資料活化應用示範案例。"`, "\"zh-TW\": \"\xa9 2022\"",

@@ -22,7 +22,7 @@ func contactModel(c *model.ContactRecord) *model.Contact {
 func planModel(p *model.PlanRecord) *model.Plan {
 	return &model.Plan{Ref: p.Ref, Jurisdiction: p.Jurisdiction, JurisdictionCode: p.JurisdictionCode,
 		JurisdictionLevel: p.JurisdictionLevel, Number: p.Number, Title: p.Title, Start: p.Start, End: p.End,
-		Status: p.Status, Documents: p.Documents}
+		Status: p.Status, Documents: p.Documents, Source: p.Source, StatusScale: p.StatusScale}
 }
 
 func themeModel(t *model.ThemeRecord) *model.Theme {
@@ -35,11 +35,18 @@ func commitmentModel(c *model.CommitmentRecord) *model.Commitment {
 		values[i] = string(v)
 	}
 	return &model.Commitment{Ref: c.Ref, Code: c.Code, Title: c.Title, Description: c.Description,
-		Problem: c.Problem, Objective: c.Objective, Start: c.Start, End: c.End, Values: values,
+		Problem: c.Problem, Objective: c.Objective, Start: c.Start, End: c.End, StartText: c.StartText, EndText: c.EndText, Values: values,
 		PolicyAreas: c.PolicyAreas, IRM: c.IRM, SourceURL: c.SourceURL}
 }
 
-func milestoneModel(m *model.MilestoneRecord) *model.Milestone {
-	return &model.Milestone{Ref: m.Ref, Title: m.Title, Start: m.Start, Due: m.Due, Status: m.Status,
-		CompletedOn: m.CompletedOn, Weight: m.Weight, Evidence: m.Evidence, Note: m.Note}
+// milestoneModel reads the record's status in the plan's scale; a status
+// neither the scale's nor the tracker's is left as written, for Validate
+// to refuse.
+func milestoneModel(m *model.MilestoneRecord, scale model.StatusScale) *model.Milestone {
+	status, key, err := scale.Resolve(string(m.Status))
+	if err != nil {
+		status = m.Status
+	}
+	return &model.Milestone{Ref: m.Ref, Title: m.Title, Start: m.Start, Due: m.Due, DueText: m.DueText, Status: status,
+		StatusKey: key, CompletedOn: m.CompletedOn, Weight: m.Weight, Evidence: m.Evidence, Note: m.Note}
 }

@@ -412,6 +412,8 @@ func (im *ogpImport) add(r *ogpRow) error {
 		LeadAgency:  im.agency(r, colLead),
 		Start:       r.date(colStart, false, p.dayFirst),
 		End:         r.date(colEnd, true, p.dayFirst),
+		StartText:   ogpWording(r.get(colStart)),
+		EndText:     ogpWording(r.get(colEnd)),
 		SourceURL:   r.get(colURL),
 		IRM: model.IRM{
 			Verifiable:          verifiable[r.choice(colVerifiable, "Yes", "No", "1", "0")],

@@ -170,20 +170,27 @@ func TestReadOGPCSVMessyDates(t *testing.T) {
 		{"BG0027", "2014-07-01", "2016-12-31"}, // 1/7/2014 in a plan that writes 31/12/2016
 		{"GH0001", "2013-01-01", "2014-12-31"},
 		{"AM0022", "2014-08", "2015-08"},       // August 2014
-		{"RS0046", "2021-01", "2022-09"},       // I quarter of 2021
+		{"RS0046", "2021-Q1", "2022-Q3"},       // I quarter of 2021
 		{"LK0032", "2019-03-01", "2021-08-31"}, // Excel day numbers 43525, 44439
 		{"BR0106", "2018-10-01", "2021-12-31"}, // 10/1/18
 		{"HR0044", "", "2023-12-31"},           // Underway
-		{"LT0013", "2014-01", "2016-12"},       // bare years
+		{"LT0013", "2014", "2016"},             // bare years
 	} {
 		_, c := findCommitment(t, ds, tc.ref)
 		if c.Start.String() != tc.start || c.End.String() != tc.end {
 			t.Errorf("%s: %v – %v, want %s – %s", tc.ref, c.Start, c.End, tc.start, tc.end)
 		}
 	}
+	// The words are kept beside the dates they were read as.
+	for ref, want := range map[string][2]string{"RS0046": {"I quarter of 2021", ""}, "HR0044": {"Underway", ""}, "LT0013": {"", ""}} {
+		_, c := findCommitment(t, ds, ref)
+		if c.StartText["en"] != want[0] || (want[1] != "" && c.EndText["en"] != want[1]) {
+			t.Errorf("%s: worded %q – %q, want %q", ref, c.StartText["en"], c.EndText["en"], want[0])
+		}
+	}
 	// RS0002 only ends (Quarter 1 2015) and RS0006 only starts (Quarter 2
 	// 2015): the plan spans both rather than ending before it starts.
-	if p, _ := findCommitment(t, ds, "RS0002"); p.Start.String() != "2015-03" || p.End.String() != "2015-04" {
+	if p, _ := findCommitment(t, ds, "RS0002"); p.Start.String() != "2015-Q1" || p.End.String() != "2015-Q2" {
 		t.Errorf("plan %s: %v – %v", p.Ref, p.Start, p.End)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ogptracker/ogptracker/app/demo"
+	"github.com/ogptracker/ogptracker/app/model"
 	"github.com/ogptracker/ogptracker/app/store"
 )
 
@@ -13,6 +14,7 @@ type aboutPage struct {
 	Page
 	DemoSources []string
 	Counts      store.Counts
+	Sourced     []model.Plan // the plans that say where their data comes from
 }
 
 func (s *Server) about(c *gin.Context) {
@@ -21,7 +23,18 @@ func (s *Server) about(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, 200, "about", aboutPage{Page: s.page(c), DemoSources: []string{demo.Source, demo.SecondPlanSource, demo.IllustrativeSource}, Counts: counts})
+	plans, err := s.store.ListPlans(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	data := aboutPage{Page: s.page(c), DemoSources: []string{demo.Source, demo.SecondPlanSource, demo.IllustrativeSource}, Counts: counts}
+	for _, p := range plans {
+		if p.Source != "" {
+			data.Sourced = append(data.Sourced, p)
+		}
+	}
+	s.render(c, 200, "about", data)
 }
 
 // health is what /healthz tells load balancers and operators.

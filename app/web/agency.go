@@ -29,8 +29,9 @@ type agencyPage struct {
 }
 
 type agencyMilestone struct {
-	M model.Milestone
-	C *model.Commitment
+	M     model.Milestone
+	C     *model.Commitment
+	Words *model.StatusStep // its status in the plan's own scale
 }
 
 // agencyTally is the order the scorecard counts milestones in; the four
@@ -102,14 +103,14 @@ func (s *Server) showAgency(c *gin.Context) {
 			data.LastUpdate = later(data.LastUpdate, cm.UpdatedAt)
 		}
 		for _, m := range model.Leaves(ms[cm.ID]) {
-			if r := m.ResponsibleAgencyID(cm); r == nil || *r != id {
+			if !m.AnswersFor(id, cm) {
 				continue
 			}
 			st := a.Milestones[m.ID]
 			counts[st]++
 			data.Total++
 			if st == model.StateOverdue {
-				data.Overdue = append(data.Overdue, agencyMilestone{M: *m, C: cm})
+				data.Overdue = append(data.Overdue, agencyMilestone{M: *m, C: cm, Words: planWords(cm, m)})
 			}
 			data.LastUpdate = later(data.LastUpdate, m.UpdatedAt)
 		}

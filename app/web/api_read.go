@@ -59,10 +59,19 @@ type apiPlan struct {
 	End               model.Date   `json:"end"`
 	Status            string       `json:"status"`
 	Documents         []apiLink    `json:"documents"`
+	Source            string       `json:"source"`                 // where the plan's data comes from; "" when not said
+	StatusScale       []apiStep    `json:"status_scale,omitempty"` // the plan's own milestone statuses
 	Themes            []apiTheme   `json:"themes,omitempty"`
 	Links             apiPlanLinks `json:"links"`
 	Progress          *apiProgress `json:"progress,omitempty"`
 	UpdatedAt         time.Time    `json:"updated_at"`
+}
+
+// apiStep is a step of a plan's own status scale.
+type apiStep struct {
+	Key    string  `json:"key"`
+	Label  apiText `json:"label"`
+	Status string  `json:"status"` // the tracker's status it counts as
 }
 
 type apiPlanLinks struct {
@@ -93,8 +102,17 @@ func apiPlanOf(p *model.Plan) apiPlan {
 	return apiPlan{ID: p.ID, Ref: p.Ref, Title: apiTextOf(p.Title), Jurisdiction: apiTextOf(p.Jurisdiction),
 		JurisdictionCode: p.JurisdictionCode, JurisdictionLevel: string(p.JurisdictionLevel), Number: p.Number,
 		Start: p.Start, End: p.End, Status: string(p.Status), Documents: apiLinksOf(p.Documents), UpdatedAt: p.UpdatedAt.UTC(),
+		Source: p.Source, StatusScale: apiStepsOf(p.StatusScale),
 		Links: apiPlanLinks{Self: apiPrefix + "/plans/" + id, HTML: "/plans/" + id, Commitments: apiPrefix + "/commitments?plan=" + id,
 			Export: "/export/plan-" + id + ".json", Feed: "/feed.atom?plan=" + id, Calendar: "/calendar.ics?plan=" + id}}
+}
+
+func apiStepsOf(sc model.StatusScale) []apiStep {
+	var out []apiStep
+	for _, st := range sc {
+		out = append(out, apiStep{Key: st.Key, Label: apiTextOf(st.Label), Status: string(st.Status)})
+	}
+	return out
 }
 
 type apiAgency struct {
@@ -194,29 +212,43 @@ type apiFeedLinks struct {
 // apiMilestone is a milestone as it is stored, with its state on the day
 // when it is given within its commitment.
 type apiMilestone struct {
-	ID                uint          `json:"id"`
-	CommitmentID      uint          `json:"commitment_id"`
-	Ref               string        `json:"ref"`
-	ParentID          *uint         `json:"parent_id"`
-	Title             apiText       `json:"title"`
-	Start             model.Date    `json:"start"`
-	Due               model.Date    `json:"due"`
-	Status            string        `json:"status"`
-	CompletedOn       model.Date    `json:"completed_on"`
-	Weight            float64       `json:"weight"`
-	Evidence          []apiLink     `json:"evidence"`
-	Note              string        `json:"note"`
-	ResponsibleAgency *apiAgencyRef `json:"responsible_agency"`
-	ScheduleState     string        `json:"schedule_state,omitempty"`
-	Version           int           `json:"version"`
-	UpdatedAt         time.Time     `json:"updated_at"`
+	ID                uint           `json:"id"`
+	CommitmentID      uint           `json:"commitment_id"`
+	Ref               string         `json:"ref"`
+	ParentID          *uint          `json:"parent_id"`
+	Title             apiText        `json:"title"`
+	Start             model.Date     `json:"start"`
+	Due               model.Date     `json:"due"`
+	Status            string         `json:"status"`
+	StatusKey         string         `json:"status_key,omitempty"`   // the status in the plan's own scale
+	StatusLabel       apiText        `json:"status_label,omitempty"` // its words
+	DueText           apiText        `json:"due_text,omitempty"`     // the deadline as the plan words it
+	CompletedOn       model.Date     `json:"completed_on"`
+	Weight            float64        `json:"weight"`
+	Evidence          []apiLink      `json:"evidence"`
+	Note              string         `json:"note"`
+	ResponsibleAgency *apiAgencyRef  `json:"responsible_agency"`
+	OtherAgencies     []apiAgencyRef `json:"other_agencies"` // also responsible for it
+	ScheduleState     string         `json:"schedule_state,omitempty"`
+	Version           int            `json:"version"`
+	UpdatedAt         time.Time      `json:"updated_at"`
 }
 
-func apiMilestoneOf(m *model.Milestone, agency *model.Agency, state model.ScheduleState) apiMilestone {
-	return apiMilestone{ID: m.ID, CommitmentID: m.CommitmentID, Ref: m.Ref, ParentID: m.ParentID, Title: apiTextOf(m.Title),
+func apiMilestoneOf(m *model.Milestone, agency *model.Agency, state model.ScheduleState, words *model.StatusStep) apiMilestone {
+	out := apiMilestone{ID: m.ID, CommitmentID: m.CommitmentID, Ref: m.Ref, ParentID: m.ParentID, Title: apiTextOf(m.Title),
 		Start: m.Start, Due: m.Due, Status: string(m.Status), CompletedOn: m.CompletedOn, Weight: m.Weight,
 		Evidence: apiLinksOf(m.Evidence), Note: m.Note, ResponsibleAgency: apiAgencyRefOf(agency), ScheduleState: string(state),
-		Version: m.Version, UpdatedAt: m.UpdatedAt.UTC()}
+		Version: m.Version, UpdatedAt: m.UpdatedAt.UTC(), OtherAgencies: []apiAgencyRef{}}
+	if words != nil {
+		out.StatusKey, out.StatusLabel = words.Key, apiTextOf(words.Label)
+	}
+	if !m.DueText.IsEmpty() {
+		out.DueText = apiTextOf(m.DueText)
+	}
+	for i := range m.OtherAgencies {
+		out.OtherAgencies = append(out.OtherAgencies, *apiAgencyRefOf(&m.OtherAgencies[i]))
+	}
+	return out
 }
 
 // apiChange is an entry of the record of changes.
@@ -424,7 +456,7 @@ func (s *Server) commitmentDetail(c *gin.Context, id uint, asOf time.Time, histo
 	}
 	for i := range ms {
 		m := &ms[i]
-		out.Milestones[i] = apiMilestoneOf(m, m.ResponsibleAgency(cm), a.Milestones[m.ID])
+		out.Milestones[i] = apiMilestoneOf(m, m.ResponsibleAgency(cm), a.Milestones[m.ID], planWords(cm, m))
 	}
 	for i := range changes {
 		out.History[i] = apiChangeOf(&changes[i])
@@ -581,7 +613,7 @@ func (s *Server) apiMilestones(c *gin.Context) {
 		if !after.IsZero() && (due.IsZero() || !due.Last(time.UTC).After(after.Last(time.UTC))) {
 			continue
 		}
-		d := apiDueMilestone{apiMilestone: apiMilestoneOf(it.M, it.Agency, it.State),
+		d := apiDueMilestone{apiMilestone: apiMilestoneOf(it.M, it.Agency, it.State, it.Words),
 			Commitment: apiCommitmentRef{ID: it.C.ID, PlanID: it.C.PlanID, Code: it.C.Code, Title: apiTextOf(it.C.Title),
 				HTML: fmt.Sprintf("/commitments/%d", it.C.ID)}}
 		if !due.IsZero() {
@@ -607,7 +639,7 @@ func (s *Server) apiMilestone(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.sendJSON(c, 200, apiMilestoneOf(m, m.ResponsibleAgency(m.Commitment), ""), milestoneETag(m))
+	s.sendJSON(c, 200, apiMilestoneOf(m, m.ResponsibleAgency(m.Commitment), "", planWords(m.Commitment, m)), milestoneETag(m))
 }
 
 // milestoneETag is the ETag of a milestone's own answer: its version

@@ -57,6 +57,7 @@ func decodeObject(c *gin.Context, allowed ...string) (map[string]json.RawMessage
 // milestonePatch is what PATCH /api/v1/milestones/{id} takes.
 type milestonePatch struct {
 	status      model.MilestoneStatus
+	statusKey   string // the status in the plan's own scale, when sent in it
 	completedOn model.Date
 	note        *string      // nil: not given, left as it is
 	evidence    *model.Links // nil: not given; else the whole list
@@ -64,7 +65,7 @@ type milestonePatch struct {
 }
 
 func (p milestonePatch) update() model.ProgressUpdate {
-	return model.ProgressUpdate{Status: p.status, CompletedOn: p.completedOn, Note: p.note, Evidence: p.evidence}
+	return model.ProgressUpdate{Status: p.status, StatusKey: p.statusKey, CompletedOn: p.completedOn, Note: p.note, Evidence: p.evidence}
 }
 
 // parseMilestonePatch reads the fields of a milestone's change, naming
@@ -177,6 +178,7 @@ func (s *Server) apiUpdateMilestone(c *gin.Context) {
 		s.failAPI(c, err)
 		return
 	}
+	p.status, p.statusKey = inPlansWords(m, string(p.status))
 	version, matched, err := ifMatchVersion(c, m)
 	if err != nil {
 		s.failAPI(c, err)
@@ -204,7 +206,7 @@ func (s *Server) apiUpdateMilestone(c *gin.Context) {
 		return
 	}
 	c.Header("ETag", `"`+milestoneETag(m)+`"`)
-	s.sendJSON(c, http.StatusOK, apiMilestoneOf(m, m.ResponsibleAgency(m.Commitment), ""), "")
+	s.sendJSON(c, http.StatusOK, apiMilestoneOf(m, m.ResponsibleAgency(m.Commitment), "", planWords(m.Commitment, m)), "")
 }
 
 // tokenActor is who the record of changes names for a write made with

@@ -27,6 +27,7 @@ type milestoneRow struct {
 	M      model.Milestone
 	Agency *model.Agency // the responsible agency, or the commitment's lead
 	State  model.ScheduleState
+	Words  *model.StatusStep // its status in the plan's own scale; nil for the tracker's
 	// Editable: the visitor may change it (see model.User.MayChangeMilestone).
 	Editable bool
 }
@@ -56,7 +57,8 @@ func (s *Server) showCommitment(c *gin.Context) {
 		}
 	}
 	row := func(m model.Milestone) milestoneRow {
-		return milestoneRow{M: m, Agency: m.ResponsibleAgency(cm), State: a.Milestones[m.ID], Editable: data.User.MayChangeMilestone(&m, cm)}
+		return milestoneRow{M: m, Agency: m.ResponsibleAgency(cm), State: a.Milestones[m.ID], Words: planWords(cm, &m),
+			Editable: data.User.MayChangeMilestone(&m, cm)}
 	}
 	for _, m := range d.Milestones {
 		if m.ParentID == nil {
@@ -86,4 +88,13 @@ func (s *Server) showCommitment(c *gin.Context) {
 		return
 	}
 	s.render(c, 200, "commitments/show", data)
+}
+
+// planWords is milestone m's status in the own scale of c's plan (c.Plan
+// loaded), nil when the plan has none.
+func planWords(c *model.Commitment, m *model.Milestone) *model.StatusStep {
+	if c == nil || c.Plan == nil {
+		return nil
+	}
+	return c.Plan.StatusScale.Words(m)
 }

@@ -64,7 +64,7 @@ func (s *Server) showEvidence(c *gin.Context) {
 		return
 	}
 	for _, m := range d.Milestones {
-		data.Milestones = append(data.Milestones, milestoneRow{M: m, Agency: m.ResponsibleAgency(cm), State: a.Milestones[m.ID]})
+		data.Milestones = append(data.Milestones, milestoneRow{M: m, Agency: m.ResponsibleAgency(cm), State: a.Milestones[m.ID], Words: planWords(cm, &m)})
 		data.Links += len(m.Evidence)
 	}
 	reports, err := s.submittedReports(c, id)

@@ -18,6 +18,7 @@ type milestoneEditPage struct {
 	Page
 	M           *model.Milestone // as stored
 	Statuses    []model.MilestoneStatus
+	Scale       model.StatusScale // the plan's own statuses, offered instead when it has them
 	Status      string            // as typed
 	CompletedOn string            // as typed
 	Note        string            // as typed
@@ -58,7 +59,11 @@ func (s *Server) editMilestone(c *gin.Context) {
 	if !ok {
 		return
 	}
-	s.renderMilestoneEdit(c, http.StatusOK, milestoneEditPage{M: m, Status: string(m.Status),
+	status := string(m.Status)
+	if w := planWords(m.Commitment, m); w != nil {
+		status = w.Key
+	}
+	s.renderMilestoneEdit(c, http.StatusOK, milestoneEditPage{M: m, Status: status,
 		CompletedOn: m.CompletedOn.String(), Note: m.Note, Evidence: evidenceRows(m.Evidence, c.GetString(langKey)), Version: m.Version})
 }
 
@@ -86,7 +91,8 @@ func (s *Server) updateMilestone(c *gin.Context) {
 		return
 	}
 	actor := writeContext(c)
-	_, err = s.store.UpdateMilestoneProgress(actor, m.ID, version, model.ProgressUpdate{Status: model.MilestoneStatus(p.Status),
+	status, key := inPlansWords(m, p.Status)
+	_, err = s.store.UpdateMilestoneProgress(actor, m.ID, version, model.ProgressUpdate{Status: status, StatusKey: key,
 		CompletedOn: completedOn, Note: &note, Evidence: &evidence}, model.DayOf(s.now()))
 	var fe model.FieldErrors
 	switch {
@@ -123,6 +129,21 @@ func (s *Server) renderMilestoneEdit(c *gin.Context, status int, p milestoneEdit
 	c.Set(noStoreKey, true) // it carries the form token
 	p.Page = s.page(c)
 	p.Statuses = model.MilestoneStatuses
+	if p.M.Commitment != nil && p.M.Commitment.Plan != nil {
+		p.Scale = p.M.Commitment.Plan.StatusScale
+	}
 	p.Evidence = append(p.Evidence, evidenceRow{}) // one more link may be added
 	s.render(c, status, "milestones/edit", p)
+}
+
+// inPlansWords reads a status sent for milestone m (its plan loaded): a
+// key of the plan's own scale gives the tracker's status it counts as;
+// anything else is taken as the tracker's status, for the store to check.
+func inPlansWords(m *model.Milestone, sent string) (model.MilestoneStatus, string) {
+	if m.Commitment != nil && m.Commitment.Plan != nil {
+		if st := m.Commitment.Plan.StatusScale.Step(sent); st != nil {
+			return st.Status, st.Key
+		}
+	}
+	return model.MilestoneStatus(sent), ""
 }

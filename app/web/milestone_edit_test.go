@@ -354,3 +354,54 @@ func TestAMilestoneUpdateTakesANoteAndEvidence(t *testing.T) {
 		t.Error("the edit form does not start from the note and links")
 	}
 }
+
+func TestTheMilestoneFormOffersThePlansOwnScale(t *testing.T) {
+	site := newEditSite(t)
+	// The demo plan, imported again with a scale of its own.
+	ctx := context.Background()
+	c, err := site.st.FindCommitmentByID(ctx, site.commitmentID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := site.st.ExportDataset(ctx, store.ExportOptions{PlanID: c.PlanID, Private: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds.Plans[0].StatusScale = model.StatusScale{
+		{Key: "not-started", Label: model.T("en", "Not started"), Status: model.MilestoneNotStarted},
+		{Key: "limited", Label: model.T("en", "Limited progress"), Status: model.MilestoneInProgress},
+		{Key: "substantial", Label: model.T("en", "Substantial progress"), Status: model.MilestoneInProgress},
+		{Key: "complete", Label: model.T("en", "Complete"), Status: model.MilestoneCompleted},
+	}
+	if _, err := site.st.ImportDataset(ctx, ds, nil); err != nil {
+		t.Fatal(err)
+	}
+	site.m = site.milestone()
+	b := site.as("liaison@cec.example.org")
+	_, page := b.do("GET", site.editPath()+"?lang=en", nil)
+	for _, want := range []string{`<option value="not-started" selected>Not started (Not started)</option>`,
+		`<option value="substantial">Substantial progress (In progress)</option>`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the form lacks %q in\n%s", want, page[strings.Index(page, "<select"):][:600])
+		}
+	}
+	if strings.Contains(page, `<option value="delayed"`) {
+		t.Error("the form offers the tracker's statuses beside the plan's")
+	}
+	// A word that is no status at all is refused and kept out.
+	res, _ := b.do("POST", site.updatePath(), url.Values{"csrf_token": {b.formToken()},
+		"version": {strconv.Itoa(site.m.Version)}, "status": {"halfway"}})
+	if m := site.milestone(); res.StatusCode != http.StatusUnprocessableEntity || m.Version != site.m.Version {
+		t.Errorf("halfway: %d, stored v%d", res.StatusCode, m.Version)
+	}
+	res, _ = b.do("POST", site.updatePath(), url.Values{"csrf_token": {b.formToken()},
+		"version": {strconv.Itoa(site.m.Version)}, "status": {"substantial"}})
+	m := site.milestone()
+	if res.StatusCode != http.StatusSeeOther || m.Status != model.MilestoneInProgress || m.StatusKey != "substantial" {
+		t.Fatalf("substantial: %d, stored %s / %q", res.StatusCode, m.Status, m.StatusKey)
+	}
+	_, page = b.do("GET", fmt.Sprintf("/commitments/%d?lang=en", site.commitmentID), nil)
+	if !strings.Contains(page, "Substantial progress") {
+		t.Error("the commitment page does not show the plan's word")
+	}
+}

@@ -83,7 +83,8 @@ type dueItem struct {
 	AgencyID *uint
 	Agency   *model.Agency
 	State    model.ScheduleState
-	Left     int // days from the day to the last day the milestone is due; negative once late
+	Words    *model.StatusStep // its status in the plan's own scale
+	Left     int               // days from the day to the last day the milestone is due; negative once late
 }
 
 // Late is how many days the milestone is past its due date.
@@ -114,7 +115,7 @@ func (s *Server) dueItems(ctx context.Context, rows []commitmentRow, today time.
 		r := &rows[i]
 		for _, m := range model.Leaves(r.Milestones) {
 			it := dueItem{M: m, C: &r.C, AgencyID: m.ResponsibleAgencyID(&r.C), Agency: r.C.LeadAgency,
-				State: r.A.Milestones[m.ID]}
+				State: r.A.Milestones[m.ID], Words: planWords(&r.C, m)}
 			if m.AgencyID != nil {
 				it.Agency = agencies[*m.AgencyID]
 			}
