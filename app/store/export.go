@@ -131,9 +131,14 @@ func (s *Store) ExportDataset(ctx context.Context, opts ExportOptions) (*model.D
 	}
 	// Milestones: parents first, children under them.
 	record := func(m model.Milestone) model.MilestoneRecord {
-		return model.MilestoneRecord{Ref: m.Ref, Title: m.Title, Start: m.Start, Due: m.Due,
+		r := model.MilestoneRecord{Ref: m.Ref, Title: m.Title, Start: m.Start, Due: m.Due,
 			Agency: use(usedAgencies, code(agencyCode, m.AgencyID)), Status: m.Status, CompletedOn: m.CompletedOn, Weight: m.Weight,
 			Evidence: m.Evidence, Note: m.Note}
+		if m.ProgressAt != nil {
+			day := model.DayOf(m.ProgressAt.UTC())
+			r.StatusAsOf = &day
+		}
+		return r
 	}
 	childrenOf := map[uint][]model.MilestoneRecord{}
 	for _, m := range milestones {

@@ -78,7 +78,7 @@ func expectedOverdue(t *testing.T, st *store.Store, asOf time.Time) map[uint][]s
 	var all []late
 	for i := range cs {
 		c := &cs[i]
-		a := model.Assess(c, ms[c.ID], asOf)
+		a := model.Assess(nil, c, ms[c.ID], asOf)
 		for _, m := range model.Leaves(ms[c.ID]) {
 			if a.Milestones[m.ID] != model.StateOverdue {
 				continue
