@@ -45,12 +45,9 @@ type Plan struct {
 
 // Validate checks a plan before it is saved.
 // InForce reports whether the plan runs at at, in loc: from its start to
-// the end of its last day, unless it was marked ended. Reminders and work queues are for plans in
+// the end of its last day. Reminders and work queues are for plans in
 // force, not for the history of ended ones.
 func (p *Plan) InForce(at time.Time, loc *time.Location) bool {
-	if p.Status == PlanEnded { // marked ended, even before its planned end
-		return false
-	}
 	if !p.Start.IsZero() && at.Before(p.Start.First(loc)) {
 		return false
 	}

@@ -80,10 +80,16 @@ func Assess(p *Plan, c *Commitment, ms []Milestone, asOf time.Time) Assessment {
 	loc := asOf.Location()
 	today := time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, loc)
 	a := Assessment{Milestones: make(map[uint]ScheduleState, len(ms))}
-	if p != nil && p.Ended(asOf, loc) {
-		a.Ended = true
-		if !p.End.IsZero() && p.End.Last(loc).Before(today) {
-			a.PlanEnd = p.End // not a planned end still to come, for a plan marked ended early
+	if p != nil {
+		// Its end date decides, so that a day before it reads as it was
+		// then (?asof=); a plan with no end date has ended when marked so.
+		if !p.End.IsZero() {
+			a.Ended = p.End.Last(loc).Before(today)
+			if a.Ended {
+				a.PlanEnd = p.End
+			}
+		} else {
+			a.Ended = p.Status == PlanEnded
 		}
 	}
 	if c.ProgressAt != nil {

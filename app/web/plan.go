@@ -133,8 +133,9 @@ func (s *Server) renderPlan(c *gin.Context, p *model.Plan) {
 	}
 
 	data := planPage{Page: s.page(c), Plan: p, AsOf: model.DayOf(asOf), Total: len(commitments),
-		Progress: summarise(rows).Percent(), Siblings: siblings, Ended: p.Ended(asOf, asOf.Location())}
+		Progress: summarise(rows).Percent(), Siblings: siblings}
 	for _, r := range rows {
+		data.Ended = data.Ended || r.A.Ended
 		data.Milestones += r.A.Counted
 		data.MilestonesDone += r.A.Completed
 	}
