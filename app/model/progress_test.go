@@ -403,7 +403,7 @@ func TestAssessParentsFollowTheirIndicators(t *testing.T) {
 		childOf(1, ms(11, completed, "", "")),
 		childOf(1, ms(12, completed, "", "")),
 		childOf(1, ms(13, notStarted, "2023-01", "2023-06")), // not yet begun
-		ms(2, completed, "2021-01", "2022-12"),              // reported completed…
+		ms(2, completed, "2021-01", "2022-12"),               // reported completed…
 		childOf(2, ms(21, completed, "", "")),
 		childOf(2, ms(22, inProgress, "2021-01", "2022-03")), // …with an indicator late
 		ms(3, inProgress, "", ""),                            // under way, undated: no date to judge it by
