@@ -299,4 +299,3 @@ func TestDemoPlanAfterItsEndReadsAsEnded(t *testing.T) {
 		t.Error("the demo's pages do not say that no progress was reported")
 	}
 }
-
