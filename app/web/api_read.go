@@ -149,7 +149,7 @@ type apiCommitment struct {
 	DueSoonMilestones int           `json:"due_soon_milestones"`
 	// The milestones counted as model.Assessment counts them (leaves, not
 	// cancelled), those completed, and those an ended plan left open.
-	Milestones             int `json:"milestones"`
+	Milestones             int `json:"counted_milestones"`
 	CompletedMilestones    int `json:"completed_milestones"`
 	NotCompletedMilestones int `json:"not_completed_milestones"`
 	// LastUpdate is the last progress update; null when none was reported.

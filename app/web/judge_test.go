@@ -67,7 +67,7 @@ type judgedCommitment struct {
 	ID                     uint       `json:"id"`
 	Code                   string     `json:"code"`
 	ScheduleState          string     `json:"schedule_state"`
-	Milestones             int        `json:"milestones"`
+	Milestones             int        `json:"counted_milestones"`
 	CompletedMilestones    int        `json:"completed_milestones"`
 	NotCompletedMilestones int        `json:"not_completed_milestones"`
 	OverdueMilestones      int        `json:"overdue_milestones"`
