@@ -70,8 +70,12 @@ type Commitment struct {
 	CarriedForwardFrom   *Commitment `gorm:"constraint:OnDelete:SET NULL"`
 	SourceURL            string
 	Version              int `gorm:"not null;default:1"` // counts the changes, so that a form sent from a stale page is caught
-	CreatedAt            time.Time
-	UpdatedAt            time.Time
+	// ProgressAt is when a progress report on it was last submitted or a
+	// dissent or question on it last answered; nil when never. Its
+	// milestones keep their own (Milestone.ProgressAt).
+	ProgressAt *time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // OrganisationRole is what a civil-society organisation does on a commitment.

@@ -119,6 +119,10 @@ type MilestoneRecord struct {
 	Evidence    Links             `json:"evidence,omitempty"`
 	Note        string            `json:"note,omitempty"`
 	Children    []MilestoneRecord `json:"children,omitempty"`
+
+	// StatusAsOf is the day the source gave its status, the milestone's
+	// last progress update; absent when the source gives none.
+	StatusAsOf *Date `json:"status_as_of,omitempty"`
 }
 
 // DatasetError places a validation failure in a dataset, e.g.

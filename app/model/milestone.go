@@ -56,10 +56,14 @@ type Milestone struct {
 	Evidence    Links   // what shows the milestone's progress: reports, minutes, published data
 	// Note is the responsible agency's latest word on its progress, in a
 	// line or two, in the language it was written in.
-	Note      string `gorm:"not null;default:''"`
-	Version   int    `gorm:"not null;default:1"` // counts the changes, so that a form sent from a stale page is caught
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	Note    string `gorm:"not null;default:''"`
+	Version int    `gorm:"not null;default:1"` // counts the changes, so that a form sent from a stale page is caught
+	// ProgressAt is when progress was last reported (status, note or
+	// evidence), or the date a dataset gave for its status; nil when none
+	// was. Edits of the plan's data and imports without a date leave it.
+	ProgressAt *time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // Validate checks a milestone before it is saved.

@@ -9,30 +9,58 @@ type ScheduleState string
 const (
 	StateNotStarted ScheduleState = "not-started"
 	StateOnTrack    ScheduleState = "on-track"
+	// StateInProgress: work is reported under way and no due date says
+	// whether it is on time.
+	StateInProgress ScheduleState = "in-progress"
 	StateDueSoon    ScheduleState = "due-soon"
 	StateOverdue    ScheduleState = "overdue"
-	StateComplete   ScheduleState = "complete"
-	StateCancelled  ScheduleState = "cancelled" // a milestone only
-	StateUnknown    ScheduleState = "unknown"   // no dates and no milestones recorded
+	// StateNotCompleted: the plan has ended and the milestone (or a
+	// milestone of the commitment) was not reported completed. An ended
+	// plan's open milestones are judged once, by its end, not late by a
+	// count of days that grows for ever.
+	StateNotCompleted ScheduleState = "not-completed"
+	StateComplete     ScheduleState = "complete"
+	StateCancelled    ScheduleState = "cancelled" // a milestone only
+	StateUnknown      ScheduleState = "unknown"   // no dates and no milestones recorded
 )
 
 // ScheduleStates lists the states a commitment can be in, in the order a
-// dashboard shows them.
-var ScheduleStates = []ScheduleState{StateOverdue, StateDueSoon, StateOnTrack, StateNotStarted, StateComplete, StateUnknown}
+// dashboard shows them: what needs attention first, what is done last.
+var ScheduleStates = []ScheduleState{StateOverdue, StateNotCompleted, StateDueSoon, StateOnTrack, StateInProgress,
+	StateNotStarted, StateComplete, StateUnknown}
 
 // DueSoonDays is how far ahead an open milestone counts as due soon.
 const DueSoonDays = 30
 
 // Assessment is what the tracker derives of a commitment on a day.
+//
+// Milestones are counted one way everywhere: the leaves (milestones with
+// no children, the indicators of a parent) that are not cancelled; a
+// parent is not counted itself, its state is rolled up from its children.
 type Assessment struct {
 	// Progress is the weighted share of completed milestones, 0 to 1;
 	// nil when there is nothing to measure (no milestones, or all cancelled).
-	Progress   *float64
-	State      ScheduleState
+	Progress *float64
+	State    ScheduleState
+	// LastUpdate is the last progress update: a milestone's status, note
+	// or evidence reported, the day a milestone was completed, a report
+	// submitted, an answer to a dissent or a question. Zero when no
+	// progress was ever reported; an import or a correction of the data
+	// is not one.
 	LastUpdate time.Time
-	Milestones map[uint]ScheduleState // each milestone's own state
-	Overdue    int                    // open milestones past their due date
-	DueSoon    int
+	Milestones map[uint]ScheduleState // each milestone's own state, a parent's rolled up from its children
+	// OpenChildren counts, for each parent reported completed, its
+	// children that are not: the children decide its state, and pages say
+	// why it is not shown complete.
+	OpenChildren map[uint]int
+	Counted      int // the counted milestones (leaves, not cancelled)
+	Completed    int // of which completed
+	Overdue      int // open milestones past their due date
+	DueSoon      int
+	NotCompleted int // open milestones of an ended plan
+	// Ended: the plan had ended on the day judged; PlanEnd is its end.
+	Ended   bool
+	PlanEnd Date
 }
 
 // Percent is Progress as a whole percentage, or -1 when unknown.
@@ -43,20 +71,37 @@ func (a Assessment) Percent() int {
 	return int(*a.Progress*100 + 0.5)
 }
 
-// Assess derives progress, schedule state and last update of c with its
-// milestones ms as of the instant asOf; dates are read in asOf's location.
-// This is the one place these rules live.
-func Assess(c *Commitment, ms []Milestone, asOf time.Time) Assessment {
+// Assess derives progress, schedule state and last update of c, a
+// commitment of plan p, with its milestones ms as of the instant asOf;
+// dates are read in asOf's location. p may be nil when the plan is not
+// known, and is then taken as in force. This is the one place these rules
+// live.
+func Assess(p *Plan, c *Commitment, ms []Milestone, asOf time.Time) Assessment {
 	loc := asOf.Location()
 	today := time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, loc)
-	a := Assessment{LastUpdate: c.UpdatedAt, Milestones: make(map[uint]ScheduleState, len(ms))}
+	a := Assessment{Milestones: make(map[uint]ScheduleState, len(ms))}
+	if p != nil {
+		// Its end date decides, so that a day before it reads as it was
+		// then (?asof=); a plan with no end date has ended when marked so.
+		if !p.End.IsZero() {
+			a.Ended = p.End.Last(loc).Before(today)
+			if a.Ended {
+				a.PlanEnd = p.End
+			}
+		} else {
+			a.Ended = p.Status == PlanEnded
+		}
+	}
+	if c.ProgressAt != nil {
+		a.LastUpdate = *c.ProgressAt
+	}
 
 	children := map[uint][]*Milestone{}
 	var top []*Milestone
 	for i := range ms {
 		m := &ms[i]
-		if m.UpdatedAt.After(a.LastUpdate) {
-			a.LastUpdate = m.UpdatedAt
+		if t := m.LastProgress(); t.After(a.LastUpdate) {
+			a.LastUpdate = t
 		}
 		if m.ParentID != nil {
 			children[*m.ParentID] = append(children[*m.ParentID], m)
@@ -65,52 +110,75 @@ func Assess(c *Commitment, ms []Milestone, asOf time.Time) Assessment {
 		}
 	}
 	// A child whose parent is missing is treated as top level.
-	byID := make(map[uint]bool, len(ms))
+	byID := make(map[uint]*Milestone, len(ms))
 	for i := range ms {
-		byID[ms[i].ID] = true
+		byID[ms[i].ID] = &ms[i]
 	}
 	for pid, kids := range children {
-		if !byID[pid] {
+		if byID[pid] == nil {
 			top = append(top, kids...)
 		}
 	}
 
-	// Leaf milestones decide the schedule: a parent with children is as
-	// late as its latest child; a leaf is judged on its own dates.
-	var open, done, undated, started int
+	// Leaf milestones decide the schedule: a parent with children is
+	// judged on its children; a leaf on its own dates.
+	var leaves []ScheduleState
+	var started bool
 	var earliestStart time.Time
 	for i := range ms {
 		m := &ms[i]
-		st := milestoneState(m, today)
+		st := milestoneState(m, today, a.Ended)
 		a.Milestones[m.ID] = st
-		if len(children[m.ID]) > 0 || !m.Counts() || cancelledAncestor(m, ms) {
+		if !m.Counts() || cancelledAncestor(m, ms) {
 			continue
 		}
+		started = started || m.reportedStarted()
+		if len(children[m.ID]) > 0 {
+			continue
+		}
+		a.Counted++
 		switch st {
 		case StateComplete:
-			done++
+			a.Completed++
 		case StateOverdue:
 			a.Overdue++
-			open++
 		case StateDueSoon:
 			a.DueSoon++
-			open++
-		case StateUnknown:
-			undated++
-			open++
-		default:
-			open++
+		case StateNotCompleted:
+			a.NotCompleted++
 		}
-		if m.Status == MilestoneInProgress || m.Status == MilestoneDelayed || m.Status == MilestoneCompleted {
-			started++
-		}
+		leaves = append(leaves, st)
 		if !m.Start.IsZero() && (earliestStart.IsZero() || m.Start.First(loc).Before(earliestStart)) {
 			earliestStart = m.Start.First(loc)
 		}
 	}
 	for pid, kids := range children {
-		if byID[pid] { // an orphan's missing parent gets no state
-			a.Milestones[pid] = rollUpState(a.Milestones[pid], kids, a.Milestones)
+		parent := byID[pid]
+		if parent == nil || parent.Status == MilestoneCancelled { // an orphan's missing parent gets no state
+			continue
+		}
+		var states []ScheduleState
+		kidStarted := parent.reportedStarted()
+		for _, k := range kids {
+			if k.Counts() {
+				states = append(states, a.Milestones[k.ID])
+				kidStarted = kidStarted || k.reportedStarted()
+			}
+		}
+		if len(states) == 0 {
+			continue // every child cancelled: judged on its own
+		}
+		st := rollUp(states, kidStarted)
+		a.Milestones[pid] = st
+		if parent.Status == MilestoneCompleted && st != StateComplete {
+			if a.OpenChildren == nil {
+				a.OpenChildren = map[uint]int{}
+			}
+			for _, k := range kids {
+				if k.Counts() && a.Milestones[k.ID] != StateComplete {
+					a.OpenChildren[pid]++
+				}
+			}
 		}
 	}
 
@@ -130,31 +198,78 @@ func Assess(c *Commitment, ms []Milestone, asOf time.Time) Assessment {
 	if !c.Start.IsZero() {
 		start = c.Start.First(loc)
 	}
-	switch {
-	case done > 0 && open == 0:
-		a.State = StateComplete
-	case a.Overdue > 0:
-		a.State = StateOverdue
-	case a.DueSoon > 0:
-		a.State = StateDueSoon
-	case done == 0 && open == undated:
-		// No milestone has a date: judge by the commitment's own dates.
+	switch st := rollUp(leaves, started); {
+	case len(leaves) == 0 && a.Ended:
+		// Nothing to measure and the plan is over: not reported completed.
+		a.State = StateNotCompleted
+	case len(leaves) == 0 || st == StateUnknown && !started:
+		// No milestone has a date nor reported progress: judge by the
+		// commitment's own dates.
 		a.State = periodState(c.Start, c.End, today)
-	case started == 0 && !start.IsZero() && start.After(today):
+	case st == StateOnTrack && !started && !start.IsZero() && start.After(today):
 		a.State = StateNotStarted
 	default:
-		a.State = StateOnTrack
+		a.State = st
 	}
 	return a
 }
 
-// milestoneState judges one milestone on its own dates.
-func milestoneState(m *Milestone, today time.Time) ScheduleState {
+// LastProgress is when progress on m was last reported: the tracker's
+// record of it, or the day it was completed when that is later (a plan
+// loaded from its history carries the dates of its sources).
+func (m *Milestone) LastProgress() time.Time {
+	var t time.Time
+	if m.ProgressAt != nil {
+		t = *m.ProgressAt
+	}
+	if m.Status == MilestoneCompleted && !m.CompletedOn.IsZero() {
+		if done := m.CompletedOn.First(time.UTC); done.After(t) {
+			t = done
+		}
+	}
+	return t
+}
+
+// reportedStarted: the agency reported work on m under way or done.
+func (m *Milestone) reportedStarted() bool {
+	return m.Status == MilestoneInProgress || m.Status == MilestoneDelayed || m.Status == MilestoneCompleted
+}
+
+// stateRank orders the open states by urgency, the most urgent highest.
+var stateRank = map[ScheduleState]int{StateOverdue: 6, StateNotCompleted: 5, StateDueSoon: 4, StateOnTrack: 3,
+	StateInProgress: 2, StateNotStarted: 1, StateUnknown: 0}
+
+// rollUp is the state of a whole made of parts in states (none
+// cancelled): complete when every part is, else the most urgent state of
+// its open parts; once any work is reported (started) it is at least in
+// progress, never "not started".
+func rollUp(states []ScheduleState, started bool) ScheduleState {
+	best, open := StateComplete, false
+	for _, st := range states {
+		if st == StateComplete || st == StateCancelled {
+			continue
+		}
+		if !open || stateRank[st] > stateRank[best] {
+			best, open = st, true
+		}
+	}
+	if open && started && (best == StateNotStarted || best == StateUnknown) {
+		return StateInProgress
+	}
+	return best
+}
+
+// milestoneState judges one milestone on its own dates and status; in an
+// ended plan an open milestone is not completed, whatever its dates.
+func milestoneState(m *Milestone, today time.Time, ended bool) ScheduleState {
 	switch m.Status {
 	case MilestoneCancelled:
 		return StateCancelled
 	case MilestoneCompleted:
 		return StateComplete
+	}
+	if ended {
+		return StateNotCompleted
 	}
 	loc := today.Location()
 	if !m.Due.IsZero() {
@@ -165,14 +280,21 @@ func milestoneState(m *Milestone, today time.Time) ScheduleState {
 		if !due.After(today.AddDate(0, 0, DueSoonDays)) {
 			return StateDueSoon
 		}
+		if m.Status == MilestoneNotStarted && !m.Start.IsZero() && m.Start.First(loc).After(today) {
+			return StateNotStarted
+		}
+		return StateOnTrack
 	}
-	if m.Status == MilestoneNotStarted && !m.Start.IsZero() && m.Start.First(loc).After(today) {
+	switch {
+	case m.reportedStarted():
+		return StateInProgress // under way, and no due date to judge it by
+	case !m.Start.IsZero() && m.Start.First(loc).After(today):
 		return StateNotStarted
-	}
-	if m.Due.IsZero() && m.Start.IsZero() && m.Status == MilestoneNotStarted {
+	case !m.Start.IsZero():
+		return StateOnTrack
+	default:
 		return StateUnknown
 	}
-	return StateOnTrack
 }
 
 // periodState judges a commitment that has no milestones to measure.
@@ -190,29 +312,6 @@ func periodState(start, end Date, today time.Time) ScheduleState {
 	default:
 		return StateOnTrack
 	}
-}
-
-// rollUpState gives a parent the most urgent state of its counted children.
-func rollUpState(own ScheduleState, kids []*Milestone, states map[uint]ScheduleState) ScheduleState {
-	if own == StateCancelled {
-		return own
-	}
-	rank := map[ScheduleState]int{StateOverdue: 5, StateDueSoon: 4, StateOnTrack: 3, StateNotStarted: 2, StateUnknown: 1, StateComplete: 0}
-	best, counted := StateComplete, false
-	for _, k := range kids {
-		st := states[k.ID]
-		if st == StateCancelled {
-			continue
-		}
-		counted = true
-		if rank[st] > rank[best] {
-			best = st
-		}
-	}
-	if !counted {
-		return own
-	}
-	return best
 }
 
 // fraction is a milestone's completed share and weight; ok is false when

@@ -210,7 +210,7 @@ func TestAssess(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a := model.Assess(tt.commitment, tt.milestones, tt.asOf)
+			a := model.Assess(nil, tt.commitment, tt.milestones, tt.asOf)
 			if a.State != tt.wantState {
 				t.Errorf("state = %s, want %s", a.State, tt.wantState)
 			}
@@ -242,7 +242,7 @@ func TestAssessMilestoneStates(t *testing.T) {
 		ms(5, inProgress, "2021-01", "2023-12"),
 		childOf(99, ms(91, inProgress, "2021-01", "2021-12")), // parent missing: judged as top level
 	}
-	a := model.Assess(period("2021-01", "2024-05"), milestones, on("2022-06-01"))
+	a := model.Assess(nil, period("2021-01", "2024-05"), milestones, on("2022-06-01"))
 	want := map[uint]model.ScheduleState{
 		1:  model.StateDueSoon, // its most urgent child
 		11: model.StateDueSoon,
@@ -267,21 +267,36 @@ func TestAssessMilestoneStates(t *testing.T) {
 	}
 }
 
+// "Last update" is the last progress reported, never the time a row was
+// written (an import, a correction): rows written today with no progress
+// reported have none.
 func TestAssessLastUpdate(t *testing.T) {
 	t0 := time.Date(2022, 1, 10, 8, 0, 0, 0, time.UTC)
+	at := func(t time.Time) *time.Time { return &t }
 	c := period("2021-01", "2024-05")
-	c.UpdatedAt = t0
+	c.UpdatedAt = t0.Add(1000 * time.Hour) // written later: an import, a correction
 	older, newer := ms(1, inProgress, "2021-01", "2023-12"), ms(2, inProgress, "2021-01", "2023-12")
-	older.UpdatedAt, newer.UpdatedAt = t0.Add(-time.Hour), t0.Add(48*time.Hour)
+	older.UpdatedAt, newer.UpdatedAt = t0.Add(2000*time.Hour), t0.Add(2000*time.Hour)
 
-	if got := model.Assess(c, nil, on("2022-06-01")).LastUpdate; !got.Equal(t0) {
-		t.Errorf("without milestones: last update %v, want the commitment's %v", got, t0)
+	if got := model.Assess(nil, c, []model.Milestone{older, newer}, on("2022-06-01")).LastUpdate; !got.IsZero() {
+		t.Errorf("nothing reported: last update %v, want none", got)
 	}
-	if got := model.Assess(c, []model.Milestone{older}, on("2022-06-01")).LastUpdate; !got.Equal(t0) {
+	c.ProgressAt = at(t0)
+	if got := model.Assess(nil, c, nil, on("2022-06-01")).LastUpdate; !got.Equal(t0) {
+		t.Errorf("a report on the commitment: last update %v, want %v", got, t0)
+	}
+	older.ProgressAt, newer.ProgressAt = at(t0.Add(-time.Hour)), at(t0.Add(48*time.Hour))
+	if got := model.Assess(nil, c, []model.Milestone{older}, on("2022-06-01")).LastUpdate; !got.Equal(t0) {
 		t.Errorf("with an older milestone: last update %v, want the commitment's %v", got, t0)
 	}
-	if got := model.Assess(c, []model.Milestone{older, newer}, on("2022-06-01")).LastUpdate; !got.Equal(newer.UpdatedAt) {
-		t.Errorf("with a newer milestone: last update %v, want the milestone's %v", got, newer.UpdatedAt)
+	if got := model.Assess(nil, c, []model.Milestone{older, newer}, on("2022-06-01")).LastUpdate; !got.Equal(*newer.ProgressAt) {
+		t.Errorf("with a newer milestone: last update %v, want the milestone's %v", got, *newer.ProgressAt)
+	}
+	// A completion date from the source is a progress update of its day.
+	done := ms(3, completed, "2021-01", "2022-03")
+	done.CompletedOn = model.MustDate("2022-03-15")
+	if got := model.Assess(nil, c, []model.Milestone{older, newer, done}, on("2022-06-01")).LastUpdate; !got.Equal(time.Date(2022, 3, 15, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("with a milestone completed later: last update %v, want its completion day", got)
 	}
 }
 
@@ -300,7 +315,7 @@ func TestAssessReadsTheDayInAsOfsLocation(t *testing.T) {
 		{time.Date(2021, 12, 31, 16, 30, 0, 0, time.UTC), model.StateDueSoon}, // the same instant
 	}
 	for _, tt := range tests {
-		if got := model.Assess(c, milestones, tt.asOf).State; got != tt.want {
+		if got := model.Assess(nil, c, milestones, tt.asOf).State; got != tt.want {
 			t.Errorf("as of %s: %s, want %s", tt.asOf.Format(time.RFC3339), got, tt.want)
 		}
 	}
@@ -310,16 +325,16 @@ func TestAssessUndatedMilestonesAndReportedStarts(t *testing.T) {
 	asOf := time.Date(2021, 6, 1, 12, 0, 0, 0, time.UTC)
 	c := &model.Commitment{}
 	undated := []model.Milestone{{ID: 1, Status: model.MilestoneNotStarted, Weight: 1}, {ID: 2, Status: model.MilestoneNotStarted, Weight: 1}}
-	if got := model.Assess(c, undated, asOf).State; got != model.StateUnknown {
+	if got := model.Assess(nil, c, undated, asOf).State; got != model.StateUnknown {
 		t.Errorf("milestones without any date: %s, want unknown", got)
 	}
 	// A milestone reported in progress has started, whatever its planned start says.
 	early := []model.Milestone{{ID: 1, Status: model.MilestoneInProgress, Start: model.MustDate("2021-09"), Due: model.MustDate("2022-12"), Weight: 1}}
-	if got := model.Assess(c, early, asOf).State; got != model.StateOnTrack {
+	if got := model.Assess(nil, c, early, asOf).State; got != model.StateOnTrack {
 		t.Errorf("in progress before its planned start: %s, want on-track", got)
 	}
 	early[0].Status = model.MilestoneNotStarted
-	if got := model.Assess(c, early, asOf).State; got != model.StateNotStarted {
+	if got := model.Assess(nil, c, early, asOf).State; got != model.StateNotStarted {
 		t.Errorf("not started before its planned start: %s, want not-started", got)
 	}
 }
@@ -349,7 +364,7 @@ func TestCompletionLevel(t *testing.T) {
 		{four(4), model.CompletionComplete},
 	}
 	for _, tt := range tests {
-		if got := model.Assess(c, tt.ms, asOf).CompletionLevel(); got != tt.want {
+		if got := model.Assess(nil, c, tt.ms, asOf).CompletionLevel(); got != tt.want {
 			t.Errorf("%d milestones: %q, want %q", len(tt.ms), got, tt.want)
 		}
 	}
@@ -372,5 +387,125 @@ func TestSummariseAddsUpCommitments(t *testing.T) {
 	}
 	if none := model.Summarise([]model.Assessment{{State: model.StateUnknown}}); none.Progress != nil || none.Percent() != -1 {
 		t.Errorf("nothing measured: %+v, percent %d; want no progress", none, none.Percent())
+	}
+}
+
+func ended(end string) *model.Plan {
+	return &model.Plan{Ref: "P", Start: model.MustDate("2021-01"), End: model.MustDate(end), Status: model.PlanImplementation}
+}
+
+// Parents are judged on their indicators: in progress as soon as one is,
+// complete only when all are; a parent reported completed with open
+// indicators is not complete, and is flagged.
+func TestAssessParentsFollowTheirIndicators(t *testing.T) {
+	milestones := []model.Milestone{
+		ms(1, notStarted, "", ""),
+		childOf(1, ms(11, completed, "", "")),
+		childOf(1, ms(12, completed, "", "")),
+		childOf(1, ms(13, notStarted, "2023-01", "2023-06")), // not yet begun
+		ms(2, completed, "2021-01", "2022-12"),               // reported completed…
+		childOf(2, ms(21, completed, "", "")),
+		childOf(2, ms(22, inProgress, "2021-01", "2022-03")), // …with an indicator late
+		ms(3, inProgress, "", ""),                            // under way, undated: no date to judge it by
+		ms(4, notStarted, "", ""),
+		childOf(4, ms(41, completed, "", "")),
+		childOf(4, ms(42, cancelled, "", "")),
+	}
+	a := model.Assess(nil, period("2021-01", "2024-05"), milestones, on("2022-06-01"))
+	want := map[uint]model.ScheduleState{
+		1: model.StateInProgress, 11: model.StateComplete, 12: model.StateComplete, 13: model.StateNotStarted,
+		2: model.StateOverdue, 21: model.StateComplete, 22: model.StateOverdue,
+		3: model.StateInProgress,
+		4: model.StateComplete, 41: model.StateComplete, 42: model.StateCancelled,
+	}
+	for id, st := range want {
+		if a.Milestones[id] != st {
+			t.Errorf("milestone %d: %s, want %s", id, a.Milestones[id], st)
+		}
+	}
+	if a.OpenChildren[2] != 1 || len(a.OpenChildren) != 1 {
+		t.Errorf("open children of parents reported completed: %v, want 1 for milestone 2 only", a.OpenChildren)
+	}
+	// Counted: the leaves that are not cancelled, never a parent.
+	if a.Counted != 7 || a.Completed != 4 || a.Overdue != 1 {
+		t.Errorf("counted %d, completed %d, overdue %d; want 7, 4, 1", a.Counted, a.Completed, a.Overdue)
+	}
+	if a.State != model.StateOverdue {
+		t.Errorf("commitment: %s, want overdue", a.State)
+	}
+}
+
+// A commitment's state comes from what its milestones report as well as
+// from their dates: once one is under way it is never "not started".
+func TestAssessCommitmentInProgressFromReportedStatus(t *testing.T) {
+	c := period("2021-01", "2024-05")
+	for _, tt := range []struct {
+		name string
+		ms   []model.Milestone
+		want model.ScheduleState
+	}{
+		{"undated, one reported in progress", []model.Milestone{ms(1, inProgress, "", ""), ms(2, notStarted, "", "")}, model.StateInProgress},
+		{"undated, one completed", []model.Milestone{ms(1, completed, "", ""), ms(2, notStarted, "", "")}, model.StateInProgress},
+		{"a parent reported in progress over undated indicators", []model.Milestone{ms(1, inProgress, "", ""),
+			childOf(1, ms(11, notStarted, "", "")), childOf(1, ms(12, notStarted, "", ""))}, model.StateInProgress},
+		{"future starts, one already under way", []model.Milestone{ms(1, inProgress, "2023-01", ""), ms(2, notStarted, "2023-01", "")}, model.StateInProgress},
+		{"future starts, none under way", []model.Milestone{ms(1, notStarted, "2023-01", ""), ms(2, notStarted, "2023-01", "")}, model.StateNotStarted},
+		{"all completed", []model.Milestone{ms(1, completed, "", ""), ms(2, completed, "", "")}, model.StateComplete},
+		{"nothing dated nor reported: the commitment's period", []model.Milestone{ms(1, notStarted, "", "")}, model.StateOnTrack},
+	} {
+		if got := model.Assess(nil, c, tt.ms, on("2022-06-01")).State; got != tt.want {
+			t.Errorf("%s: %s, want %s", tt.name, got, tt.want)
+		}
+	}
+}
+
+// After a plan's end, open milestones are not completed by the end, dated
+// or not, never a count of days late; the commitment is complete only when
+// all are.
+func TestAssessEndedPlan(t *testing.T) {
+	p := ended("2024-05")
+	c := period("2021-01", "2024-05")
+	milestones := []model.Milestone{
+		ms(1, inProgress, "2021-01", "2022-12"), // was due long before the end
+		ms(2, notStarted, "", ""),               // never dated
+		ms(3, completed, "2021-01", "2022-12"),
+		ms(4, cancelled, "2021-01", "2022-12"),
+	}
+	for _, asOf := range []time.Time{on("2024-06-01"), on("2030-01-01")} {
+		a := model.Assess(p, c, milestones, asOf)
+		if !a.Ended || a.PlanEnd != p.End {
+			t.Errorf("as of %s: ended %t, end %v; want the plan's end", asOf.Format(time.DateOnly), a.Ended, a.PlanEnd)
+		}
+		want := map[uint]model.ScheduleState{1: model.StateNotCompleted, 2: model.StateNotCompleted, 3: model.StateComplete, 4: model.StateCancelled}
+		for id, st := range want {
+			if a.Milestones[id] != st {
+				t.Errorf("as of %s, milestone %d: %s, want %s", asOf.Format(time.DateOnly), id, a.Milestones[id], st)
+			}
+		}
+		if a.State != model.StateNotCompleted || a.Overdue != 0 || a.DueSoon != 0 || a.NotCompleted != 2 || a.Counted != 3 || a.Completed != 1 {
+			t.Errorf("as of %s: %s, %d overdue, %d due soon, %d not completed of %d (%d done); want not-completed, 0, 0, 2 of 3 (1 done)",
+				asOf.Format(time.DateOnly), a.State, a.Overdue, a.DueSoon, a.NotCompleted, a.Counted, a.Completed)
+		}
+	}
+	// The day before the end, the same plan is still running.
+	if a := model.Assess(p, c, milestones, on("2024-05-31")); a.Ended || a.State != model.StateOverdue || a.Milestones[2] != model.StateUnknown {
+		t.Errorf("on its last day: ended %t, %s, undated %s; want running, overdue, unknown", a.Ended, a.State, a.Milestones[2])
+	}
+	all := []model.Milestone{ms(1, completed, "2021-01", "2022-12"), ms(2, cancelled, "", "")}
+	if got := model.Assess(p, c, all, on("2026-01-01")).State; got != model.StateComplete {
+		t.Errorf("everything completed by the end: %s, want complete", got)
+	}
+	if got := model.Assess(p, c, nil, on("2026-01-01")).State; got != model.StateNotCompleted {
+		t.Errorf("no milestones in an ended plan: %s, want not-completed", got)
+	}
+	// Marked ended, it still reads as it was on a day before its end;
+	// without an end date, the mark decides.
+	p.Status = model.PlanEnded
+	if a := model.Assess(p, c, milestones, on("2022-06-01")); a.Ended || a.Milestones[1] != model.StateOnTrack {
+		t.Errorf("as of a day before its end: ended %t, %s; want running, on-track", a.Ended, a.Milestones[1])
+	}
+	p.End = model.Date{}
+	if a := model.Assess(p, c, milestones, on("2022-06-01")); !a.Ended || a.Milestones[1] != model.StateNotCompleted || !a.PlanEnd.IsZero() {
+		t.Errorf("marked ended without an end date: ended %t, %s, end %v; want ended, not-completed, no date", a.Ended, a.Milestones[1], a.PlanEnd)
 	}
 }

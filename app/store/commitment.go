@@ -186,7 +186,7 @@ func (s *Store) FindCommitmentDetail(ctx context.Context, id uint, asOf time.Tim
 	if err != nil {
 		return nil, err
 	}
-	return &CommitmentDetail{Commitment: c, Milestones: ms[id], CarriedTo: carried, Assessment: model.Assess(c, ms[id], asOf)}, nil
+	return &CommitmentDetail{Commitment: c, Milestones: ms[id], CarriedTo: carried, Assessment: model.Assess(c.Plan, c, ms[id], asOf)}, nil
 }
 
 // FindCarriedForward returns the commitments of later plans that continue c.

@@ -32,12 +32,13 @@ type CommitmentOutline struct {
 	Code, Ref  string
 	Title      model.Text // only when asked for
 	Start, End model.Date
-	UpdatedAt  time.Time // to the millisecond
+	UpdatedAt  time.Time  // to the millisecond
+	ProgressAt *time.Time // to the millisecond
 }
 
 // Commitment is the outline as a commitment with the fields model.Assess reads.
 func (o *CommitmentOutline) Commitment() model.Commitment {
-	return model.Commitment{ID: o.ID, PlanID: o.PlanID, Code: o.Code, Ref: o.Ref, Title: o.Title, Start: o.Start, End: o.End, UpdatedAt: o.UpdatedAt}
+	return model.Commitment{ID: o.ID, PlanID: o.PlanID, Code: o.Code, Ref: o.Ref, Title: o.Title, Start: o.Start, End: o.End, UpdatedAt: o.UpdatedAt, ProgressAt: o.ProgressAt}
 }
 
 // FindCommitmentOutlines returns the outline of every commitment matching
@@ -80,10 +81,10 @@ func (s *Store) FindCommitmentOutlines(ctx context.Context, f CommitmentFilter, 
 // findCommitmentOutlines reads the outlines of the commitments matching f,
 // in natural code order, every time.
 func (s *Store) findCommitmentOutlines(ctx context.Context, f CommitmentFilter, withTitle bool) ([]CommitmentOutline, error) {
-	format, args := "'%d %d %s %s %d %d:%s %d:%s'", "id, plan_id, "+orDash("start")+", "+orDash(`"end"`)+", "+s.dialect.millis("updated_at")+
-		", octet_length(code), code, octet_length(ref), ref"
+	format, args := "'%d %d %s %s %d %d %d:%s %d:%s'", "id, plan_id, "+orDash("start")+", "+orDash(`"end"`)+", "+s.dialect.millis("updated_at")+
+		", "+s.dialect.millis("progress_at")+", octet_length(code), code, octet_length(ref), ref"
 	if withTitle {
-		format, args = "'%d %d %s %s %d %d:%s %d:%s %d:%s'", args+", octet_length(title), title"
+		format, args = "'%d %d %s %s %d %d %d:%s %d:%s %d:%s'", args+", octet_length(title), title"
 	}
 	var packed sql.NullString
 	q := f.where(s.db.WithContext(ctx).Model(&model.Commitment{}), s.dialect).Select(s.dialect.concat(s.dialect.format(format, args)))
@@ -93,7 +94,8 @@ func (s *Store) findCommitmentOutlines(ctx context.Context, f CommitmentFilter, 
 	p := packedText{rest: packed.String}
 	var cs []CommitmentOutline
 	for !p.end() {
-		c := CommitmentOutline{ID: p.id(), PlanID: p.id(), Start: p.date(), End: p.date(), UpdatedAt: p.instant(), Code: p.text(), Ref: p.text()}
+		c := CommitmentOutline{ID: p.id(), PlanID: p.id(), Start: p.date(), End: p.date(), UpdatedAt: p.instant(), ProgressAt: p.maybeInstant(),
+			Code: p.text(), Ref: p.text()}
 		if withTitle {
 			p.fail(c.Title.Scan(p.text()))
 		}
@@ -119,7 +121,7 @@ func (s *Store) findCommitmentOutlines(ctx context.Context, f CommitmentFilter, 
 // keyed by commitment id, in order (as FindMilestones), with only the
 // fields model.Assess reads and those that place a milestone on a
 // watchlist: ID, CommitmentID, ParentID, Position, Status, Start, Due,
-// Weight, AgencyID and UpdatedAt (to the millisecond); FindMilestonesByID
+// CompletedOn, Weight, AgencyID, UpdatedAt and ProgressAt (to the millisecond); FindMilestonesByID
 // reads the rest of the few a page shows. The milestones of every
 // commitment are read at once, in one query, and kept while the database
 // is unchanged; they are shared: callers must not modify them.
@@ -144,8 +146,9 @@ func (s *Store) FindMilestoneSchedules(ctx context.Context, commitmentIDs []uint
 func (s *Store) findAllMilestoneSchedules(ctx context.Context) (map[uint][]model.Milestone, error) {
 	var packed sql.NullString
 	d := s.dialect
-	err := s.db.WithContext(ctx).Raw(`SELECT ` + d.concat(d.format(`'%d %d %d %d %s %s %s %!.17g %d %d'`, `commitment_id, id, coalesce(parent_id, 0), position, `+
-		orDash("status")+`, `+orDash("start")+`, `+orDash("due")+`, weight, coalesce(agency_id, 0), `+d.millis("updated_at"))) + `
+	err := s.db.WithContext(ctx).Raw(`SELECT ` + d.concat(d.format(`'%d %d %d %d %s %s %s %s %!.17g %d %d %d'`, `commitment_id, id, coalesce(parent_id, 0), position, `+
+		orDash("status")+`, `+orDash("start")+`, `+orDash("due")+`, `+orDash("completed_on")+`, weight, coalesce(agency_id, 0), `+
+		d.millis("updated_at")+`, `+d.millis("progress_at"))) + `
 		FROM milestones`).Row().Scan(&packed)
 	if err != nil {
 		return nil, err
@@ -153,18 +156,18 @@ func (s *Store) findAllMilestoneSchedules(ctx context.Context) (map[uint][]model
 	// One array for all, cut per commitment: milestones come grouped by
 	// commitment, in the order they were written.
 	p := packedText{rest: packed.String}
-	all := make([]model.Milestone, 0, strings.Count(packed.String, " ")/10+1)
+	all := make([]model.Milestone, 0, strings.Count(packed.String, " ")/12+1)
 	for !p.end() {
 		m := model.Milestone{CommitmentID: p.id(), ID: p.id()}
 		if parent := p.id(); parent != 0 {
 			m.ParentID = &parent
 		}
 		m.Position = p.integer()
-		m.Status, m.Start, m.Due, m.Weight = model.MilestoneStatus(p.field()), p.date(), p.date(), p.float()
+		m.Status, m.Start, m.Due, m.CompletedOn, m.Weight = model.MilestoneStatus(p.field()), p.date(), p.date(), p.date(), p.float()
 		if agency := p.id(); agency != 0 {
 			m.AgencyID = &agency
 		}
-		m.UpdatedAt = p.instant()
+		m.UpdatedAt, m.ProgressAt = p.instant(), p.maybeInstant()
 		if p.err != nil {
 			return nil, fmt.Errorf("milestone schedules: %w", p.err)
 		}
@@ -312,6 +315,14 @@ func (p *packedText) instant() time.Time {
 	return time.UnixMilli(n).UTC()
 }
 
+// maybeInstant is instant, nil for the zero time.
+func (p *packedText) maybeInstant() *time.Time {
+	if t := p.instant(); !t.IsZero() {
+		return &t
+	}
+	return nil
+}
+
 // FindCommitmentsByID returns the commitments with the given ids, in the
 // order given, with their plan, theme and lead agency; ids that match no
 // commitment are left out.
@@ -334,8 +345,8 @@ func (s *Store) FindCommitmentsByID(ctx context.Context, ids []uint) ([]model.Co
 // FindCommitmentSummaries returns the commitments matching f in code
 // order, as FindCommitments does (Limit and Offset aside), but with only what tables and
 // watchlists of commitments show and assess them on: ID, Ref, PlanID,
-// ThemeID, Code, Title, LeadAgencyID with LeadAgency, Start, End and
-// UpdatedAt; no plan, theme, descriptions or tags. Which match is read
+// ThemeID, Code, Title, LeadAgencyID with LeadAgency, Start, End,
+// UpdatedAt and ProgressAt; no plan, theme, descriptions or tags. Which match is read
 // from the kept outlines (FindCommitmentOutlines).
 func (s *Store) FindCommitmentSummaries(ctx context.Context, f CommitmentFilter) ([]model.Commitment, error) {
 	outlines, err := s.FindCommitmentOutlines(ctx, f, false)
@@ -348,7 +359,7 @@ func (s *Store) FindCommitmentSummaries(ctx context.Context, f CommitmentFilter)
 		ids[i], position[o.ID] = o.ID, i
 	}
 	var cs []model.Commitment
-	err = s.db.WithContext(ctx).Select("id", "ref", "plan_id", "theme_id", "code", "title", "lead_agency_id", "start", "end", "updated_at").
+	err = s.db.WithContext(ctx).Select("id", "ref", "plan_id", "theme_id", "code", "title", "lead_agency_id", "start", "end", "updated_at", "progress_at").
 		Preload("LeadAgency").Where("id IN ?", ids).Find(&cs).Error
 	if err != nil {
 		return nil, err

@@ -192,14 +192,14 @@ func TestFindMilestoneSchedulesAssessLikeFullMilestones(t *testing.T) {
 					c.Ref, j, m.ID, m.Position, m.AgencyID, f.ID, f.Position, f.AgencyID)
 			}
 		}
-		a, b := model.Assess(c, slim[c.ID], asOf), model.Assess(c, full[c.ID], asOf)
+		a, b := model.Assess(nil, c, slim[c.ID], asOf), model.Assess(nil, c, full[c.ID], asOf)
 		if a.Percent() != b.Percent() || a.State != b.State || !a.LastUpdate.Equal(b.LastUpdate) || !reflect.DeepEqual(a.Milestones, b.Milestones) {
 			t.Errorf("%s: slim %+v, full %+v", c.Ref, a, b)
 		}
 	}
 	// 2-10: its parent milestone (done) weighs 1, the open one 3.
 	budgets := cs[3].Commitment()
-	if a := model.Assess(&budgets, slim[budgets.ID], asOf); budgets.Ref != "TST-1/2-10" || a.Percent() != 25 {
+	if a := model.Assess(nil, &budgets, slim[budgets.ID], asOf); budgets.Ref != "TST-1/2-10" || a.Percent() != 25 {
 		t.Errorf("%s: progress %d%%, want 25%%", budgets.Ref, a.Percent())
 	}
 	if none, err := s.FindMilestoneSchedules(ctx, nil); err != nil || len(none) != 0 {

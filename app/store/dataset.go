@@ -507,6 +507,9 @@ func (im *importer) milestone(path string, commitmentID, planID uint, scale mode
 		}
 		im.amend(model.EntityMilestone, m.ID, r.Ref, of, joined)
 	}
+	if err := im.statusAsOf(path, m, r.StatusAsOf); err != nil {
+		return err
+	}
 	if len(r.Children) > 0 && parentID != nil {
 		return &model.DatasetError{Path: path + ".children", Err: fmt.Errorf("milestones nest one level only")}
 	}
@@ -577,8 +580,9 @@ func (im *importer) orgID(path, code string) (uint, error) {
 // copyIdentity gives rec the id, creation time and version of the stored row.
 func copyIdentity[T any](rec, stored *T) {
 	rv, sv := reflect.ValueOf(rec).Elem(), reflect.ValueOf(stored).Elem()
-	// QuestionDays is a plan's setting made in the tracker, not in a dataset.
-	for _, f := range []string{"ID", "CreatedAt", "UpdatedAt", "Version", "QuestionDays"} {
+	// QuestionDays is a plan's setting made in the tracker, not in a
+	// dataset; ProgressAt is kept unless the dataset dates the status.
+	for _, f := range []string{"ID", "CreatedAt", "UpdatedAt", "Version", "QuestionDays", "ProgressAt"} {
 		if dst := rv.FieldByName(f); dst.IsValid() {
 			dst.Set(sv.FieldByName(f))
 		}
@@ -600,4 +604,26 @@ func sortedKeys[V any](m map[uint]V) []uint {
 	}
 	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
 	return keys
+}
+
+// statusAsOf keeps the day a dataset gives for a milestone's status as
+// its last progress update, unless the tracker already holds a time on
+// that day (the dataset then came from the tracker's own export). Without
+// a day, the time the tracker holds stays, and an import is no update.
+func (im *importer) statusAsOf(path string, m *model.Milestone, day *model.Date) error {
+	if day == nil || day.IsZero() {
+		return nil
+	}
+	if day.MonthOnly() {
+		return &model.DatasetError{Path: path + ".status_as_of", Err: fmt.Errorf("give the day, not only the month")}
+	}
+	if m.ProgressAt != nil && model.DayOf(m.ProgressAt.UTC()) == *day {
+		return nil
+	}
+	at := day.First(time.UTC)
+	m.ProgressAt = &at
+	if err := im.tx.Model(&model.Milestone{}).Where("id = ?", m.ID).UpdateColumn("progress_at", at).Error; err != nil {
+		return &model.DatasetError{Path: path, Err: err}
+	}
+	return nil
 }

@@ -27,7 +27,9 @@ type fieldDiff struct {
 
 // skippedFields are kept by the database itself, not by those who write;
 // Version counts a milestone's changes for optimistic locking.
-var skippedFields = map[string]bool{"ID": true, "CreatedAt": true, "UpdatedAt": true, "Version": true}
+// ProgressAt is the time of the last progress report, kept by the writes
+// that report progress, never a value a person edits.
+var skippedFields = map[string]bool{"ID": true, "CreatedAt": true, "UpdatedAt": true, "Version": true, "ProgressAt": true}
 
 // joinFields are recorded for commitments beside their columns: the
 // supporting agencies and civil-society organisations of the join tables.

@@ -147,9 +147,14 @@ func (s *Store) ExportDataset(ctx context.Context, opts ExportOptions) (*model.D
 		}
 		others := othersOf[m.ID]
 		sort.Strings(others)
-		return model.MilestoneRecord{Ref: m.Ref, Title: m.Title, Start: m.Start, Due: m.Due, DueText: m.DueText,
+		r := model.MilestoneRecord{Ref: m.Ref, Title: m.Title, Start: m.Start, Due: m.Due, DueText: m.DueText,
 			Agency: use(usedAgencies, code(agencyCode, m.AgencyID)), OtherAgencies: others, Status: status,
 			CompletedOn: m.CompletedOn, Weight: m.Weight, Evidence: m.Evidence, Note: m.Note}
+		if m.ProgressAt != nil {
+			day := model.DayOf(m.ProgressAt.UTC())
+			r.StatusAsOf = &day
+		}
+		return r
 	}
 	childrenOf := map[uint][]model.MilestoneRecord{}
 	for _, m := range milestones {

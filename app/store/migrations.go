@@ -42,6 +42,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026120320_public_questions", Migrate: migratePublicQuestions},
 	{ID: "2026120330_follows", Migrate: migrateFollows},
 	{ID: "2026120340_meetings", Migrate: migrateMeetings},
+	{ID: "2026120410_progress_times", Migrate: migrateProgressTimes},
 	{ID: "2026120420_plans_own_words", Migrate: migratePlansOwnWords},
 }
 
@@ -1000,4 +1001,45 @@ func migratePlansOwnWords(tx *gorm.DB) error {
 		Agency      *Agency    `gorm:"constraint:OnDelete:CASCADE"`
 	}
 	return tx.AutoMigrate(&Plan{}, &Commitment{}, &Milestone{}, &MilestoneAgency{})
+}
+
+// migrateProgressTimes records when progress was last reported, apart
+// from when a row was last written: "last update" is a progress update (a
+// status reported, a report submitted, an answer given), never an import or
+// a correction of the data. Rows that have one in the record of changes
+// get its time; the rest none until progress is reported.
+func migrateProgressTimes(tx *gorm.DB) error {
+	type Milestone struct {
+		ID         uint `gorm:"primaryKey"`
+		ProgressAt *time.Time
+	}
+	type Commitment struct {
+		ID         uint `gorm:"primaryKey"`
+		ProgressAt *time.Time
+	}
+	if err := tx.Migrator().AddColumn(&Milestone{}, "ProgressAt"); err != nil {
+		return err
+	}
+	if err := tx.Migrator().AddColumn(&Commitment{}, "ProgressAt"); err != nil {
+		return err
+	}
+	// A milestone's progress is its status, note and evidence, as people
+	// report them through the forms and the API (a report's submission too).
+	err := tx.Exec(`UPDATE milestones SET progress_at = (SELECT MAX(ch.at) FROM changes ch
+		WHERE ch.entity = 'milestone' AND ch.entity_id = milestones.id AND ch.action = 'updated' AND ch.door IN ('web', 'api')
+		AND (CAST(ch.fields AS text) LIKE '%"status"%' OR CAST(ch.fields AS text) LIKE '%"note"%' OR CAST(ch.fields AS text) LIKE '%"evidence"%'))`).Error
+	if err != nil {
+		return err
+	}
+	// A commitment's: its reports submitted, the answers to dissent on
+	// them, and the answers to questions on it.
+	err = tx.Exec(`UPDATE commitments SET progress_at = (SELECT MAX(ch.at) FROM changes ch
+		WHERE ch.commitment_id = commitments.id AND ch.door IN ('web', 'api')
+		AND (ch.entity = 'report' AND ch.action = 'updated' OR ch.entity = 'review' AND CAST(ch.fields AS text) LIKE '%"answer"%'))`).Error
+	if err != nil {
+		return err
+	}
+	answered := `(SELECT MAX(e.at) FROM question_entries e JOIN questions q ON q.id = e.question_id
+		WHERE q.commitment_id = commitments.id AND e.kind = 'answer')`
+	return tx.Exec(`UPDATE commitments SET progress_at = ` + answered + ` WHERE progress_at IS NULL OR progress_at < ` + answered).Error
 }

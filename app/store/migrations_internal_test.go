@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/go-gormigrate/gormigrate/v2"
 	"github.com/ogptracker/ogptracker/app/model"
@@ -179,5 +181,73 @@ func TestDraftSavesRecordedBeforeBecomePrivate(t *testing.T) {
 	}
 	if cs, total, err := s.FindChanges(ctx, ChangeFilter{}); err != nil || total != 2 || len(cs) != 2 {
 		t.Errorf("public record: %d entries, %v", total, err)
+	}
+}
+
+// A database from before progress times gains them from its record of
+// changes: the statuses people reported through the forms and the API,
+// and the reports submitted; never an import nor a correction.
+func TestProgressTimesComeFromTheRecordOfChanges(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, err := Open(testdb.NewURL(t, "old.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.migrator(ctx, migrations[:len(migrations)-1]).Migrate(); err != nil {
+		t.Fatal(err)
+	}
+	change := func(at, door, entity string, id int, action, fields string) string {
+		return `INSERT INTO changes (at, door, actor, entity, entity_id, ref, commitment_id, plan_id, action, fields) VALUES ('` +
+			at + `', '` + door + `', 'someone', '` + entity + `', ` + strconv.Itoa(id) + `, 'x', 1, 1, '` + action + `', '` + fields + `')`
+	}
+	for _, q := range []string{
+		`INSERT INTO plans (id, ref, jurisdiction, title, status) VALUES (1, 'OLD-1', '{"en":"Oldland"}', '{"en":"Old plan"}', 'implementation')`,
+		`INSERT INTO commitments (id, ref, plan_id, code, title) VALUES (1, 'OLD-1/1', 1, '1', '{"en":"Reported on"}'), (2, 'OLD-1/2', 1, '2', '{"en":"Imported only"}')`,
+		`INSERT INTO milestones (id, commitment_id, ref, position, title, status, weight) VALUES (1, 1, '1', 1, '{"en":"Reported"}', 'in-progress', 1),
+			(2, 1, '2', 2, '{"en":"Corrected only"}', 'not-started', 1), (3, 2, '1', 1, '{"en":"Imported"}', 'in-progress', 1)`,
+		change("2022-01-01 08:00:00+00:00", "import", "milestone", 1, "created", `{"status":{"after":"not-started"}}`),
+		change("2022-03-01 10:00:00+00:00", "web", "milestone", 1, "updated", `{"status":{"before":"not-started","after":"in-progress"}}`),
+		change("2022-04-01 10:00:00+00:00", "web", "milestone", 1, "updated", `{"title":{"before":"a","after":"b"}}`),
+		change("2022-05-01 10:00:00+00:00", "web", "milestone", 2, "updated", `{"title":{"before":"a","after":"b"}}`),
+		change("2022-06-01 10:00:00+00:00", "import", "milestone", 3, "updated", `{"status":{"before":"not-started","after":"in-progress"}}`),
+		change("2022-07-01 10:00:00+00:00", "web", "report", 9, "updated", `{"status":{"before":"draft","after":"submitted"}}`),
+	} {
+		if err := s.db.Exec(q).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := s.Migrate(ctx); err != nil || n != 1 {
+		t.Fatalf("upgrade: applied %d, %v; want 1", n, err)
+	}
+	ms, err := s.FindMilestones(ctx, []uint{1, 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[uint]string{1: "2022-03-01T10:00:00Z", 2: "", 3: ""}
+	for _, list := range ms {
+		for _, m := range list {
+			got := ""
+			if m.ProgressAt != nil {
+				got = m.ProgressAt.UTC().Format(time.RFC3339)
+			}
+			if got != want[m.ID] {
+				t.Errorf("milestone %d: progress at %q, want %q", m.ID, got, want[m.ID])
+			}
+		}
+	}
+	for id, want := range map[uint]string{1: "2022-07-01T10:00:00Z", 2: ""} {
+		c, err := s.FindCommitmentByID(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		if c.ProgressAt != nil {
+			got = c.ProgressAt.UTC().Format(time.RFC3339)
+		}
+		if got != want {
+			t.Errorf("commitment %d: progress at %q, want %q", id, got, want)
+		}
 	}
 }

@@ -77,7 +77,7 @@ func (s *Store) updateMilestoneProgress(ctx context.Context, tx *gorm.DB, id uin
 	// The version in the WHERE catches a write that came in between.
 	res := tx.Model(&model.Milestone{}).Where("id = ? AND version = ?", id, version).
 		Updates(map[string]any{"status": after.Status, "status_key": after.StatusKey, "completed_on": after.CompletedOn, "note": after.Note,
-			"evidence": after.Evidence, "version": version + 1, "updated_at": s.now().UTC()})
+			"evidence": after.Evidence, "version": version + 1, "updated_at": s.now().UTC(), "progress_at": s.now().UTC()})
 	if res.Error != nil {
 		return res.Error
 	}

@@ -16,6 +16,27 @@ func (s *Store) ListPlans(ctx context.Context) ([]model.Plan, error) {
 	return plans, err
 }
 
+// PlanTerms returns every plan keyed by id, for judging commitments
+// against their plan's end (model.Assess). They are read once and kept
+// while the database is unchanged; shared: callers must not modify them.
+func (s *Store) PlanTerms(ctx context.Context) (map[uint]*model.Plan, error) {
+	v, err := s.remembered(ctx, "plan terms", func(ctx context.Context) (any, error) {
+		var plans []model.Plan
+		if err := s.db.WithContext(ctx).Omit("documents").Find(&plans).Error; err != nil {
+			return nil, err
+		}
+		out := make(map[uint]*model.Plan, len(plans))
+		for i := range plans {
+			out[plans[i].ID] = &plans[i]
+		}
+		return out, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(map[uint]*model.Plan), nil
+}
+
 // FindPlanByID returns one plan.
 func (s *Store) FindPlanByID(ctx context.Context, id uint) (*model.Plan, error) {
 	var p model.Plan

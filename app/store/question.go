@@ -386,6 +386,11 @@ func (s *Store) AnswerQuestion(ctx context.Context, id uint, e *model.QuestionEn
 		if err := tx.Model(&model.Question{}).Where("id = ?", q.ID).Updates(update).Error; err != nil {
 			return err
 		}
+		if q.CommitmentID != nil {
+			if err := progressReported(tx, *q.CommitmentID, now); err != nil {
+				return err
+			}
+		}
 		if q.EmailConfirmed && len(q.EmailSealed) > 0 && notify != nil {
 			q.Disposition = e.Disposition
 			q.Entries = []model.QuestionEntry{*e}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -276,6 +277,9 @@ func (s *Store) submit(ctx context.Context, tx *gorm.DB, id uint, revision int, 
 	if res.RowsAffected != 1 {
 		return ErrConflict
 	}
+	if err := progressReported(tx, r.CommitmentID, now); err != nil {
+		return err
+	}
 	after := r
 	after.Status, after.SubmittedAt = model.ReportSubmitted, &now
 	after.Proposals, after.SubmittedByID, after.Period, after.Commitment = nil, nil, nil, nil // applied and recorded as milestone changes; the actor is the change's author
@@ -351,6 +355,9 @@ func (s *Store) AnswerDissent(ctx context.Context, reviewID uint, answer string)
 			Updates(map[string]any{"answer": v.Answer, "answered_at": now, "answered_by_id": actor.UserID}).Error; err != nil {
 			return err
 		}
+		if err := progressReported(tx, r.CommitmentID, now); err != nil {
+			return err
+		}
 		shown := func(x model.Review) *model.Review { // the author is the change's; the report its ref
 			x.ReportID, x.UserID, x.AnsweredByID, x.Report, x.User, x.AnsweredBy = 0, 0, nil, nil, nil, nil
 			return &x
@@ -390,4 +397,11 @@ func (s *Store) AssessCompletion(ctx context.Context, a *model.CompletionAssessm
 			CommitmentID: &c.ID, PlanID: &c.PlanID, Ref: periodRef(p)}, &model.CompletionAssessment{}, &after, nil)
 		return err
 	})
+}
+
+// progressReported sets when progress on commitment id was last reported:
+// a report submitted, a dissent or a question answered. The row's
+// updated_at is left alone: its data did not change.
+func progressReported(tx *gorm.DB, id uint, at time.Time) error {
+	return tx.Model(&model.Commitment{}).Where("id = ?", id).UpdateColumn("progress_at", at).Error
 }

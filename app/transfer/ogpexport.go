@@ -64,15 +64,26 @@ func WriteCommitmentsCSV(w io.Writer, ds *model.Dataset, derived map[string]Deri
 			}
 			for _, c := range p.Commitments {
 				d := derived[c.Ref]
+				// Counted as the tracker counts them everywhere (model.Assessment):
+				// the leaves, leaving out the cancelled and those of a cancelled parent.
 				var ms, done int
-				eachMilestone(c.Milestones, "", func(m model.MilestoneRecord, _ string) {
-					if len(m.Children) == 0 {
-						ms++
-						if m.Status == model.MilestoneCompleted {
-							done++
+				for _, top := range c.Milestones {
+					if top.Status == model.MilestoneCancelled {
+						continue
+					}
+					leaves := top.Children
+					if len(leaves) == 0 {
+						leaves = []model.MilestoneRecord{top}
+					}
+					for _, m := range leaves {
+						if m.Status != model.MilestoneCancelled {
+							ms++
+							if m.Status == model.MilestoneCompleted {
+								done++
+							}
 						}
 					}
-				})
+				}
 				supporting := make([]model.Text, len(c.SupportingAgencies))
 				for i, code := range c.SupportingAgencies {
 					supporting[i] = names[code]

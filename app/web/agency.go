@@ -37,7 +37,7 @@ type agencyMilestone struct {
 // agencyTally is the order the scorecard counts milestones in; the four
 // first are always shown, the others only when some milestone is in them.
 var agencyTally = []model.ScheduleState{model.StateOverdue, model.StateDueSoon, model.StateOnTrack, model.StateComplete,
-	model.StateNotStarted, model.StateUnknown, model.StateCancelled}
+	model.StateNotCompleted, model.StateInProgress, model.StateNotStarted, model.StateUnknown, model.StateCancelled}
 
 func (s *Server) showAgency(c *gin.Context) {
 	ctx := c.Request.Context()
@@ -88,11 +88,16 @@ func (s *Server) showAgency(c *gin.Context) {
 		return
 	}
 
+	plans, err := s.store.PlanTerms(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	data := agencyPage{Page: s.page(c), Agency: ag, AsOf: model.DayOf(asOf), Contacts: contacts}
 	counts := map[model.ScheduleState]int{}
 	for i := range all {
 		cm := &all[i]
-		a := model.Assess(cm, ms[cm.ID], asOf)
+		a := model.Assess(plans[cm.PlanID], cm, ms[cm.ID], asOf)
 		if seen[cm.ID] {
 			row := commitmentRow{C: *cm, A: a}
 			if cm.LeadAgencyID != nil && *cm.LeadAgencyID == id {
@@ -100,7 +105,9 @@ func (s *Server) showAgency(c *gin.Context) {
 			} else {
 				data.Supported = append(data.Supported, row)
 			}
-			data.LastUpdate = later(data.LastUpdate, cm.UpdatedAt)
+			if cm.ProgressAt != nil {
+				data.LastUpdate = later(data.LastUpdate, *cm.ProgressAt)
+			}
 		}
 		for _, m := range model.Leaves(ms[cm.ID]) {
 			if !m.AnswersFor(id, cm) {
@@ -112,7 +119,7 @@ func (s *Server) showAgency(c *gin.Context) {
 			if st == model.StateOverdue {
 				data.Overdue = append(data.Overdue, agencyMilestone{M: *m, C: cm, Words: planWords(cm, m)})
 			}
-			data.LastUpdate = later(data.LastUpdate, m.UpdatedAt)
+			data.LastUpdate = later(data.LastUpdate, m.LastProgress())
 		}
 	}
 	for i, st := range agencyTally {

@@ -165,8 +165,14 @@ type apiCommitment struct {
 	CompletionLevel   string        `json:"completion_level"`
 	OverdueMilestones int           `json:"overdue_milestones"`
 	DueSoonMilestones int           `json:"due_soon_milestones"`
-	LastUpdate        time.Time     `json:"last_update"`
-	Links             apiSelfLinks  `json:"links"`
+	// The milestones counted as model.Assessment counts them (leaves, not
+	// cancelled), those completed, and those an ended plan left open.
+	Milestones             int `json:"counted_milestones"`
+	CompletedMilestones    int `json:"completed_milestones"`
+	NotCompletedMilestones int `json:"not_completed_milestones"`
+	// LastUpdate is the last progress update; null when none was reported.
+	LastUpdate *time.Time   `json:"last_update"`
+	Links      apiSelfLinks `json:"links"`
 }
 
 type apiSelfLinks struct {
@@ -178,10 +184,15 @@ func apiCommitmentOf(c *model.Commitment, a model.Assessment) apiCommitment {
 	out := apiCommitment{ID: c.ID, Ref: c.Ref, PlanID: c.PlanID, Code: c.Code, Title: apiTextOf(c.Title),
 		LeadAgency: apiAgencyRefOf(c.LeadAgency), Start: c.Start, End: c.End, Progress: a.Progress,
 		ScheduleState: string(a.State), CompletionLevel: completionParam(a.CompletionLevel()),
-		OverdueMilestones: a.Overdue, DueSoonMilestones: a.DueSoon, LastUpdate: a.LastUpdate.UTC(),
+		OverdueMilestones: a.Overdue, DueSoonMilestones: a.DueSoon,
+		Milestones: a.Counted, CompletedMilestones: a.Completed, NotCompletedMilestones: a.NotCompleted,
 		Links: apiSelfLinks{Self: fmt.Sprintf("%s/commitments/%d", apiPrefix, c.ID), HTML: fmt.Sprintf("/commitments/%d", c.ID)}}
 	if c.Theme != nil {
 		out.Theme = &apiTheme{ID: c.Theme.ID, Number: c.Theme.Number, Name: apiTextOf(c.Theme.Name)}
+	}
+	if !a.LastUpdate.IsZero() {
+		t := a.LastUpdate.UTC()
+		out.LastUpdate = &t
 	}
 	return out
 }

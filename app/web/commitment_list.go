@@ -333,10 +333,14 @@ func (s *Server) judge(c *gin.Context, rows []listRow, asOf time.Time, q listQue
 	if err != nil {
 		return nil, err
 	}
+	plans, err := s.store.PlanTerms(c.Request.Context())
+	if err != nil {
+		return nil, err
+	}
 	kept := rows[:0]
 	for _, r := range rows {
 		cm := r.O.Commitment()
-		r.A = model.Assess(&cm, schedules[cm.ID], asOf)
+		r.A = model.Assess(plans[cm.PlanID], &cm, schedules[cm.ID], asOf)
 		if q.State != "" && r.A.State != q.State || q.Completion != "" && completionParam(r.A.CompletionLevel()) != q.Completion {
 			continue
 		}

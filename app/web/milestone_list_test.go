@@ -78,7 +78,7 @@ func expectedOverdue(t *testing.T, st *store.Store, asOf time.Time) map[uint][]s
 	var all []late
 	for i := range cs {
 		c := &cs[i]
-		a := model.Assess(c, ms[c.ID], asOf)
+		a := model.Assess(nil, c, ms[c.ID], asOf)
 		for _, m := range model.Leaves(ms[c.ID]) {
 			if a.Milestones[m.ID] != model.StateOverdue {
 				continue
@@ -368,21 +368,29 @@ func TestMilestonesPageFiltersWithAFormAndRefusesBadInput(t *testing.T) {
 }
 
 func TestPlanOverviewShowsRecentAndStaleCommitments(t *testing.T) {
-	// Imported on 20 December 2021 and not touched since.
-	_, srv := watchServer(t, nil, jun30)
+	// Imported on 20 December 2021, one status dated that day by its
+	// source, and no progress reported since: the rest never had any.
+	ds, err := demo.Dataset()
+	if err != nil {
+		t.Fatal(err)
+	}
+	reported := model.MustDate("2021-12-20")
+	m := &ds.Plans[0].Commitments[0].Milestones[0]
+	m.Status, m.StatusAsOf = model.MilestoneInProgress, &reported
+	_, srv := watchServer(t, ds, jun30)
 	home := mustGet(t, srv, "/?asof=2022-03-19")
-	wantIn(t, "as of 2022-03-19", home, "久未更新的承諾事項（0 項）")
+	wantIn(t, "as of 2022-03-19", home, "久未更新的承諾事項（18 項）")
 	home = mustGet(t, srv, "/?asof=2022-03-21") // 91 days later
 	stale := section(t, home, `id="watch-stale"`, "</ul>")
-	wantIn(t, "as of 2022-03-21", stale, "久未更新的承諾事項（19 項）")
+	wantIn(t, "as of 2022-03-21", stale, "久未更新的承諾事項（19 項）", "尚無進度回報")
 	if n := strings.Count(stale, `href="/commitments/`); n != 19 {
 		t.Errorf("stale list links %d commitments, want 19", n)
 	}
 	recent := section(t, home, `id="watch-recent"`, "</ol>")
-	if n := strings.Count(recent, `href="/commitments/`); n != 5 {
-		t.Errorf("recently updated lists %d commitments, want 5", n)
+	if n := strings.Count(recent, `href="/commitments/`); n != 1 {
+		t.Errorf("recently updated lists %d commitments, want the 1 with progress reported", n)
 	}
-	wantIn(t, "recently updated", recent, "2021年12月20日 09:00")
+	wantIn(t, "recently updated", recent, "2021年12月20日 08:00")
 
 	en := mustGet(t, srv, "/?asof=2022-06-30&lang=en")
 	wantIn(t, "English overview", en, "Agencies at a glance", "Commitments led", "Milestones overdue",

@@ -53,7 +53,11 @@ type planPage struct {
 	Charts   planCharts
 	Themes   []themeGroup
 	Total    int
-	Watch    planWatch
+	// Ended: the plan had ended on the day shown. Milestones counts its
+	// milestones as model.Assessment does, MilestonesDone those completed.
+	Ended                      bool
+	Milestones, MilestonesDone int
+	Watch                      planWatch
 	// Siblings are the member's plans, earliest first, for the plan switcher.
 	Siblings      []model.Plan
 	CurrentPlanID uint // the member's latest plan
@@ -130,6 +134,11 @@ func (s *Server) renderPlan(c *gin.Context, p *model.Plan) {
 
 	data := planPage{Page: s.page(c), Plan: p, AsOf: model.DayOf(asOf), Total: len(commitments),
 		Progress: summarise(rows).Percent(), Siblings: siblings}
+	for _, r := range rows {
+		data.Ended = data.Ended || r.A.Ended
+		data.Milestones += r.A.Counted
+		data.MilestonesDone += r.A.Completed
+	}
 	current, err := s.currentPlanOf(ctx, siblings)
 	if err != nil {
 		s.fail(c, err)
@@ -191,9 +200,13 @@ func (s *Server) assess(c *gin.Context, cs []model.Commitment, asOf time.Time) (
 	if err != nil {
 		return nil, err
 	}
+	plans, err := s.store.PlanTerms(c.Request.Context())
+	if err != nil {
+		return nil, err
+	}
 	rows := make([]commitmentRow, len(cs))
 	for i := range cs {
-		rows[i] = commitmentRow{C: cs[i], A: model.Assess(&cs[i], ms[cs[i].ID], asOf), Milestones: ms[cs[i].ID]}
+		rows[i] = commitmentRow{C: cs[i], A: model.Assess(plans[cs[i].PlanID], &cs[i], ms[cs[i].ID], asOf), Milestones: ms[cs[i].ID]}
 	}
 	return rows, nil
 }

@@ -81,11 +81,13 @@ func newPlanWatch(t *i18n.Translator, p *model.Plan, rows []commitmentRow, items
 	for i := range rows {
 		g := line(rows[i].C.LeadAgencyID, rows[i].C.LeadAgency)
 		g.Led++
-		g.LastUpdate = later(g.LastUpdate, rows[i].C.UpdatedAt)
+		if rows[i].C.ProgressAt != nil {
+			g.LastUpdate = later(g.LastUpdate, *rows[i].C.ProgressAt)
+		}
 	}
 	for _, it := range items {
 		g := line(it.AgencyID, it.Agency)
-		g.LastUpdate = later(g.LastUpdate, it.M.UpdatedAt)
+		g.LastUpdate = later(g.LastUpdate, it.M.LastProgress())
 	}
 	for _, it := range overdue {
 		line(it.AgencyID, it.Agency).Overdue++
@@ -114,14 +116,19 @@ func newPlanWatch(t *i18n.Translator, p *model.Plan, rows []commitmentRow, items
 		w.Agencies = append(w.Agencies, *g) // none recorded: last, and said so
 	}
 
-	// Recently updated, and stale: no update for staleDays days as of the day.
-	// A complete commitment needs no more updates.
-	w.Recent = append([]commitmentRow(nil), rows...)
+	// Recently updated, and stale: no progress update for staleDays days
+	// as of the day, or none ever. A complete commitment needs no more
+	// updates, nor does any of a plan that has ended.
+	for _, r := range rows {
+		if !r.A.LastUpdate.IsZero() {
+			w.Recent = append(w.Recent, r)
+		}
+	}
 	sort.SliceStable(w.Recent, func(i, j int) bool { return w.Recent[i].A.LastUpdate.After(w.Recent[j].A.LastUpdate) })
 	w.Recent = w.Recent[:min(len(w.Recent), recentMax)]
 	cutoff := today.AddDate(0, 0, -staleDays)
 	for _, r := range rows {
-		if r.A.State != model.StateComplete && r.A.LastUpdate.Before(cutoff) {
+		if r.A.State != model.StateComplete && !r.A.Ended && r.A.LastUpdate.Before(cutoff) {
 			w.Stale = append(w.Stale, r)
 		}
 	}

@@ -88,6 +88,7 @@ var funcs = template.FuncMap{
 var stateIcons = map[model.ScheduleState]string{
 	model.StateComplete: "✔", model.StateOverdue: "⚠", model.StateDueSoon: "⏰",
 	model.StateOnTrack: "●", model.StateNotStarted: "○", model.StateCancelled: "✕", model.StateUnknown: "?",
+	model.StateInProgress: "◐", model.StateNotCompleted: "◌",
 }
 
 // parsedTemplates parses the templates once per process: they are the same

@@ -535,7 +535,11 @@ func (s *Server) renderReportForm(c *gin.Context, status int, p reportFormPage, 
 		}
 		ms = all[p.C.ID]
 	}
-	a := model.Assess(p.C, ms, s.now())
+	plans, err := s.store.PlanTerms(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	a := model.Assess(plans[p.C.PlanID], p.C, ms, s.now())
 	p.Milestones = nil
 	for _, m := range ms {
 		row := reportMilestoneRow{M: m, Status: string(m.Status), CompletedOn: m.CompletedOn.String()}
