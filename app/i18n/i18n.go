@@ -240,6 +240,15 @@ func (t *Translator) Time(ts time.Time) string {
 // Number formats an integer with the language's grouping.
 func (t *Translator) Number(n any) string { return t.printer.Sprint(n) }
 
+// Percent formats a whole percentage as the language writes it: 42%, or
+// 42 % (with a no-break space) in French.
+func (t *Translator) Percent(n int) string {
+	if t.Lang == "fr" {
+		return t.Number(n) + "\u00a0%"
+	}
+	return t.Number(n) + "%"
+}
+
 // Text picks the value of a translatable text in the language. Fallback is
 // true when the value is in another language: the element showing it then
 // carries its lang attribute, and the page says once, at its top, which

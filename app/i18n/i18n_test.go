@@ -90,6 +90,9 @@ func TestFrenchDatesTimesNumbersAndPlurals(t *testing.T) {
 	if got, want := fr.Number(1234567), "1\u00a0234\u00a0567"; got != want {
 		t.Errorf("Number = %q, want %q", got, want)
 	}
+	if got, want := fr.Percent(42), "42\u00a0%"; got != want {
+		t.Errorf("Percent = %q, want %q", got, want)
+	}
 	// French counts 0 and 1 as one, unlike English.
 	en := c.Translator("en", taipei)
 	for n, want := range map[int]string{0: "0 engagement", 1: "1 engagement", 2: "2 engagements", 19: "19 engagements"} {
