@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -133,12 +135,12 @@ func (s *Server) language(c *gin.Context) {
 	if asked && c.Query(chooseParam) != "" && (c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead) {
 		c.SetSameSite(http.SameSiteLaxMode)
 		c.SetCookie(langCookie, lang, 365*24*3600, "/", "", s.overHTTPS() || c.Request.TLS != nil, true)
-		u := *c.Request.URL
-		v := u.Query()
+		v := c.Request.URL.Query()
 		v.Del(chooseParam)
-		u.Scheme, u.Host, u.RawQuery = "", "", v.Encode()
+		// One leading slash: //host/ would lead to another site.
+		back := url.URL{Path: "/" + strings.TrimLeft(c.Request.URL.Path, "/\\"), RawQuery: v.Encode()}
 		c.Header("Cache-Control", "no-store")
-		c.Redirect(http.StatusSeeOther, u.RequestURI())
+		c.Redirect(http.StatusSeeOther, back.RequestURI())
 		c.Abort()
 		return
 	}

@@ -136,6 +136,17 @@ func TestEnglishFallsBackVisiblyWhereTheSourceHasNoTranslation(t *testing.T) {
 	if !strings.Contains(body, `<html lang="en">`) {
 		t.Error("the chosen language was not kept")
 	}
+	// The switch leads back to this site only.
+	for _, path := range []string{"//evil.example/x?lang=fr&choose=1", "/\\evil.example/x?lang=fr&choose=1"} {
+		res, err := noRedirect.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if loc := res.Header.Get("Location"); res.StatusCode == http.StatusSeeOther && (!strings.HasPrefix(loc, "/") || strings.HasPrefix(loc, "//") || strings.HasPrefix(loc, "/\\")) {
+			t.Errorf("%s leads to %q", path, loc)
+		}
+	}
 }
 
 func TestCommitmentPageShowsMilestonesWithTheirPrecision(t *testing.T) {
