@@ -4,36 +4,41 @@
 package i18n
 
 import (
-	"embed"
 	"encoding/json"
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
 	"golang.org/x/text/message"
 
+	"github.com/ogptracker/ogptracker/app/i18n/locales"
 	"github.com/ogptracker/ogptracker/app/model"
 )
-
-// The catalogs are split by area of the interface, one file per area and
-// language: locales/AREA.LANG.json (pages.en.json, list.zh-TW.json).
-//
-//go:embed locales/*.json
-var locales embed.FS
 
 // Catalog holds the messages of every supported language.
 type Catalog struct {
 	bundle  *goi18n.Bundle
 	matcher language.Matcher
-	tags    []language.Tag
 }
 
-// Supported are the interface languages, the default first.
-var Supported = []language.Tag{language.MustParse("zh-TW"), language.English}
+// Supported are the interface languages, the default first: one for each
+// LANG of the catalog files locales/AREA.LANG.json (see package locales).
+var Supported = tagsOf(locales.Languages())
+
+func tagsOf(langs []string) []language.Tag {
+	tags := make([]language.Tag, len(langs))
+	for i, l := range langs {
+		tags[i] = language.MustParse(l)
+	}
+	return tags
+}
 
 // Load reads the embedded catalogs.
 func Load() (*Catalog, error) {
@@ -49,13 +54,13 @@ func Load() (*Catalog, error) {
 			}
 		}
 	}
-	return &Catalog{bundle: b, matcher: language.NewMatcher(Supported), tags: Supported}, nil
+	return &Catalog{bundle: b, matcher: language.NewMatcher(Supported)}, nil
 }
 
 // Messages returns every message of one language, from all its area files.
 // A message defined in two files is an error: which one wins would be luck.
 func Messages(lang string) (map[string]any, error) {
-	files, err := fs.Glob(locales, "locales/*."+lang+".json")
+	files, err := fs.Glob(locales.FS, "*."+lang+".json")
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +70,7 @@ func Messages(lang string) (map[string]any, error) {
 	all := map[string]any{}
 	seen := map[string]string{}
 	for _, f := range files {
-		data, err := locales.ReadFile(f)
+		data, err := locales.FS.ReadFile(f)
 		if err != nil {
 			return nil, err
 		}
@@ -97,41 +102,67 @@ func messageOf(id string, text any) *goi18n.Message {
 	return m
 }
 
-// Match picks the interface language for a requested tag or an
-// Accept-Language header; it returns the BCP 47 tag ("zh-TW" or "en").
+// Match picks the interface language for a tag or an Accept-Language
+// header; it returns the BCP 47 tag of a catalog ("zh-TW", "en", "fr"),
+// the default when nothing requested is near one.
 func (c *Catalog) Match(requested ...string) string {
-	var tags []language.Tag
 	for _, r := range requested {
-		if r == "" {
-			continue
-		}
-		t, _, err := language.ParseAcceptLanguage(r)
-		if err == nil {
-			tags = append(tags, t...)
+		if lang, ok := c.Negotiate(r); ok {
+			return lang
 		}
 	}
-	if len(tags) == 0 {
-		return Supported[0].String()
+	return Supported[0].String()
+}
+
+// Negotiate picks the catalog nearest to an Accept-Language header or a
+// tag: fr-CA finds fr, en-GB en, zh-Hant and zh-HK zh-TW. ok is false when
+// none is near enough to be the visitor's choice (de when there is no
+// German), or the value is not a language list.
+func (c *Catalog) Negotiate(accept string) (lang string, ok bool) {
+	if accept == "" {
+		return "", false
+	}
+	tags, _, err := language.ParseAcceptLanguage(accept)
+	if err != nil || len(tags) == 0 {
+		return "", false
 	}
 	_, i, conf := c.matcher.Match(tags...)
 	if conf == language.No {
-		return Supported[0].String()
+		return "", false
 	}
-	return Supported[i].String()
+	return Supported[i].String(), true
 }
 
-// Translator renders messages for one language.
+// WellFormed reports whether s is one language tag as BCP 47 writes it,
+// letters and digits separated by hyphens in any case (en, fr-ca, zh-TW):
+// EN_us or a stray word is refused rather than guessed at.
+func WellFormed(s string) bool {
+	if strings.ContainsAny(s, "_,;= ") {
+		return false
+	}
+	_, err := language.Parse(s)
+	return err == nil
+}
+
+// Translator renders messages for one language. It also notes the
+// languages of the texts it showed in another language (see Text), so that
+// the page can say so once.
 type Translator struct {
 	Lang      string
 	localizer *goi18n.Localizer
 	printer   *message.Printer
+	names     display.Namer
 	loc       *time.Location
+
+	mu    sync.Mutex
+	shown []string // languages of the texts shown in place of Lang, in order of first use
 }
 
 // Translator returns the translator for lang, showing times in loc.
 func (c *Catalog) Translator(lang string, loc *time.Location) *Translator {
+	tag := language.MustParse(lang)
 	return &Translator{Lang: lang, localizer: goi18n.NewLocalizer(c.bundle, lang),
-		printer: message.NewPrinter(language.MustParse(lang)), loc: loc}
+		printer: message.NewPrinter(tag), names: display.Tags(tag), loc: loc}
 }
 
 // T returns message id filled with key/value pairs: T("plan.count", "Count", 19).
@@ -158,7 +189,12 @@ func (t *Translator) T(id string, pairs ...any) string {
 	return s
 }
 
-// Date formats a date in the language, keeping month precision.
+// frenchMonths are the months as French writes them in a date.
+var frenchMonths = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+	"septembre", "octobre", "novembre", "décembre"}
+
+// Date formats a date in the language, keeping month precision: 2 Dec
+// 2026, 2 décembre 2026 (1er for the first), 2026年12月2日.
 func (t *Translator) Date(d model.Date) string {
 	switch {
 	case d.IsZero():
@@ -171,6 +207,10 @@ func (t *Translator) Date(d model.Date) string {
 		return time.Month(d.Month).String()[:3] + " " + fmt.Sprint(d.Year)
 	case t.Lang == "en":
 		return fmt.Sprintf("%d %s %d", d.Day, time.Month(d.Month).String()[:3], d.Year)
+	case t.Lang == "fr" && d.MonthOnly():
+		return frenchMonths[d.Month-1] + " " + fmt.Sprint(d.Year)
+	case t.Lang == "fr":
+		return frenchDay(d.Day) + " " + frenchMonths[d.Month-1] + " " + fmt.Sprint(d.Year)
 	case d.MonthOnly():
 		return fmt.Sprintf("%d年%d月", d.Year, d.Month)
 	default:
@@ -195,14 +235,25 @@ func yearOrQuarter(lang string, d model.Date) string {
 	}
 }
 
+// frenchDay is the day of the month as French writes it: 1er, 2, 3…
+func frenchDay(day int) string {
+	if day == 1 {
+		return "1er"
+	}
+	return fmt.Sprint(day)
+}
+
 // Time formats an instant as a local date and time.
 func (t *Translator) Time(ts time.Time) string {
 	if ts.IsZero() {
 		return ""
 	}
 	lt := ts.In(t.loc)
-	if t.Lang == "en" {
+	switch t.Lang {
+	case "en":
 		return lt.Format("2 Jan 2006 15:04")
+	case "fr":
+		return fmt.Sprintf("%s %s %d à %d h %02d", frenchDay(lt.Day()), frenchMonths[lt.Month()-1], lt.Year(), lt.Hour(), lt.Minute())
 	}
 	return lt.Format("2006年1月2日 15:04")
 }
@@ -210,11 +261,75 @@ func (t *Translator) Time(ts time.Time) string {
 // Number formats an integer with the language's grouping.
 func (t *Translator) Number(n any) string { return t.printer.Sprint(n) }
 
+// Percent formats a whole percentage as the language writes it: 42%, or
+// 42 % (with a no-break space) in French.
+func (t *Translator) Percent(n int) string {
+	if t.Lang == "fr" {
+		return t.Number(n) + "\u00a0%"
+	}
+	return t.Number(n) + "%"
+}
+
 // Text picks the value of a translatable text in the language. Fallback is
-// true when the value is in another language, so the page can mark it.
+// true when the value is in another language: the element showing it then
+// carries its lang attribute, and the page says once, at its top, which
+// texts are not in the visitor's language (FallbackNotice).
 func (t *Translator) Text(v model.Text) Shown {
 	value, shown := v.Get(t.Lang)
-	return Shown{Value: value, Lang: shown, Fallback: value != "" && !sameBase(shown, t.Lang)}
+	fallback := value != "" && !sameLanguage(shown, t.Lang)
+	if fallback {
+		t.mu.Lock()
+		if !slices.Contains(t.shown, shown) {
+			t.shown = append(t.shown, shown)
+		}
+		t.mu.Unlock()
+	}
+	return Shown{Value: value, Lang: shown, Fallback: fallback}
+}
+
+// FallbackNotice is the sentence saying which texts Text has shown in
+// another language than the visitor's, or "" when all were in it: "Some
+// texts on this page are in Traditional Chinese: they were not given in
+// English."
+func (t *Translator) FallbackNotice() string {
+	t.mu.Lock()
+	shown := slices.Clone(t.shown)
+	t.mu.Unlock()
+	if len(shown) == 0 {
+		return ""
+	}
+	var names []string
+	for _, tag := range shown {
+		if n := t.LanguageName(tag); !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	list := names[len(names)-1]
+	if len(names) > 1 {
+		list = strings.Join(names[:len(names)-1], t.T("fallback.list.comma")) + t.T("fallback.list.or") + list
+	}
+	return t.T("fallback.notice", "Shown", list, "Wanted", t.LanguageName(t.Lang))
+}
+
+// LanguageName is the name of the language of tag in the visitor's
+// language, as a sentence uses it: "Traditional Chinese", "anglais",
+// "英文". The region is left out (a reader of fr-CA reads French); the
+// script is kept where it tells two written forms apart (Traditional and
+// Simplified Chinese). A language the names do not know is named by its tag.
+func (t *Translator) LanguageName(tag string) string {
+	lt := language.Make(tag)
+	base, _ := lt.Base()
+	name := t.names.Name(language.Make(base.String()))
+	if script, conf := lt.Script(); conf != language.No {
+		withScript := t.names.Name(language.Make(base.String() + "-" + script.String()))
+		if withScript != "" && !strings.ContainsAny(withScript, "(（") {
+			name = withScript
+		}
+	}
+	if name == "" {
+		return tag
+	}
+	return name
 }
 
 // Shown is a text value with the language it is shown in.
@@ -224,6 +339,17 @@ type Shown struct {
 	Fallback bool
 }
 
-func sameBase(a, b string) bool {
-	return strings.EqualFold(a, b) || strings.SplitN(strings.ToLower(a), "-", 2)[0] == strings.SplitN(strings.ToLower(b), "-", 2)[0]
+// sameLanguage reports whether a reader of b reads a text tagged a as in
+// their language: the same language in the same script (en-GB for en,
+// zh-Hant for zh-TW, but not zh-CN, Simplified, for zh-TW).
+func sameLanguage(a, b string) bool {
+	if strings.EqualFold(a, b) {
+		return true
+	}
+	ta, tb := language.Make(a), language.Make(b)
+	ba, _ := ta.Base()
+	bb, _ := tb.Base()
+	sa, _ := ta.Script()
+	sb, _ := tb.Script()
+	return ba == bb && sa == sb
 }

@@ -4,16 +4,22 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/language"
+
+	"github.com/ogptracker/ogptracker/app/i18n/locales"
 )
 
-// Languages the interface is written in; the first is the default.
-var Languages = []string{"zh-TW", "en"}
+// Languages the interface is written in, the default first: those with
+// catalog files (app/i18n/locales), so that a language added there can be
+// chosen everywhere a language is (interface, messages, translations).
+var Languages = locales.Languages()
 
 // Text is a value people read, kept in every language it was given in,
 // keyed by BCP 47 tag. It is stored as a JSON object so that it works
@@ -33,25 +39,74 @@ func T(pairs ...string) Text {
 
 // Get returns the value in lang, or falls back to another language.
 // shown is the tag of the value returned; it differs from lang on a
-// fallback, so that the page can mark it.
+// fallback, so that the page can say so. The order of the fallback: the
+// same language in another region or script (fr-CA for fr, zh-Hant for
+// zh-TW), then English, the language most readers of another one read, then
+// the interface languages in their order, then whatever the text has.
 func (t Text) Get(lang string) (value, shown string) {
-	if v, ok := t[lang]; ok && v != "" {
+	if v := t[lang]; v != "" {
 		return v, lang
 	}
-	// Same base language (zh-Hant vs zh-TW, en-GB vs en).
-	base, _ := language.Make(lang).Base()
-	for _, tag := range t.Tags() {
-		b, _ := language.Make(tag).Base()
-		if b == base && t[tag] != "" {
-			return t[tag], tag
-		}
+	if len(t) == 0 {
+		return "", lang
 	}
-	for _, tag := range append(append([]string{}, Languages...), t.Tags()...) {
+	for _, tag := range FallbackOrder(lang, t.Tags()) {
 		if v := t[tag]; v != "" {
 			return v, tag
 		}
 	}
 	return "", lang
+}
+
+// FallbackOrder orders the tags a text has for a reader of lang: lang
+// itself, the same language and script, the same language, English, the
+// interface languages, the rest in the order given.
+func FallbackOrder(lang string, tags []string) []string {
+	want := parseTag(lang)
+	rank := func(tag string) int {
+		if tag == lang {
+			return 0
+		}
+		got := parseTag(tag)
+		switch {
+		case got.base == want.base && got.script == want.script:
+			return 1
+		case got.base == want.base:
+			return 2
+		case got.base == english:
+			return 3
+		}
+		if i := slices.Index(Languages, tag); i >= 0 {
+			return 4 + i
+		}
+		return 4 + len(Languages)
+	}
+	out := slices.Clone(tags)
+	slices.SortStableFunc(out, func(a, b string) int { return rank(a) - rank(b) })
+	return out
+}
+
+var english, _ = language.English.Base()
+
+type parsedTag struct {
+	base   language.Base
+	script language.Script
+}
+
+// parsedTags keeps what texts' few distinct tags parse to: Get runs for
+// every text of every page.
+var parsedTags sync.Map
+
+func parseTag(tag string) parsedTag {
+	if p, ok := parsedTags.Load(tag); ok {
+		return p.(parsedTag)
+	}
+	t := language.Make(tag)
+	b, _ := t.Base()
+	s, _ := t.Script()
+	p := parsedTag{b, s}
+	parsedTags.Store(tag, p)
+	return p
 }
 
 // String returns the value in the default language, falling back.
@@ -77,12 +132,27 @@ func (t Text) Tags() []string {
 	return tags
 }
 
-// Validate checks that every key is a well-formed BCP 47 tag.
+// Validate checks that every key is a language tag in its canonical BCP 47
+// form (en, fr-CA, zh-TW): a tag written otherwise (EN_us, zh-tw) would be
+// read by some and not matched by others, so it is refused rather than
+// stored as given.
 func (t Text) Validate() error {
-	for k := range t {
-		if _, err := language.Parse(k); err != nil {
-			return fmt.Errorf("%q is not a language tag", k)
+	for _, k := range t.Tags() {
+		if err := CheckTag(k); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// CheckTag checks that s is a canonical BCP 47 language tag.
+func CheckTag(s string) error {
+	tag, err := language.Parse(s)
+	switch {
+	case err != nil || strings.ContainsRune(s, '_'):
+		return fmt.Errorf("%q is not a language tag (such as en, fr or zh-TW)", s)
+	case tag.String() != s:
+		return fmt.Errorf("%q is not a language tag as BCP 47 writes it: write %q", s, tag.String())
 	}
 	return nil
 }

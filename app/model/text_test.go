@@ -1,6 +1,8 @@
 package model_test
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ogptracker/ogptracker/app/model"
@@ -24,6 +26,16 @@ func TestTextGet(t *testing.T) {
 		{"only another language: falls back to it", model.T("fr", "Données ouvertes"), "en", "Données ouvertes", "fr"},
 		{"an empty value is skipped", model.Text{"en": "", "zh-TW": "開放資料"}, "en", "開放資料", "zh-TW"},
 		{"nothing at all", model.Text{}, "en", "", "en"},
+		// French readers: French, then French of another region, then
+		// English, then the default language.
+		{"French asked for", model.T("zh-TW", "開放資料", "en", "Open data", "fr", "Données ouvertes"), "fr", "Données ouvertes", "fr"},
+		{"fr finds fr-CA", model.T("en", "Open data", "fr-CA", "Données ouvertes"), "fr", "Données ouvertes", "fr-CA"},
+		{"no French: English before Chinese", both, "fr", "Open data", "en"},
+		{"no French nor English: Chinese", model.T("zh-TW", "開放資料", "es", "Datos abiertos"), "fr", "開放資料", "zh-TW"},
+		{"English readers: Chinese before another language", model.T("zh-TW", "開放資料", "fr", "Données ouvertes"), "en", "開放資料", "zh-TW"},
+		{"Chinese readers: English before French", model.T("fr", "Données ouvertes", "en", "Open data"), "zh-TW", "Open data", "en"},
+		{"Chinese readers: French when it is all there is", model.T("fr", "Données ouvertes", "es", "Datos abiertos"), "zh-TW", "Données ouvertes", "fr"},
+		{"Traditional before Simplified Chinese", model.T("zh-CN", "开放数据", "zh-HK", "開放資料"), "zh-TW", "開放資料", "zh-HK"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -52,10 +64,26 @@ func TestTextValidate(t *testing.T) {
 	if err := model.T("zh-TW", "標題", "en", "Title", "en-GB", "Title").Validate(); err != nil {
 		t.Errorf("well-formed tags refused: %v", err)
 	}
-	for _, tag := range []string{"bad tag", "en_US!", "x"} {
+	if err := model.T("fr", "Titre", "fr-CA", "Titre", "zh-Hant-TW", "標題", "es-419", "Título").Validate(); err != nil {
+		t.Errorf("canonical tags refused: %v", err)
+	}
+	// Refused: what is not a tag, and tags not written as BCP 47 writes
+	// them (some readers would match them, others not).
+	for _, tag := range []string{"bad tag", "en_US!", "x", "EN_us", "en_US", "zh-tw", "EN", "fr-ca", ""} {
 		if err := (model.Text{tag: "value"}).Validate(); err == nil {
 			t.Errorf("tag %q accepted, want an error", tag)
 		}
+	}
+	if err := model.CheckTag("zh-tw"); err == nil || !strings.Contains(err.Error(), `write "zh-TW"`) {
+		t.Errorf("CheckTag(zh-tw) = %v, want it to say how to write it", err)
+	}
+}
+
+// The interface languages are the catalogs' (app/i18n/locales), the
+// default first.
+func TestLanguagesComeFromTheCatalogs(t *testing.T) {
+	if len(model.Languages) < 3 || model.Languages[0] != "zh-TW" || !slices.Contains(model.Languages, "en") || !slices.Contains(model.Languages, "fr") {
+		t.Errorf("Languages = %v, want zh-TW first, en and fr", model.Languages)
 	}
 }
 

@@ -139,7 +139,12 @@ func TestReadJSONRefuses(t *testing.T) {
 	add("unknown theme", `"theme": 1,`, `"theme": 2,`,
 		`plans[0].commitments[0].theme: unknown theme "2"`)
 	add("bad language tag", `"zh-TW": "完備政府資料開放與再利用制度"`, `"not a tag": "完備政府資料開放與再利用制度"`,
-		`plans[0].commitments[0]: title: "not a tag" is not a language tag`)
+		`plans[0].commitments[0]: title: "not a tag" is not a language tag (such as en, fr or zh-TW)`)
+	// A tag some would read and others not match is refused, not guessed at.
+	add("underscored language tag", `"zh-TW": "完備政府資料開放與再利用制度"`, `"EN_us": "完備政府資料開放與再利用制度"`,
+		`plans[0].commitments[0]: title: "EN_us" is not a language tag (such as en, fr or zh-TW)`)
+	add("language tag not as BCP 47 writes it", `"zh-TW": "完備政府資料開放與再利用制度"`, `"zh-tw": "完備政府資料開放與再利用制度"`,
+		`plans[0].commitments[0]: title: "zh-tw" is not a language tag as BCP 47 writes it: write "zh-TW"`)
 	add("bad date", `"due": "2021-12",`, `"due": "2021-13",`,
 		`plans[0].commitments[0].milestones[0].due: line LINE: "2021-13" is not a date`)
 	add("wrong type", `"number": 1,

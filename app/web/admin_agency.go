@@ -14,11 +14,9 @@ var agencyFields = append(append(append([]string{"code"}, textFields("name")...)
 	"jurisdiction_code", "level", "parent")
 
 // agencyLabels name each field of an agency's form in the catalogs.
-var agencyLabels = map[string]string{
-	"code": "people.agency.code", "name.zh-TW": "people.field.name.zh-TW", "name.en": "people.field.name.en",
-	"short_name.zh-TW": "people.agency.short_name.zh-TW", "short_name.en": "people.agency.short_name.en",
-	"jurisdiction_code": "people.agency.jurisdiction_code", "level": "agency.level", "parent": "agency.parent",
-}
+var agencyLabels = withTextLabels(map[string]string{
+	"code": "people.agency.code", "jurisdiction_code": "people.agency.jurisdiction_code", "level": "agency.level", "parent": "agency.parent",
+}, "name", "people.field.name", "short_name", "people.agency.short_name")
 
 type agencyListPage struct {
 	Page

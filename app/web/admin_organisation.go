@@ -12,10 +12,9 @@ import (
 // organisationFields are the fields of an organisation's form, in their order.
 var organisationFields = append(append([]string{"code"}, textFields("name")...), "url")
 
-var organisationLabels = map[string]string{
-	"code": "people.organisation.code", "name.zh-TW": "people.field.name.zh-TW", "name.en": "people.field.name.en",
-	"url": "people.organisation.url",
-}
+var organisationLabels = withTextLabels(map[string]string{
+	"code": "people.organisation.code", "url": "people.organisation.url",
+}, "name", "people.field.name")
 
 type organisationListPage struct {
 	Page

@@ -117,6 +117,18 @@ func textFields(field string) []string {
 	return out
 }
 
+// withTextLabels adds to labels the message of each text field in every
+// interface language: field, prefix pairs give "name.fr" the message
+// "people.field.name.fr".
+func withTextLabels(labels map[string]string, fieldPrefix ...string) map[string]string {
+	for i := 0; i+1 < len(fieldPrefix); i += 2 {
+		for _, lang := range model.Languages {
+			labels[fieldPrefix[i]+"."+lang] = fieldPrefix[i+1] + "." + lang
+		}
+	}
+	return labels
+}
+
 // formID reads an optional id chosen in a list; anything but a number is
 // an unknown record.
 func formID(v map[string]string, field string, fe model.FieldErrors) *uint {

@@ -128,13 +128,13 @@ func (tb *tab) workCountIn() int {
 
 // Each role signs in and lands on My work, finds what is theirs, clears one
 // item through its link and sees the count go down; the page passes axe in
-// both languages and reads at 320 px.
+// every language and reads at 320 px.
 func TestEachRoleClearsAnItemFromMyWorkInABrowser(t *testing.T) {
 	browser(t)
 	site := newReportSite(t)
 	check := func(tb *tab) {
 		tb.t.Helper()
-		for _, lang := range []string{"en", "zh-TW"} {
+		for _, lang := range languages {
 			tb.checkPage("/me?lang="+lang, lang)
 		}
 		tb.viewport(1280, 900)
@@ -217,7 +217,7 @@ func TestEachRoleClearsAnItemFromMyWorkInABrowser(t *testing.T) {
 	})
 }
 
-// The forms of the reporting loop, in both languages, wide and at 320 px:
+// The forms of the reporting loop, in every language, wide and at 320 px:
 // a milestone's update with its note and links, a report's confirmation,
 // and the agency's answer to a dissent.
 func TestTheReportingLoopsFormsPassAxeInBothLanguages(t *testing.T) {
@@ -231,7 +231,7 @@ func TestTheReportingLoopsFormsPassAxeInBothLanguages(t *testing.T) {
 	}
 	check := func(paths ...string) {
 		for _, path := range paths {
-			for _, lang := range []string{"en", "zh-TW"} {
+			for _, lang := range languages {
 				p := withLang(path, lang)
 				tb := openTab(t, site.srv)
 				tb.signInWith(token)

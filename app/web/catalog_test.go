@@ -3,6 +3,7 @@ package web_test
 import (
 	"io/fs"
 	"regexp"
+	"slices"
 	"sort"
 	"testing"
 
@@ -13,10 +14,14 @@ import (
 )
 
 // Every message the pages use exists in every language, so no visitor
-// meets a raw message id.
+// meets a raw message id. The languages are those with catalog files:
+// French as well as Chinese and English, and any language added later.
 func TestEveryMessageIsTranslated(t *testing.T) {
+	if !slices.Equal(model.Languages[:3], []string{"zh-TW", "en", "fr"}) {
+		t.Fatalf("interface languages %v: want zh-TW first, then en and fr from their catalog files", model.Languages)
+	}
 	catalogs := map[string]map[string]any{}
-	for _, lang := range []string{"zh-TW", "en"} {
+	for _, lang := range model.Languages {
 		m, err := i18n.Messages(lang)
 		if err != nil {
 			t.Fatal(err)
@@ -60,7 +65,11 @@ func TestEveryMessageIsTranslated(t *testing.T) {
 	}
 	add("orgrole.", string(model.RoleCoLead), string(model.RolePartner))
 	add("lang.", model.Languages...)
-	add("error.", "notfound", "notfound.text", "internal", "internal.text", "badrequest", "badrequest.text")
+	add("error.", "notfound", "notfound.text", "internal", "internal.text", "badrequest", "badrequest.text", "badlanguage", "badlanguage.text")
+	add("fallback.", "notice", "list.comma", "list.or")
+	add("language.", "self")
+	add("people.field.name.", model.Languages...)
+	add("people.agency.short_name.", model.Languages...)
 
 	var missing []string
 	for key := range used {

@@ -48,6 +48,8 @@ func (s *Server) fail(c *gin.Context, err error) {
 		status, heading = http.StatusForbidden, "account.error.csrf"
 	case errors.Is(err, errTooLarge):
 		status, heading = http.StatusRequestEntityTooLarge, "error.toolarge"
+	case errors.Is(err, errBadLanguage):
+		status, heading = http.StatusBadRequest, "error.badlanguage"
 	case errors.Is(err, errBadRequest):
 		status, heading = http.StatusBadRequest, "error.badrequest"
 	case errors.Is(err, errBusy):

@@ -81,7 +81,7 @@ func TestEachMilestoneShowsItsEvidenceLinksOrNothing(t *testing.T) {
 
 	body = mustGet(t, srv, youth+"?lang=en")
 	wantIn(t, "English 2-2", body, `Evidence</span>`,
-		`<span lang="zh-TW">110年Talk討論主題「心理健康」建議討論面向盤點說明</span> <small class="fallback">(Chinese)</small></a>`)
+		`<span lang="zh-TW">110年Talk討論主題「心理健康」建議討論面向盤點說明</span></a>`)
 
 	// A commitment whose milestones have no evidence shows none.
 	body = mustGet(t, srv, linkBefore(t, home, "/commitments/", "全國性公民投票案電子連署"))

@@ -4,10 +4,14 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
+
+	"github.com/ogptracker/ogptracker/app/i18n"
 )
 
 const (
@@ -97,21 +101,71 @@ func (s *Server) limitBody(c *gin.Context) {
 	c.Next()
 }
 
-// language chooses the interface language: ?lang= (remembered in a cookie),
-// then the cookie, then the browser's Accept-Language.
+// errBadLanguage refuses a ?lang= that is not a language tag (EN_us, a
+// stray word): guessing would show a language nobody asked for.
+var errBadLanguage = fmt.Errorf("%w: ?lang= is not a language tag", errBadRequest)
+
+// chooseParam marks the language switch's links: ?lang=fr&choose=1.
+const chooseParam = "choose"
+
+// language chooses the interface language. ?lang= shows the page in that
+// language (the nearest the catalogs have: fr-CA is French) without
+// remembering it: a link someone shares with ?lang=en shows English to
+// whoever follows it, and leaves their own choice as it was. Without it,
+// the language the visitor chose with the switch (the cookie), then the
+// browser's Accept-Language, then the default. The switch's links carry
+// choose=1: they set the cookie and lead to the same address without it,
+// so that only the visitor's own click ever pins a language. A ?lang= that
+// is no language tag is refused with a 400 page in the language the
+// visitor would otherwise get.
 func (s *Server) language(c *gin.Context) {
-	var lang string
-	if q := c.Query("lang"); q != "" {
-		lang = s.catalog.Match(q)
+	q := c.Query("lang")
+	if q != "" && !i18n.WellFormed(q) {
+		s.setLanguage(c, s.negotiate(c))
+		if isAPI(c) {
+			s.fail(c, &apiError{status: http.StatusBadRequest, detail: "lang is not a language tag.",
+				fields: []fieldProblem{{Field: "lang", Detail: "is not a BCP 47 language tag such as en, fr or zh-TW"}}})
+		} else {
+			s.fail(c, errBadLanguage)
+		}
+		c.Abort()
+		return
+	}
+	lang, asked := s.catalog.Negotiate(q)
+	if asked && c.Query(chooseParam) != "" && (c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead) {
 		c.SetSameSite(http.SameSiteLaxMode)
 		c.SetCookie(langCookie, lang, 365*24*3600, "/", "", s.overHTTPS() || c.Request.TLS != nil, true)
-	} else if ck, err := c.Cookie(langCookie); err == nil && ck != "" {
-		lang = s.catalog.Match(ck)
-	} else {
-		lang = s.catalog.Match(c.GetHeader("Accept-Language"))
+		v := c.Request.URL.Query()
+		v.Del(chooseParam)
+		// One leading slash: //host/ would lead to another site.
+		back := url.URL{Path: "/" + strings.TrimLeft(c.Request.URL.Path, "/\\"), RawQuery: v.Encode()}
+		c.Header("Cache-Control", "no-store")
+		c.Redirect(http.StatusSeeOther, back.RequestURI())
+		c.Abort()
+		return
 	}
+	if !asked {
+		lang = s.negotiate(c)
+	}
+	s.setLanguage(c, lang)
+	c.Next()
+}
+
+// negotiate is the language of a visitor who names none in the address:
+// the one chosen with the switch, then the browser's, then the default.
+func (s *Server) negotiate(c *gin.Context) string {
+	if ck, err := c.Cookie(langCookie); err == nil {
+		if lang, ok := s.catalog.Negotiate(ck); ok {
+			return lang
+		}
+	}
+	return s.catalog.Match(c.GetHeader("Accept-Language"))
+}
+
+// setLanguage serves the request in lang: the pages' language and the
+// Content-Language header, which caches key on with Vary.
+func (s *Server) setLanguage(c *gin.Context, lang string) {
 	c.Set(langKey, lang)
 	c.Header("Content-Language", lang)
 	c.Header("Vary", "Accept-Language, Cookie")
-	c.Next()
 }

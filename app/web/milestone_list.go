@@ -226,7 +226,7 @@ func planAgencies(rows []commitmentRow, items []dueItem, t *i18n.Translator) []*
 
 // sortByName orders xs by a name in the page's language (see sortByText).
 func sortByName[X any](xs []X, name func(X) model.Text, t *i18n.Translator) {
-	sortByText(xs, func(x X) string { return t.Text(name(x)).Value }, t.Lang)
+	sortByText(xs, func(x X) string { v, _ := name(x).Get(t.Lang); return v }, t.Lang) // not t.Text: sorting shows nothing
 }
 
 func (s *Server) listMilestones(c *gin.Context) {

@@ -181,6 +181,9 @@ func TestEachLanguageIsKeptApart(t *testing.T) {
 		{"/?lang=en", nil, ">Home<", false},
 		{"/?lang=zh-TW", []string{"Accept-Language", "en"}, ">首頁<", false},
 		{"/", []string{"Cookie", "lang=en"}, ">Home<", true},
+		{"/", []string{"Accept-Language", "fr-CA,fr;q=0.9"}, ">Accueil<", false},
+		{"/?lang=fr", nil, ">Accueil<", false},
+		{"/", []string{"Cookie", "lang=fr"}, ">Accueil<", true},
 	}
 	for round := range 2 {
 		for _, v := range variants {
@@ -192,9 +195,12 @@ func TestEachLanguageIsKeptApart(t *testing.T) {
 			if round == 0 && !v.shared && n < 0 || (round == 1 || v.shared) && n >= 0 {
 				t.Errorf("%s %v: %d queries (-1: kept), round %d", v.path, v.header, n, round)
 			}
-			// ?lang= still remembers the choice, kept or not.
-			if strings.Contains(v.path, "lang=") && !strings.Contains(res.Header.Get("Set-Cookie"), "lang=") {
-				t.Errorf("%s: no language cookie (round %d)", v.path, round)
+			// Each answer says its language, and ?lang= pins none.
+			if want := map[string]string{">首頁<": "zh-TW", ">Home<": "en", ">Accueil<": "fr"}[v.heading]; res.Header.Get("Content-Language") != want {
+				t.Errorf("%s %v: Content-Language %q, want %s (round %d)", v.path, v.header, res.Header.Get("Content-Language"), want, round)
+			}
+			if ck := res.Header.Get("Set-Cookie"); ck != "" {
+				t.Errorf("%s %v: set a cookie %q (round %d)", v.path, v.header, ck, round)
 			}
 		}
 	}

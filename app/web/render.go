@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 
@@ -35,8 +36,23 @@ type languageLink struct {
 	Current        bool
 }
 
-// languageNames are written in their own language, as a switch should be.
-var languageNames = map[string]string{"zh-TW": "中文", "en": "English"}
+// languageNames are written in their own language, as a switch should be:
+// each catalog's language.self ("中文", "English", "Français").
+var languageNames = func() map[string]string {
+	names := map[string]string{}
+	for _, lang := range model.Languages {
+		names[lang] = lang
+		if msgs, err := i18n.Messages(lang); err == nil {
+			if n, ok := msgs["language.self"].(string); ok && n != "" {
+				names[lang] = n
+			}
+		}
+	}
+	return names
+}()
+
+// translator lets render reach the page's translator in any page's data.
+func (p Page) translator() *i18n.Translator { return p.T }
 
 // page builds the shared page data for the current request.
 func (s *Server) page(c *gin.Context) Page {
@@ -49,6 +65,7 @@ func (s *Server) page(c *gin.Context) Page {
 	for _, tag := range i18n.Supported {
 		q := c.Request.URL.Query()
 		q.Set("lang", tag.String())
+		q.Set(chooseParam, "1") // the visitor's own choice, remembered (see language)
 		u := url.URL{Path: c.Request.URL.Path, RawQuery: q.Encode()}
 		p.Languages = append(p.Languages, languageLink{Tag: tag.String(), Name: languageNames[tag.String()],
 			URL: u.String(), Current: tag.String() == lang})
@@ -82,7 +99,14 @@ var funcs = template.FuncMap{
 	"excerpt":   excerpt,  // a long text cut for a list (question_mail.go)
 	"stateBar":  stateBar, // a chart of schedule states: templates/partials/chart.html
 	"stateIcon": func(s model.ScheduleState) string { return stateIcons[s] },
+	// fallbackNotice marks where the page says which of its texts are
+	// not in the visitor's language: only known once the page is written.
+	"fallbackNotice": func() template.HTML { return fallbackMark },
 }
+
+// fallbackMark is where render puts the fallback notice. Nothing a visitor
+// writes can forge it: their text is escaped.
+const fallbackMark = "<!--fallback-notice-->"
 
 // stateIcons go with each state's word, so that no state rests on colour.
 var stateIcons = map[model.ScheduleState]string{
@@ -130,5 +154,23 @@ func (s *Server) render(c *gin.Context, status int, name string, data any) {
 		s.fail(c, fmt.Errorf("render %s: %w", name, err))
 		return
 	}
-	sendPage(c, status, buf.Bytes())
+	sendPage(c, status, withFallbackNotice(buf.Bytes(), data))
+}
+
+// withFallbackNotice puts at the top of the page, once, the sentence saying
+// that some of its texts are shown in another language than the
+// visitor's, rather than a mark beside each (their elements carry their
+// lang, for screen readers).
+func withFallbackNotice(page []byte, data any) []byte {
+	i := bytes.Index(page, []byte(fallbackMark))
+	if i < 0 {
+		return page
+	}
+	var notice string
+	if p, ok := data.(interface{ translator() *i18n.Translator }); ok && p.translator() != nil {
+		if n := p.translator().FallbackNotice(); n != "" {
+			notice = `<p class="fallback-notice" role="note">` + template.HTMLEscapeString(n) + `</p>`
+		}
+	}
+	return slices.Concat(page[:i], []byte(notice), page[i+len(fallbackMark):])
 }

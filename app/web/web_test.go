@@ -89,25 +89,63 @@ func TestEnglishFallsBackVisiblyWhereTheSourceHasNoTranslation(t *testing.T) {
 	srv := newServer(t, day)
 	_, body := get(t, srv, "/", "Accept-Language", "en-GB,en;q=0.9")
 	for _, want := range []string{`<html lang="en">`, "19 commitments", "Promoting open data and information transparency",
-		`<span lang="zh-TW">完備政府資料開放與再利用制度</span> <small class="fallback">(Chinese)</small>`, "Lead agency unknown"} {
+		`<span lang="zh-TW">完備政府資料開放與再利用制度</span>`, "Lead agency unknown"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("English home page lacks %q", want)
 		}
 	}
-	// The switch is remembered: the next page without ?lang stays in the chosen language.
+	// Said once, at the top of the page, not beside every text.
+	notice := `<p class="fallback-notice" role="note">Some texts on this page are in Traditional Chinese: they were not given in English.</p>`
+	if n := strings.Count(body, notice); n != 1 || strings.Index(body, notice) > strings.Index(body, "<h1") {
+		t.Errorf("the fallback notice is on the page %d times, or below the heading", n)
+	}
+	if strings.Contains(body, "(Chinese)") || strings.Contains(body, `class="fallback"`) {
+		t.Error("a fallen-back text is still marked one by one")
+	}
+	// The Chinese page falls back nowhere and says nothing of it.
+	_, body = get(t, srv, "/", "Accept-Language", "zh-TW")
+	if strings.Contains(body, "fallback-notice") {
+		t.Error("the Chinese home page says texts fall back")
+	}
+
+	// ?lang= shows the language without remembering it: a shared link
+	// pins nothing.
 	res, _ := get(t, srv, "/about?lang=en")
+	if ck := res.Header.Get("Set-Cookie"); ck != "" {
+		t.Errorf("?lang=en set a cookie: %s", ck)
+	}
+	// The switch remembers the visitor's own choice and leads to the page
+	// without the mark of the choice.
+	noRedirect := *srv.Client()
+	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	res, err := noRedirect.Get(srv.URL + "/about?lang=en&choose=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
 	var cookie string
 	for _, c := range res.Cookies() {
 		if c.Name == "lang" {
 			cookie = c.Name + "=" + c.Value
 		}
 	}
-	if cookie != "lang=en" {
-		t.Fatalf("language cookie = %q", cookie)
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/about?lang=en" || cookie != "lang=en" {
+		t.Fatalf("the switch: %d to %q, cookie %q", res.StatusCode, res.Header.Get("Location"), cookie)
 	}
-	_, body = get(t, srv, "/plans", "Cookie", cookie)
+	_, body = get(t, srv, "/plans", "Cookie", cookie, "Accept-Language", "zh-TW")
 	if !strings.Contains(body, `<html lang="en">`) {
 		t.Error("the chosen language was not kept")
+	}
+	// The switch leads back to this site only.
+	for _, path := range []string{"//evil.example/x?lang=fr&choose=1", "/\\evil.example/x?lang=fr&choose=1"} {
+		res, err := noRedirect.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if loc := res.Header.Get("Location"); res.StatusCode == http.StatusSeeOther && (!strings.HasPrefix(loc, "/") || strings.HasPrefix(loc, "//") || strings.HasPrefix(loc, "/\\")) {
+			t.Errorf("%s leads to %q", path, loc)
+		}
 	}
 }
 
