@@ -138,6 +138,7 @@ type visitor struct {
 	site   *accountSite
 	client *http.Client
 	from   string // the path of the page the next requests are sent from, as a browser's Referer
+	lang   string // the language the visitor reads, sent as a browser's Accept-Language
 }
 
 func (a *accountSite) visitor() *visitor {
@@ -158,6 +159,14 @@ func (b *visitor) do(method, path string, form url.Values) (*http.Response, stri
 	}
 	if b.from != "" {
 		req.Header.Set("Referer", b.site.srv.URL+b.from)
+	}
+	// ?lang= shows one page in a language without remembering it: a
+	// visitor who asks for one keeps reading it, as a browser set to it.
+	if lang := req.URL.Query().Get("lang"); lang != "" {
+		b.lang = lang
+	}
+	if b.lang != "" {
+		req.Header.Set("Accept-Language", b.lang)
 	}
 	res, err := b.client.Do(req)
 	if err != nil {

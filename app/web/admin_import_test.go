@@ -79,7 +79,7 @@ func (b *visitor) uploaded(name string, content []byte) string {
 // inEnglish makes the visitor's pages English, as the language switch does.
 func (b *visitor) inEnglish() *visitor {
 	b.t.Helper()
-	b.do("GET", "/about?lang=en", nil)
+	b.do("GET", "/about?lang=en&choose=1", nil)
 	return b
 }
 

@@ -257,7 +257,7 @@ func TestTheAdministratorCreatesAndEditsAPlanAndATheme(t *testing.T) {
 	// the form does not show (from an import) is kept.
 	if err := site.st.UpdatePlan(model.NewContextWithActor(context.Background(), model.Actor{Door: model.DoorImport, Label: "plans.json"}), p.ID, p.Version, &model.Plan{Ref: p.Ref, Jurisdiction: p.Jurisdiction,
 		JurisdictionCode: p.JurisdictionCode, JurisdictionLevel: p.JurisdictionLevel, Number: 2,
-		Title: model.Text{"zh-TW": p.Title["zh-TW"], "en": p.Title["en"], "fr": "Deuxième plan"}, Start: p.Start, End: p.End, Status: p.Status}); err != nil {
+		Title: model.Text{"zh-TW": p.Title["zh-TW"], "en": p.Title["en"], "es": "Segundo plan"}, Start: p.Start, End: p.End, Status: p.Status}); err != nil {
 		t.Fatal(err)
 	}
 	site.clock.Advance(time.Minute)
@@ -273,8 +273,8 @@ func TestTheAdministratorCreatesAndEditsAPlanAndATheme(t *testing.T) {
 		t.Fatalf("update plan: %d", res.StatusCode)
 	}
 	p, _ = site.st.FindPlanByID(context.Background(), p.ID)
-	if p.Status != model.PlanImplementation || p.Title["en"] != "" || p.Title["fr"] != "Deuxième plan" || p.Version != 3 {
-		t.Errorf("updated plan: %+v", p)
+	if p.Status != model.PlanImplementation || p.Title["en"] != "" || p.Title["es"] != "Segundo plan" || p.Version != 3 {
+		t.Errorf("updated plan: %+v, title %q", p, p.Title)
 	}
 	cs, _, _ := site.st.FindChanges(context.Background(), store.ChangeFilter{PlanID: p.ID})
 	admin1 := site.users[adminEmail]

@@ -51,7 +51,7 @@ func TestEveryoneChoosesTheirOwnReminders(t *testing.T) {
 	}
 	// A bad language changes nothing.
 	token := b.token(page)
-	res, _ = b.do("POST", "/account/reminders", url.Values{"csrf_token": {token}, "kind": {"overdue"}, "digest": {"never"}, "language": {"fr"}})
+	res, _ = b.do("POST", "/account/reminders", url.Values{"csrf_token": {token}, "kind": {"overdue"}, "digest": {"never"}, "language": {"de"}})
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("bad language: %d, want 422", res.StatusCode)
 	}
