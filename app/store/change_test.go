@@ -76,7 +76,7 @@ func TestImportRecordsEveryCreatedRecordAndNothingOnReimport(t *testing.T) {
 		}
 	}
 	want := map[model.Entity]int{model.EntityPlan: 1, model.EntityTheme: 5, model.EntityCommitment: 19, model.EntityMilestone: 37,
-		model.EntityAgency: 12, model.EntityOrganisation: 2, model.EntityContact: 22}
+		model.EntityAgency: int(demoCounts.Agencies), model.EntityOrganisation: int(demoCounts.Organisations), model.EntityContact: int(demoCounts.Contacts)}
 	if !reflect.DeepEqual(perEntity, want) {
 		t.Errorf("changes per kind of record %v, want %v", perEntity, want)
 	}

@@ -19,7 +19,7 @@ import (
 var ctx = context.Background()
 
 // demoCounts is what the demo dataset holds.
-var demoCounts = store.Counts{Plans: 1, Themes: 5, Commitments: 19, Milestones: 37, Agencies: 12, Organisations: 2, Contacts: 22}
+var demoCounts = store.Counts{Plans: 1, Themes: 5, Commitments: 19, Milestones: 37, Agencies: 15, Organisations: 2, Contacts: 28}
 
 func total(c store.Counts) int {
 	return int(c.Plans + c.Themes + c.Commitments + c.Milestones + c.Agencies + c.Organisations + c.Contacts)
@@ -112,7 +112,7 @@ func TestImportDemo(t *testing.T) {
 	if got := mustCount(t, s); got != demoCounts {
 		t.Errorf("stored %+v, want %+v", got, demoCounts)
 	}
-	want := store.ImportResult{Created: total(demoCounts), Plans: 1, Commitments: 19, Milestones: 37, Agencies: 12}
+	want := store.ImportResult{Created: total(demoCounts), Plans: 1, Commitments: 19, Milestones: 37, Agencies: 15}
 	if res != want {
 		t.Errorf("result %+v, want %+v", res, want)
 	}
