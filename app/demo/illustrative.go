@@ -13,7 +13,7 @@ import (
 // real ones, whose activity is dated relative to the day the demo is
 // loaded, so that the workflow can be seen as it lives — a report awaiting
 // review, a dissent and its answer, a question answered and one waiting,
-// milestones due next month, a meeting coming up. Nothing of it is ever
+// milestones due within the month, a meeting coming up. Nothing of it is ever
 // written into a real plan's record. Every text of it begins with MadeUp,
 // so that it says so wherever it travels: pages, the API, feeds, exports.
 
@@ -77,8 +77,9 @@ func IllustrativeDataset(today model.Date) *model.Dataset {
 	periods := IllustrativePeriods(today)
 	start := periods[0].StartsOn
 	end := model.Date{Year: today.Year + 2, Month: 12}
-	nextMonth := model.DayOf(model.Date{Year: today.Year, Month: today.Month, Day: 1}.First(time.UTC).AddDate(0, 1, 0))
-	nextMonth.Day = 0
+	// Due within the next 30 days, so that they count as due soon: on
+	// the liaison's My work, the reminders and the plan's watchlist.
+	soon := model.DayOf(today.First(time.UTC).AddDate(0, 0, 21))
 	earlier := model.Date{Year: start.Year, Month: start.Month + 3} // within the last period: start is January or July
 	plan := model.PlanRecord{
 		Ref: IllustrativePlanRef, Jurisdiction: madeUp("示範轄區", "Demo jurisdiction"), JurisdictionCode: "XDM",
@@ -90,14 +91,14 @@ func IllustrativeDataset(today model.Date) *model.Dataset {
 				LeadAgency: IllustrativeAgency, CoLeads: []string{"DEMO-CIVICTECH"}, Start: plan0(start), End: end,
 				Milestones: []model.MilestoneRecord{
 					{Ref: "1", Title: madeUp("盤點公共工程資料", "Inventory of public-works data"), Start: plan0(start), Due: earlier, Status: model.MilestoneNotStarted, Weight: 1},
-					{Ref: "2", Title: madeUp("上線公共工程進度資料集", "Public-works progress dataset online"), Start: plan0(start), Due: nextMonth, Status: model.MilestoneInProgress, Weight: 1},
-					{Ref: "3", Title: madeUp("徵詢資料使用者意見", "Users of the data consulted"), Start: plan0(start), Due: nextMonth, Status: model.MilestoneNotStarted, Weight: 1},
+					{Ref: "2", Title: madeUp("上線公共工程進度資料集", "Public-works progress dataset online"), Start: plan0(start), Due: soon, Status: model.MilestoneInProgress, Weight: 1},
+					{Ref: "3", Title: madeUp("徵詢資料使用者意見", "Users of the data consulted"), Start: plan0(start), Due: soon, Status: model.MilestoneNotStarted, Weight: 1},
 				}},
 			{Ref: IllustrativePlanRef + "/2", Code: "2", Title: madeUp("開放政府教育推廣", "Open government in schools"),
 				LeadAgency: IllustrativeAgency, CoLeads: []string{"DEMO-OPENDATA"}, Start: plan0(start), End: end,
 				Milestones: []model.MilestoneRecord{
-					{Ref: "1", Title: madeUp("編寫開放政府教材", "Teaching material on open government written"), Start: plan0(start), Due: nextMonth, Status: model.MilestoneInProgress, Weight: 1},
-					{Ref: "2", Title: madeUp("完成教師研習", "Teachers' workshops held"), Start: nextMonth, Due: model.Date{Year: today.Year + 1, Month: 12}, Status: model.MilestoneNotStarted, Weight: 1},
+					{Ref: "1", Title: madeUp("編寫開放政府教材", "Teaching material on open government written"), Start: plan0(start), Due: soon, Status: model.MilestoneInProgress, Weight: 1},
+					{Ref: "2", Title: madeUp("完成教師研習", "Teachers' workshops held"), Start: plan0(soon), Due: model.Date{Year: today.Year + 1, Month: 12}, Status: model.MilestoneNotStarted, Weight: 1},
 				}},
 		},
 	}
