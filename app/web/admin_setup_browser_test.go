@@ -28,7 +28,7 @@ func TestTheSecretariatsPagesInABrowser(t *testing.T) {
 			tb := openTab(t, site.srv)
 			tb.signInWith(token)
 			tb.viewport(1280, 900)
-			tb.visit("/admin/users/new?lang="+tc.lang, 200)
+			tb.visit("/admin/users/new?lang="+tc.lang+"&choose=1", 200) // chosen with the switch: the pages after the form keep it
 			tb.do(chromedp.SendKeys(chromedp.CSS("#f-email"), tc.email), chromedp.SendKeys(chromedp.CSS("#f-name"), "瀏覽器測試"))
 			tb.click(`//form[@action="/admin/users"]//button[@type="submit"]`)
 			text := tb.mainText()

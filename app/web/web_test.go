@@ -80,7 +80,7 @@ func TestHomeShowsTheDemoPlanWithItsCommitments(t *testing.T) {
 		}
 	}
 	// Every commitment once in the list by theme (the watchlists above it link some again).
-	if n := strings.Count(section(t, body, "承諾事項（19 項）", "</main>"), `href="/commitments/`); n != 19 {
+	if n := strings.Count(section(t, body, "<h2>承諾事項（19 項）</h2>", "</main>"), `href="/commitments/`); n != 19 {
 		t.Errorf("home page lists %d commitments by theme, want 19", n)
 	}
 }
