@@ -273,6 +273,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr net.Addr)) error {
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+		ConnState:         corkAnswers,
 	}
 	if ready != nil {
 		ready(ln.Addr())

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -26,6 +27,11 @@ import (
 // connection fails, everything kept is let go with it. On PostgreSQL it is
 // the data_version table, read on any connection of the pool.
 //
+// Reading the count costs a query, on every public request; so a count
+// read stands for every caller for a short while (Options.ChangesSeenWithin):
+// another instance's change is seen within it, and this store's own
+// writes make the next caller read it again at once (wrote).
+//
 // A request that is cancelled while it asks never costs the others what
 // is kept, and one load at a time runs per key and version: the callers
 // that come meanwhile wait for it and share its answer (12 requests each
@@ -38,7 +44,38 @@ type memo struct {
 	version int64
 	values  map[string]any
 	loads   singleflight.Group // keyed by version and key
+
+	within time.Duration               // how long a count read stands; 0: not at all
+	last   atomic.Pointer[versionRead] // the latest count read
+	writes atomic.Int64                // this store's commits, counted after each
 }
+
+// versionRead is a count of changes as read, with this store's writes
+// counted before the read began, and when it began (the machine's own
+// clock, never the tracker's: tests stop that one).
+type versionRead struct {
+	version int64
+	writes  int64
+	at      time.Time
+}
+
+// DefaultChangesSeenWithin is how long a read of the count of changes
+// stands: a change made by another process or instance is seen within it.
+const DefaultChangesSeenWithin = 50 * time.Millisecond
+
+// recent is the count last read while it still stands: read less than
+// m.within ago, and no write of this store since.
+func (m *memo) recent() (int64, bool) {
+	r := m.last.Load()
+	if r == nil || r.writes != m.writes.Load() || time.Since(r.at) >= m.within {
+		return 0, false
+	}
+	return r.version, true
+}
+
+// wrote counts a commit of this store's: the next caller reads the count
+// again, and so sees the change at once.
+func (m *memo) wrote() { m.writes.Add(1) }
 
 // versionTimeout bounds the read of the count of changes, which runs
 // without the request's cancellation; it takes well under a millisecond.
@@ -91,11 +128,26 @@ func (s *Store) remembered(ctx context.Context, key string, load func(ctx contex
 	}
 }
 
-// dataVersion reads the count of changes; m.mu is held. It reads without
+// dataVersion is the count of changes, read again unless a read stands
+// (recent); m.mu is held. It reads without
 // ctx's cancellation: a request cancelled meanwhile must not let go of
 // the connection, and with it of everything kept, as a failed connection
 // does.
 func (m *memo) dataVersion(ctx context.Context, s *Store) (int64, error) {
+	if v, ok := m.recent(); ok {
+		return v, nil
+	}
+	began := versionRead{writes: m.writes.Load(), at: time.Now()}
+	v, err := m.readVersion(ctx, s)
+	if err == nil && m.within > 0 {
+		began.version = v
+		m.last.Store(&began)
+	}
+	return v, err
+}
+
+// readVersion reads the count of changes from the database; m.mu is held.
+func (m *memo) readVersion(ctx context.Context, s *Store) (int64, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), versionTimeout)
 	defer cancel()
 	if s.dialect.postgres {
@@ -144,6 +196,7 @@ func (m *memo) release() error {
 	m.conn.Close()
 	err := m.db.Close()
 	m.db, m.conn, m.read, m.values = nil, nil, nil, nil
+	m.last.Store(nil)
 	return err
 }
 
@@ -155,8 +208,12 @@ func (m *memo) close() error {
 }
 
 // DataVersion is the count of changes pages are kept under: it moves
-// whenever a transaction commits a change, of this process or another.
+// whenever a transaction commits a change, of this process or another
+// (seen within Options.ChangesSeenWithin; this store's own at once).
 func (s *Store) DataVersion(ctx context.Context) (int64, error) {
+	if v, ok := s.memo.recent(); ok {
+		return v, nil
+	}
 	s.memo.mu.Lock()
 	defer s.memo.mu.Unlock()
 	return s.memo.dataVersion(ctx, s)

@@ -6,6 +6,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -36,6 +37,11 @@ type Store struct {
 type Options struct {
 	Logger *slog.Logger
 	Now    func() time.Time // the clock; tests fake it
+	// ChangesSeenWithin is how soon a change written by another process
+	// or instance is seen (DefaultChangesSeenWithin when zero; below zero,
+	// at once, at the cost of a query per public request). This store's
+	// own writes are seen at once.
+	ChangesSeenWithin time.Duration
 }
 
 // ErrUnsupportedDatabase is returned for a DATABASE_URL the tracker cannot open yet.
@@ -105,7 +111,12 @@ func Open(databaseURL string, opts Options) (*Store, error) {
 		sqlDB.Close()
 		return nil, err
 	}
-	return &Store{db: db, dialect: d, now: opts.Now, memo: &memo{}}, nil
+	m := &memo{within: max(0, cmp.Or(opts.ChangesSeenWithin, DefaultChangesSeenWithin))}
+	if err := noteWrites(db, m); err != nil {
+		sqlDB.Close()
+		return nil, err
+	}
+	return &Store{db: db, dialect: d, now: opts.Now, memo: m}, nil
 }
 
 // Redacted is databaseURL fit for a log: a PostgreSQL URL's password
@@ -125,12 +136,31 @@ func Redacted(databaseURL string) string {
 // write runs fn in one transaction as the one writer (dialect.writeTurn):
 // committed when fn returns nil, rolled back when it returns an error.
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := s.dialect.writeTurn(tx); err != nil {
 			return err
 		}
 		return fn(tx)
 	})
+	if s.memo != nil {
+		s.memo.wrote() // committed or not: a read of the count costs little
+	}
+	return err
+}
+
+// noteWrites makes every statement that may change the database count as
+// a write of this store's (memo.wrote) once it has run: one outside a
+// transaction is committed by then, and a transaction's count again when
+// it commits (write).
+func noteWrites(db *gorm.DB, m *memo) error {
+	note := func(*gorm.DB) { m.wrote() }
+	cb := db.Callback()
+	return errors.Join(
+		cb.Create().After("gorm:commit_or_rollback_transaction").Register("ogptracker:note_write", note),
+		cb.Update().After("gorm:commit_or_rollback_transaction").Register("ogptracker:note_write", note),
+		cb.Delete().After("gorm:commit_or_rollback_transaction").Register("ogptracker:note_write", note),
+		cb.Raw().After("gorm:raw").Register("ogptracker:note_write", note),
+	)
 }
 
 // Transaction runs fn with a store whose every method works in one

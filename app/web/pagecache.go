@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"container/list"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
@@ -65,60 +64,15 @@ type pageCache struct {
 	rendering  sync.Map               // flight key → a render of it is under way
 	renderHook atomic.Pointer[func()] // tests: runs as a render begins
 
-	versions versionReads
-	hits     atomic.Int64 // answers sent from a kept page
-	handler  string       // the name gin gives cachePublic in a route's handlers
-	chains   sync.Map     // route (method and path) → it passes through cachePublic
+	hits    atomic.Int64 // answers sent from a kept page
+	handler string       // the name gin gives cachePublic in a route's handlers
+	chains  sync.Map     // route (method and path) → it passes through cachePublic
 }
 
 // pageGeneration is what makes every kept page stale at once.
 type pageGeneration struct {
 	version int64 // the store's data version
 	day     int   // the plan's day, year*1000 + day of the year
-}
-
-// versionReads shares reads of the data version among the requests
-// that arrive while one is under way: they take the next read, which
-// starts after they came, so none misses a change committed before it
-// came. Under load that is one read for many requests rather than one
-// each, all in turn on the store's one connection that reads it.
-type versionReads struct {
-	mu   sync.Mutex
-	cond *sync.Cond
-	busy bool          // a read is under way
-	next *versionBatch // waits for the next read; nil when no one does
-}
-
-type versionBatch struct {
-	done    bool
-	version int64
-	err     error
-}
-
-func (vr *versionReads) read(ctx context.Context, load func(context.Context) (int64, error)) (int64, error) {
-	vr.mu.Lock()
-	defer vr.mu.Unlock()
-	if vr.cond == nil {
-		vr.cond = sync.NewCond(&vr.mu)
-	}
-	if vr.next == nil {
-		vr.next = &versionBatch{}
-	}
-	b := vr.next
-	for !b.done {
-		if vr.busy {
-			vr.cond.Wait()
-			continue
-		}
-		// This request reads for its batch; later ones wait for the next.
-		vr.busy, vr.next = true, nil
-		vr.mu.Unlock()
-		v, err := load(context.WithoutCancel(ctx)) // the batch's, not this request's alone
-		vr.mu.Lock()
-		b.version, b.err, b.done, vr.busy = v, err, true, false
-		vr.cond.Broadcast()
-	}
-	return b.version, b.err
 }
 
 // cachedPage is one answer: its body gzipped, and the headers its
@@ -187,7 +141,7 @@ func (s *Server) cachePublic(c *gin.Context) {
 		return
 	}
 	asked := time.Now()
-	version, err := pc.versions.read(c.Request.Context(), s.store.DataVersion)
+	version, err := s.store.DataVersion(c.Request.Context())
 	if err != nil {
 		s.fail(c, err)
 		c.Abort()
