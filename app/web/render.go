@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -74,7 +75,8 @@ func (s *Server) page(c *gin.Context) Page {
 }
 
 // renderer holds one parsed template set per page: the layout, the
-// partials (templates/partials/*.html, one file per area) and the page itself, parsed once at start-up.
+// partials it calls (templates/partials/*.html, one file per area) and the
+// page itself, parsed once at start-up.
 type renderer struct {
 	pages map[string]*template.Template
 }
@@ -121,12 +123,20 @@ var stateIcons = map[model.ScheduleState]string{
 var parsedTemplates = sync.OnceValues(newRenderer)
 
 func newRenderer() (*renderer, error) {
+	partials, err := readPartials()
+	if err != nil {
+		return nil, err
+	}
 	r := &renderer{pages: map[string]*template.Template{}}
-	err := fs.WalkDir(templates.FS, ".", func(path string, d fs.DirEntry, err error) error {
+	err = fs.WalkDir(templates.FS, ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".html") || path == "base.html" || strings.HasPrefix(path, "partials/") {
 			return err
 		}
-		t, err := template.New(path).Funcs(funcs).ParseFS(templates.FS, "base.html", "partials/*.html", path)
+		files, err := partials.neededBy("base.html", path)
+		if err != nil {
+			return fmt.Errorf("template %s: %w", path, err)
+		}
+		t, err := template.New(path).Funcs(funcs).ParseFS(templates.FS, append(append([]string{"base.html"}, files...), path)...)
 		if err != nil {
 			return fmt.Errorf("template %s: %w", path, err)
 		}
@@ -134,6 +144,60 @@ func newRenderer() (*renderer, error) {
 		return nil
 	})
 	return r, err
+}
+
+// partialFiles says, of the partials, which file defines each template
+// name. Each page is parsed with the partials it calls, and those they
+// call, rather than with all of them: a page's set is parsed anew for
+// every page, and all the partials in each of some sixty sets held 36 MB.
+type partialFiles map[string]string // template name → file
+
+var (
+	templateDefinition = regexp.MustCompile(`\{\{-?\s*(?:define|block)\s+"([^"]+)"`)
+	templateCall       = regexp.MustCompile(`\{\{-?\s*(?:template|block)\s+"([^"]+)"`)
+)
+
+func readPartials() (partialFiles, error) {
+	files, err := fs.Glob(templates.FS, "partials/*.html")
+	if err != nil {
+		return nil, err
+	}
+	defined := partialFiles{}
+	for _, f := range files {
+		b, err := fs.ReadFile(templates.FS, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range templateDefinition.FindAllSubmatch(b, -1) {
+			defined[string(m[1])] = f
+		}
+	}
+	return defined, nil
+}
+
+// neededBy is the partial files the given files call, directly or
+// through another partial, in a stable order. A name no partial defines
+// is left to the files themselves (a page's own content and title).
+func (p partialFiles) neededBy(files ...string) ([]string, error) {
+	var needed []string
+	seen := map[string]bool{}
+	for len(files) > 0 {
+		f := files[0]
+		files = files[1:]
+		b, err := fs.ReadFile(templates.FS, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range templateCall.FindAllSubmatch(b, -1) {
+			if def, ok := p[string(m[1])]; ok && !seen[def] {
+				seen[def] = true
+				needed = append(needed, def)
+				files = append(files, def)
+			}
+		}
+	}
+	slices.Sort(needed)
+	return needed, nil
 }
 
 // render writes page name with data, rendered to a buffer first so that a
