@@ -61,3 +61,12 @@ func Generated(filler int) *model.Dataset {
 	}
 	return ds
 }
+
+// GeneratedFillers holds filler plans first to first+n-1 only (numbered
+// from 1, as Generated numbers them), for a large tracker imported in
+// parts.
+func GeneratedFillers(first, n int) *model.Dataset {
+	ds := Generated(first + n - 1)
+	ds.Plans = ds.Plans[2+first-1:]
+	return ds
+}

@@ -84,7 +84,26 @@ type cachedPage struct {
 	etag     string // without quotes or W/
 	weak     bool
 	header   http.Header
+
+	// The header values send sets, made once: a kept page is sent many
+	// times, and every value made per request is garbage to collect.
+	zipTag, plainTag, zipLen, plainLength []string
 }
+
+// prepare makes the header values of p's answers.
+func (p *cachedPage) prepare() {
+	tag := func(suffix string) []string {
+		t := `"` + p.etag + suffix + `"`
+		if p.weak {
+			t = "W/" + t
+		}
+		return []string{t}
+	}
+	p.zipTag, p.plainTag = tag(gzipSuffix), tag("")
+	p.zipLen, p.plainLength = []string{strconv.Itoa(len(p.gz))}, []string{strconv.Itoa(p.plainLen)}
+}
+
+var gzipEncoding = []string{"gzip"}
 
 // maxKept is the largest answer held to be kept; a larger one (a file of
 // every plan) is sent as it is made.
@@ -253,6 +272,7 @@ func (s *Server) renderPublic(c *gin.Context, key string) *cachedPage {
 	zw.Write(body)
 	zw.Close()
 	p.gz = gz.Bytes()
+	p.prepare()
 	h.Del("ETag") // send sets the tag of the encoding sent
 	return p
 }
@@ -356,30 +376,26 @@ func (pc *pageCache) send(c *gin.Context, p *cachedPage) {
 		h[k] = v
 	}
 	zipped := strings.Contains(c.GetHeader("Accept-Encoding"), "gzip")
-	etag := p.etag
 	if zipped {
-		etag += gzipSuffix
+		h["Etag"] = p.zipTag
+	} else {
+		h["Etag"] = p.plainTag
 	}
-	etag = `"` + etag + `"`
-	if p.weak {
-		etag = "W/" + etag
-	}
-	h.Set("ETag", etag)
 	c.Abort()
-	if noneMatch(c.GetHeader("If-None-Match"), p.etag) {
+	if inm := c.GetHeader("If-None-Match"); inm != "" && noneMatch(inm, p.etag) {
 		h.Del("Content-Type")
 		c.Status(http.StatusNotModified)
 		c.Writer.WriteHeaderNow()
 		return
 	}
 	if zipped {
-		h.Set("Content-Encoding", "gzip")
-		h.Set("Content-Length", strconv.Itoa(len(p.gz)))
+		h["Content-Encoding"] = gzipEncoding
+		h["Content-Length"] = p.zipLen
 		c.Status(http.StatusOK)
 		c.Writer.Write(p.gz)
 		return
 	}
-	h.Set("Content-Length", strconv.Itoa(p.plainLen))
+	h["Content-Length"] = p.plainLength
 	c.Status(http.StatusOK)
 	zr, err := gzip.NewReader(bytes.NewReader(p.gz))
 	if err == nil {

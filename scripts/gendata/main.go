@@ -1,9 +1,15 @@
 // Command gendata writes the generated plans of the benchmarks in the
 // tracker's JSON format, for scripts/load to import with `ogptracker
-// import`. Its argument is how many times the benchmarks' data to make
-// (1 by default): with the demo plan and OGP's parliament commitments, 1
-// is about 5,200 commitments and 23,000 milestones, 16 about 83,000 and
-// 414,000.
+// import`.
+//
+//	gendata              # 1×: the big, the small and 22 filler plans
+//	gendata SCALE PART   # part PART (1 to SCALE) of SCALE× the data
+//
+// With the demo plan and OGP's parliament commitments, 1× is about 5,200
+// commitments and 23,000 milestones, 16× about 83,000 and 413,000. Each
+// part is about 1× (the first is 1×, the others 26 filler plans), so that
+// no one import holds the whole: an import keeps what it writes in memory
+// until it commits.
 package main
 
 import (
@@ -12,26 +18,43 @@ import (
 	"strconv"
 
 	"github.com/ogptracker/ogptracker/app/demo"
+	"github.com/ogptracker/ogptracker/app/model"
 	"github.com/ogptracker/ogptracker/app/transfer"
 )
 
-// fillerPerScale is how many filler plans of 200 commitments make each
-// step of the scale; the big and small plans, the demo's and OGP's make
-// up the rest of the first.
-const fillerPerScale = 26
+// firstFillers is the filler plans of the first part, which also has the
+// big and the small plan; fillersPerPart is those of every other part.
+const (
+	firstFillers   = 22
+	fillersPerPart = 26
+)
 
 func main() {
-	scale := 1
-	if len(os.Args) > 1 {
-		n, err := strconv.Atoi(os.Args[1])
-		if err != nil || n < 1 {
-			fmt.Fprintln(os.Stderr, "gendata: the scale is a whole number from 1, not", os.Args[1])
-			os.Exit(2)
+	var ds *model.Dataset
+	switch len(os.Args) {
+	case 1:
+		ds = demo.Generated(firstFillers)
+	case 3:
+		scale, err1 := strconv.Atoi(os.Args[1])
+		part, err2 := strconv.Atoi(os.Args[2])
+		if err1 != nil || err2 != nil || scale < 1 || part < 1 || part > scale {
+			usage()
 		}
-		scale = n
+		if part == 1 {
+			ds = demo.Generated(firstFillers)
+		} else {
+			ds = demo.GeneratedFillers(firstFillers+(part-2)*fillersPerPart+1, fillersPerPart)
+		}
+	default:
+		usage()
 	}
-	if err := transfer.WriteJSON(os.Stdout, demo.Generated(fillerPerScale*scale-4)); err != nil {
+	if err := transfer.WriteJSON(os.Stdout, ds); err != nil {
 		fmt.Fprintln(os.Stderr, "gendata:", err)
 		os.Exit(1)
 	}
+}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, "usage: gendata [SCALE PART], PART from 1 to SCALE")
+	os.Exit(2)
 }
