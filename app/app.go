@@ -267,13 +267,14 @@ func (a *App) Serve(ctx context.Context, ready func(addr net.Addr)) error {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           handler,
+		Handler:           corkGets(handler),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
-		ConnState:         corkAnswers,
+		ConnContext:       corkConnContext,
+		ConnState:         uncorkIdle,
 	}
 	if ready != nil {
 		ready(ln.Addr())
