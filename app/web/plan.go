@@ -188,13 +188,13 @@ func (s *Server) renderPlan(c *gin.Context, p *model.Plan) {
 }
 
 // assess derives each commitment's progress and schedule from its
-// milestones' schedules (store.FindMilestoneSchedules: read for every
-// commitment in one query and kept while the database is unchanged); the
-// rows' Milestones are those schedules, shared: never modified.
+// milestones' schedules (store.FindMilestoneSchedules: read plan by plan
+// and kept while the database is unchanged); the rows' Milestones are
+// those schedules, shared: never modified.
 func (s *Server) assess(c *gin.Context, cs []model.Commitment, asOf time.Time) ([]commitmentRow, error) {
-	ids := make([]uint, len(cs))
+	ids := make([]store.CommitmentInPlan, len(cs))
 	for i, cm := range cs {
-		ids[i] = cm.ID
+		ids[i] = store.CommitmentInPlan{ID: cm.ID, PlanID: cm.PlanID}
 	}
 	ms, err := s.store.FindMilestoneSchedules(c.Request.Context(), ids)
 	if err != nil {
