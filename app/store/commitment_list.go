@@ -165,7 +165,7 @@ func (s *Store) FindMilestoneSchedules(ctx context.Context, commitments []Commit
 	}
 	byPlan := make(map[uint]map[uint][]model.Milestone, len(keys))
 	for i, k := range keys {
-		byPlan[planOf[k]] = vs[i].(map[uint][]model.Milestone)
+		byPlan[planOf[k]], _ = vs[i].(map[uint][]model.Milestone)
 	}
 	for _, c := range commitments {
 		if ms, ok := byPlan[c.PlanID][c.ID]; ok {

@@ -567,3 +567,51 @@ func TestMilestoneSchedulesFollowChangesPlanByPlan(t *testing.T) {
 	statusOfData("more plans than a query names", model.MilestoneInProgress)
 	everyPlanAlone("more plans than a query names")
 }
+
+// Plans' terms are kept plan by plan: a change to one plan shows on it,
+// the other keeps its own, and a plan that does not exist is left out.
+func TestPlanTermsFollowChangesPlanByPlan(t *testing.T) {
+	t.Parallel()
+	s, _ := openTestStore(t)
+	ds := taggedDataset()
+	ds.Plans[0].End, ds.Plans[1].End = model.MustDate("2023-06"), model.MustDate("2025-12")
+	mustImport(t, s, ds)
+	first, err := s.FindPlanByRef(ctx, "TST-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := s.FindPlanByRef(ctx, "TST-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ends := func(what string, asked []uint, want map[uint]model.Date) {
+		t.Helper()
+		got, err := s.PlanTerms(ctx, asked)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) {
+			t.Errorf("%s: %d plans, want %d", what, len(got), len(want))
+		}
+		for id, end := range want {
+			if p := got[id]; p == nil || p.ID != id || p.End != end {
+				t.Errorf("%s: plan %d is %+v, want one ending %v", what, id, p, end)
+			}
+		}
+	}
+	ends("the first alone", []uint{first.ID}, map[uint]model.Date{first.ID: model.MustDate("2023-06")})
+	ends("both and one unknown", []uint{second.ID, 999999, first.ID, second.ID},
+		map[uint]model.Date{first.ID: model.MustDate("2023-06"), second.ID: model.MustDate("2025-12")})
+
+	ds.Plans[0].End = model.MustDate("2024-06")
+	mustImport(t, s, ds)
+	ends("the first after a change", []uint{first.ID}, map[uint]model.Date{first.ID: model.MustDate("2024-06")})
+	ends("the second after a change", []uint{second.ID}, map[uint]model.Date{second.ID: model.MustDate("2025-12")})
+	ds.Plans[1].End = model.MustDate("2026-06")
+	mustImport(t, s, ds)
+	ends("both after another change", []uint{first.ID, second.ID},
+		map[uint]model.Date{first.ID: model.MustDate("2024-06"), second.ID: model.MustDate("2026-06")})
+	if none, err := s.PlanTerms(ctx, nil); err != nil || len(none) != 0 {
+		t.Errorf("no plans: %v, %v", none, err)
+	}
+}
