@@ -117,47 +117,92 @@ func (s *Store) findCommitmentOutlines(ctx context.Context, f CommitmentFilter, 
 	return cs, nil
 }
 
+// CommitmentInPlan is a commitment with its plan: the milestones'
+// schedules are kept plan by plan.
+type CommitmentInPlan struct{ ID, PlanID uint }
+
 // FindMilestoneSchedules returns the milestones of the given commitments,
 // keyed by commitment id, in order (as FindMilestones), with only the
 // fields model.Assess reads and those that place a milestone on a
 // watchlist: ID, CommitmentID, ParentID, Position, Status, Start, Due,
 // CompletedOn, Weight, AgencyID, UpdatedAt and ProgressAt (to the millisecond); FindMilestonesByID
 // reads the rest of the few a page shows. The milestones of every
-// commitment are read at once, in one query, and kept while the database
-// is unchanged; they are shared: callers must not modify them.
-func (s *Store) FindMilestoneSchedules(ctx context.Context, commitmentIDs []uint) (map[uint][]model.Milestone, error) {
-	out := make(map[uint][]model.Milestone, len(commitmentIDs))
-	if len(commitmentIDs) == 0 {
+// commitment of a plan are read at once and kept while the database is
+// unchanged, so that the first page after a change reads again only the
+// plans it shows; those of all the plans not kept are read in one query.
+// They are shared: callers must not modify them.
+func (s *Store) FindMilestoneSchedules(ctx context.Context, commitments []CommitmentInPlan) (map[uint][]model.Milestone, error) {
+	out := make(map[uint][]model.Milestone, len(commitments))
+	if len(commitments) == 0 {
 		return out, nil
 	}
-	v, err := s.remembered(ctx, "milestone schedules", func(ctx context.Context) (any, error) { return s.findAllMilestoneSchedules(ctx) })
+	var keys []string
+	planOf := map[string]uint{}
+	for _, c := range commitments {
+		k := "milestone schedules of plan " + strconv.FormatUint(uint64(c.PlanID), 10)
+		if _, ok := planOf[k]; !ok {
+			planOf[k] = c.PlanID
+			keys = append(keys, k)
+		}
+	}
+	vs, err := s.rememberedEach(ctx, keys, func(ctx context.Context, missing []string) (map[string]any, error) {
+		plans := make([]uint, len(missing))
+		for i, k := range missing {
+			plans[i] = planOf[k]
+		}
+		byPlan, err := s.findMilestoneSchedules(ctx, plans)
+		if err != nil {
+			return nil, err
+		}
+		loaded := make(map[string]any, len(missing))
+		for _, k := range missing {
+			loaded[k] = byPlan[planOf[k]] // nil for a plan without milestones
+		}
+		return loaded, nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	all := v.(map[uint][]model.Milestone)
-	for _, id := range commitmentIDs {
-		if ms, ok := all[id]; ok {
-			out[id] = ms
+	byPlan := make(map[uint]map[uint][]model.Milestone, len(keys))
+	for i, k := range keys {
+		byPlan[planOf[k]], _ = vs[i].(map[uint][]model.Milestone)
+	}
+	for _, c := range commitments {
+		if ms, ok := byPlan[c.PlanID][c.ID]; ok {
+			out[c.ID] = ms
 		}
 	}
 	return out, nil
 }
 
-func (s *Store) findAllMilestoneSchedules(ctx context.Context) (map[uint][]model.Milestone, error) {
+// plansNamedInAQuery is the most plans a query names; for more, it reads
+// every plan's milestones, which costs little more than naming most plans
+// and keeps the query within what each engine accepts.
+const plansNamedInAQuery = 500
+
+// findMilestoneSchedules reads the schedules of the milestones of the
+// given plans (of more, perhaps), keyed by plan, then commitment.
+func (s *Store) findMilestoneSchedules(ctx context.Context, planIDs []uint) (map[uint]map[uint][]model.Milestone, error) {
 	var packed sql.NullString
 	d := s.dialect
-	err := s.db.WithContext(ctx).Raw(`SELECT ` + d.concat(d.format(`'%d %d %d %d %s %s %s %s %!.17g %d %d %d'`, `commitment_id, id, coalesce(parent_id, 0), position, `+
-		orDash("status")+`, `+orDash("start")+`, `+orDash("due")+`, `+orDash("completed_on")+`, weight, coalesce(agency_id, 0), `+
-		d.millis("updated_at")+`, `+d.millis("progress_at"))) + `
-		FROM milestones`).Row().Scan(&packed)
-	if err != nil {
+	q := s.db.WithContext(ctx).Table("milestones").Joins("JOIN commitments ON commitments.id = milestones.commitment_id").
+		Select(d.concat(d.format(`'%d %d %d %d %d %s %s %s %s %!.17g %d %d %d'`, `commitments.plan_id, milestones.commitment_id, milestones.id, `+
+			`coalesce(milestones.parent_id, 0), milestones.position, `+orDash("milestones.status")+`, `+orDash("milestones.start")+`, `+
+			orDash("milestones.due")+`, `+orDash("milestones.completed_on")+`, milestones.weight, coalesce(milestones.agency_id, 0), `+
+			d.millis("milestones.updated_at")+`, `+d.millis("milestones.progress_at"))))
+	if len(planIDs) <= plansNamedInAQuery {
+		q = q.Where("commitments.plan_id IN ?", planIDs)
+	}
+	if err := q.Row().Scan(&packed); err != nil {
 		return nil, err
 	}
-	// One array for all, cut per commitment: milestones come grouped by
-	// commitment, in the order they were written.
+	// One array for all, cut per commitment: milestones mostly come
+	// grouped by commitment, in the order they were written.
 	p := packedText{rest: packed.String}
-	all := make([]model.Milestone, 0, strings.Count(packed.String, " ")/12+1)
+	all := make([]model.Milestone, 0, strings.Count(packed.String, " ")/13+1)
+	var plans []uint // of each milestone
 	for !p.end() {
+		plan := p.id()
 		m := model.Milestone{CommitmentID: p.id(), ID: p.id()}
 		if parent := p.id(); parent != 0 {
 			m.ParentID = &parent
@@ -171,23 +216,34 @@ func (s *Store) findAllMilestoneSchedules(ctx context.Context) (map[uint][]model
 		if p.err != nil {
 			return nil, fmt.Errorf("milestone schedules: %w", p.err)
 		}
-		all = append(all, m)
+		all, plans = append(all, m), append(plans, plan)
 	}
-	out := map[uint][]model.Milestone{}
+	out := map[uint]map[uint][]model.Milestone{}
 	for from := 0; from < len(all); {
 		id, to := all[from].CommitmentID, from+1
 		for to < len(all) && all[to].CommitmentID == id {
 			to++
 		}
+		commitments := out[plans[from]]
+		if commitments == nil {
+			commitments = map[uint][]model.Milestone{}
+			out[plans[from]] = commitments
+		}
 		// A commitment met again out of order is copied, never overwritten.
-		out[id] = append(out[id], all[from:to:to]...)
+		if ms, ok := commitments[id]; ok {
+			commitments[id] = append(ms, all[from:to:to]...)
+		} else {
+			commitments[id] = all[from:to:to]
+		}
 		from = to
 	}
 	// In FindMilestones' order, which lists of milestones keep for equal
 	// dates; written in order, they mostly are already.
-	for _, ms := range out {
-		if !slices.IsSortedFunc(ms, compareMilestones) {
-			slices.SortFunc(ms, compareMilestones)
+	for _, commitments := range out {
+		for _, ms := range commitments {
+			if !slices.IsSortedFunc(ms, compareMilestones) {
+				slices.SortFunc(ms, compareMilestones)
+			}
 		}
 	}
 	return out, nil

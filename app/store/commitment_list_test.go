@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -154,11 +156,11 @@ func TestFindMilestoneSchedulesAssessLikeFullMilestones(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids := make([]uint, len(cs))
+	ids, inPlans := make([]uint, len(cs)), make([]store.CommitmentInPlan, len(cs))
 	for i, c := range cs {
-		ids[i] = c.ID
+		ids[i], inPlans[i] = c.ID, store.CommitmentInPlan{ID: c.ID, PlanID: c.PlanID}
 	}
-	slim, err := s.FindMilestoneSchedules(ctx, ids)
+	slim, err := s.FindMilestoneSchedules(ctx, inPlans)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +219,7 @@ func TestFindMilestonesAndAgenciesByID(t *testing.T) {
 	if err != nil || len(budgets) != 1 {
 		t.Fatalf("open budgets: %v, %v", budgets, err)
 	}
-	schedules, err := s.FindMilestoneSchedules(ctx, []uint{budgets[0].ID})
+	schedules, err := s.FindMilestoneSchedules(ctx, []store.CommitmentInPlan{{ID: budgets[0].ID, PlanID: budgets[0].PlanID}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -367,7 +369,7 @@ func TestListAnswersFollowEveryChange(t *testing.T) {
 			t.Errorf("%s: %d outlines, %v; want %d", what, len(cs), err, wantOutlines)
 		}
 		budgets := cs[3]
-		ms, err := s.FindMilestoneSchedules(ctx, []uint{budgets.ID})
+		ms, err := s.FindMilestoneSchedules(ctx, []store.CommitmentInPlan{{ID: budgets.ID, PlanID: budgets.PlanID}})
 		if err != nil || len(ms[budgets.ID]) != 3 {
 			t.Fatalf("%s: milestones of %s: %v, %v", what, budgets.Ref, ms, err)
 		}
@@ -439,5 +441,177 @@ func TestFindCommitmentDetail(t *testing.T) {
 	}
 	if _, err := s.FindCommitmentDetail(ctx, 99999, start); !errors.Is(err, model.ErrNotFound) {
 		t.Errorf("a missing commitment: %v, want model.ErrNotFound", err)
+	}
+}
+
+// Milestones' schedules are kept plan by plan: after a change to one
+// plan's milestone, that plan answers with the change, and every plan
+// still answers with its own milestones, asked alone or with the others.
+func TestMilestoneSchedulesFollowChangesPlanByPlan(t *testing.T) {
+	t.Parallel()
+	s, _ := openTestStore(t)
+	mustImport(t, s, taggedDataset())
+	mustImport(t, s, demoDataset(t))
+	outlines, err := s.FindCommitmentOutlines(ctx, store.CommitmentFilter{}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var everyPlan []store.CommitmentInPlan
+	byPlan := map[uint][]store.CommitmentInPlan{}
+	for _, o := range outlines {
+		c := store.CommitmentInPlan{ID: o.ID, PlanID: o.PlanID}
+		everyPlan, byPlan[o.PlanID] = append(everyPlan, c), append(byPlan[o.PlanID], c)
+	}
+	if len(byPlan) < 3 {
+		t.Fatalf("%d plans, want 3", len(byPlan))
+	}
+	// asked answers what the milestones hold in full, commitment by
+	// commitment, and counts them.
+	asked := func(what string, cs []store.CommitmentInPlan) int {
+		t.Helper()
+		ids := make([]uint, len(cs))
+		for i, c := range cs {
+			ids[i] = c.ID
+		}
+		full, err := s.FindMilestones(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.FindMilestoneSchedules(ctx, cs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		milestones := 0
+		for _, id := range ids {
+			if len(got[id]) != len(full[id]) {
+				t.Errorf("%s: commitment %d has %d milestones, want %d", what, id, len(got[id]), len(full[id]))
+				continue
+			}
+			for j, m := range got[id] {
+				f := full[id][j]
+				if m.ID != f.ID || m.Status != f.Status || m.CompletedOn != f.CompletedOn || m.Due != f.Due || m.Weight != f.Weight {
+					t.Errorf("%s: milestone %d of commitment %d is %d %s %v %v %g, want %d %s %v %v %g", what, j, id,
+						m.ID, m.Status, m.CompletedOn, m.Due, m.Weight, f.ID, f.Status, f.CompletedOn, f.Due, f.Weight)
+				}
+			}
+			milestones += len(full[id])
+		}
+		return milestones
+	}
+	everyPlanAlone := func(what string) {
+		t.Helper()
+		withMilestones := 0
+		for plan, cs := range byPlan {
+			if asked(fmt.Sprintf("%s, plan %d alone", what, plan), cs) > 0 {
+				withMilestones++
+			}
+		}
+		if withMilestones < 2 {
+			t.Errorf("%s: %d plans with milestones, want 2", what, withMilestones)
+		}
+	}
+	budgets := findCommitment(t, s, "TST-1/2-10")
+	// report gives the data milestone of open budgets a status.
+	report := func(status model.MilestoneStatus, completedOn model.Date) {
+		t.Helper()
+		ms, err := s.FindMilestones(ctx, []uint{budgets.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ms[budgets.ID] {
+			if m.Ref == "2" {
+				if _, err := s.UpdateMilestoneProgress(ctx, m.ID, m.Version, model.ProgressUpdate{Status: status, CompletedOn: completedOn}, model.DayOf(start)); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	statusOfData := func(what string, want model.MilestoneStatus) {
+		t.Helper()
+		ms, err := s.FindMilestoneSchedules(ctx, []store.CommitmentInPlan{{ID: budgets.ID, PlanID: budgets.PlanID}})
+		if err != nil || len(ms[budgets.ID]) != 3 {
+			t.Fatalf("%s: milestones of %s: %v, %v", what, budgets.Ref, ms, err)
+		}
+		for _, m := range ms[budgets.ID] {
+			if m.ParentID == nil && m.Weight == 3 && m.Status != want {
+				t.Errorf("%s: the data milestone of %s is %q, want %q", what, budgets.Ref, m.Status, want)
+			}
+		}
+	}
+
+	everyPlanAlone("first")
+	if asked("every plan, kept", everyPlan) == 0 {
+		t.Fatal("no milestones")
+	}
+
+	// A change: its plan is asked first, alone, then with the others.
+	report(model.MilestoneDelayed, model.Date{})
+	statusOfData("after a change", model.MilestoneDelayed)
+	asked("every plan, after a change", everyPlan)
+	everyPlanAlone("after a change")
+
+	// Another: every plan is asked at once, then each alone.
+	report(model.MilestoneCompleted, model.DayOf(start))
+	asked("every plan, after another change", everyPlan)
+	statusOfData("after another change", model.MilestoneCompleted)
+	everyPlanAlone("after another change")
+
+	// A list over more plans than a query names (plans without commitments
+	// here) reads every plan's milestones at once.
+	report(model.MilestoneInProgress, model.Date{})
+	many := slices.Clone(everyPlan)
+	for i := range 600 {
+		many = append(many, store.CommitmentInPlan{ID: uint(900000 + i), PlanID: uint(900000 + i)})
+	}
+	asked("more plans than a query names", many)
+	statusOfData("more plans than a query names", model.MilestoneInProgress)
+	everyPlanAlone("more plans than a query names")
+}
+
+// Plans' terms are kept plan by plan: a change to one plan shows on it,
+// the other keeps its own, and a plan that does not exist is left out.
+func TestPlanTermsFollowChangesPlanByPlan(t *testing.T) {
+	t.Parallel()
+	s, _ := openTestStore(t)
+	ds := taggedDataset()
+	ds.Plans[0].End, ds.Plans[1].End = model.MustDate("2023-06"), model.MustDate("2025-12")
+	mustImport(t, s, ds)
+	first, err := s.FindPlanByRef(ctx, "TST-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := s.FindPlanByRef(ctx, "TST-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ends := func(what string, asked []uint, want map[uint]model.Date) {
+		t.Helper()
+		got, err := s.PlanTerms(ctx, asked)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) {
+			t.Errorf("%s: %d plans, want %d", what, len(got), len(want))
+		}
+		for id, end := range want {
+			if p := got[id]; p == nil || p.ID != id || p.End != end {
+				t.Errorf("%s: plan %d is %+v, want one ending %v", what, id, p, end)
+			}
+		}
+	}
+	ends("the first alone", []uint{first.ID}, map[uint]model.Date{first.ID: model.MustDate("2023-06")})
+	ends("both and one unknown", []uint{second.ID, 999999, first.ID, second.ID},
+		map[uint]model.Date{first.ID: model.MustDate("2023-06"), second.ID: model.MustDate("2025-12")})
+
+	ds.Plans[0].End = model.MustDate("2024-06")
+	mustImport(t, s, ds)
+	ends("the first after a change", []uint{first.ID}, map[uint]model.Date{first.ID: model.MustDate("2024-06")})
+	ends("the second after a change", []uint{second.ID}, map[uint]model.Date{second.ID: model.MustDate("2025-12")})
+	ds.Plans[1].End = model.MustDate("2026-06")
+	mustImport(t, s, ds)
+	ends("both after another change", []uint{first.ID, second.ID},
+		map[uint]model.Date{first.ID: model.MustDate("2024-06"), second.ID: model.MustDate("2026-06")})
+	if none, err := s.PlanTerms(ctx, nil); err != nil || len(none) != 0 {
+		t.Errorf("no plans: %v, %v", none, err)
 	}
 }

@@ -5,12 +5,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"golang.org/x/sync/singleflight"
 	"gorm.io/driver/sqlite"
 )
 
@@ -43,7 +41,7 @@ type memo struct {
 	read    *sql.Stmt // PRAGMA data_version, prepared once on conn
 	version int64
 	values  map[string]any
-	loads   singleflight.Group // keyed by version and key
+	loading map[string]*memoLoad // the loads under way for version, by key
 
 	within time.Duration               // how long a count read stands; 0: not at all
 	last   atomic.Pointer[versionRead] // the latest count read
@@ -87,9 +85,34 @@ const versionTimeout = 5 * time.Second
 // cancellation, since other callers may be waiting for it; a caller that
 // gives up stops waiting, and the answer is kept for the next.
 func (s *Store) remembered(ctx context.Context, key string, load func(ctx context.Context) (any, error)) (any, error) {
+	vs, err := s.rememberedEach(ctx, []string{key}, func(ctx context.Context, _ []string) (map[string]any, error) {
+		v, err := load(ctx)
+		return map[string]any{key: v}, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return vs[0], nil
+}
+
+// rememberedEach is remembered for several keys at once, answering in
+// keys' order: those not kept nor being loaded are loaded together by one
+// call of load, given them, whose answers (nil for a key it leaves out)
+// are kept each under its own key; those another caller is loading are
+// waited for. So a page over many plans loads what is missing of them in
+// one query, and a later page over one of them finds it kept.
+func (s *Store) rememberedEach(ctx context.Context, keys []string, load func(ctx context.Context, keys []string) (map[string]any, error)) ([]any, error) {
+	out := make([]any, len(keys))
 	m := s.memo
 	if m == nil { // within a transaction
-		return load(ctx)
+		loaded, err := load(ctx, keys)
+		if err != nil {
+			return nil, err
+		}
+		for i, k := range keys {
+			out[i] = loaded[k]
+		}
+		return out, nil
 	}
 	m.mu.Lock()
 	version, err := m.dataVersion(ctx, s)
@@ -98,34 +121,70 @@ func (s *Store) remembered(ctx context.Context, key string, load func(ctx contex
 		return nil, err
 	}
 	if version != m.version || m.values == nil {
-		m.version, m.values = version, map[string]any{}
+		m.version, m.values, m.loading = version, map[string]any{}, map[string]*memoLoad{}
 	}
-	v, ok := m.values[key]
-	m.mu.Unlock()
-	if ok {
-		return v, nil
-	}
-	// A change committed during the load is seen at the next call, whose
-	// version differs, so an answer is never kept past a change; and a
+	// A load keeps its answers only while its keys are still its own in
+	// m.loading: a change committed meanwhile, seen at the next call,
+	// starts afresh, so an answer is never kept past a change, and a
 	// caller that saw a newer version never waits for an older load.
-	loaded := m.loads.DoChan(strconv.FormatInt(version, 10)+" "+key, func() (any, error) {
-		v, err := load(context.WithoutCancel(ctx))
-		if err != nil {
-			return nil, err
+	var mine *memoLoad
+	var missing []string
+	waiting := make([]*memoLoad, len(keys))
+	for i, k := range keys {
+		if v, ok := m.values[k]; ok {
+			out[i] = v
+			continue
 		}
-		m.mu.Lock()
-		if m.version == version && m.values != nil {
-			m.values[key] = v
+		if l, ok := m.loading[k]; ok {
+			waiting[i] = l
+			continue
 		}
-		m.mu.Unlock()
-		return v, nil
-	})
-	select {
-	case r := <-loaded:
-		return r.Val, r.Err
-	case <-ctx.Done():
-		return nil, context.Cause(ctx)
+		if mine == nil {
+			mine = &memoLoad{done: make(chan struct{})}
+		}
+		missing = append(missing, k)
+		m.loading[k], waiting[i] = mine, mine
 	}
+	m.mu.Unlock()
+	if mine != nil {
+		go func() {
+			defer close(mine.done)
+			mine.values, mine.err = load(context.WithoutCancel(ctx), missing)
+			m.mu.Lock()
+			defer m.mu.Unlock()
+			for _, k := range missing {
+				if m.loading[k] == mine {
+					delete(m.loading, k)
+					if mine.err == nil {
+						m.values[k] = mine.values[k]
+					}
+				}
+			}
+		}()
+	}
+	for i, l := range waiting {
+		if l == nil {
+			continue
+		}
+		select {
+		case <-l.done:
+		case <-ctx.Done():
+			return nil, context.Cause(ctx)
+		}
+		if l.err != nil {
+			return nil, l.err
+		}
+		out[i] = l.values[keys[i]]
+	}
+	return out, nil
+}
+
+// memoLoad is a load under way of answers to keep: callers that ask
+// meanwhile for one of its keys wait for it (done) and share its answers.
+type memoLoad struct {
+	done   chan struct{}
+	values map[string]any // read once done is closed
+	err    error
 }
 
 // dataVersion is the count of changes, read again unless a read stands
@@ -175,7 +234,7 @@ func (m *memo) readVersion(ctx context.Context, s *Store) (int64, error) {
 			db.Close()
 			return 0, err
 		}
-		m.db, m.conn, m.read, m.values = db, conn, read, nil
+		m.db, m.conn, m.read, m.values, m.loading = db, conn, read, nil, nil
 	}
 	var v int64
 	if err := m.read.QueryRowContext(ctx).Scan(&v); err != nil {
@@ -195,7 +254,7 @@ func (m *memo) release() error {
 	m.read.Close()
 	m.conn.Close()
 	err := m.db.Close()
-	m.db, m.conn, m.read, m.values = nil, nil, nil, nil
+	m.db, m.conn, m.read, m.values, m.loading = nil, nil, nil, nil, nil
 	m.last.Store(nil)
 	return err
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -122,5 +123,68 @@ func TestMemoLoadOutlivesTheRequestThatStartedIt(t *testing.T) {
 	}
 	if v, err := s.remembered(context.Background(), "k", load); v != "schedules" || err != nil || loads.Load() != 1 {
 		t.Errorf("afterwards: %v, %v, %d loads; want the kept answer, 1 load", v, err, loads.Load())
+	}
+}
+
+// A load of several keys at once keeps each under its own key; a request
+// asking meanwhile for one of them waits for that load rather than
+// starting another, and only what is missing is loaded next time.
+func TestMemoLoadsSeveralKeysOnce(t *testing.T) {
+	t.Parallel()
+	s := memoStore(t)
+	release, started := make(chan struct{}), make(chan struct{})
+	var asked [][]string
+	var mu sync.Mutex
+	load := func(ctx context.Context, keys []string) (map[string]any, error) {
+		mu.Lock()
+		asked = append(asked, keys)
+		first := len(asked) == 1
+		mu.Unlock()
+		if first {
+			close(started)
+			<-release
+		}
+		out := map[string]any{}
+		for _, k := range keys {
+			out[k] = "schedules of " + k
+		}
+		return out, nil
+	}
+	both := make(chan []any, 1)
+	go func() {
+		vs, err := s.rememberedEach(context.Background(), []string{"a", "b"}, load)
+		if err != nil {
+			t.Error(err)
+		}
+		both <- vs
+	}()
+	<-started
+	one := make(chan any, 1)
+	go func() {
+		v, err := s.remembered(context.Background(), "b", func(ctx context.Context) (any, error) {
+			vs, err := load(ctx, []string{"b"})
+			return vs["b"], err
+		})
+		if err != nil {
+			t.Error(err)
+		}
+		one <- v
+	}()
+	time.Sleep(20 * time.Millisecond) // for it to ask
+	close(release)
+	if vs := <-both; len(vs) != 2 || vs[0] != "schedules of a" || vs[1] != "schedules of b" {
+		t.Errorf("a and b: %v", vs)
+	}
+	if v := <-one; v != "schedules of b" {
+		t.Errorf("b alone: %v", v)
+	}
+	vs, err := s.rememberedEach(context.Background(), []string{"b", "c", "a"}, load)
+	if err != nil || len(vs) != 3 || vs[0] != "schedules of b" || vs[1] != "schedules of c" || vs[2] != "schedules of a" {
+		t.Errorf("b, c and a: %v, %v", vs, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if want := [][]string{{"a", "b"}, {"c"}}; !reflect.DeepEqual(asked, want) {
+		t.Errorf("loaded %v; want %v", asked, want)
 	}
 }

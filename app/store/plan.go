@@ -16,25 +16,57 @@ func (s *Store) ListPlans(ctx context.Context) ([]model.Plan, error) {
 	return plans, err
 }
 
-// PlanTerms returns every plan keyed by id, for judging commitments
-// against their plan's end (model.Assess). They are read once and kept
-// while the database is unchanged; shared: callers must not modify them.
-func (s *Store) PlanTerms(ctx context.Context) (map[uint]*model.Plan, error) {
-	v, err := s.remembered(ctx, "plan terms", func(ctx context.Context) (any, error) {
+// PlanTerms returns the given plans keyed by id (those that exist), for
+// judging commitments against their plan's end (model.Assess). Each plan
+// is read once and kept while the database is unchanged, so that the
+// first page after a change reads again only the plans it shows; those
+// not kept are read in one query. Shared: callers must not modify them.
+func (s *Store) PlanTerms(ctx context.Context, planIDs []uint) (map[uint]*model.Plan, error) {
+	out := make(map[uint]*model.Plan, len(planIDs))
+	var keys []string
+	planOf := map[string]uint{}
+	for _, id := range planIDs {
+		k := "terms of plan " + strconv.FormatUint(uint64(id), 10)
+		if _, ok := planOf[k]; !ok {
+			planOf[k] = id
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	vs, err := s.rememberedEach(ctx, keys, func(ctx context.Context, missing []string) (map[string]any, error) {
+		ids := make([]uint, len(missing))
+		for i, k := range missing {
+			ids[i] = planOf[k]
+		}
+		q := s.db.WithContext(ctx).Omit("documents")
+		if len(ids) <= plansNamedInAQuery {
+			q = q.Where("id IN ?", ids)
+		}
 		var plans []model.Plan
-		if err := s.db.WithContext(ctx).Omit("documents").Find(&plans).Error; err != nil {
+		if err := q.Find(&plans).Error; err != nil {
 			return nil, err
 		}
-		out := make(map[uint]*model.Plan, len(plans))
+		byID := make(map[uint]*model.Plan, len(plans))
 		for i := range plans {
-			out[plans[i].ID] = &plans[i]
+			byID[plans[i].ID] = &plans[i]
 		}
-		return out, nil
+		loaded := make(map[string]any, len(missing))
+		for _, k := range missing {
+			loaded[k] = byID[planOf[k]] // nil for a plan that does not exist
+		}
+		return loaded, nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return v.(map[uint]*model.Plan), nil
+	for i, k := range keys {
+		if p, _ := vs[i].(*model.Plan); p != nil {
+			out[planOf[k]] = p
+		}
+	}
+	return out, nil
 }
 
 // FindPlanByID returns one plan.

@@ -72,9 +72,9 @@ func (s *Server) showAgency(c *gin.Context) {
 			all = append(all, cm)
 		}
 	}
-	ids := make([]uint, len(all))
+	ids, planIDs := make([]uint, len(all)), make([]uint, len(all))
 	for i, cm := range all {
-		ids[i] = cm.ID
+		ids[i], planIDs[i] = cm.ID, cm.PlanID
 	}
 	ms, err := s.store.FindMilestones(ctx, ids)
 	if err != nil {
@@ -88,7 +88,7 @@ func (s *Server) showAgency(c *gin.Context) {
 		return
 	}
 
-	plans, err := s.store.PlanTerms(ctx)
+	plans, err := s.store.PlanTerms(ctx, planIDs)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -325,15 +325,15 @@ func (s *Server) findListPage(c *gin.Context, q listQuery, plan *model.Plan, asO
 // (store.FindMilestoneSchedules), and keeps those in the completion level
 // and schedule state q asks for.
 func (s *Server) judge(c *gin.Context, rows []listRow, asOf time.Time, q listQuery) ([]listRow, error) {
-	ids := make([]uint, len(rows))
+	ids, planIDs := make([]store.CommitmentInPlan, len(rows)), make([]uint, len(rows))
 	for i, r := range rows {
-		ids[i] = r.O.ID
+		ids[i], planIDs[i] = store.CommitmentInPlan{ID: r.O.ID, PlanID: r.O.PlanID}, r.O.PlanID
 	}
 	schedules, err := s.store.FindMilestoneSchedules(c.Request.Context(), ids)
 	if err != nil {
 		return nil, err
 	}
-	plans, err := s.store.PlanTerms(c.Request.Context())
+	plans, err := s.store.PlanTerms(c.Request.Context(), planIDs)
 	if err != nil {
 		return nil, err
 	}

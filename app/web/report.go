@@ -535,7 +535,7 @@ func (s *Server) renderReportForm(c *gin.Context, status int, p reportFormPage, 
 		}
 		ms = all[p.C.ID]
 	}
-	plans, err := s.store.PlanTerms(c.Request.Context())
+	plans, err := s.store.PlanTerms(c.Request.Context(), []uint{p.C.PlanID})
 	if err != nil {
 		return err
 	}
