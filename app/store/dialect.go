@@ -313,10 +313,17 @@ const importJobsTable = "import_jobs"
 // dataVersionTable is the one-row table of the count of changes on PostgreSQL.
 const dataVersionTable = "data_version"
 
-// dataVersion reads the count of changes on PostgreSQL, one cheap query.
+// dataVersion reads the count of changes on PostgreSQL, one cheap query,
+// straight from the pool as SQLite's is read from the memo's connection:
+// on neither engine is it one of a page's queries (OnQuery), which it
+// would be only when the last read is old enough to read again.
 func (d dialect) dataVersion(ctx context.Context, db *gorm.DB) (int64, error) {
+	pool, err := db.DB()
+	if err != nil {
+		return 0, err
+	}
 	var v int64
-	err := db.WithContext(ctx).Raw("SELECT version FROM " + dataVersionTable + " WHERE id = 1").Row().Scan(&v)
+	err = pool.QueryRowContext(ctx, "SELECT version FROM "+dataVersionTable+" WHERE id = 1").Scan(&v)
 	return v, err
 }
 
