@@ -44,9 +44,9 @@ func (f CommitmentFilter) where(q *gorm.DB, d dialect) *gorm.DB {
 		q = q.Where("EXISTS (SELECT 1 FROM "+d.jsonItems("commitments.policy_areas", "j")+" WHERE j.value = ?)", f.PolicyArea)
 	}
 	for _, w := range strings.Fields(f.Query) {
-		cond, args, exact := gramCondition(w)
-		if cond != "" {
-			q = q.Where(cond, args...)
+		ids, args, exact := wordIndex(d, w)
+		if ids != "" {
+			q = q.Where("commitments.id IN ("+ids+")", args...)
 		}
 		if !exact {
 			cond, args := wordCondition(d, w)

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/ogptracker/ogptracker/app/model"
 )
 
@@ -57,25 +59,81 @@ func (s *Store) FindCommitmentOutlines(ctx context.Context, f CommitmentFilter, 
 	if (f == CommitmentFilter{PlanID: f.PlanID, Limit: f.Limit, Offset: f.Offset}) {
 		return all, nil
 	}
+	// A word the index tells exactly is looked up there alone, without
+	// reading a commitment (the plan is all's); SQL judges the rest of f.
+	rest := f
+	rest.Query = ""
+	var sets []*idSet
+	for _, w := range strings.Fields(f.Query) {
+		ids, args, exact := wordIndex(s.dialect, w)
+		if !exact {
+			rest.Query += w + " "
+			continue
+		}
+		set, err := s.idSet(s.db.WithContext(ctx).Raw("SELECT "+s.dialect.concat(s.dialect.idText("m.commitment_id"))+" FROM ("+ids+") AS m", args...))
+		if err != nil {
+			return nil, err
+		}
+		sets = append(sets, set)
+	}
+	if (rest != CommitmentFilter{PlanID: f.PlanID, Limit: f.Limit, Offset: f.Offset}) {
+		set, err := s.idSet(rest.where(s.db.WithContext(ctx).Model(&model.Commitment{}), s.dialect).Select(s.dialect.concat(s.dialect.idText("commitments.id"))))
+		if err != nil {
+			return nil, err
+		}
+		sets = append(sets, set)
+	}
+	fewest := len(all)
+	for _, set := range sets {
+		fewest = min(fewest, set.n)
+	}
+	out := make([]CommitmentOutline, 0, fewest)
+outlines:
+	for _, c := range all {
+		for _, set := range sets {
+			if !set.has(c.ID) {
+				continue outlines
+			}
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// idSet is a set of ids, a bit for each.
+type idSet struct {
+	bits []uint64
+	n    int // ids added, counting each time, which sizes a list of them
+}
+
+func (s *idSet) add(id uint) {
+	if i := int(id / 64); i >= len(s.bits) {
+		s.bits = append(s.bits, make([]uint64, i+1-len(s.bits))...)
+	}
+	s.bits[id/64] |= 1 << (id % 64)
+	s.n++
+}
+
+func (s *idSet) has(id uint) bool {
+	i := int(id / 64)
+	return i < len(s.bits) && s.bits[i]&(1<<(id%64)) != 0
+}
+
+// idSet reads the ids q answers packed in one text.
+func (s *Store) idSet(q *gorm.DB) (*idSet, error) {
 	var ids sql.NullString
-	if err := f.where(s.db.WithContext(ctx).Model(&model.Commitment{}), s.dialect).Select(s.dialect.concat(s.dialect.idText("commitments.id"))).Row().Scan(&ids); err != nil {
+	if err := q.Row().Scan(&ids); err != nil {
 		return nil, err
 	}
-	matching := map[uint]bool{}
+	set := &idSet{}
 	p := packedText{rest: ids.String}
 	for !p.end() {
-		matching[p.id()] = true
+		set.add(p.id())
 	}
 	if p.err != nil {
 		return nil, fmt.Errorf("matching commitments: %w", p.err)
 	}
-	var out []CommitmentOutline
-	for _, c := range all {
-		if matching[c.ID] {
-			out = append(out, c)
-		}
-	}
-	return out, nil
+	return set, nil
 }
 
 // findCommitmentOutlines reads the outlines of the commitments matching f,

@@ -278,10 +278,11 @@ func (t *dbTime) Scan(src any) error {
 
 // internalTable reports whether the engine or the store keeps table for
 // itself rather than for the tracker's records: SQLite's counter of ids,
-// data_version (see memo) and the search index (search.go), which a copy
+// data_version (see memo) and the tables of the search index (search.go), which a copy
 // rebuilds rather than copies.
 func internalTable(table string) bool {
-	return table == "sqlite_sequence" || table == dataVersionTable || table == searchGramsTable
+	return table == "sqlite_sequence" || table == dataVersionTable || table == searchGramsTable || table == searchTermsTable ||
+		table == searchTermCommitmentsTable
 }
 
 // The schedule memo (memo.go) keeps answers while the database is

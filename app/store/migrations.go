@@ -44,6 +44,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026120340_meetings", Migrate: migrateMeetings},
 	{ID: "2026120410_progress_times", Migrate: migrateProgressTimes},
 	{ID: "2026120420_plans_own_words", Migrate: migratePlansOwnWords},
+	{ID: "2026120500_search_terms", Migrate: migrateSearchTerms},
 	{ID: "2026120560_carried_forward_index", Migrate: migrateCarriedForwardIndex},
 }
 
@@ -680,7 +681,8 @@ func migrateCarriedForwardIndex(tx *gorm.DB) error {
 }
 
 // migrateSearchIndex adds the index the search of commitments looks words
-// up in (search.go) and fills it for the commitments there are.
+// up in (search.go); migrateSearchTerms fills it for the commitments there
+// are, with the tables it added.
 func migrateSearchIndex(tx *gorm.DB) error {
 	err := tx.Exec(`CREATE TABLE ` + searchGramsTable + ` (
 		gram varchar(12) NOT NULL,
@@ -689,10 +691,7 @@ func migrateSearchIndex(tx *gorm.DB) error {
 	if err != nil {
 		return err
 	}
-	if err := tx.Exec("CREATE INDEX idx_search_grams_commitment ON " + searchGramsTable + " (commitment_id)").Error; err != nil {
-		return err
-	}
-	return indexAllCommitments(tx)
+	return tx.Exec("CREATE INDEX idx_search_grams_commitment ON " + searchGramsTable + " (commitment_id)").Error
 }
 
 // migrateReportTranslations lets a report carry its narrative in a second
@@ -1051,4 +1050,24 @@ func migrateProgressTimes(tx *gorm.DB) error {
 	answered := `(SELECT MAX(e.at) FROM question_entries e JOIN questions q ON q.id = e.question_id
 		WHERE q.commitment_id = commitments.id AND e.kind = 'answer')`
 	return tx.Exec(`UPDATE commitments SET progress_at = ` + answered + ` WHERE progress_at IS NULL OR progress_at < ` + answered).Error
+}
+
+// migrateSearchTerms adds the terms of the search index (search.go), with
+// which a word of a language written with spaces is found without reading
+// a commitment, and fills the index anew.
+func migrateSearchTerms(tx *gorm.DB) error {
+	d := dialectOf(tx)
+	for _, stmt := range []string{
+		"CREATE TABLE " + searchTermsTable + " (term varchar(256) PRIMARY KEY)" + d.withoutRowID(),
+		`CREATE TABLE ` + searchTermCommitmentsTable + ` (
+			term varchar(256) NOT NULL,
+			commitment_id bigint NOT NULL REFERENCES commitments (id) ON DELETE CASCADE,
+			PRIMARY KEY (term, commitment_id))` + d.withoutRowID(),
+		"CREATE INDEX idx_search_term_commitments_commitment ON " + searchTermCommitmentsTable + " (commitment_id)",
+	} {
+		if err := tx.Exec(stmt).Error; err != nil {
+			return err
+		}
+	}
+	return indexAllCommitments(tx)
 }

@@ -252,3 +252,38 @@ func TestProgressTimesComeFromTheRecordOfChanges(t *testing.T) {
 		}
 	}
 }
+
+// A database from before the terms of the search index finds its
+// commitments by their words once upgraded: the index is filled anew.
+func TestSearchTermsFillAnUpgradedDatabase(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, err := Open(testdb.NewURL(t, "old.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	before := slices.IndexFunc(migrations, func(m *gormigrate.Migration) bool { return m.ID == "2026120500_search_terms" })
+	if err := s.migrator(ctx, migrations[:before]).Migrate(); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO plans (id, ref, jurisdiction, title, status) VALUES (1, 'OLD-1', '{"en":"Oldland"}', '{"en":"Old plan"}', 'implementation')`,
+		`INSERT INTO commitments (id, ref, plan_id, code, title, description) VALUES
+			(1, 'OLD-1/1', 1, '1', '{"en":"Open budgets","zh-TW":"開放預算"}', '{"en":"Every line."}'),
+			(2, 'OLD-1/2', 1, '2', '{"en":"Lobbying register"}', '')`,
+	} {
+		if err := s.db.Exec(q).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := s.Migrate(ctx); err != nil || n != len(migrations)-before {
+		t.Fatalf("upgrade: applied %d, %v; want %d", n, err, len(migrations)-before)
+	}
+	for q, want := range map[string]string{"BUDGET": "OLD-1/1", "line": "OLD-1/1", "預算": "OLD-1/1", "regist": "OLD-1/2", "2": "OLD-1/2"} {
+		cs, err := s.FindCommitmentOutlines(ctx, CommitmentFilter{Query: q}, false)
+		if err != nil || len(cs) != 1 || cs[0].Ref != want {
+			t.Errorf("search %q: %+v, %v; want %s", q, cs, err, want)
+		}
+	}
+}
