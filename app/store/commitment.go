@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -207,11 +208,24 @@ func (s *Store) FindMilestones(ctx context.Context, commitmentIDs []uint) (map[u
 	if len(commitmentIDs) == 0 {
 		return out, nil
 	}
-	var ms []model.Milestone
-	err := s.db.WithContext(ctx).Preload("Agency").Preload("OtherAgencies", orderByCode).Where("commitment_id IN ?", commitmentIDs).
-		Order("commitment_id, position, id").Find(&ms).Error
-	for _, m := range ms {
-		out[m.CommitmentID] = append(out[m.CommitmentID], m)
+	// In parts: an agency of many members' plans answers for tens of
+	// thousands of commitments, and SQLite takes at most 32,766 values in
+	// a statement (the preloads name every milestone of a part).
+	ids := slices.Compact(slices.Sorted(slices.Values(commitmentIDs))) // each once, whichever part
+	for part := range slices.Chunk(ids, milestonesPart) {
+		var ms []model.Milestone
+		err := s.db.WithContext(ctx).Preload("Agency").Preload("OtherAgencies", orderByCode).Where("commitment_id IN ?", part).
+			Order("commitment_id, position, id").Find(&ms).Error
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			out[m.CommitmentID] = append(out[m.CommitmentID], m)
+		}
 	}
-	return out, err
+	return out, nil
 }
+
+// milestonesPart is how many commitments' milestones FindMilestones reads
+// in one statement.
+const milestonesPart = 1000
