@@ -194,36 +194,13 @@ func (s *Store) FindMilestoneSchedules(ctx context.Context, commitments []Commit
 	if len(commitments) == 0 {
 		return out, nil
 	}
-	var keys []string
-	planOf := map[string]uint{}
-	for _, c := range commitments {
-		k := "milestone schedules of plan " + strconv.FormatUint(uint64(c.PlanID), 10)
-		if _, ok := planOf[k]; !ok {
-			planOf[k] = c.PlanID
-			keys = append(keys, k)
-		}
+	plans := make([]uint, len(commitments))
+	for i, c := range commitments {
+		plans[i] = c.PlanID
 	}
-	vs, err := s.rememberedEach(ctx, keys, func(ctx context.Context, missing []string) (map[string]any, error) {
-		plans := make([]uint, len(missing))
-		for i, k := range missing {
-			plans[i] = planOf[k]
-		}
-		byPlan, err := s.findMilestoneSchedules(ctx, plans)
-		if err != nil {
-			return nil, err
-		}
-		loaded := make(map[string]any, len(missing))
-		for _, k := range missing {
-			loaded[k] = byPlan[planOf[k]] // nil for a plan without milestones
-		}
-		return loaded, nil
-	})
+	byPlan, err := rememberedByPlan(s, ctx, "milestone schedules", plans, s.findMilestoneSchedules)
 	if err != nil {
 		return nil, err
-	}
-	byPlan := make(map[uint]map[uint][]model.Milestone, len(keys))
-	for i, k := range keys {
-		byPlan[planOf[k]], _ = vs[i].(map[uint][]model.Milestone)
 	}
 	for _, c := range commitments {
 		if ms, ok := byPlan[c.PlanID][c.ID]; ok {

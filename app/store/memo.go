@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -175,6 +176,52 @@ func (s *Store) rememberedEach(ctx context.Context, keys []string, load func(ctx
 			return nil, l.err
 		}
 		out[i] = l.values[keys[i]]
+	}
+	return out, nil
+}
+
+// rememberedByPlan is rememberedEach for answers kept plan by plan under
+// what+" of plan "+id: load reads those of the plans given, keyed by plan
+// (a plan it leaves out has none, and that is kept too). It answers the
+// plans that have one.
+func rememberedByPlan[T any](s *Store, ctx context.Context, what string, planIDs []uint, load func(ctx context.Context, planIDs []uint) (map[uint]T, error)) (map[uint]T, error) {
+	var keys []string
+	planOf := map[string]uint{}
+	for _, id := range planIDs {
+		k := what + " of plan " + strconv.FormatUint(uint64(id), 10)
+		if _, ok := planOf[k]; !ok {
+			planOf[k] = id
+			keys = append(keys, k)
+		}
+	}
+	out := make(map[uint]T, len(keys))
+	if len(keys) == 0 {
+		return out, nil
+	}
+	vs, err := s.rememberedEach(ctx, keys, func(ctx context.Context, missing []string) (map[string]any, error) {
+		ids := make([]uint, len(missing))
+		for i, k := range missing {
+			ids[i] = planOf[k]
+		}
+		byPlan, err := load(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		loaded := make(map[string]any, len(missing))
+		for _, k := range missing {
+			if v, ok := byPlan[planOf[k]]; ok {
+				loaded[k] = v
+			}
+		}
+		return loaded, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, k := range keys {
+		if v, ok := vs[i].(T); ok {
+			out[planOf[k]] = v
+		}
 	}
 	return out, nil
 }

@@ -22,24 +22,7 @@ func (s *Store) ListPlans(ctx context.Context) ([]model.Plan, error) {
 // first page after a change reads again only the plans it shows; those
 // not kept are read in one query. Shared: callers must not modify them.
 func (s *Store) PlanTerms(ctx context.Context, planIDs []uint) (map[uint]*model.Plan, error) {
-	out := make(map[uint]*model.Plan, len(planIDs))
-	var keys []string
-	planOf := map[string]uint{}
-	for _, id := range planIDs {
-		k := "terms of plan " + strconv.FormatUint(uint64(id), 10)
-		if _, ok := planOf[k]; !ok {
-			planOf[k] = id
-			keys = append(keys, k)
-		}
-	}
-	if len(keys) == 0 {
-		return out, nil
-	}
-	vs, err := s.rememberedEach(ctx, keys, func(ctx context.Context, missing []string) (map[string]any, error) {
-		ids := make([]uint, len(missing))
-		for i, k := range missing {
-			ids[i] = planOf[k]
-		}
+	return rememberedByPlan(s, ctx, "terms", planIDs, func(ctx context.Context, ids []uint) (map[uint]*model.Plan, error) {
 		q := s.db.WithContext(ctx).Omit("documents")
 		if len(ids) <= plansNamedInAQuery {
 			q = q.Where("id IN ?", ids)
@@ -52,21 +35,8 @@ func (s *Store) PlanTerms(ctx context.Context, planIDs []uint) (map[uint]*model.
 		for i := range plans {
 			byID[plans[i].ID] = &plans[i]
 		}
-		loaded := make(map[string]any, len(missing))
-		for _, k := range missing {
-			loaded[k] = byID[planOf[k]] // nil for a plan that does not exist
-		}
-		return loaded, nil
+		return byID, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	for i, k := range keys {
-		if p, _ := vs[i].(*model.Plan); p != nil {
-			out[planOf[k]] = p
-		}
-	}
-	return out, nil
 }
 
 // FindPlanByID returns one plan.
