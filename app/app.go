@@ -266,21 +266,19 @@ func (a *App) Serve(ctx context.Context, ready func(addr net.Addr)) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           corkGets(handler),
+	srv := heldAnswers(&http.Server{
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
-		ConnContext:       corkConnContext,
-		ConnState:         uncorkIdle,
-	}
+	})
 	if ready != nil {
 		ready(ln.Addr())
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(holdingListener{ln}) }()
 	select {
 	case err := <-errc:
 		return err
