@@ -104,6 +104,16 @@ func (c *heldConn) SetWriteDeadline(t time.Time) error {
 	return c.Conn.SetWriteDeadline(t)
 }
 
+// CloseWrite lets net/http half-close a connection whose upload it refused
+// unread, so that the client reads the refusal rather than a reset.
+func (c *heldConn) CloseWrite() error {
+	c.send()
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
+}
+
 func (c *heldConn) Close() error {
 	c.send() // what an answer left is sent before the close, as the kernel would
 	return c.Conn.Close()
