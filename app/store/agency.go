@@ -80,7 +80,7 @@ type AgencyCommitments struct {
 // AgencyMilestone is a milestone's schedule (as FindMilestoneSchedules
 // reads it) with what judging it alone takes.
 type AgencyMilestone struct {
-	model.Milestone
+	*model.Milestone
 	PlanID uint
 	Leaf   bool // no other milestone's parent: judged on its own dates
 	Named  bool // names the agency among its other agencies, which schedules leave out
@@ -128,9 +128,17 @@ func (s *Store) FindAgencyCommitments(ctx context.Context, agencyID uint) (Agenc
 	if err != nil {
 		return out, err
 	}
+	n := 0
+	for _, commitments := range byPlan {
+		for _, ms := range commitments {
+			n += len(ms)
+		}
+	}
+	out.Milestones = make([]AgencyMilestone, 0, n)
 	for planID, commitments := range byPlan {
 		for _, ms := range commitments {
-			for _, m := range ms {
+			for i := range ms {
+				m := &ms[i]
 				out.Milestones = append(out.Milestones, AgencyMilestone{Milestone: m, PlanID: planID, Leaf: !parents.has(m.ID), Named: named.has(m.ID)})
 			}
 		}

@@ -229,12 +229,14 @@ func (s *Server) judgeAgency(c *gin.Context, q agencyQuery, asOf time.Time, data
 		}
 		m := am.Milestone
 		if am.Named {
-			m.OtherAgencies = []model.Agency{{ID: q.ID}}
+			named := *m
+			named.OtherAgencies = []model.Agency{{ID: q.ID}}
+			m = &named
 		}
 		if !m.AnswersFor(q.ID, &cm) {
 			continue
 		}
-		st := model.LeafState(plans[am.PlanID], &m, asOf)
+		st := model.LeafState(plans[am.PlanID], m, asOf)
 		counts[st]++
 		data.Total++
 		if st == model.StateOverdue {
