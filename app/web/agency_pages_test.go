@@ -14,8 +14,9 @@ import (
 )
 
 // agencyOfMany is a plan where agency BIG leads 57 commitments, each with
-// a milestone overdue on 15 January 2022, supports 3 commitments of OTHER,
-// and answers for one milestone, also overdue, in 2 more of OTHER's.
+// a milestone overdue on 15 January 2022 (the first's is judged on its two
+// steps: one overdue, one completed), supports 3 commitments of OTHER, and
+// answers for one milestone, also overdue, in 2 more of OTHER's.
 func agencyOfMany() *model.Dataset {
 	ds := &model.Dataset{Format: model.DatasetFormat, Agencies: []model.AgencyRecord{
 		{Code: "BIG", Name: model.T("en", "Ministry of Many Things")},
@@ -33,6 +34,13 @@ func agencyOfMany() *model.Dataset {
 	}
 	for n := 1; n <= 57; n++ {
 		p.Commitments = append(p.Commitments, commitment(n, "BIG", nil, ""))
+	}
+	first := &p.Commitments[0].Milestones[0]
+	first.Due = model.MustDate("2022-12")
+	first.Children = []model.MilestoneRecord{
+		{Ref: "2", Title: model.T("en", "First step"), Due: model.MustDate("2021-12-31"), Status: model.MilestoneInProgress, Weight: 1},
+		{Ref: "3", Title: model.T("en", "Second step"), Due: model.MustDate("2021-12-31"), Status: model.MilestoneCompleted,
+			CompletedOn: model.MustDate("2021-12-01"), Weight: 1},
 	}
 	for n := 58; n <= 60; n++ {
 		p.Commitments = append(p.Commitments, commitment(n, "OTHER", []string{"BIG"}, ""))
@@ -64,10 +72,11 @@ func TestAnAgencysListsComeInPagesAndItsCountsCoverThemAll(t *testing.T) {
 	defer srv.Close()
 	page := fmt.Sprintf("/agencies/%d", big.ID)
 	row := func(n int) string { return fmt.Sprintf(">1-%d</td>", n) }
-	late := func(n int) string { return fmt.Sprintf(`<span class="code">1-%d.1</span>`, n) }
+	late := func(n int, ref string) string { return fmt.Sprintf(`<span class="code">1-%d.%s</span>`, n, ref) }
 
 	first := mustGet(t, srv, page+"?lang=en")
-	totals := []string{"59 milestones it is responsible for", "59 overdue milestones", "Leads 57 commitments", "Supports 3 commitments"}
+	// 60 leaves: the two steps of 1-1 rather than their parent, one completed.
+	totals := []string{"60 milestones it is responsible for", "59 overdue milestones", "Leads 57 commitments", "Supports 3 commitments"}
 	wantIn(t, "the first page", first, totals...)
 	led := section(t, first, `<h2 id="led">`, `<h2 id="supported">`)
 	wantIn(t, "commitments led, page 1", led, row(1), row(2), row(50), "Showing 1 to 50 of 57.",
@@ -95,13 +104,14 @@ func TestAnAgencysListsComeInPagesAndItsCountsCoverThemAll(t *testing.T) {
 		`aria-label="Page 2" aria-current="page">2</a>`, `rel="prev"`)
 	wantNotIn(t, "commitments led, page 2", led, row(1), row(50), `rel="next"`)
 	// The other lists stay on their first page.
-	wantIn(t, "overdue milestones beside page 2", section(t, body, `<h3 id="overdue">`, `<h2 id="led">`), late(1), "Showing 1 to 50 of 59.")
+	wantIn(t, "overdue milestones beside page 2", section(t, body, `<h3 id="overdue">`, `<h2 id="led">`), late(2, "1"), "Showing 1 to 50 of 59.")
 
 	// Overdue milestones: the 9 left, those of 61 and 62 among them, and
 	// the link back keeps the page of the commitments led.
 	overdue = section(t, mustGet(t, srv, page+"?lang=en&led_page=2&overdue_page=2"), `<h3 id="overdue">`, `<h2 id="led">`)
-	wantIn(t, "overdue milestones, page 2", overdue, "Showing 51 to 59 of 59.", late(61), late(62),
+	wantIn(t, "overdue milestones, page 2", overdue, "Showing 51 to 59 of 59.", late(61, "1"), late(62, "1"), late(1, "2"),
 		`href="/agencies/`+fmt.Sprint(big.ID)+`?lang=en&amp;led_page=2#overdue" rel="prev"`)
+	wantNotIn(t, "overdue milestones, page 2", overdue, late(1, "1"), late(1, "3"), late(51, "1"))
 	if n := strings.Count(overdue, `<th scope="row">`); n != 9 {
 		t.Errorf("the second page of overdue milestones has %d rows, want 9", n)
 	}
