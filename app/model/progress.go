@@ -78,19 +78,10 @@ func (a Assessment) Percent() int {
 // live.
 func Assess(p *Plan, c *Commitment, ms []Milestone, asOf time.Time) Assessment {
 	loc := asOf.Location()
-	today := time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, loc)
+	today := dayOf(asOf)
 	a := Assessment{Milestones: make(map[uint]ScheduleState, len(ms))}
-	if p != nil {
-		// Its end date decides, so that a day before it reads as it was
-		// then (?asof=); a plan with no end date has ended when marked so.
-		if !p.End.IsZero() {
-			a.Ended = p.End.Last(loc).Before(today)
-			if a.Ended {
-				a.PlanEnd = p.End
-			}
-		} else {
-			a.Ended = p.Status == PlanEnded
-		}
+	if a.Ended = planEnded(p, today); a.Ended && !p.End.IsZero() {
+		a.PlanEnd = p.End
 	}
 	if c.ProgressAt != nil {
 		a.LastUpdate = *c.ProgressAt
@@ -261,6 +252,33 @@ func rollUp(states []ScheduleState, started bool) ScheduleState {
 
 // milestoneState judges one milestone on its own dates and status; in an
 // ended plan an open milestone is not completed, whatever its dates.
+// dayOf is the start of asOf's day, where it is.
+func dayOf(asOf time.Time) time.Time {
+	return time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, asOf.Location())
+}
+
+// planEnded reports whether plan p (nil: none) has ended by today. Its end
+// date decides, so that a day before it reads as it was then (?asof=); a
+// plan with no end date has ended when marked so.
+func planEnded(p *Plan, today time.Time) bool {
+	if p == nil {
+		return false
+	}
+	if !p.End.IsZero() {
+		return p.End.Last(today.Location()).Before(today)
+	}
+	return p.Status == PlanEnded
+}
+
+// LeafState is the schedule state of a milestone of plan p that has no
+// children (see Leaves), on asOf: what Assess gives it, without the rest
+// of its commitment, for pages that count the milestones of one agency
+// across thousands of commitments.
+func LeafState(p *Plan, m *Milestone, asOf time.Time) ScheduleState {
+	today := dayOf(asOf)
+	return milestoneState(m, today, planEnded(p, today))
+}
+
 func milestoneState(m *Milestone, today time.Time, ended bool) ScheduleState {
 	switch m.Status {
 	case MilestoneCancelled:

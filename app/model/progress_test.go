@@ -509,3 +509,41 @@ func TestAssessEndedPlan(t *testing.T) {
 		t.Errorf("marked ended without an end date: ended %t, %s, end %v; want ended, not-completed, no date", a.Ended, a.Milestones[1], a.PlanEnd)
 	}
 }
+
+// A leaf judged alone, as an agency's page judges thousands of them, gets
+// the state Assess gives it among its commitment's milestones, in a plan
+// running or ended, on any day.
+func TestLeafStateIsTheStateAssessGivesALeaf(t *testing.T) {
+	milestones := []model.Milestone{
+		ms(1, inProgress, "2021-01", "2023-12"),
+		childOf(1, ms(11, inProgress, "2021-01", "2022-06-10")),
+		childOf(1, ms(12, completed, "2021-01", "2021-12")),
+		ms(2, cancelled, "2021-01", "2021-12"),
+		childOf(2, ms(21, inProgress, "2021-01", "2021-12")),
+		ms(3, notStarted, "", ""),
+		ms(4, notStarted, "2023-01", "2023-12"),
+		ms(5, inProgress, "", ""),
+		ms(6, notStarted, "2022-01", ""),
+	}
+	leaves := model.Leaves(milestones)
+	if len(leaves) != 7 {
+		t.Fatalf("%d leaves, want 7", len(leaves))
+	}
+	running := &model.Plan{Start: model.MustDate("2021-01"), End: model.MustDate("2024-05"), Status: model.PlanImplementation}
+	for name, p := range map[string]*model.Plan{"no plan": nil, "a running plan": running, "an ended plan": ended("2024-05")} {
+		for _, day := range []string{"2021-06-01", "2022-06-01", "2024-05-31", "2024-06-01"} {
+			a := model.Assess(p, period("2021-01", "2024-05"), milestones, on(day))
+			seen := map[model.ScheduleState]bool{}
+			for _, m := range leaves {
+				got := model.LeafState(p, m, on(day))
+				if got != a.Milestones[m.ID] {
+					t.Errorf("%s on %s, milestone %d: %s alone, %s in its commitment", name, day, m.ID, got, a.Milestones[m.ID])
+				}
+				seen[got] = true
+			}
+			if len(seen) < 2 {
+				t.Errorf("%s on %s: the leaves are all %v, too alike to tell anything", name, day, seen)
+			}
+		}
+	}
+}

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"maps"
 	"slices"
 	"sort"
 
@@ -63,29 +65,104 @@ func (s *Store) FindActiveContacts(ctx context.Context, agencyID uint, d model.D
 	return active, nil
 }
 
-// FindCommitmentsWithMilestonesOf returns the commitments, ordered by plan
-// and code, with their plan, theme and lead agency, that have a milestone
-// naming the agency as responsible, whether or not the agency leads or
-// supports the commitment itself.
-func (s *Store) FindCommitmentsWithMilestonesOf(ctx context.Context, agencyID uint) ([]model.Commitment, error) {
-	var cs []model.Commitment
-	err := s.db.WithContext(ctx).Preload("Plan").Preload("Theme").Preload("LeadAgency").
-		Where("id IN (SELECT commitment_id FROM milestones WHERE agency_id = ?) OR id IN (SELECT m.commitment_id FROM milestones m "+
-			"JOIN milestone_agencies ma ON ma.milestone_id = m.id WHERE ma.agency_id = ?)", agencyID, agencyID).Find(&cs).Error
+// AgencyCommitments is what an agency answers for: the commitments it
+// leads and those it supports, in code order plan by plan, as the outlines
+// a page pages them on, and the milestones it may answer for.
+type AgencyCommitments struct {
+	Led       []CommitmentOutline
+	Supported []CommitmentOutline // supported and not led
+	// Milestones are those that name it as responsible or among their
+	// other agencies, and those with no agency of their own in commitments
+	// it leads, in no order: model.Milestone.AnswersFor decides.
+	Milestones []AgencyMilestone
+}
+
+// AgencyMilestone is a milestone's schedule (as FindMilestoneSchedules
+// reads it) with what judging it alone takes.
+type AgencyMilestone struct {
+	*model.Milestone
+	PlanID uint
+	Leaf   bool // no other milestone's parent: judged on its own dates
+	Named  bool // names the agency among its other agencies, which schedules leave out
+}
+
+// FindAgencyCommitments returns what an agency answers for, reading only
+// what concerns the agency, never whole plans or every milestone of its
+// commitments, in five queries whatever the agency's size.
+func (s *Store) FindAgencyCommitments(ctx context.Context, agencyID uint) (AgencyCommitments, error) {
+	var out AgencyCommitments
+	agency := sql.Named("agency", agencyID)
+	own, err := s.outlinesOf(s.db.WithContext(ctx).Model(&model.Commitment{}).Where("id IN (SELECT id FROM commitments WHERE lead_agency_id = @agency "+
+		"UNION SELECT commitment_id FROM commitment_agencies WHERE agency_id = @agency)", agency), false)
+	if err != nil {
+		return out, err
+	}
+	led, err := s.idSet(s.db.WithContext(ctx).Raw("SELECT "+s.dialect.concat(s.dialect.idText("id"))+" FROM commitments WHERE lead_agency_id = @agency", agency))
+	if err != nil {
+		return out, err
+	}
+	for _, c := range own {
+		if led.has(c.ID) {
+			out.Led = append(out.Led, c)
+		} else {
+			out.Supported = append(out.Supported, c)
+		}
+	}
+	// The milestones named as its own, those left to the lead of the
+	// commitments it leads, and those naming it among other agencies.
+	const candidates = "SELECT id FROM milestones WHERE agency_id = @agency " +
+		"UNION SELECT m.id FROM milestones m JOIN commitments c ON c.id = m.commitment_id WHERE c.lead_agency_id = @agency AND m.agency_id IS NULL " +
+		"UNION SELECT milestone_id FROM milestone_agencies WHERE agency_id = @agency"
+	byPlan, err := s.schedulesOf(s.db.WithContext(ctx).Table("milestones").Joins("JOIN commitments ON commitments.id = milestones.commitment_id").
+		Where("milestones.id IN ("+candidates+")", agency))
+	if err != nil {
+		return out, err
+	}
+	// Which of them are parents, and which name it among other agencies.
+	parents, err := s.idSet(s.db.WithContext(ctx).Raw("SELECT "+s.dialect.concat(s.dialect.idText("a.id"))+" FROM ("+candidates+") AS a "+
+		"WHERE EXISTS (SELECT 1 FROM milestones k WHERE k.parent_id = a.id)", agency))
+	if err != nil {
+		return out, err
+	}
+	named, err := s.idSet(s.db.WithContext(ctx).Raw("SELECT "+s.dialect.concat(s.dialect.idText("milestone_id"))+" FROM milestone_agencies WHERE agency_id = @agency", agency))
+	if err != nil {
+		return out, err
+	}
+	n := 0
+	for _, commitments := range byPlan {
+		for _, ms := range commitments {
+			n += len(ms)
+		}
+	}
+	out.Milestones = make([]AgencyMilestone, 0, n)
+	for planID, commitments := range byPlan {
+		for _, ms := range commitments {
+			for i := range ms {
+				m := &ms[i]
+				out.Milestones = append(out.Milestones, AgencyMilestone{Milestone: m, PlanID: planID, Leaf: !parents.has(m.ID), Named: named.has(m.ID)})
+			}
+		}
+	}
+	return out, nil
+}
+
+// FindMilestoneSchedulesOf returns the schedules of the milestones of the
+// given commitments, as FindMilestoneSchedules does, read anew and only
+// theirs: for the few commitments a page shows out of many plans.
+func (s *Store) FindMilestoneSchedulesOf(ctx context.Context, commitmentIDs []uint) (map[uint][]model.Milestone, error) {
+	out := map[uint][]model.Milestone{}
+	if len(commitmentIDs) == 0 {
+		return out, nil
+	}
+	byPlan, err := s.schedulesOf(s.db.WithContext(ctx).Table("milestones").Joins("JOIN commitments ON commitments.id = milestones.commitment_id").
+		Where("milestones.commitment_id IN ?", commitmentIDs))
 	if err != nil {
 		return nil, err
 	}
-	sort.Slice(cs, func(i, j int) bool {
-		a, b := cs[i], cs[j]
-		if a.PlanID != b.PlanID {
-			return a.PlanID < b.PlanID
-		}
-		if c := compareCodes(a.Code, b.Code); c != 0 {
-			return c < 0
-		}
-		return a.Ref < b.Ref
-	})
-	return cs, nil
+	for _, commitments := range byPlan {
+		maps.Copy(out, commitments)
+	}
+	return out, nil
 }
 
 // FindAgencies returns every agency, by code.

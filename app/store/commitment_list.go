@@ -139,14 +139,19 @@ func (s *Store) idSet(q *gorm.DB) (*idSet, error) {
 // findCommitmentOutlines reads the outlines of the commitments matching f,
 // in natural code order, every time.
 func (s *Store) findCommitmentOutlines(ctx context.Context, f CommitmentFilter, withTitle bool) ([]CommitmentOutline, error) {
+	return s.outlinesOf(f.where(s.db.WithContext(ctx).Model(&model.Commitment{}), s.dialect), withTitle)
+}
+
+// outlinesOf reads the outlines of the commitments q selects, in natural
+// code order plan by plan.
+func (s *Store) outlinesOf(q *gorm.DB, withTitle bool) ([]CommitmentOutline, error) {
 	format, args := "'%d %d %s %s %d %d %d:%s %d:%s'", "id, plan_id, "+orDash("start")+", "+orDash(`"end"`)+", "+s.dialect.millis("updated_at")+
 		", "+s.dialect.millis("progress_at")+", octet_length(code), code, octet_length(ref), ref"
 	if withTitle {
 		format, args = "'%d %d %s %s %d %d %d:%s %d:%s %d:%s'", args+", octet_length(title), title"
 	}
 	var packed sql.NullString
-	q := f.where(s.db.WithContext(ctx).Model(&model.Commitment{}), s.dialect).Select(s.dialect.concat(s.dialect.format(format, args)))
-	if err := q.Row().Scan(&packed); err != nil {
+	if err := q.Select(s.dialect.concat(s.dialect.format(format, args))).Row().Scan(&packed); err != nil {
 		return nil, err
 	}
 	p := packedText{rest: packed.String}
@@ -218,16 +223,22 @@ const plansNamedInAQuery = 500
 // findMilestoneSchedules reads the schedules of the milestones of the
 // given plans (of more, perhaps), keyed by plan, then commitment.
 func (s *Store) findMilestoneSchedules(ctx context.Context, planIDs []uint) (map[uint]map[uint][]model.Milestone, error) {
-	var packed sql.NullString
-	d := s.dialect
-	q := s.db.WithContext(ctx).Table("milestones").Joins("JOIN commitments ON commitments.id = milestones.commitment_id").
-		Select(d.concat(d.format(`'%d %d %d %d %d %s %s %s %s %!.17g %d %d %d'`, `commitments.plan_id, milestones.commitment_id, milestones.id, `+
-			`coalesce(milestones.parent_id, 0), milestones.position, `+orDash("milestones.status")+`, `+orDash("milestones.start")+`, `+
-			orDash("milestones.due")+`, `+orDash("milestones.completed_on")+`, milestones.weight, coalesce(milestones.agency_id, 0), `+
-			d.millis("milestones.updated_at")+`, `+d.millis("milestones.progress_at"))))
+	q := s.db.WithContext(ctx).Table("milestones").Joins("JOIN commitments ON commitments.id = milestones.commitment_id")
 	if len(planIDs) <= plansNamedInAQuery {
 		q = q.Where("commitments.plan_id IN ?", planIDs)
 	}
+	return s.schedulesOf(q)
+}
+
+// schedulesOf reads the schedules of the milestones q selects (of
+// milestones joined to their commitments), keyed by plan, then commitment.
+func (s *Store) schedulesOf(q *gorm.DB) (map[uint]map[uint][]model.Milestone, error) {
+	var packed sql.NullString
+	d := s.dialect
+	q = q.Select(d.concat(d.format(`'%d %d %d %d %d %s %s %s %s %!.17g %d %d %d'`, `commitments.plan_id, milestones.commitment_id, milestones.id, `+
+		`coalesce(milestones.parent_id, 0), milestones.position, `+orDash("milestones.status")+`, `+orDash("milestones.start")+`, `+
+		orDash("milestones.due")+`, `+orDash("milestones.completed_on")+`, milestones.weight, coalesce(milestones.agency_id, 0), `+
+		d.millis("milestones.updated_at")+`, `+d.millis("milestones.progress_at"))))
 	if err := q.Row().Scan(&packed); err != nil {
 		return nil, err
 	}

@@ -88,9 +88,18 @@ func TestPlanInItsOwnWordsRoundTripsByteIdentical(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	found, err := s.FindCommitmentsWithMilestonesOf(ctx, audit.ID)
-	if err != nil || len(found) != 1 || found[0].Ref != "XX-3/1" {
-		t.Errorf("commitments with milestones of MIN-C: %v, %v", found, err)
+	found, err := s.FindAgencyCommitments(ctx, audit.ID)
+	if err != nil || len(found.Led)+len(found.Supported) != 0 || len(found.Milestones) != 1 {
+		t.Fatalf("what MIN-C answers for: %+v, %v", found, err)
+	}
+	var second uint
+	for _, m := range ms[cs[0].ID] {
+		if m.Ref == "2" {
+			second = m.ID
+		}
+	}
+	if m := found.Milestones[0]; m.ID != second || m.CommitmentID != cs[0].ID || !m.Named || !m.Leaf {
+		t.Errorf("the milestone MIN-C answers for: %+v, want milestone 2 (%d), named, a leaf", m, second)
 	}
 
 	// Importing the same file again changes nothing.

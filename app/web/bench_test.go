@@ -437,11 +437,17 @@ func BenchmarkFirstPageAfterAWrite(b *testing.B) {
 		b.Fatalf("a milestone of the demo plan: %v", err)
 	}
 	m := ms[demoPlan[0].ID][0]
+	// A generated agency answers for commitments in every generated plan.
+	agency, err := st.FindAgencyByCode(ctx, "GEN-A0")
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.Run(engine(), func(b *testing.B) {
 		for _, p := range []page{
 			{"plan-200", fmt.Sprintf("/plans/%d", big)},
 			{"commitment", fmt.Sprintf("/commitments/%d", cs[0].ID)},
 			{"home", "/"},
+			{"agency", fmt.Sprintf("/agencies/%d", agency.ID)},
 		} {
 			b.Run(p.name, func(b *testing.B) {
 				for i := range b.N {

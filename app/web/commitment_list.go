@@ -75,12 +75,10 @@ func parseListQuery(v url.Values) (listQuery, error) {
 		q.PlanID = id("plan")
 	}
 	q.ThemeID, q.AgencyID = id("theme"), id("agency")
-	if s := v.Get("page"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			bad = true
-		}
+	if n, ok := parsePage(v.Get("page")); ok {
 		q.Page = n
+	} else {
+		bad = true
 	}
 	if q.Completion != "" && !slices.Contains(listCompletions, q.Completion) ||
 		q.State != "" && !slices.Contains(model.ScheduleStates, q.State) ||
@@ -233,7 +231,7 @@ func (s *Server) listCommitments(c *gin.Context) {
 	data.Rows, data.Matched, data.Total = res.Rows, res.Matched, res.Total
 	data.From, data.To = res.From+1, res.To
 	data.Query = q
-	data.Pages, data.Prev, data.Next = pagination(q, res.Pages)
+	data.Pages, data.Prev, data.Next = pagination(q.Page, res.Pages, q.url)
 	s.render(c, 200, "commitments/index", data)
 }
 
@@ -293,11 +291,9 @@ func (s *Server) findListPage(c *gin.Context, q listQuery, plan *model.Plan, asO
 	sortListRows(rows, q.Sort, lang)
 
 	res.Matched = len(rows)
-	res.Pages = max((len(rows)+listPageSize-1)/listPageSize, 1)
-	if q.Page > res.Pages {
-		return res, errNotFound
+	if res.From, res.To, res.Pages, err = pageOf(q.Page, len(rows)); err != nil {
+		return res, err
 	}
-	res.From, res.To = (q.Page-1)*listPageSize, min(q.Page*listPageSize, len(rows))
 	shown := rows[res.From:res.To]
 	if !judgeAll {
 		if shown, err = s.judge(c, shown, asOf, q); err != nil {
@@ -604,26 +600,49 @@ func b2i(b bool) int {
 	return 0
 }
 
-// pagination links the pages of a view: the first and last, and the two
-// either side of the current one, with gaps between.
-func pagination(q listQuery, pages int) (links []pageLink, prev, next string) {
+// parsePage reads a page number from the query string, 1 when there is
+// none; anything but a whole number from 1 is not a page (false).
+func parsePage(s string) (int, bool) {
+	if s == "" {
+		return 1, true
+	}
+	n, err := strconv.Atoi(s)
+	return n, err == nil && n >= 1
+}
+
+// pageOf places page number (1-based) of a list of n items, listPageSize
+// a page: the items it shows, from and to (0-based, to excluded), and how
+// many pages there are. An empty list has one page, empty; a page past
+// the last is not found.
+func pageOf(number, n int) (from, to, pages int, err error) {
+	pages = max((n+listPageSize-1)/listPageSize, 1)
+	if number > pages {
+		return 0, 0, pages, errNotFound
+	}
+	return (number - 1) * listPageSize, min(number*listPageSize, n), pages, nil
+}
+
+// pagination links the pages of a view, url giving each page's address:
+// the first and last, and the two either side of the current one, with
+// gaps between. The partial "list_pages" shows them.
+func pagination(current, pages int, url func(page int) string) (links []pageLink, prev, next string) {
 	if pages <= 1 {
 		return nil, "", ""
 	}
 	for n := 1; n <= pages; n++ {
-		if n != 1 && n != pages && (n < q.Page-2 || n > q.Page+2) {
+		if n != 1 && n != pages && (n < current-2 || n > current+2) {
 			if !links[len(links)-1].Gap {
 				links = append(links, pageLink{Gap: true})
 			}
 			continue
 		}
-		links = append(links, pageLink{Number: n, URL: q.url(n), Current: n == q.Page})
+		links = append(links, pageLink{Number: n, URL: url(n), Current: n == current})
 	}
-	if q.Page > 1 {
-		prev = q.url(q.Page - 1)
+	if current > 1 {
+		prev = url(current - 1)
 	}
-	if q.Page < pages {
-		next = q.url(q.Page + 1)
+	if current < pages {
+		next = url(current + 1)
 	}
 	return links, prev, next
 }
