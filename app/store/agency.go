@@ -97,7 +97,7 @@ func (s *Store) FindAgencyCommitments(ctx context.Context, agencyID uint) (Agenc
 	if err != nil {
 		return out, err
 	}
-	led, err := s.idSet(s.db.WithContext(ctx).Raw("SELECT "+s.dialect.concat(s.dialect.idText("id"))+" FROM commitments WHERE lead_agency_id = @agency", agency))
+	led, err := s.idSet(s.db.WithContext(ctx).Raw("SELECT "+s.dialect.idList("id")+" FROM commitments WHERE lead_agency_id = @agency", agency))
 	if err != nil {
 		return out, err
 	}
@@ -119,12 +119,12 @@ func (s *Store) FindAgencyCommitments(ctx context.Context, agencyID uint) (Agenc
 		return out, err
 	}
 	// Which of them are parents, and which name it among other agencies.
-	parents, err := s.idSet(s.db.WithContext(ctx).Raw("SELECT "+s.dialect.concat(s.dialect.idText("a.id"))+" FROM ("+candidates+") AS a "+
+	parents, err := s.idSet(s.db.WithContext(ctx).Raw("SELECT "+s.dialect.idList("a.id")+" FROM ("+candidates+") AS a "+
 		"WHERE EXISTS (SELECT 1 FROM milestones k WHERE k.parent_id = a.id)", agency))
 	if err != nil {
 		return out, err
 	}
-	named, err := s.idSet(s.db.WithContext(ctx).Raw("SELECT "+s.dialect.concat(s.dialect.idText("milestone_id"))+" FROM milestone_agencies WHERE agency_id = @agency", agency))
+	named, err := s.idSet(s.db.WithContext(ctx).Raw("SELECT "+s.dialect.idList("milestone_id")+" FROM milestone_agencies WHERE agency_id = @agency", agency))
 	if err != nil {
 		return out, err
 	}

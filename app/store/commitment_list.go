@@ -47,17 +47,24 @@ func (o *CommitmentOutline) Commitment() model.Commitment {
 // f (Limit and Offset aside), in natural code order plan by plan, with the
 // title when withTitle. The outlines of a whole plan are read once and
 // kept while the database is unchanged; a filter then only asks SQL which
-// of them match. They are shared: callers must not modify them.
-func (s *Store) FindCommitmentOutlines(ctx context.Context, f CommitmentFilter, withTitle bool) ([]CommitmentOutline, error) {
+// of them match, and answers with pointers to the kept ones: copying
+// tens of thousands of outlines for a common word took longer than
+// finding them. They are shared: callers must not modify them.
+func (s *Store) FindCommitmentOutlines(ctx context.Context, f CommitmentFilter, withTitle bool) ([]*CommitmentOutline, error) {
 	v, err := s.remembered(ctx, fmt.Sprintf("outlines of plan %d, titles %t", f.PlanID, withTitle), func(ctx context.Context) (any, error) {
-		return s.findCommitmentOutlines(ctx, CommitmentFilter{PlanID: f.PlanID}, withTitle)
+		outlines, err := s.findCommitmentOutlines(ctx, CommitmentFilter{PlanID: f.PlanID}, withTitle)
+		ids := make([]uint, len(outlines))
+		for i, o := range outlines {
+			ids[i] = o.ID
+		}
+		return keptOutlines{outlines, ids}, err
 	})
 	if err != nil {
 		return nil, err
 	}
-	all := v.([]CommitmentOutline)
+	all := v.(keptOutlines)
 	if (f == CommitmentFilter{PlanID: f.PlanID, Limit: f.Limit, Offset: f.Offset}) {
-		return all, nil
+		return all.outlines, nil
 	}
 	// A word the index tells exactly is looked up there alone, without
 	// reading a commitment (the plan is all's); SQL judges the rest of f.
@@ -70,34 +77,42 @@ func (s *Store) FindCommitmentOutlines(ctx context.Context, f CommitmentFilter, 
 			rest.Query += w + " "
 			continue
 		}
-		set, err := s.idSet(s.db.WithContext(ctx).Raw("SELECT "+s.dialect.concat(s.dialect.idText("m.commitment_id"))+" FROM ("+ids+") AS m", args...))
+		set, err := s.idSet(s.db.WithContext(ctx).Raw("SELECT "+s.dialect.idList("m.commitment_id")+" FROM ("+ids+") AS m", args...))
 		if err != nil {
 			return nil, err
 		}
 		sets = append(sets, set)
 	}
 	if (rest != CommitmentFilter{PlanID: f.PlanID, Limit: f.Limit, Offset: f.Offset}) {
-		set, err := s.idSet(rest.where(s.db.WithContext(ctx).Model(&model.Commitment{}), s.dialect).Select(s.dialect.concat(s.dialect.idText("commitments.id"))))
+		set, err := s.idSet(rest.where(s.db.WithContext(ctx).Model(&model.Commitment{}), s.dialect).Select(s.dialect.idList("commitments.id")))
 		if err != nil {
 			return nil, err
 		}
 		sets = append(sets, set)
 	}
-	fewest := len(all)
+	fewest := len(all.ids)
 	for _, set := range sets {
 		fewest = min(fewest, set.n)
 	}
-	out := make([]CommitmentOutline, 0, fewest)
+	out := make([]*CommitmentOutline, 0, fewest)
 outlines:
-	for _, c := range all {
+	for i, id := range all.ids {
 		for _, set := range sets {
-			if !set.has(c.ID) {
+			if !set.has(id) {
 				continue outlines
 			}
 		}
-		out = append(out, c)
+		out = append(out, all.outlines[i])
 	}
 	return out, nil
+}
+
+// keptOutlines are the outlines of a plan as kept, with their ids side by
+// side: a search tests every id, which is quicker read from one array than
+// from tens of thousands of outlines.
+type keptOutlines struct {
+	outlines []*CommitmentOutline
+	ids      []uint
 }
 
 // idSet is a set of ids, a bit for each.
@@ -119,27 +134,28 @@ func (s *idSet) has(id uint) bool {
 	return i < len(s.bits) && s.bits[i]&(1<<(id%64)) != 0
 }
 
-// idSet reads the ids q answers packed in one text.
+// idSet reads the ids q answers packed in one list (dialect.idList).
 func (s *Store) idSet(q *gorm.DB) (*idSet, error) {
-	var ids sql.NullString
-	if err := q.Row().Scan(&ids); err != nil {
+	var list []byte
+	if err := q.Row().Scan(&list); err != nil {
 		return nil, err
 	}
 	set := &idSet{}
-	p := packedText{rest: ids.String}
-	for !p.end() {
-		set.add(p.id())
-	}
-	if p.err != nil {
-		return nil, fmt.Errorf("matching commitments: %w", p.err)
+	if err := s.dialect.eachID(list, set.add); err != nil {
+		return nil, fmt.Errorf("matching commitments: %w", err)
 	}
 	return set, nil
 }
 
 // findCommitmentOutlines reads the outlines of the commitments matching f,
 // in natural code order, every time.
-func (s *Store) findCommitmentOutlines(ctx context.Context, f CommitmentFilter, withTitle bool) ([]CommitmentOutline, error) {
-	return s.outlinesOf(f.where(s.db.WithContext(ctx).Model(&model.Commitment{}), s.dialect), withTitle)
+func (s *Store) findCommitmentOutlines(ctx context.Context, f CommitmentFilter, withTitle bool) ([]*CommitmentOutline, error) {
+	cs, err := s.outlinesOf(f.where(s.db.WithContext(ctx).Model(&model.Commitment{}), s.dialect), withTitle)
+	out := make([]*CommitmentOutline, len(cs))
+	for i := range cs {
+		out[i] = &cs[i]
+	}
+	return out, err
 }
 
 // outlinesOf reads the outlines of the commitments q selects, in natural

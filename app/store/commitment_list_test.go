@@ -80,7 +80,7 @@ func TestFindCommitmentsByTagsAndDescription(t *testing.T) {
 	}
 }
 
-func refs(os []store.CommitmentOutline) []string {
+func refs(os []*store.CommitmentOutline) []string {
 	out := []string{}
 	for _, o := range os {
 		out = append(out, o.Ref)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"reflect"
@@ -77,12 +78,37 @@ func (d dialect) concat(expr string) string {
 	return "group_concat(" + expr + ", ' ')"
 }
 
-// idText is an integer column as text, for concat.
-func (d dialect) idText(column string) string {
+// idList is an aggregate packing the ids of an integer column for
+// eachID (NULL for no rows): on PostgreSQL four bytes each, big-endian
+// (int4send; ids, like the lists' own (packedText.id), fit in 32 bits),
+// which pgx hands over as they are, with nothing to parse; on SQLite their
+// texts between spaces.
+func (d dialect) idList(column string) string {
 	if d.postgres {
-		return "CAST(" + column + " AS text)"
+		return "string_agg(int4send(CAST(" + column + " AS integer)), ''::bytea)"
 	}
-	return column
+	return "group_concat(" + column + ", ' ')"
+}
+
+// eachID calls fn with each id of a list idList packed.
+func (d dialect) eachID(list []byte, fn func(id uint)) error {
+	if d.postgres {
+		if len(list)%4 != 0 {
+			return fmt.Errorf("a list of ids of %d bytes", len(list))
+		}
+		for i := 0; i < len(list); i += 4 {
+			fn(uint(binary.BigEndian.Uint32(list[i:])))
+		}
+		return nil
+	}
+	p := packedText{rest: string(list)}
+	for !p.end() {
+		id := p.id()
+		if p.err == nil {
+			fn(id)
+		}
+	}
+	return p.err
 }
 
 // printfVerb matches the verbs format writes with: %d, %s, %!.17g.

@@ -280,7 +280,7 @@ func (s *Server) findListPage(c *gin.Context, q listQuery, plan *model.Plan, asO
 	}
 	rows := make([]listRow, len(outlines))
 	for i := range outlines {
-		rows[i].O = &outlines[i]
+		rows[i].O = outlines[i]
 	}
 	judgeAll := q.State != "" || q.Completion != "" || slices.Contains(derivedSorts, sortKey)
 	if judgeAll {
