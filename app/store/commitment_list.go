@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -70,25 +71,21 @@ func (s *Store) FindCommitmentOutlines(ctx context.Context, f CommitmentFilter, 
 	// reading a commitment (the plan is all's); SQL judges the rest of f.
 	rest := f
 	rest.Query = ""
-	var sets []*idSet
+	var queries []*gorm.DB
 	for _, w := range strings.Fields(f.Query) {
 		ids, args, exact := wordIndex(s.dialect, w)
 		if !exact {
 			rest.Query += w + " "
 			continue
 		}
-		set, err := s.idSet(s.db.WithContext(ctx).Raw("SELECT "+s.dialect.idList("m.commitment_id")+" FROM ("+ids+") AS m", args...))
-		if err != nil {
-			return nil, err
-		}
-		sets = append(sets, set)
+		queries = append(queries, s.db.WithContext(ctx).Raw("SELECT "+s.dialect.idList("m.commitment_id")+" FROM ("+ids+") AS m", args...))
 	}
 	if (rest != CommitmentFilter{PlanID: f.PlanID, Limit: f.Limit, Offset: f.Offset}) {
-		set, err := s.idSet(rest.where(s.db.WithContext(ctx).Model(&model.Commitment{}), s.dialect).Select(s.dialect.idList("commitments.id")))
-		if err != nil {
-			return nil, err
-		}
-		sets = append(sets, set)
+		queries = append(queries, rest.where(s.db.WithContext(ctx).Model(&model.Commitment{}), s.dialect).Select(s.dialect.idList("commitments.id")))
+	}
+	sets, err := s.idSets(queries)
+	if err != nil {
+		return nil, err
 	}
 	fewest := len(all.ids)
 	for _, set := range sets {
@@ -132,6 +129,28 @@ func (s *idSet) add(id uint) {
 func (s *idSet) has(id uint) bool {
 	i := int(id / 64)
 	return i < len(s.bits) && s.bits[i]&(1<<(id%64)) != 0
+}
+
+// idSets reads the ids each query answers (idSet), all at once, each on
+// a connection of its own, so that a search of two words waits for the
+// longer list rather than for both; one after another within a
+// transaction, which has one connection.
+func (s *Store) idSets(queries []*gorm.DB) ([]*idSet, error) {
+	sets, errs := make([]*idSet, len(queries)), make([]error, len(queries))
+	if _, inTransaction := s.db.Statement.ConnPool.(gorm.TxCommitter); inTransaction || len(queries) < 2 {
+		for i, q := range queries {
+			if sets[i], errs[i] = s.idSet(q); errs[i] != nil {
+				return nil, errs[i]
+			}
+		}
+		return sets, nil
+	}
+	var wg sync.WaitGroup
+	for i, q := range queries {
+		wg.Go(func() { sets[i], errs[i] = s.idSet(q) })
+	}
+	wg.Wait()
+	return sets, errors.Join(errs...)
 }
 
 // idSet reads the ids q answers packed in one list (dialect.idList).

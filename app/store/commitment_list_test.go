@@ -76,6 +76,18 @@ func TestFindCommitmentsByTagsAndDescription(t *testing.T) {
 			if got := refs(cs); !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got %v, want %v", got, tt.want)
 			}
+			// The same within a transaction, whose one connection reads
+			// the lists of several words one after another.
+			err = s.Transaction(ctx, func(tx *store.Store) error {
+				cs, err := tx.FindCommitmentOutlines(ctx, tt.filter, false)
+				if got := refs(cs); err == nil && !reflect.DeepEqual(got, tt.want) {
+					t.Errorf("within a transaction: got %v, want %v", got, tt.want)
+				}
+				return err
+			})
+			if err != nil {
+				t.Errorf("within a transaction: %v", err)
+			}
 		})
 	}
 }
