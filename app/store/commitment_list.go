@@ -131,10 +131,10 @@ func (s *idSet) has(id uint) bool {
 	return i < len(s.bits) && s.bits[i]&(1<<(id%64)) != 0
 }
 
-// idSets reads the ids each query answers (idSet), all at once, each on
-// a connection of its own, so that a search of two words waits for the
-// longer list rather than for both; one after another within a
-// transaction, which has one connection.
+// idSets reads the ids each query answers (idSet), up to
+// searchConnections at once, each on a connection of its own, so that a
+// search of two words waits for the longer list rather than for both; one
+// after another within a transaction, which has one connection.
 func (s *Store) idSets(queries []*gorm.DB) ([]*idSet, error) {
 	sets, errs := make([]*idSet, len(queries)), make([]error, len(queries))
 	if _, inTransaction := s.db.Statement.ConnPool.(gorm.TxCommitter); inTransaction || len(queries) < 2 {
@@ -146,12 +146,21 @@ func (s *Store) idSets(queries []*gorm.DB) ([]*idSet, error) {
 		return sets, nil
 	}
 	var wg sync.WaitGroup
+	turns := make(chan struct{}, searchConnections)
 	for i, q := range queries {
-		wg.Go(func() { sets[i], errs[i] = s.idSet(q) })
+		turns <- struct{}{}
+		wg.Go(func() {
+			sets[i], errs[i] = s.idSet(q)
+			<-turns
+		})
 	}
 	wg.Wait()
 	return sets, errors.Join(errs...)
 }
+
+// searchConnections is the most connections of the pool one search
+// takes at once, whatever the number of its words.
+const searchConnections = 3
 
 // idSet reads the ids q answers packed in one list (dialect.idList).
 func (s *Store) idSet(q *gorm.DB) (*idSet, error) {

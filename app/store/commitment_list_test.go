@@ -59,6 +59,8 @@ func TestFindCommitmentsByTagsAndDescription(t *testing.T) {
 		{"a word of the description", store.CommitmentFilter{Query: "ocds"}, []string{"TST-1/1-1"}},
 		{"a word of the Chinese description", store.CommitmentFilter{Query: "每一筆"}, []string{"TST-1/2-10"}},
 		{"words from title and description", store.CommitmentFilter{Query: "budgets line"}, []string{"TST-1/2-10"}},
+		{"more words than a search reads at once", store.CommitmentFilter{Query: "open budgets every line draft more 預算"}, []string{"TST-1/2-10"}},
+		{"one word of many in none", store.CommitmentFilter{Query: "open budgets every line draft more contracting"}, []string{}},
 		{"case beyond ASCII", store.CommitmentFilter{Query: "öKONOMIE"}, []string{"TST-1/2-10"}},
 		{"an asterisk stands for itself", store.CommitmentFilter{Query: "line*"}, []string{}},
 		{"a bracket stands for itself", store.CommitmentFilter{Query: "[draft]"}, []string{"TST-1/2-10"}},
