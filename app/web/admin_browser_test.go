@@ -40,13 +40,7 @@ func TestAdministrationInABrowser(t *testing.T) {
 			tb.signInWith(token)
 			tb.viewport(1280, 900)
 			tb.visit(path, 200)
-			tb.checkAxe(path)
-			tb.checkDocument(path, pg.lang)
-			tb.checkKeyboard(path)
-			tb.viewport(320, 640)
-			tb.checkNoHorizontalScroll(path, 320)
-			tb.checkCardLabels(path)
-			tb.checkAxe(path + " at 320 px")
+			tb.checkEveryPageRule(path, pg.lang)
 		})
 	}
 	t.Run("a form with errors", func(t *testing.T) {

@@ -43,13 +43,7 @@ func TestPeoplePagesInABrowser(t *testing.T) {
 				if loc, err := chromedp.Run(tb.ctx, chromedp.Location()); err != nil || mustParseURL(t, loc).Path != pg.path {
 					t.Fatalf("%s: the browser is at %s (%v), not signed in as an administrator", path, loc, err)
 				}
-				tb.checkAxe(path)
-				tb.checkDocument(path, lang)
-				tb.checkKeyboard(path)
-				tb.viewport(320, 640)
-				tb.checkNoHorizontalScroll(path, 320)
-				tb.checkCardLabels(path)
-				tb.checkAxe(path + " at 320 px")
+				tb.checkEveryPageRule(path, lang)
 			})
 		}
 	}

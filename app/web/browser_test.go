@@ -91,13 +91,7 @@ func TestPagesInABrowser(t *testing.T) {
 				tb := openTab(t, srv)
 				tb.viewport(1280, 900)
 				tb.visit(path, pg.status)
-				tb.checkAxe(path)
-				tb.checkDocument(path, lang)
-				tb.checkKeyboard(path)
-				tb.viewport(320, 640)
-				tb.checkNoHorizontalScroll(path, 320)
-				tb.checkCardLabels(path)
-				tb.checkAxe(path + " at 320 px")
+				tb.checkEveryPageRule(path, lang)
 			})
 		}
 	}
@@ -668,6 +662,21 @@ var axeTags = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practic
 type axeViolation struct {
 	ID, Impact, Help, HelpURL string
 	Targets                   []string
+}
+
+// checkEveryPageRule checks the page the tab shows at 1280 px against what
+// every page must hold (TestPagesInABrowser): axe, the document, the
+// keyboard, and on a 320 px phone no sideways scroll, labelled cards and
+// axe again.
+func (tb *tab) checkEveryPageRule(path, lang string) {
+	tb.t.Helper()
+	tb.checkAxe(path)
+	tb.checkDocument(path, lang)
+	tb.checkKeyboard(path)
+	tb.viewport(320, 640)
+	tb.checkNoHorizontalScroll(path, 320)
+	tb.checkCardLabels(path)
+	tb.checkAxe(path + " at 320 px")
 }
 
 // checkAxe runs axe-core in the page and fails on every violation.
