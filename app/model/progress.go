@@ -78,7 +78,7 @@ func (a Assessment) Percent() int {
 // live.
 func Assess(p *Plan, c *Commitment, ms []Milestone, asOf time.Time) Assessment {
 	loc := asOf.Location()
-	today := dayOf(asOf)
+	today := Midnight(asOf)
 	a := Assessment{Milestones: make(map[uint]ScheduleState, len(ms))}
 	if a.Ended = planEnded(p, today); a.Ended && !p.End.IsZero() {
 		a.PlanEnd = p.End
@@ -250,11 +250,10 @@ func rollUp(states []ScheduleState, started bool) ScheduleState {
 	return best
 }
 
-// milestoneState judges one milestone on its own dates and status; in an
-// ended plan an open milestone is not completed, whatever its dates.
-// dayOf is the start of asOf's day, where it is.
-func dayOf(asOf time.Time) time.Time {
-	return time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, asOf.Location())
+// Midnight is the start of t's day in its own location: the day schedules
+// are judged on.
+func Midnight(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
 }
 
 // planEnded reports whether plan p (nil: none) has ended by today. Its end
@@ -275,10 +274,12 @@ func planEnded(p *Plan, today time.Time) bool {
 // of its commitment, for pages that count the milestones of one agency
 // across thousands of commitments.
 func LeafState(p *Plan, m *Milestone, asOf time.Time) ScheduleState {
-	today := dayOf(asOf)
+	today := Midnight(asOf)
 	return milestoneState(m, today, planEnded(p, today))
 }
 
+// milestoneState judges one milestone on its own dates and status; in an
+// ended plan an open milestone is not completed, whatever its dates.
 func milestoneState(m *Milestone, today time.Time, ended bool) ScheduleState {
 	switch m.Status {
 	case MilestoneCancelled:

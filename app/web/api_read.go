@@ -571,7 +571,7 @@ func (s *Server) dueMilestones(c *gin.Context, q dueQuery, asOf time.Time) ([]du
 	if err != nil {
 		return nil, err
 	}
-	items, err := s.dueItems(ctx, rows, midnight(asOf))
+	items, err := s.dueItems(ctx, rows, model.Midnight(asOf))
 	if err != nil {
 		return nil, err
 	}
@@ -613,7 +613,7 @@ func (s *Server) apiMilestones(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	today := midnight(asOf)
+	today := model.Midnight(asOf)
 	out := apiList[apiDueMilestone]{Items: []apiDueMilestone{}, Links: apiListNav{Self: c.Request.URL.RequestURI()}}
 	for _, it := range items {
 		due := it.M.Due

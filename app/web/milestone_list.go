@@ -198,11 +198,6 @@ func daysBetween(a, b time.Time) int {
 	return int(db.Sub(da).Hours() / 24)
 }
 
-// midnight is the start of t's day in its own location.
-func midnight(t time.Time) time.Time {
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
-}
-
 // planAgencies lists the agencies of a plan's commitments and milestones:
 // the leads and those answering for milestones, by name in the language.
 func planAgencies(rows []commitmentRow, items []dueItem, t *i18n.Translator) []*model.Agency {
@@ -270,7 +265,7 @@ func (s *Server) listMilestones(c *gin.Context) {
 	}
 
 	pg := s.page(c)
-	today := midnight(asOf)
+	today := model.Midnight(asOf)
 	all, err := s.dueItems(ctx, rows, today)
 	if err != nil {
 		s.fail(c, err)

@@ -145,7 +145,7 @@ func (s *Server) renderPlan(c *gin.Context, p *model.Plan) {
 		return
 	}
 	data.CurrentPlanID = current
-	items, err := s.dueItems(ctx, rows, midnight(asOf))
+	items, err := s.dueItems(ctx, rows, model.Midnight(asOf))
 	if err != nil {
 		s.fail(c, err)
 		return

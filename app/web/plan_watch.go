@@ -50,7 +50,7 @@ type agencyGlance struct {
 // it already assessed and their dueItems; asofParam is the page's ?asof=,
 // kept in its links.
 func newPlanWatch(t *i18n.Translator, p *model.Plan, rows []commitmentRow, items []dueItem, asOf time.Time, asofParam string) planWatch {
-	today := midnight(asOf)
+	today := model.Midnight(asOf)
 	overdue, upcoming := overdueItems(items), upcomingItems(items)
 	q := milestonesQuery{Plan: p.ID, AsOf: asofParam}
 	w := planWatch{Days: upcomingDays, StaleDays: staleDays,
