@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"github.com/ogptracker/ogptracker/app/config"
@@ -219,7 +220,8 @@ func (a *App) Serve(ctx context.Context, ready func(addr net.Addr)) error {
 	if !rem.Mailing() {
 		a.log.Info("no SMTP_URL: email stays in the outbox (/admin/outbox) and the log")
 	}
-	opts := web.Options{Store: a.Store, Logger: a.log, Location: a.Config.Location, BaseURL: a.Config.BaseURL, Reminder: rem}
+	opts := web.Options{Store: a.Store, Logger: a.log, Location: a.Config.Location, BaseURL: a.Config.BaseURL, Reminder: rem,
+		PageCache: PageCacheFor(debug.SetMemoryLimit(-1))} // -1 reads the limit, changing nothing
 	if m, _ := a.Mailer(); m != nil {
 		// Invitations go at once, through the mail server, rather than
 		// through the outbox: the administrator is at the form, which says

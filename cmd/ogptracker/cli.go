@@ -32,6 +32,7 @@ type env struct {
 	getenv         func(string) string
 	now            func() time.Time // nil: the wall clock
 	ready          func(net.Addr)   // serve calls it once listening (tests)
+	ownProcess     bool             // the process is this run's alone: serve may set how it manages memory
 }
 
 type subcommand struct {
@@ -166,6 +167,9 @@ func serve(ctx context.Context, e env, cfg config.Config, _ []string, _ any) err
 		logs := &zapcore.BufferedWriteSyncer{WS: f, Size: 256 << 10, FlushInterval: 100 * time.Millisecond}
 		defer logs.Stop()
 		e.stderr = logs
+	}
+	if e.ownProcess {
+		app.ManageMemory(e.getenv)
 	}
 	a, err := open(ctx, e, cfg)
 	if err != nil {

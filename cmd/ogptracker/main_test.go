@@ -40,7 +40,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "child:", childClock, err)
 		os.Exit(2)
 	}
-	os.Exit(run(context.Background(), args, env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv,
+	os.Exit(run(context.Background(), args, env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, ownProcess: true,
 		now: func() time.Time { return now }}))
 }
 
