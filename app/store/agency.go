@@ -136,6 +136,9 @@ func (s *Store) FindAgencyCommitments(ctx context.Context, agencyID uint) (Agenc
 	if err != nil {
 		return out, err
 	}
+	// The led keep the outlines' array, filtered in place; at many
+	// thousands, copying them all again weighed on every first page.
+	out.Led, out.Supported = own[:0], make([]CommitmentOutline, 0, max(0, len(own)-led.n))
 	for _, c := range own {
 		if led.has(c.ID) {
 			out.Led = append(out.Led, c)
