@@ -686,12 +686,17 @@ func migrateCarriedForwardIndex(tx *gorm.DB) error {
 // that an agency's page reads the schedules of its milestones and their
 // plans from the indexes alone, side by side, rather than each from the
 // rows of the whole tables (agencyMilestones). The first leads with the
-// agency, as the index it replaces did.
+// agency, as the index it replaces did. Milestones' parents are indexed
+// for children alone: the page asks of each milestone whether it has a
+// child, which took twice as long in the index of every milestone's
+// parent, most of them none; every other use names a parent.
 func migrateAgencySchedules(tx *gorm.DB) error {
 	for _, stmt := range []string{
 		"CREATE INDEX idx_milestones_agency_schedule ON milestones (agency_id, commitment_id, id, position, status, start, due, completed_on, progress_at)",
 		"DROP INDEX idx_milestones_agency_id", // its every use is the new index's
 		"CREATE INDEX idx_commitments_plan_of ON commitments (id, plan_id)",
+		"CREATE INDEX idx_milestones_children ON milestones (parent_id) WHERE parent_id IS NOT NULL",
+		"DROP INDEX idx_milestones_parent_id",
 	} {
 		if err := tx.Exec(stmt).Error; err != nil {
 			return err
