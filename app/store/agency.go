@@ -3,9 +3,13 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"maps"
 	"slices"
 	"sort"
+	"strings"
+	"sync"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -77,21 +81,52 @@ type AgencyCommitments struct {
 	Milestones []AgencyMilestone
 }
 
-// AgencyMilestone is a milestone's schedule (as FindMilestoneSchedules
-// reads it) with what judging it alone takes.
+// AgencyMilestone is what judging a milestone alone takes: its schedule
+// without its weight, and its place. Thousands are read at once, so it
+// holds them by value rather than as a model.Milestone of every field.
 type AgencyMilestone struct {
-	*model.Milestone
-	PlanID uint
-	Leaf   bool // no other milestone's parent: judged on its own dates
-	Named  bool // names the agency among its other agencies, which schedules leave out
+	ID, CommitmentID, PlanID uint
+	AgencyID                 uint // its own responsible agency; 0 when the commitment's lead answers
+	Position                 int
+	Status                   model.MilestoneStatus
+	Start, Due, CompletedOn  model.Date
+	ProgressAt               time.Time // zero when no progress was reported
+	Leaf                     bool      // no other milestone's parent: judged on its own dates
+	Named                    bool      // names the agency among its other agencies, which schedules leave out
+}
+
+// Milestone is m as model's judging takes it (model.LeafState,
+// Milestone.AnswersFor), pointing at m's agency and time of progress.
+func (m *AgencyMilestone) Milestone() model.Milestone {
+	out := model.Milestone{ID: m.ID, CommitmentID: m.CommitmentID, Position: m.Position, Status: m.Status, Start: m.Start, Due: m.Due, CompletedOn: m.CompletedOn}
+	if m.AgencyID != 0 {
+		out.AgencyID = &m.AgencyID
+	}
+	if !m.ProgressAt.IsZero() {
+		out.ProgressAt = &m.ProgressAt
+	}
+	return out
 }
 
 // FindAgencyCommitments returns what an agency answers for, reading only
 // what concerns the agency, never whole plans or every milestone of its
-// commitments, in five queries whatever the agency's size.
+// commitments, in four queries whatever the agency's size.
 func (s *Store) FindAgencyCommitments(ctx context.Context, agencyID uint) (AgencyCommitments, error) {
 	var out AgencyCommitments
 	agency := sql.Named("agency", agencyID)
+	// Its milestones are read on a connection of their own meanwhile
+	// (outside a transaction, which has one): at many thousands, the two
+	// longest reads then take the time of one.
+	var milestonesRead sync.WaitGroup
+	var milestones []AgencyMilestone
+	var milestonesErr error
+	readMilestones := func() { milestones, milestonesErr = s.agencyMilestones(ctx, agency) }
+	if s.inTransaction() {
+		readMilestones()
+	} else {
+		milestonesRead.Go(readMilestones)
+	}
+	defer milestonesRead.Wait()
 	own, err := s.outlinesOf(s.db.WithContext(ctx).Model(&model.Commitment{}).Where("id IN (SELECT id FROM commitments WHERE lead_agency_id = @agency "+
 		"UNION SELECT commitment_id FROM commitment_agencies WHERE agency_id = @agency)", agency), false)
 	if err != nil {
@@ -101,6 +136,9 @@ func (s *Store) FindAgencyCommitments(ctx context.Context, agencyID uint) (Agenc
 	if err != nil {
 		return out, err
 	}
+	// The led keep the outlines' array, filtered in place; at many
+	// thousands, copying them all again weighed on every first page.
+	out.Led, out.Supported = own[:0], make([]CommitmentOutline, 0, max(0, len(own)-led.n))
 	for _, c := range own {
 		if led.has(c.ID) {
 			out.Led = append(out.Led, c)
@@ -108,42 +146,65 @@ func (s *Store) FindAgencyCommitments(ctx context.Context, agencyID uint) (Agenc
 			out.Supported = append(out.Supported, c)
 		}
 	}
-	// The milestones named as its own, those left to the lead of the
-	// commitments it leads, and those naming it among other agencies.
-	const candidates = "SELECT id FROM milestones WHERE agency_id = @agency " +
-		"UNION SELECT m.id FROM milestones m JOIN commitments c ON c.id = m.commitment_id WHERE c.lead_agency_id = @agency AND m.agency_id IS NULL " +
-		"UNION SELECT milestone_id FROM milestone_agencies WHERE agency_id = @agency"
-	byPlan, err := s.schedulesOf(s.db.WithContext(ctx).Table("milestones").Joins("JOIN commitments ON commitments.id = milestones.commitment_id").
-		Where("milestones.id IN ("+candidates+")", agency))
-	if err != nil {
-		return out, err
+	if milestonesRead.Wait(); milestonesErr != nil {
+		return out, milestonesErr
 	}
-	// Which of them are parents, and which name it among other agencies.
-	parents, err := s.idSet(s.db.WithContext(ctx).Raw("SELECT "+s.dialect.idList("a.id")+" FROM ("+candidates+") AS a "+
-		"WHERE EXISTS (SELECT 1 FROM milestones k WHERE k.parent_id = a.id)", agency))
-	if err != nil {
-		return out, err
-	}
+	out.Milestones = milestones
 	named, err := s.idSet(s.db.WithContext(ctx).Raw("SELECT "+s.dialect.idList("milestone_id")+" FROM milestone_agencies WHERE agency_id = @agency", agency))
 	if err != nil {
 		return out, err
 	}
-	n := 0
-	for _, commitments := range byPlan {
-		for _, ms := range commitments {
-			n += len(ms)
-		}
-	}
-	out.Milestones = make([]AgencyMilestone, 0, n)
-	for planID, commitments := range byPlan {
-		for _, ms := range commitments {
-			for i := range ms {
-				m := &ms[i]
-				out.Milestones = append(out.Milestones, AgencyMilestone{Milestone: m, PlanID: planID, Leaf: !parents.has(m.ID), Named: named.has(m.ID)})
-			}
-		}
+	for i := range out.Milestones {
+		out.Milestones[i].Named = named.has(out.Milestones[i].ID)
 	}
 	return out, nil
+}
+
+// agencyMilestones reads the schedules of the milestones an agency may
+// answer for, each once: those naming it as responsible, those with no
+// agency of their own in commitments it leads, and those naming it among
+// their other agencies. The first two are read from the index of
+// milestones by agency alone, and their plans from the index of
+// commitments' plans (migrateAgencySchedules): at 41,000 milestones in as
+// many commitments, reading their rows took four times as long. Whether
+// they name it among other agencies is left to the caller.
+func (s *Store) agencyMilestones(ctx context.Context, agency sql.NamedArg) ([]AgencyMilestone, error) {
+	d := s.dialect
+	// The last field says whether it is a leaf: 1, or 0 for a parent.
+	schedule := d.format(`'%d %d %d %d %s %s %s %s %d %d %d'`, "c.plan_id, m.commitment_id, m.id, m.position, "+
+		orDash("m.status")+", "+orDash("m.start")+", "+orDash("m.due")+", "+orDash("m.completed_on")+", coalesce(m.agency_id, 0), "+
+		d.millis("m.progress_at")+", CASE WHEN EXISTS (SELECT 1 FROM milestones k WHERE k.parent_id = m.id) THEN 0 ELSE 1 END") + " AS schedule"
+	planOf := " JOIN commitments c" + d.indexedBy("idx_commitments_plan_of") + " ON c.id = m.commitment_id "
+	var packed sql.NullString
+	err := s.db.WithContext(ctx).Raw("SELECT "+d.concat("schedule")+" FROM ("+
+		"SELECT "+schedule+" FROM milestones m"+planOf+"WHERE m.agency_id = @agency "+
+		"UNION ALL SELECT "+schedule+" FROM milestones m"+planOf+"WHERE m.agency_id IS NULL AND m.commitment_id IN (SELECT id FROM commitments WHERE lead_agency_id = @agency) "+
+		"UNION ALL SELECT "+schedule+" FROM milestone_agencies a JOIN milestones m ON m.id = a.milestone_id JOIN commitments c ON c.id = m.commitment_id "+
+		"WHERE a.agency_id = @agency AND coalesce(m.agency_id, c.lead_agency_id, 0) <> @agency) AS answered", agency).Row().Scan(&packed)
+	if err != nil {
+		return nil, err
+	}
+	p := packedText{rest: packed.String}
+	out := make([]AgencyMilestone, 0, strings.Count(packed.String, " ")/11+1)
+	for !p.end() {
+		m := AgencyMilestone{PlanID: p.id(), CommitmentID: p.id(), ID: p.id(), Position: p.integer()}
+		m.Status, m.Start, m.Due, m.CompletedOn = milestoneStatus(p.field()), p.date(), p.date(), p.date()
+		m.AgencyID, m.ProgressAt, m.Leaf = p.id(), p.instant(), p.integer() == 1
+		if p.err != nil {
+			return nil, fmt.Errorf("milestone schedules: %w", p.err)
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// milestoneStatus is status as one of model.MilestoneStatuses, which
+// holds no part of the text it was read from.
+func milestoneStatus(status string) model.MilestoneStatus {
+	if i := slices.Index(model.MilestoneStatuses, model.MilestoneStatus(status)); i >= 0 {
+		return model.MilestoneStatuses[i]
+	}
+	return model.MilestoneStatus(strings.Clone(status))
 }
 
 // FindMilestoneSchedulesOf returns the schedules of the milestones of the

@@ -137,7 +137,7 @@ func (s *idSet) has(id uint) bool {
 // after another within a transaction, which has one connection.
 func (s *Store) idSets(queries []*gorm.DB) ([]*idSet, error) {
 	sets, errs := make([]*idSet, len(queries)), make([]error, len(queries))
-	if _, inTransaction := s.db.Statement.ConnPool.(gorm.TxCommitter); inTransaction || len(queries) < 2 {
+	if s.inTransaction() || len(queries) < 2 {
 		for i, q := range queries {
 			if sets[i], errs[i] = s.idSet(q); errs[i] != nil {
 				return nil, errs[i]
@@ -156,6 +156,13 @@ func (s *Store) idSets(queries []*gorm.DB) ([]*idSet, error) {
 	}
 	wg.Wait()
 	return sets, errors.Join(errs...)
+}
+
+// inTransaction tells whether s is a transaction's store, which has one
+// connection: its queries run one after another.
+func (s *Store) inTransaction() bool {
+	_, ok := s.db.Statement.ConnPool.(gorm.TxCommitter)
+	return ok
 }
 
 // searchConnections is the most connections of the pool one search
@@ -199,7 +206,9 @@ func (s *Store) outlinesOf(q *gorm.DB, withTitle bool) ([]CommitmentOutline, err
 		return nil, err
 	}
 	p := packedText{rest: packed.String}
-	var cs []CommitmentOutline
+	// Each outline writes the colons of format, and others only within
+	// its texts: there are at most as many outlines as that divides.
+	cs := make([]CommitmentOutline, 0, strings.Count(packed.String, ":")/strings.Count(format, ":"))
 	for !p.end() {
 		c := CommitmentOutline{ID: p.id(), PlanID: p.id(), Start: p.date(), End: p.date(), UpdatedAt: p.instant(), ProgressAt: p.maybeInstant(),
 			Code: p.text(), Ref: p.text()}

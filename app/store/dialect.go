@@ -183,6 +183,17 @@ func (d dialect) withoutRowID() string {
 	return " WITHOUT ROWID"
 }
 
+// indexedBy is SQLite's word that a table be read through the named index,
+// after the table's name in a FROM clause: its planner looks rows up by
+// their id in the table itself even when an index holds all a query reads
+// of them. PostgreSQL's planner weighs its indexes itself.
+func (d dialect) indexedBy(index string) string {
+	if d.postgres {
+		return ""
+	}
+	return " INDEXED BY " + index
+}
+
 // textMatch is the SQL condition that column contains word, in any case
 // for letters that have case forms, given as the named parameter @p, with
 // the value of that parameter. Chinese has no case, and matches as written.

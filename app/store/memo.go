@@ -187,9 +187,11 @@ func (s *Store) rememberedEach(ctx context.Context, keys []string, load func(ctx
 func rememberedByPlan[T any](s *Store, ctx context.Context, what string, planIDs []uint, load func(ctx context.Context, planIDs []uint) (map[uint]T, error)) (map[uint]T, error) {
 	var keys []string
 	planOf := map[string]uint{}
+	named := map[uint]bool{} // callers name a plan once for each of its many commitments or milestones
 	for _, id := range planIDs {
-		k := what + " of plan " + strconv.FormatUint(uint64(id), 10)
-		if _, ok := planOf[k]; !ok {
+		if !named[id] {
+			named[id] = true
+			k := what + " of plan " + strconv.FormatUint(uint64(id), 10)
 			planOf[k] = id
 			keys = append(keys, k)
 		}

@@ -227,16 +227,14 @@ func (s *Server) judgeAgency(c *gin.Context, q agencyQuery, asOf time.Time, data
 		if leads[am.CommitmentID] {
 			cm.LeadAgencyID = &q.ID
 		}
-		m := am.Milestone
+		m := am.Milestone()
 		if am.Named {
-			named := *m
-			named.OtherAgencies = []model.Agency{{ID: q.ID}}
-			m = &named
+			m.OtherAgencies = []model.Agency{{ID: q.ID}}
 		}
 		if !m.AnswersFor(q.ID, &cm) {
 			continue
 		}
-		st := model.LeafState(plans[am.PlanID], m, asOf)
+		st := model.LeafState(plans[am.PlanID], &m, asOf)
 		counts[st]++
 		data.Total++
 		if st == model.StateOverdue {
