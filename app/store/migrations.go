@@ -46,7 +46,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026120420_plans_own_words", Migrate: migratePlansOwnWords},
 	{ID: "2026120500_search_terms", Migrate: migrateSearchTerms},
 	{ID: "2026120560_carried_forward_index", Migrate: migrateCarriedForwardIndex},
-	{ID: "2026120360_agency_schedules", Migrate: migrateAgencySchedules},
+	{ID: "2026120600_agency_schedules", Migrate: migrateAgencySchedules},
 }
 
 // MigrationCount is how many steps a new database takes to the current schema.
