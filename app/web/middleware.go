@@ -126,7 +126,9 @@ func (s *Server) limitBody(c *gin.Context) {
 		c.Abort()
 		return
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBody)
+	if c.Request.Body != http.NoBody { // most requests have none to read
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBody)
+	}
 	c.Next()
 }
 
@@ -148,7 +150,10 @@ const chooseParam = "choose"
 // is no language tag is refused with a 400 page in the language the
 // visitor would otherwise get.
 func (s *Server) language(c *gin.Context) {
-	q := c.Query("lang")
+	var q string
+	if strings.Contains(c.Request.URL.RawQuery, "lang") { // most addresses name none: leave their query unparsed
+		q = c.Query("lang")
+	}
 	if q != "" && !i18n.WellFormed(q) {
 		s.setLanguage(c, s.negotiate(c))
 		if isAPI(c) {

@@ -66,7 +66,7 @@ type pageCache struct {
 
 	hits    atomic.Int64 // answers sent from a kept page
 	handler string       // the name gin gives cachePublic in a route's handlers
-	chains  sync.Map     // route (method and path) → it passes through cachePublic
+	chains  sync.Map     // route path of a GET → it passes through cachePublic
 }
 
 // pageGeneration is what makes every kept page stale at once.
@@ -143,7 +143,7 @@ func (pc *pageCache) answers(c *gin.Context) bool {
 	if pc.limit < 0 || !cachable(c) || c.FullPath() == "" {
 		return false
 	}
-	route := c.Request.Method + " " + c.FullPath()
+	route := c.FullPath() // of a GET, as cachable has checked
 	if v, ok := pc.chains.Load(route); ok {
 		return v.(bool)
 	}
