@@ -32,6 +32,18 @@ type Catalog struct {
 // LANG of the catalog files locales/AREA.LANG.json (see package locales).
 var Supported = tagsOf(locales.Languages())
 
+// supportedNames are Supported's tags as strings, made once: a language is
+// negotiated on every request, and Tag.String builds a new string each call.
+var supportedNames = namesOf(Supported)
+
+func namesOf(tags []language.Tag) []string {
+	names := make([]string, len(tags))
+	for i, t := range tags {
+		names[i] = t.String()
+	}
+	return names
+}
+
 func tagsOf(langs []string) []language.Tag {
 	tags := make([]language.Tag, len(langs))
 	for i, l := range langs {
@@ -111,7 +123,7 @@ func (c *Catalog) Match(requested ...string) string {
 			return lang
 		}
 	}
-	return Supported[0].String()
+	return supportedNames[0]
 }
 
 // Negotiate picks the catalog nearest to an Accept-Language header or a
@@ -130,7 +142,7 @@ func (c *Catalog) Negotiate(accept string) (lang string, ok bool) {
 	if conf == language.No {
 		return "", false
 	}
-	return Supported[i].String(), true
+	return supportedNames[i], true
 }
 
 // WellFormed reports whether s is one language tag as BCP 47 writes it,

@@ -30,13 +30,22 @@ func init() { uuid.EnableRandPool() }
 // The ids only need to be distinct, not secret: uuid's pool of random
 // bytes (see init) saves reading the system's randomness on every request.
 func (s *Server) requestID(c *gin.Context) {
-	id := c.GetHeader("X-Request-ID")
+	id := requestIDOf(c.Request)
+	c.Set(requestIDKey, id)
+	c.Writer.Header()[requestIDHeader] = []string{id}
+	c.Next()
+}
+
+// requestIDHeader is X-Request-ID as net/http spells a header's name.
+const requestIDHeader = "X-Request-Id"
+
+// requestIDOf is r's id: its proxy's, or a new one.
+func requestIDOf(r *http.Request) string {
+	id := r.Header.Get("X-Request-ID")
 	if id == "" || len(id) > 64 {
 		id = uuid.NewString()
 	}
-	c.Set(requestIDKey, id)
-	c.Header("X-Request-ID", id)
-	c.Next()
+	return id
 }
 
 // accessLog writes one structured line per request.
@@ -50,7 +59,13 @@ func (s *Server) accessLog(c *gin.Context) {
 	case status >= 500:
 		level = slog.LevelError
 	}
-	ctx := c.Request.Context()
+	s.logRequest(c.Request, level, c.GetString(requestIDKey), c.Writer.Status(), c.Writer.Size(), start)
+}
+
+// logRequest writes the access log's line for r, answered with status and
+// size bytes of body, begun at start.
+func (s *Server) logRequest(r *http.Request, level slog.Level, id string, status, size int, start time.Time) {
+	ctx := r.Context()
 	if !s.log.Enabled(ctx, level) {
 		return
 	}
@@ -58,15 +73,15 @@ func (s *Server) accessLog(c *gin.Context) {
 	// caller's source line on every call, a twentieth of a kept page's
 	// cost; the access log never shows it.
 	end := time.Now()
-	r := slog.NewRecord(end, level, "request", 0)
-	r.AddAttrs(
-		slog.String("request_id", c.GetString(requestIDKey)),
-		slog.String("method", c.Request.Method),
-		slog.String("path", c.Request.URL.Path),
-		slog.Int("status", c.Writer.Status()),
-		slog.Int("bytes", c.Writer.Size()),
+	rec := slog.NewRecord(end, level, "request", 0)
+	rec.AddAttrs(
+		slog.String("request_id", id),
+		slog.String("method", r.Method),
+		slog.String("path", r.URL.Path),
+		slog.Int("status", status),
+		slog.Int("bytes", size),
 		slog.Duration("duration", end.Sub(start)))
-	_ = s.log.Handler().Handle(ctx, r) // a log that cannot be written must not fail the answer
+	_ = s.log.Handler().Handle(ctx, rec) // a log that cannot be written must not fail the answer
 }
 
 // recoverPanic turns a panic into the error page, so no visitor ever sees
@@ -132,6 +147,17 @@ func (s *Server) limitBody(c *gin.Context) {
 	c.Next()
 }
 
+// cookie is the value of r's cookie name, unescaped as gin's Context.Cookie
+// does (and as SetCookie escapes it), and whether r has one.
+func cookie(r *http.Request, name string) (string, bool) {
+	ck, err := r.Cookie(name)
+	if err != nil {
+		return "", false
+	}
+	v, _ := url.QueryUnescape(ck.Value)
+	return v, true
+}
+
 // errBadLanguage refuses a ?lang= that is not a language tag (EN_us, a
 // stray word): guessing would show a language nobody asked for.
 var errBadLanguage = fmt.Errorf("%w: ?lang= is not a language tag", errBadRequest)
@@ -187,13 +213,16 @@ func (s *Server) language(c *gin.Context) {
 
 // negotiate is the language of a visitor who names none in the address:
 // the one chosen with the switch, then the browser's, then the default.
-func (s *Server) negotiate(c *gin.Context) string {
-	if ck, err := c.Cookie(langCookie); err == nil {
+func (s *Server) negotiate(c *gin.Context) string { return s.visitorLanguage(c.Request) }
+
+// visitorLanguage is negotiate's rule, for a request outside the router.
+func (s *Server) visitorLanguage(r *http.Request) string {
+	if ck, ok := cookie(r, langCookie); ok {
 		if lang, ok := s.catalog.Negotiate(ck); ok {
 			return lang
 		}
 	}
-	return s.catalog.Match(c.GetHeader("Accept-Language"))
+	return s.catalog.Match(r.Header.Get("Accept-Language"))
 }
 
 // setLanguage serves the request in lang: the pages' language and the

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
+	"log/slog"
 	"net/http"
 	"reflect"
 	"runtime"
@@ -75,8 +76,9 @@ type pageGeneration struct {
 	day     int   // the plan's day, year*1000 + day of the year
 }
 
-// cachedPage is one answer: its body gzipped, and the headers its
-// handlers set (type, caching, CORS, links, file name).
+// cachedPage is one answer: its body gzipped, and its headers (type,
+// caching, CORS, links, file name, security, language) but the request id
+// and those send sets.
 type cachedPage struct {
 	key      string
 	gz       []byte
@@ -129,18 +131,18 @@ func newPageCache(limit int64, middleware gin.HandlerFunc) *pageCache {
 // a visitor without a session cookie. A browser sending one, even an
 // expired one, is answered fresh: it may be signed in. HEAD is a GET here
 // (see ServeHTTP).
-func cachable(c *gin.Context) bool {
-	if c.Request.Method != http.MethodGet {
+func cachable(r *http.Request) bool {
+	if r.Method != http.MethodGet {
 		return false
 	}
-	ck, err := c.Cookie(sessionCookie)
-	return err != nil || ck == ""
+	ck, _ := cookie(r, sessionCookie)
+	return ck == ""
 }
 
 // answers reports whether the page cache answers this request, for
 // compress, which runs before it: the cache sends its own gzipped bytes.
 func (pc *pageCache) answers(c *gin.Context) bool {
-	if pc.limit < 0 || !cachable(c) || c.FullPath() == "" {
+	if pc.limit < 0 || !cachable(c.Request) || c.FullPath() == "" {
 		return false
 	}
 	route := c.FullPath() // of a GET, as cachable has checked
@@ -160,22 +162,20 @@ func (s *Server) cachePublic(c *gin.Context) {
 		return
 	}
 	asked := time.Now()
-	version, err := s.store.DataVersion(c.Request.Context())
+	gen, err := s.generation(c.Request)
 	if err != nil {
 		s.fail(c, err)
 		c.Abort()
 		return
 	}
-	now := s.now()
-	gen := pageGeneration{version: version, day: now.Year()*1000 + now.YearDay()}
-	key := c.GetString(langKey) + " " + c.Request.URL.RequestURI()
+	key := pageKey(c.GetString(langKey), c.Request)
 	p, stale := pc.get(gen, key, asked)
-	if p != nil {
+	if p != nil { // the front door (sendKept) had not found it yet
 		pc.hits.Add(1)
 		pc.send(c, p)
 		return
 	}
-	flightKey := strconv.FormatInt(version, 10) + " " + strconv.Itoa(gen.day) + " " + key
+	flightKey := strconv.FormatInt(gen.version, 10) + " " + strconv.Itoa(gen.day) + " " + key
 	if _, busy := pc.rendering.Load(flightKey); busy && stale != nil {
 		pc.hits.Add(1)
 		pc.send(c, stale) // rather than wait for the render under way
@@ -215,6 +215,50 @@ func (s *Server) cachePublic(c *gin.Context) {
 	}
 }
 
+// generation is what the pages kept now are rendered from.
+func (s *Server) generation(r *http.Request) (pageGeneration, error) {
+	version, err := s.store.DataVersion(r.Context())
+	if err != nil {
+		return pageGeneration{}, err
+	}
+	now := s.now()
+	return pageGeneration{version: version, day: now.Year()*1000 + now.YearDay()}, nil
+}
+
+// pageKey is what r's page is kept under, in the language lang.
+func pageKey(lang string, r *http.Request) string { return lang + " " + r.URL.RequestURI() }
+
+// sendKept is the page cache's front door, before the router: it answers a
+// request that cachePublic would answer from a kept page, and reports
+// whether it did. Such an answer needs none of the router's work: the
+// middlewares' headers are kept with the page (renderPublic), and only
+// the request id and the access log's line are each request's own. What
+// it does not find, or may not send, goes on to the router as any
+// request does: a page to render, a stale page, an address naming its
+// language (which the language middleware checks, and may answer with a
+// redirect), a body to limit.
+func (s *Server) sendKept(w http.ResponseWriter, r *http.Request) bool {
+	pc := s.pageCache
+	if pc.limit < 0 || r.Body != http.NoBody || !cachable(r) || strings.Contains(r.URL.RawQuery, "lang") {
+		return false
+	}
+	asked := time.Now()
+	gen, err := s.generation(r)
+	if err != nil {
+		return false // the router's answer tells the visitor
+	}
+	p, _ := pc.get(gen, pageKey(s.visitorLanguage(r), r), asked)
+	if p == nil {
+		return false
+	}
+	pc.hits.Add(1)
+	id := requestIDOf(r)
+	w.Header()[requestIDHeader] = []string{id}
+	status, size := pc.write(w, r, p)
+	s.logRequest(r, slog.LevelInfo, id, status, size, asked)
+	return true
+}
+
 // renderPublic runs the handlers for key and returns their answer to
 // keep, unsent, or nil after sending an answer that must not be kept: an error,
 // a redirect, an answer setting a cookie or holding a form token or the
@@ -250,15 +294,16 @@ func (s *Server) renderPublic(c *gin.Context, key string) *cachedPage {
 		sendHeld(c, rec.status, body, rec.zip)
 		return nil
 	}
+	// Every header but the request's own and those send sets: the
+	// middlewares' too (security, language, caching), which are the same
+	// for every request of this key, so that sendKept need not run them.
 	p := &cachedPage{key: key, plainLen: len(body), header: http.Header{}}
 	for k, v := range h {
 		switch k {
-		case "Etag", "Content-Length", "Content-Encoding", "Set-Cookie":
+		case "Etag", "Content-Length", "Content-Encoding", "Set-Cookie", requestIDHeader:
 			continue
 		}
-		if !slices.Equal(before[k], v) {
-			p.header[k] = slices.Clip(slices.Clone(v)) // a later Add must not write into a shared array
-		}
+		p.header[k] = slices.Clip(slices.Clone(v)) // a later Add must not write into a shared array
 	}
 	p.etag = h.Get("ETag")
 	p.weak = strings.HasPrefix(p.etag, "W/")
@@ -368,40 +413,47 @@ func (pc *pageCache) Size() int64 {
 	return pc.size
 }
 
-// send answers with p: 304 when If-None-Match names it, its gzipped bytes
-// to clients that accept gzip, otherwise the bytes unzipped as they go.
+// send answers c with p, and ends its handlers.
 func (pc *pageCache) send(c *gin.Context, p *cachedPage) {
-	h := c.Writer.Header()
+	c.Abort()
+	pc.write(c.Writer, c.Request, p) // gin sends a 304's header when the handlers end
+}
+
+// write answers r with p: 304 when If-None-Match names it, its gzipped
+// bytes to clients that accept gzip, otherwise the bytes unzipped as they
+// go. It returns the status and the bytes of body sent.
+func (pc *pageCache) write(w http.ResponseWriter, r *http.Request, p *cachedPage) (status, size int) {
+	h := w.Header()
 	for k, v := range p.header {
 		h[k] = v
 	}
-	zipped := strings.Contains(c.GetHeader("Accept-Encoding"), "gzip")
+	zipped := strings.Contains(r.Header.Get("Accept-Encoding"), "gzip")
 	if zipped {
 		h["Etag"] = p.zipTag
 	} else {
 		h["Etag"] = p.plainTag
 	}
-	c.Abort()
-	if inm := c.GetHeader("If-None-Match"); inm != "" && noneMatch(inm, p.etag) {
-		h.Del("Content-Type")
-		c.Status(http.StatusNotModified)
-		c.Writer.WriteHeaderNow()
-		return
+	if inm := r.Header.Get("If-None-Match"); inm != "" && noneMatch(inm, p.etag) {
+		delete(h, "Content-Type")
+		w.WriteHeader(http.StatusNotModified)
+		return http.StatusNotModified, 0
 	}
 	if zipped {
 		h["Content-Encoding"] = gzipEncoding
 		h["Content-Length"] = p.zipLen
-		c.Status(http.StatusOK)
-		c.Writer.Write(p.gz)
-		return
+		w.WriteHeader(http.StatusOK)
+		n, _ := w.Write(p.gz)
+		return http.StatusOK, n
 	}
 	h["Content-Length"] = p.plainLength
-	c.Status(http.StatusOK)
+	w.WriteHeader(http.StatusOK)
 	zr, err := gzip.NewReader(bytes.NewReader(p.gz))
+	var n int64
 	if err == nil {
-		_, err = io.Copy(c.Writer, zr)
+		n, err = io.Copy(w, zr)
 	}
 	_ = err // the bytes were made here; only the client can fail now
+	return http.StatusOK, int(n)
 }
 
 // recorder holds an answer until it is known whether to keep it. One

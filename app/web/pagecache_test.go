@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -79,6 +82,9 @@ func TestASecondAnonymousVisitIsServedFromThePageCache(t *testing.T) {
 			if strings.HasPrefix(path, "/api/") && res2.Header.Get("Access-Control-Allow-Origin") != "*" {
 				t.Errorf("%s from the cache: no CORS header", path)
 			}
+			if diff := headerDiff(res1.Header, res2.Header); diff != "" {
+				t.Errorf("%s (%s): the kept answer's headers differ from the rendered one's: %s", path, enc, diff)
+			}
 		}
 	}
 	// The gzipped bytes are the plain ones, compressed.
@@ -86,6 +92,68 @@ func TestASecondAnonymousVisitIsServedFromThePageCache(t *testing.T) {
 	_, _, zipped := site.cost("/", "Accept-Encoding", "gzip")
 	if gunzip(t, zipped) != string(plain) {
 		t.Error("the gzipped home page differs from the plain one")
+	}
+}
+
+// headerDiff names the fields in which two answers' headers differ,
+// besides the request's own: its id and date.
+func headerDiff(a, b http.Header) string {
+	keys := map[string]bool{}
+	for k := range a {
+		keys[k] = true
+	}
+	for k := range b {
+		keys[k] = true
+	}
+	var diff []string
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
+		if k != "X-Request-Id" && k != "Date" && !slices.Equal(a[k], b[k]) {
+			diff = append(diff, fmt.Sprintf("%s: %q and %q", k, a[k], b[k]))
+		}
+	}
+	return strings.Join(diff, "; ")
+}
+
+// A kept page is sent before the router when it can be (sendKept), and by
+// the page cache's middleware when the router must see the request first,
+// as when it has a body to limit: the same answer either way.
+func TestAKeptPageIsTheSameWhicheverWayItIsSent(t *testing.T) {
+	site := newCacheSite(t)
+	for _, path := range []string{site.commitmentPath(), "/api/v1/commitments/1", "/feed.atom"} {
+		for _, enc := range []string{"identity", "gzip"} {
+			rendered, body := getRaw(t, site.srv, path, "Accept-Encoding", enc)
+			n, front, frontBody := site.cost(path, "Accept-Encoding", enc)
+			if n != -1 {
+				t.Fatalf("%s: not kept (%d queries)", path, n)
+			}
+			req, _ := http.NewRequest("GET", site.srv.URL+path, strings.NewReader("a body the router limits"))
+			req.Header.Set("Accept-Encoding", enc)
+			hits := site.server.PageCacheHitsForTest()
+			routed, err := site.srv.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			routedBody, err := io.ReadAll(routed.Body)
+			routed.Body.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if site.server.PageCacheHitsForTest() != hits+1 {
+				t.Errorf("%s with a body: not answered from the kept page", path)
+			}
+			for _, got := range []struct {
+				how  string
+				res  *http.Response
+				body []byte
+			}{{"before the router", front, frontBody}, {"through the router", routed, routedBody}} {
+				if got.res.StatusCode != 200 || !bytes.Equal(got.body, body) {
+					t.Errorf("%s (%s) %s: %d, same bytes as rendered: %v", path, enc, got.how, got.res.StatusCode, bytes.Equal(got.body, body))
+				}
+				if diff := headerDiff(rendered.Header, got.res.Header); diff != "" {
+					t.Errorf("%s (%s) %s: headers differ from the rendered answer's: %s", path, enc, got.how, diff)
+				}
+			}
+		}
 	}
 }
 

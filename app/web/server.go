@@ -117,11 +117,16 @@ func New(opts Options) (*Server, error) {
 
 // ServeHTTP makes the server an http.Handler. A HEAD request (link
 // checkers, uptime monitors) is answered as its GET, whose body net/http
-// leaves out because the request it answers is still a HEAD.
+// leaves out because the request it answers is still a HEAD. A page
+// already kept for an anonymous visitor is sent before the router
+// (sendKept): most of a crowd's requests end there.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodHead {
 		r = r.Clone(r.Context())
 		r.Method = http.MethodGet
+	}
+	if s.sendKept(w, r) {
+		return
 	}
 	s.router.ServeHTTP(w, r)
 }
