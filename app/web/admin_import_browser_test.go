@@ -78,13 +78,30 @@ func TestAnAdministratorImportsOGPDataInABrowser(t *testing.T) {
 		site.server.WaitImports()
 		return job
 	}
+	// checkEveryLanguage checks path in every language, in a tab of its own
+	// with the administrator's session (tab.run).
+	session, _, err := site.st.CreateSession(ctx, site.users[adminEmail].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkEveryLanguage := func(step, path string) {
+		t.Run(step, func(t *testing.T) {
+			tb := openTab(t, site.srv)
+			tb.signInWith(session)
+			for _, lang := range languages {
+				tb.run(lang, func(t *testing.T) {
+					start := time.Now()
+					tb.checkPage(withLang(path, lang), lang)
+					t.Logf("%s checked in %s", path, time.Since(start).Round(time.Millisecond))
+				})
+			}
+		})
+	}
 
 	tb := adminTab()
 	tb.visit("/admin", 200)
 	tb.click(`//main//a[@href="/admin/import"]`)
-	for _, lang := range languages {
-		tb.checkPage(withLang("/admin/import", lang), lang)
-	}
+	checkEveryLanguage("the form", "/admin/import")
 
 	// The OGP file: its preview, read before anything changes.
 	job := upload(adminTab(), ogpFile)
@@ -107,12 +124,7 @@ func TestAnAdministratorImportsOGPDataInABrowser(t *testing.T) {
 	if counts, _ := site.st.Count(ctx); counts != countsBefore {
 		t.Fatalf("the preview changed the data: %+v → %+v", countsBefore, counts)
 	}
-	for _, lang := range languages {
-		tb := adminTab()
-		start := time.Now()
-		tb.checkPage(withLang(job, lang), lang)
-		t.Logf("the preview's page checked in %s", time.Since(start).Round(time.Millisecond))
-	}
+	checkEveryLanguage("the preview", job)
 
 	// Confirmed, the plans are there.
 	tb = adminTab()
@@ -169,9 +181,7 @@ func TestAnAdministratorImportsOGPDataInABrowser(t *testing.T) {
 			t.Errorf("a refused file changed %s", table)
 		}
 	}
-	for _, lang := range languages {
-		tb.checkPage(withLang(job, lang), lang)
-	}
+	checkEveryLanguage("the refusal", job)
 }
 
 // corruptedCopy writes the OGP file with the cell of column in row (the

@@ -29,22 +29,24 @@ func TestPeoplePagesInABrowser(t *testing.T) {
 		{"handover", fmt.Sprintf("/admin/contacts/%d/handover", site.contact.ID)},
 		{"account", fmt.Sprintf("/admin/users/%d", member.ID)},
 	} {
-		for _, lang := range languages {
-			t.Run(pg.name+"/"+lang, func(t *testing.T) {
-				t.Parallel()
-				path := withLang(pg.path, lang)
-				tb := openTab(t, site.srv)
-				tb.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-					_, err := cdp.Call(ctx, tg, network.SetCookie, network.SetCookieParams{Name: session.Name, Value: session.Value, URL: site.srv.URL})
-					return err
-				}))
-				tb.viewport(1280, 900)
-				tb.visit(path, 200)
-				if loc, err := chromedp.Run(tb.ctx, chromedp.Location()); err != nil || mustParseURL(t, loc).Path != pg.path {
-					t.Fatalf("%s: the browser is at %s (%v), not signed in as an administrator", path, loc, err)
-				}
-				tb.checkEveryPageRule(path, lang)
-			})
-		}
+		t.Run(pg.name, func(t *testing.T) {
+			t.Parallel()
+			tb := openTab(t, site.srv) // one tab for every language (tab.run)
+			tb.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				_, err := cdp.Call(ctx, tg, network.SetCookie, network.SetCookieParams{Name: session.Name, Value: session.Value, URL: site.srv.URL})
+				return err
+			}))
+			for _, lang := range languages {
+				tb.run(lang, func(t *testing.T) {
+					path := withLang(pg.path, lang)
+					tb.viewport(1280, 900)
+					tb.visit(path, 200)
+					if loc, err := chromedp.Run(tb.ctx, chromedp.Location()); err != nil || mustParseURL(t, loc).Path != pg.path {
+						t.Fatalf("%s: the browser is at %s (%v), not signed in as an administrator", path, loc, err)
+					}
+					tb.checkEveryPageRule(path, lang)
+				})
+			}
+		})
 	}
 }

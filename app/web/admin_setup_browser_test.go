@@ -47,6 +47,7 @@ func TestTheSecretariatsPagesInABrowser(t *testing.T) {
 	})
 
 	t.Run("an invitation the mail server refuses", func(t *testing.T) {
+		t.Parallel() // a site of its own
 		refusing := newPeopleSite(t)
 		smtp := withMailServer(t, refusing)
 		smtp.Refuse("refused-in-a-browser@example.org")
@@ -71,12 +72,15 @@ func TestTheSecretariatsPagesInABrowser(t *testing.T) {
 	})
 
 	for _, path := range []string{"/admin", "/admin/outbox", "/admin/outbox?on=2021-12-20", "/admin/plans", "/admin/plans/new", "/admin/users"} {
-		for _, lang := range languages {
-			t.Run(path+"/"+lang, func(t *testing.T) {
-				tb := openTab(t, site.srv)
-				tb.signInWith(token)
-				tb.checkPage(withLang(path, lang), lang)
-			})
-		}
+		t.Run(path, func(t *testing.T) {
+			t.Parallel()               // the pages only read; they run after the invitations above
+			tb := openTab(t, site.srv) // one tab for every language (tab.run)
+			tb.signInWith(token)
+			for _, lang := range languages {
+				tb.run(lang, func(t *testing.T) {
+					tb.checkPage(withLang(path, lang), lang)
+				})
+			}
+		})
 	}
 }

@@ -7,12 +7,11 @@ import "testing"
 // all: three navigations, each named on its own.
 func TestAnAgencysPagedListsInABrowser(t *testing.T) {
 	browser(t)
-	srv, page := agencyOfManySite(t) // closed after the parallel subtests
+	srv, page := agencyOfManySite(t)
+	tb := openTab(t, srv) // one tab for every language (tab.run)
 	for _, lang := range languages {
-		t.Run(lang, func(t *testing.T) {
-			t.Parallel()
+		tb.run(lang, func(t *testing.T) {
 			path := withLang(page+"?led_page=2", lang)
-			tb := openTab(t, srv)
 			tb.viewport(1280, 900)
 			tb.visit(path, 200)
 			tb.checkEveryPageRule(path, lang)

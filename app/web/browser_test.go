@@ -84,16 +84,18 @@ func TestPagesInABrowser(t *testing.T) {
 	browser(t) // skip or fail once, before the subtests
 	srv := newServer(t, jan15)
 	for _, pg := range browserPages {
-		for _, lang := range languages {
-			t.Run(pg.name+"/"+lang, func(t *testing.T) {
-				t.Parallel()
-				path := withLang(pg.path, lang)
-				tb := openTab(t, srv)
-				tb.viewport(1280, 900)
-				tb.visit(path, pg.status)
-				tb.checkEveryPageRule(path, lang)
-			})
-		}
+		t.Run(pg.name, func(t *testing.T) {
+			t.Parallel()
+			tb := openTab(t, srv) // one tab for the page in every language (tab.run)
+			for _, lang := range languages {
+				tb.run(lang, func(t *testing.T) {
+					path := withLang(pg.path, lang)
+					tb.viewport(1280, 900)
+					tb.visit(path, pg.status)
+					tb.checkEveryPageRule(path, lang)
+				})
+			}
+		})
 	}
 }
 
@@ -467,6 +469,12 @@ func browser(t *testing.T) context.Context {
 			chromedp.Flag("disable-dev-shm-usage", true),
 			chromedp.Flag("disable-features", "Translate,MediaRouter,OptimizationHints"),
 			chromedp.Flag("no-pings", true),
+			// Tabs run side by side (parallel tests), only one of them in
+			// front: the others must not have their timers or their
+			// renderer's priority lowered.
+			chromedp.Flag("disable-background-timer-throttling", true),
+			chromedp.Flag("disable-backgrounding-occluded-windows", true),
+			chromedp.Flag("disable-renderer-backgrounding", true),
 			// No user-data-dir flag: the allocator makes a temporary one and
 			// removes it when the browser stops.
 		}
@@ -526,11 +534,7 @@ func openTab(t *testing.T, srv *httptest.Server) *tab {
 	t.Cleanup(func() {
 		cancelTimeout()
 		cancel()
-		tb.mu.Lock()
-		defer tb.mu.Unlock()
-		for _, p := range tb.problems {
-			t.Error(p)
-		}
+		tb.reportProblems(t)
 	})
 	tb.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		// A background tab is not focused: emulate focus so that
@@ -539,6 +543,37 @@ func openTab(t *testing.T, srv *httptest.Server) *tab {
 		return err
 	}))
 	return tb
+}
+
+// reportProblems fails t with every problem the tab recorded since the
+// last report.
+func (tb *tab) reportProblems(t *testing.T) {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	for _, p := range tb.problems {
+		t.Error(p)
+	}
+	tb.problems = nil
+}
+
+// run runs f as the subtest name of the tab's test, with the tab: what f
+// checks, and what the tab records meanwhile, fails the subtest. A page
+// checked in every language takes one tab rather than one per language:
+// opening a tab starts a browser context and a renderer process, and the
+// renderer compiles axe-core anew, which takes as long as running it; a
+// language is chosen by ?lang= alone, so no page sees what the one before
+// it left.
+func (tb *tab) run(name string, f func(t *testing.T)) {
+	tb.t.Helper()
+	parent := tb.t
+	parent.Run(name, func(t *testing.T) {
+		tb.t = t
+		defer func() {
+			tb.reportProblems(t)
+			tb.t = parent
+		}()
+		f(t)
+	})
 }
 
 // watch runs in the tab's event loop: it must return fast and send nothing.
@@ -606,12 +641,15 @@ func eval[T any](tb *tab, js string) T {
 func (tb *tab) visit(path string, status int) {
 	tb.t.Helper()
 	u := tb.base + path
+	// The browser logs a failed load for an error status: expected here,
+	// and on this page only (a tab may go on to other pages).
+	allowed := ""
 	if status >= 400 {
-		// The browser logs a failed load for an error status: expected here.
-		tb.mu.Lock()
-		tb.allowed = u
-		tb.mu.Unlock()
+		allowed = u
 	}
+	tb.mu.Lock()
+	tb.allowed = allowed
+	tb.mu.Unlock()
 	res, err := chromedp.Run(tb.ctx, chromedp.NavigateResponse(u))
 	if err != nil {
 		tb.t.Fatalf("%s: %v", path, err)

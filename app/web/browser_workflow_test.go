@@ -229,17 +229,25 @@ func TestTheReportingLoopsFormsPassAxeInBothLanguages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	check := func(paths ...string) {
-		for _, path := range paths {
-			for _, lang := range languages {
-				p := withLang(path, lang)
-				tb := openTab(t, site.srv)
-				tb.signInWith(token)
-				tb.checkPage(p, lang)
+	// check checks every path in every language, the paths side by side
+	// (they only read), and returns when all are done.
+	check := func(step string, paths ...string) {
+		t.Run(step, func(t *testing.T) {
+			for _, path := range paths {
+				t.Run(path, func(t *testing.T) {
+					t.Parallel()
+					tb := openTab(t, site.srv) // one tab for every language (tab.run)
+					tb.signInWith(token)
+					for _, lang := range languages {
+						tb.run(lang, func(t *testing.T) {
+							tb.checkPage(withLang(path, lang), lang)
+						})
+					}
+				})
 			}
-		}
+		})
 	}
-	check(site.editPath(), report+"/submit")
+	check("the update and the confirmation", site.editPath(), report+"/submit")
 
 	site.confirm(liaison, report)
 	member := site.as("member@committee.example.org")
@@ -249,7 +257,7 @@ func TestTheReportingLoopsFormsPassAxeInBothLanguages(t *testing.T) {
 	if _, page := liaison.do("GET", report, nil); !strings.Contains(page, `class="report-form answer-form"`) {
 		t.Fatal("the liaison is not offered to answer the dissent")
 	}
-	check(report)
+	check("the answer to a dissent", report)
 }
 
 // checkPage opens path wide and checks it with axe and as a document in

@@ -52,6 +52,7 @@ func TestFollowPagesInABrowser(t *testing.T) {
 	}
 	for _, lang := range languages {
 		t.Run(lang, func(t *testing.T) {
+			t.Parallel() // the pages only read; the refused address stores nothing
 			tb := openTab(t, site.srv)
 			for _, path := range []string{"/follow?commitment=6", "/follow?agency=" + itoa(cec.ID) + "&sent=1", "/follow?plan=1&confirmed=1",
 				"/follow/confirm/" + confirmLink, "/follow/stop/BROWSERFOLLOW"} {

@@ -100,17 +100,20 @@ func TestMeetingPagesInABrowser(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		for _, lang := range languages {
-			t.Run(pg.name+"/"+lang, func(t *testing.T) {
-				tb := openTab(t, site.srv)
-				if token != "" {
-					tb.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-						_, err := cdp.Call(ctx, tg, network.SetCookie, network.SetCookieParams{Name: "ogpt_session", Value: token, URL: site.srv.URL})
-						return err
-					}))
-				}
-				tb.checkPage(withLang(pg.path, lang), lang)
-			})
-		}
+		t.Run(pg.name, func(t *testing.T) {
+			t.Parallel()               // the pages only read
+			tb := openTab(t, site.srv) // one tab for every language (tab.run)
+			if token != "" {
+				tb.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+					_, err := cdp.Call(ctx, tg, network.SetCookie, network.SetCookieParams{Name: "ogpt_session", Value: token, URL: site.srv.URL})
+					return err
+				}))
+			}
+			for _, lang := range languages {
+				tb.run(lang, func(t *testing.T) {
+					tb.checkPage(withLang(pg.path, lang), lang)
+				})
+			}
+		})
 	}
 }

@@ -143,8 +143,9 @@ func TestAQuestionIsAskedVotedOnAndAnsweredInABrowser(t *testing.T) {
 		t.Errorf("the answer's mail:\n%s", body)
 	}
 
-	// Every page of the way, in both languages, wide and at 320 px, each in
-	// a fresh tab (a tab lives a minute).
+	// Every page of the way, in every language, wide and at 320 px, each
+	// page in a tab of its own (a tab lives a minute), side by side: they
+	// only read.
 	open := openQuestion(t, site)
 	pages := []struct{ who, path string }{
 		{"", commitment + "/questions/new"},
@@ -157,13 +158,22 @@ func TestAQuestionIsAskedVotedOnAndAnsweredInABrowser(t *testing.T) {
 		{"admin@secretariat.example.org", fmt.Sprintf("/plans/%d/questions/new", qs[0].PlanID)}, // with the fields of a question received offline
 	}
 	for _, pg := range pages {
-		for _, lang := range languages {
-			tb := openTab(t, site.srv)
+		name := pg.path
+		if pg.who != "" {
+			name = pg.path + " as " + pg.who
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			tb := openTab(t, site.srv) // one tab for every language (tab.run)
 			if pg.who != "" {
 				tb.signInAs(pg.who)
 			}
-			tb.checkPage(withLang(pg.path, lang), lang)
-		}
+			for _, lang := range languages {
+				tb.run(lang, func(t *testing.T) {
+					tb.checkPage(withLang(pg.path, lang), lang)
+				})
+			}
+		})
 	}
 }
 
