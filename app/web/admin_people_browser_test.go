@@ -1,12 +1,9 @@
 package web_test
 
 import (
-	"context"
 	"fmt"
 	"testing"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
 
@@ -32,10 +29,7 @@ func TestPeoplePagesInABrowser(t *testing.T) {
 		t.Run(pg.name, func(t *testing.T) {
 			t.Parallel()
 			tb := openTab(t, site.srv) // one tab for every language (tab.run)
-			tb.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-				_, err := cdp.Call(ctx, tg, network.SetCookie, network.SetCookieParams{Name: session.Name, Value: session.Value, URL: site.srv.URL})
-				return err
-			}))
+			tb.signInWith(session.Value)
 			for _, lang := range languages {
 				tb.run(lang, func(t *testing.T) {
 					path := withLang(pg.path, lang)

@@ -6,10 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/chromedp"
-
 	"github.com/ogptracker/ogptracker/app/demo"
 	"github.com/ogptracker/ogptracker/app/model"
 	"github.com/ogptracker/ogptracker/app/store"
@@ -104,10 +100,7 @@ func TestMeetingPagesInABrowser(t *testing.T) {
 			t.Parallel()               // the pages only read
 			tb := openTab(t, site.srv) // one tab for every language (tab.run)
 			if token != "" {
-				tb.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-					_, err := cdp.Call(ctx, tg, network.SetCookie, network.SetCookieParams{Name: "ogpt_session", Value: token, URL: site.srv.URL})
-					return err
-				}))
+				tb.signInWith(token)
 			}
 			for _, lang := range languages {
 				tb.run(lang, func(t *testing.T) {

@@ -5,10 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/chromedp"
-
 	"github.com/ogptracker/ogptracker/app/model"
 )
 
@@ -54,21 +50,11 @@ func TestReminderPagesInABrowser(t *testing.T) {
 			t.Parallel()               // the pages only read
 			tb := openTab(t, site.srv) // one tab for every language (tab.run)
 			if token != "" {
-				tb.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-					_, err := cdp.Call(ctx, tg, network.SetCookie, network.SetCookieParams{Name: "ogpt_session", Value: token, URL: site.srv.URL})
-					return err
-				}))
+				tb.signInWith(token)
 			}
 			for _, lang := range languages {
 				tb.run(lang, func(t *testing.T) {
-					path := withLang(pg.path, lang)
-					tb.viewport(1280, 900)
-					tb.visit(path, 200)
-					tb.checkAxe(path)
-					tb.checkDocument(path, lang)
-					tb.viewport(320, 640)
-					tb.checkNoHorizontalScroll(path, 320)
-					tb.checkAxe(path + " at 320 px")
+					tb.checkPage(withLang(pg.path, lang), lang)
 				})
 			}
 		})

@@ -4,10 +4,6 @@ import (
 	"context"
 	"net/url"
 	"testing"
-
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/chromedp"
 )
 
 // TestReportPagesInABrowser runs the browser checks over the reporting
@@ -45,10 +41,7 @@ func TestReportPagesInABrowser(t *testing.T) {
 			t.Parallel()
 			tb := openTab(t, site.srv) // one tab for every language (tab.run)
 			if token != "" {
-				tb.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-					_, err := cdp.Call(ctx, tg, network.SetCookie, network.SetCookieParams{Name: "ogpt_session", Value: token, URL: site.srv.URL})
-					return err
-				}))
+				tb.signInWith(token)
 			}
 			for _, lang := range languages {
 				tb.run(lang, func(t *testing.T) {
