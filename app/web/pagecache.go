@@ -85,7 +85,7 @@ type cachedPage struct {
 	plainLen int
 	etag     string // without quotes or W/
 	weak     bool
-	header   http.Header
+	header   []keptField // a slice, not a map: sending ranges over it on every request
 
 	// The header values send sets, made once: a kept page is sent many
 	// times, and every value made per request is garbage to collect.
@@ -106,6 +106,12 @@ func (p *cachedPage) prepare() {
 }
 
 var gzipEncoding = []string{"gzip"}
+
+// keptField is a header field of a kept page, with its values.
+type keptField struct {
+	name   string
+	values []string
+}
 
 // maxKept is the largest answer held to be kept; a larger one (a file of
 // every plan) is sent as it is made.
@@ -297,13 +303,13 @@ func (s *Server) renderPublic(c *gin.Context, key string) *cachedPage {
 	// Every header but the request's own and those send sets: the
 	// middlewares' too (security, language, caching), which are the same
 	// for every request of this key, so that sendKept need not run them.
-	p := &cachedPage{key: key, plainLen: len(body), header: http.Header{}}
+	p := &cachedPage{key: key, plainLen: len(body)}
 	for k, v := range h {
 		switch k {
 		case "Etag", "Content-Length", "Content-Encoding", "Set-Cookie", requestIDHeader:
 			continue
 		}
-		p.header[k] = slices.Clip(slices.Clone(v)) // a later Add must not write into a shared array
+		p.header = append(p.header, keptField{k, slices.Clip(slices.Clone(v))}) // a later Add must not write into a shared array
 	}
 	p.etag = h.Get("ETag")
 	p.weak = strings.HasPrefix(p.etag, "W/")
@@ -424,8 +430,8 @@ func (pc *pageCache) send(c *gin.Context, p *cachedPage) {
 // go. It returns the status and the bytes of body sent.
 func (pc *pageCache) write(w http.ResponseWriter, r *http.Request, p *cachedPage) (status, size int) {
 	h := w.Header()
-	for k, v := range p.header {
-		h[k] = v
+	for _, f := range p.header {
+		h[f.name] = f.values
 	}
 	zipped := strings.Contains(r.Header.Get("Accept-Encoding"), "gzip")
 	if zipped {
