@@ -31,6 +31,7 @@ func TestAdministrationInABrowser(t *testing.T) {
 		{"commitment", fmt.Sprintf("/admin/commitments/%d/edit", site.commitmentID), "en"},
 		{"milestones", fmt.Sprintf("/admin/milestones?commitment=%d", site.commitmentID), "en"},
 		{"milestone", fmt.Sprintf("/admin/milestones/%d/edit", site.m.ID), "zh-TW"},
+		{"period", fmt.Sprintf("/admin/periods/new?plan=%d", site.plan.ID), "fr"},
 	}
 	for _, pg := range pages {
 		t.Run(pg.name+"/"+pg.lang, func(t *testing.T) {

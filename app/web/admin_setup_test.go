@@ -184,8 +184,8 @@ func TestTheSetupGuidesAFreshPlanToNothingMissing(t *testing.T) {
 	wantNotIn(t, "with a due date", planGaps(t, page, "TWN-2"), "no due date")
 
 	// A reporting period: nothing is missing any more.
-	page = follow(t, admin, must303(t, admin, "/admin/periods", url.Values{"plan": {fmt.Sprint(plan.ID)}, "name_zh": {"2022 上半年"},
-		"name_en": {"First half of 2022"}, "starts_on": {"2022-01-01"}, "ends_on": {"2022-06-30"}}))
+	page = follow(t, admin, must303(t, admin, "/admin/periods", url.Values{"plan": {fmt.Sprint(plan.ID)}, "name.zh-TW": {"2022 上半年"},
+		"name.en": {"First half of 2022"}, "starts_on": {"2022-01-01"}, "ends_on": {"2022-06-30"}}))
 	wantIn(t, "after saving a period", page, "Saved.", `href="/admin/agencies">Next step: check the agencies and their liaisons`)
 	_, page = admin.do("GET", "/admin?lang=en", nil)
 	checklist := section(t, page, `<h2 id="checklist">`, "</section>")

@@ -132,7 +132,7 @@ func reportForm(s *authzSite) url.Values {
 }
 
 func periodForm(s *authzSite) url.Values {
-	return url.Values{"plan": {fmt.Sprint(s.period.PlanID)}, "name_zh": {"2025 上半年"}, "name_en": {"2025 H1"},
+	return url.Values{"plan": {fmt.Sprint(s.period.PlanID)}, "name.zh-TW": {"2025 上半年"}, "name.en": {"2025 H1"},
 		"starts_on": {"2025-01-01"}, "ends_on": {"2025-06-30"}}
 }
 

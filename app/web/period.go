@@ -22,10 +22,23 @@ type periodListPage struct {
 type periodFormPage struct {
 	Page
 	Plan             *model.Plan
-	ID               uint // 0 for a new period
-	NameZH, NameEN   string
+	ID               uint         // 0 for a new period
+	Names            []periodName // one per interface language, in their order
 	StartsOn, EndsOn string
 	Errors           map[string]string // field → message id
+}
+
+// periodName is the period's name in one language, as the form shows it.
+type periodName struct{ Lang, Value string }
+
+// periodNames are the form's name fields ("name.zh-TW", "name.en", …) for
+// the name t.
+func periodNames(t model.Text) []periodName {
+	names := make([]periodName, len(model.Languages))
+	for i, lang := range model.Languages {
+		names[i] = periodName{lang, clip(t[lang], model.MaxPeriodName)}
+	}
+	return names
 }
 
 // periodMessages names the validation messages of a period in the catalogs.
@@ -63,7 +76,7 @@ func (s *Server) newPeriod(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.renderPeriodForm(c, http.StatusOK, periodFormPage{Plan: plan})
+	s.renderPeriodForm(c, http.StatusOK, periodFormPage{Plan: plan, Names: periodNames(nil)})
 }
 
 func (s *Server) editPeriod(c *gin.Context) {
@@ -77,15 +90,14 @@ func (s *Server) editPeriod(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.renderPeriodForm(c, http.StatusOK, periodFormPage{Plan: p.Plan, ID: p.ID, NameZH: p.Name["zh-TW"], NameEN: p.Name["en"],
+	s.renderPeriodForm(c, http.StatusOK, periodFormPage{Plan: p.Plan, ID: p.ID, Names: periodNames(p.Name),
 		StartsOn: p.StartsOn.String(), EndsOn: p.EndsOn.String()})
 }
 
 // savePeriod creates (POST /admin/periods) or updates (POST /admin/periods/:id) a period.
 func (s *Server) savePeriod(c *gin.Context) {
 	ctx := c.Request.Context()
-	f := periodFormPage{NameZH: c.PostForm("name_zh"), NameEN: c.PostForm("name_en"),
-		StartsOn: c.PostForm("starts_on"), EndsOn: c.PostForm("ends_on"), Errors: map[string]string{}}
+	f := periodFormPage{StartsOn: c.PostForm("starts_on"), EndsOn: c.PostForm("ends_on"), Errors: map[string]string{}}
 	period := &model.ReportingPeriod{}
 	if c.Param("id") != "" {
 		id, err := pathID(c)
@@ -110,8 +122,10 @@ func (s *Server) savePeriod(c *gin.Context) {
 		}
 		period.PlanID = f.Plan.ID
 	}
-	f.NameZH, f.NameEN = clip(f.NameZH, model.MaxPeriodName), clip(f.NameEN, model.MaxPeriodName)
-	period.Name = model.T("zh-TW", c.PostForm("name_zh"), "en", c.PostForm("name_en"))
+	// The interface languages as typed; a name in another language (from
+	// an import) is kept, as no field of the form shows it.
+	period.Name = formText(c, "name", period.Name)
+	f.Names = periodNames(period.Name)
 	var err error
 	if period.StartsOn, err = model.ParseDate(f.StartsOn); err != nil {
 		f.Errors["starts_on"] = "period.error.date"

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -414,7 +415,7 @@ func TestAdministratorsDefineReportingPeriods(t *testing.T) {
 		if res, _ := b.do("GET", "/admin/periods", nil); res.StatusCode != http.StatusForbidden {
 			t.Errorf("%s GET /admin/periods: %d, want 403", email, res.StatusCode)
 		}
-		if res, _ := b.do("POST", "/admin/periods", url.Values{"csrf_token": {b.formToken()}, "plan": {"1"}, "name_en": {"x"},
+		if res, _ := b.do("POST", "/admin/periods", url.Values{"csrf_token": {b.formToken()}, "plan": {"1"}, "name.en": {"x"},
 			"starts_on": {"2025-01-01"}, "ends_on": {"2025-06-30"}}); res.StatusCode != http.StatusForbidden {
 			t.Errorf("%s POST /admin/periods: %d, want 403", email, res.StatusCode)
 		}
@@ -436,14 +437,14 @@ func TestAdministratorsDefineReportingPeriods(t *testing.T) {
 		{"no name", "", "2025-01-01", "2025-06-30", "名稱為必填"},
 		{"bad date", "2025 上半年", "2025-02-30", "2025-06-30", "這不是有效的日期"},
 	} {
-		res, page := admin.do("POST", "/admin/periods", url.Values{"csrf_token": {admin.formToken()}, "plan": {"1"}, "name_zh": {tc.zh},
+		res, page := admin.do("POST", "/admin/periods", url.Values{"csrf_token": {admin.formToken()}, "plan": {"1"}, "name.zh-TW": {tc.zh},
 			"starts_on": {tc.start}, "ends_on": {tc.end}})
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, tc.want) || !strings.Contains(page, `value="`+tc.start+`"`) {
 			t.Errorf("%s: %d, want 422 with %q", tc.name, res.StatusCode, tc.want)
 		}
 	}
-	res, _ := admin.do("POST", "/admin/periods", url.Values{"csrf_token": {admin.formToken()}, "plan": {"1"}, "name_zh": {"2025 年上半年"},
-		"name_en": {"2025 H1"}, "starts_on": {"2025-01-01"}, "ends_on": {"2025-06-30"}})
+	res, _ := admin.do("POST", "/admin/periods", url.Values{"csrf_token": {admin.formToken()}, "plan": {"1"}, "name.zh-TW": {"2025 年上半年"},
+		"name.en": {"2025 H1"}, "starts_on": {"2025-01-01"}, "ends_on": {"2025-06-30"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("create: %d", res.StatusCode)
 	}
@@ -452,7 +453,7 @@ func TestAdministratorsDefineReportingPeriods(t *testing.T) {
 	if last.Name["en"] != "2025 H1" || last.EndsOn != model.MustDate("2025-06-30") {
 		t.Fatalf("stored: %+v", last)
 	}
-	res, _ = admin.do("POST", fmt.Sprintf("/admin/periods/%d", last.ID), url.Values{"csrf_token": {admin.formToken()}, "name_en": {"2025 first half"},
+	res, _ = admin.do("POST", fmt.Sprintf("/admin/periods/%d", last.ID), url.Values{"csrf_token": {admin.formToken()}, "name.en": {"2025 first half"},
 		"starts_on": {"2025-01-01"}, "ends_on": {"2025-06-30"}})
 	if p, _ := site.st.FindPeriodByID(context.Background(), last.ID); res.StatusCode != http.StatusSeeOther || p.Name["en"] != "2025 first half" {
 		t.Errorf("update: %d", res.StatusCode)
@@ -471,6 +472,49 @@ func TestAdministratorsDefineReportingPeriods(t *testing.T) {
 		updated.Entity != model.EntityPeriod || updated.Action != model.ChangeUpdated || updated.UserID == nil ||
 		string(updated.Fields["name"].After) != `{"en":"2025 first half"}` {
 		t.Errorf("record of changes: %+v %+v", created, updated)
+	}
+}
+
+// A period is named in every interface language, French too, and an edit
+// keeps a name in a language the form does not show (from an import).
+func TestAPeriodIsNamedInEveryInterfaceLanguage(t *testing.T) {
+	site := newReportSite(t)
+	ctx := context.Background()
+	period := &model.ReportingPeriod{PlanID: 1, Name: model.Text{"zh-TW": "2026 上半年", "en": "2026 H1", "ja": "2026年上期"},
+		StartsOn: model.MustDate("2026-01-01"), EndsOn: model.MustDate("2026-06-30")}
+	if err := site.st.SavePeriod(ctx, period); err != nil {
+		t.Fatal(err)
+	}
+	admin := site.as("admin@secretariat.example.org")
+	path := fmt.Sprintf("/admin/periods/%d", period.ID)
+	_, page := admin.do("GET", path+"/edit?lang=fr", nil)
+	for _, want := range []string{`<label for="period-name-fr">Français</label>`, `name="name.fr" lang="fr"`,
+		`name="name.zh-TW" lang="zh-TW" maxlength="200" value="2026 上半年"`, `name="name.en" lang="en" maxlength="200" value="2026 H1"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the edit form lacks %s:\n%s", want, section(t, page, "<form", "</form>"))
+		}
+	}
+	typed := url.Values{"csrf_token": {admin.formToken()}, "name.zh-TW": {"2026 上半年"}, "name.en": {"2026 H1"},
+		"name.fr": {"Premier semestre 2026"}, "starts_on": {"2026-06-30"}, "ends_on": {"2026-01-01"}}
+	res, page := admin.do("POST", path+"?lang=fr", typed)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, `value="Premier semestre 2026"`) {
+		t.Errorf("the end before the start: %d, want 422 keeping the French name typed", res.StatusCode)
+	}
+	if p, _ := site.st.FindPeriodByID(ctx, period.ID); p.Name["fr"] != "" {
+		t.Errorf("a refused edit stored %v", p.Name)
+	}
+	typed.Set("starts_on", "2026-01-01")
+	typed.Set("ends_on", "2026-06-30")
+	if res, _ := admin.do("POST", path, typed); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("edit: %d", res.StatusCode)
+	}
+	p, _ := site.st.FindPeriodByID(ctx, period.ID)
+	if want := (model.Text{"zh-TW": "2026 上半年", "en": "2026 H1", "fr": "Premier semestre 2026", "ja": "2026年上期"}); !maps.Equal(p.Name, want) {
+		t.Errorf("stored %v, want %v", map[string]string(p.Name), map[string]string(want))
+	}
+	_, page = admin.do("GET", "/admin/periods?plan=1&lang=fr", nil)
+	if !strings.Contains(page, "Premier semestre 2026") {
+		t.Errorf("the list does not show the French name")
 	}
 }
 
