@@ -116,13 +116,16 @@ type apiEvidenceLink struct {
 	URL          string  `json:"url"`
 }
 
-// apiEvidencePack is the commitment with its whole record of changes and
-// every evidence link.
+// apiEvidencePack is the commitment with its whole record of changes,
+// every evidence link, the public's questions with their answers and the
+// forum's follow-ups: what the pack's page shows, as data.
 type apiEvidencePack struct {
 	apiCommitmentDetail
-	Reports  []apiReport       `json:"reports"`
-	Evidence []apiEvidenceLink `json:"evidence"`
-	HTML     string            `json:"evidence_html"`
+	Reports   []apiReport       `json:"reports"`
+	Evidence  []apiEvidenceLink `json:"evidence"`
+	Questions []apiQuestion     `json:"questions"`  // in the order asked, each with its thread
+	FollowUps []apiFollowUp     `json:"follow_ups"` // as the forum decided them
+	HTML      string            `json:"evidence_html"`
 }
 
 func (s *Server) apiEvidence(c *gin.Context) {
@@ -145,8 +148,27 @@ func (s *Server) apiEvidence(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	ctx := c.Request.Context()
+	qs, err := s.store.FindQuestions(ctx, store.QuestionFilter{CommitmentID: id, Thread: true})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	slices.Reverse(qs) // in the order asked, as on the pack's page
+	followUps, err := s.store.FindFollowUps(ctx, store.FollowUpFilter{CommitmentID: id})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	out := apiEvidencePack{apiCommitmentDetail: detail, Reports: []apiReport{}, Evidence: []apiEvidenceLink{},
+		Questions: make([]apiQuestion, len(qs)), FollowUps: make([]apiFollowUp, len(followUps)),
 		HTML: fmt.Sprintf("/commitments/%d/evidence", id)}
+	for i := range qs {
+		out.Questions[i] = s.apiQuestionOf(&qs[i], true)
+	}
+	for i := range followUps {
+		out.FollowUps[i] = s.apiFollowUpOf(&followUps[i])
+	}
 	for _, m := range detail.Milestones {
 		for _, l := range m.Evidence {
 			out.Evidence = append(out.Evidence, apiEvidenceLink{MilestoneID: &m.ID, MilestoneRef: m.Ref, Title: l.Title, URL: l.URL})

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -69,6 +70,41 @@ func TestTheEvidencePackCarriesTheForumsFollowUpsAndSpeeches(t *testing.T) {
 		if strings.Contains(page, not) {
 			t.Errorf("the evidence pack shows %q, which does not speak of 2-1 or is not public", not)
 		}
+	}
+
+	// The pack as open data carries the same follow-up, and the public's
+	// questions with their threads, a hidden one without its text.
+	for _, text := range []string{"何時公開清冊？", "與本案無關的廣告"} {
+		q := &model.Question{CommitmentID: &c.ID, Kind: model.AskQuestion, Text: text, Lang: "zh-TW", Channel: model.ChannelOnline}
+		if err := site.st.AskQuestion(ctx, q, "", "", nil); err != nil {
+			t.Fatal(err)
+		}
+		if text == "與本案無關的廣告" {
+			if err := site.st.HideQuestion(ctx, q.ID, model.HideOffTopic, nil, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var pack struct {
+		Questions []struct {
+			Text   *string `json:"text"`
+			Status string  `json:"status"`
+		} `json:"questions"`
+		FollowUps []struct {
+			What    string `json:"what"`
+			Status  string `json:"status"`
+			Closing string `json:"closing"`
+		} `json:"follow_ups"`
+	}
+	if res, body := getRaw(t, site.srv, fmt.Sprintf("/api/v1/commitments/%d/evidence", c.ID)); res.StatusCode != 200 || json.Unmarshal(body, &pack) != nil {
+		t.Fatalf("the pack as JSON: %d\n%.500s", res.StatusCode, body)
+	}
+	if len(pack.FollowUps) != 1 || pack.FollowUps[0].What != "公開清單" || pack.FollowUps[0].Status != "closed" || pack.FollowUps[0].Closing != "解除列管" {
+		t.Errorf("the JSON pack's follow-ups: %+v", pack.FollowUps)
+	}
+	if len(pack.Questions) != 2 || pack.Questions[0].Text == nil || *pack.Questions[0].Text != "何時公開清冊？" ||
+		pack.Questions[1].Status != "hidden" || pack.Questions[1].Text != nil {
+		t.Errorf("the JSON pack's questions, in the order asked, the hidden one without its text: %+v", pack.Questions)
 	}
 
 	// The commitment's feed tells the item's decision, its note and its closing.
