@@ -35,14 +35,14 @@ type Milestone struct {
 	CommitmentID uint        `gorm:"not null;uniqueIndex:idx_milestone_ref"`
 	Commitment   *Commitment `gorm:"constraint:OnDelete:CASCADE"`
 	Ref          string      `gorm:"size:20;not null;uniqueIndex:idx_milestone_ref"` // "3", or "3.1" for a child
-	ParentID     *uint       `gorm:"index"`
+	ParentID     *uint       // indexed where set (idx_milestones_children)
 	Parent       *Milestone  `gorm:"constraint:OnDelete:CASCADE"`
 	Position     int         `gorm:"not null"`
 	Title        Text        `gorm:"not null"`
 	Start        Date
 	Due          Date    `gorm:"index"`
 	DueText      Text    // the deadline as the plan words it ("Ongoing", "By fall 2022"), beside Due
-	AgencyID     *uint   `gorm:"index"` // responsible agency; the commitment's lead when not set
+	AgencyID     *uint   // responsible agency; the commitment's lead when not set (idx_milestones_agency_schedule)
 	Agency       *Agency `gorm:"constraint:OnDelete:SET NULL"`
 	// OtherAgencies are the agencies responsible with Agency, in the join
 	// table milestone_agencies: each one's liaison may update it too.
