@@ -117,15 +117,25 @@ type apiEvidenceLink struct {
 }
 
 // apiEvidencePack is the commitment with its whole record of changes,
-// every evidence link, the public's questions with their answers and the
-// forum's follow-ups: what the pack's page shows, as data.
+// every evidence link, the public's questions with their answers, the
+// forum's follow-ups and what was said of it in the forum's published
+// transcripts: what the pack's page shows, as data.
 type apiEvidencePack struct {
 	apiCommitmentDetail
-	Reports   []apiReport       `json:"reports"`
-	Evidence  []apiEvidenceLink `json:"evidence"`
-	Questions []apiQuestion     `json:"questions"`  // in the order asked, each with its thread
-	FollowUps []apiFollowUp     `json:"follow_ups"` // as the forum decided them
-	HTML      string            `json:"evidence_html"`
+	Reports   []apiReport         `json:"reports"`
+	Evidence  []apiEvidenceLink   `json:"evidence"`
+	Questions []apiQuestion       `json:"questions"`  // in the order asked, each with its thread
+	FollowUps []apiFollowUp       `json:"follow_ups"` // as the forum decided them
+	Speeches  []apiEvidenceSpeech `json:"speeches"`   // in the order of the meetings
+	HTML      string              `json:"evidence_html"`
+}
+
+// apiEvidenceSpeech is a published speech naming the commitment, with its
+// meeting.
+type apiEvidenceSpeech struct {
+	MeetingID uint       `json:"meeting_id"`
+	HeldOn    model.Date `json:"held_on"`
+	apiSpeech
 }
 
 func (s *Server) apiEvidence(c *gin.Context) {
@@ -160,9 +170,19 @@ func (s *Server) apiEvidence(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	speeches, err := s.store.FindSpeechesMentioning(ctx, detail.PlanID, detail.Code)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	out := apiEvidencePack{apiCommitmentDetail: detail, Reports: []apiReport{}, Evidence: []apiEvidenceLink{},
-		Questions: make([]apiQuestion, len(qs)), FollowUps: make([]apiFollowUp, len(followUps)),
+		Questions: make([]apiQuestion, len(qs)), FollowUps: make([]apiFollowUp, len(followUps)), Speeches: make([]apiEvidenceSpeech, len(speeches)),
 		HTML: fmt.Sprintf("/commitments/%d/evidence", id)}
+	for i, sp := range speeches {
+		m := sp.Transcript.Meeting
+		out.Speeches[i] = apiEvidenceSpeech{MeetingID: m.ID, HeldOn: m.HeldOn, apiSpeech: apiSpeech{Position: sp.Position, Speaker: sp.Speaker,
+			Text: sp.Text, Edited: sp.Edited(), HTML: s.absolute(fmt.Sprintf("/meetings/%d/transcript#speech-%d", m.ID, sp.Position))}}
+	}
 	for i := range qs {
 		out.Questions[i] = s.apiQuestionOf(&qs[i], true)
 	}

@@ -72,8 +72,8 @@ func TestTheEvidencePackCarriesTheForumsFollowUpsAndSpeeches(t *testing.T) {
 		}
 	}
 
-	// The pack as open data carries the same follow-up, and the public's
-	// questions with their threads, a hidden one without its text.
+	// The pack as open data carries the same follow-up and speech, and the
+	// public's questions with their threads, a hidden one without its text.
 	for _, text := range []string{"何時公開清冊？", "與本案無關的廣告"} {
 		q := &model.Question{CommitmentID: &c.ID, Kind: model.AskQuestion, Text: text, Lang: "zh-TW", Channel: model.ChannelOnline}
 		if err := site.st.AskQuestion(ctx, q, "", "", nil); err != nil {
@@ -95,6 +95,12 @@ func TestTheEvidencePackCarriesTheForumsFollowUpsAndSpeeches(t *testing.T) {
 			Status  string `json:"status"`
 			Closing string `json:"closing"`
 		} `json:"follow_ups"`
+		Speeches []struct {
+			MeetingID uint   `json:"meeting_id"`
+			Position  int    `json:"position"`
+			Text      string `json:"text"`
+			HTML      string `json:"html"`
+		} `json:"speeches"`
 	}
 	if res, body := getRaw(t, site.srv, fmt.Sprintf("/api/v1/commitments/%d/evidence", c.ID)); res.StatusCode != 200 || json.Unmarshal(body, &pack) != nil {
 		t.Fatalf("the pack as JSON: %d\n%.500s", res.StatusCode, body)
@@ -105,6 +111,10 @@ func TestTheEvidencePackCarriesTheForumsFollowUpsAndSpeeches(t *testing.T) {
 	if len(pack.Questions) != 2 || pack.Questions[0].Text == nil || *pack.Questions[0].Text != "何時公開清冊？" ||
 		pack.Questions[1].Status != "hidden" || pack.Questions[1].Text != nil {
 		t.Errorf("the JSON pack's questions, in the order asked, the hidden one without its text: %+v", pack.Questions)
+	}
+	if len(pack.Speeches) != 1 || pack.Speeches[0].MeetingID != spoken.ID || pack.Speeches[0].Position != 2 ||
+		!strings.Contains(pack.Speeches[0].Text, "投開票所清冊已完成") || !strings.HasSuffix(pack.Speeches[0].HTML, fmt.Sprintf("/meetings/%d/transcript#speech-2", spoken.ID)) {
+		t.Errorf("the JSON pack's speeches, only the published one naming 2-1: %+v", pack.Speeches)
 	}
 
 	// The commitment's feed tells the item's decision, its note and its closing.
