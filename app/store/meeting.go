@@ -59,16 +59,50 @@ func (s *Store) FindUpcomingMeetings(ctx context.Context, from model.Date) ([]mo
 	return out, err
 }
 
+// meetingsInFull reads meetings with their plan, agenda (and the
+// commitments of its items), attendees and documents, each in order: one
+// query per kind of record, however many meetings.
+func (s *Store) meetingsInFull(ctx context.Context) *gorm.DB {
+	return s.db.WithContext(ctx).Preload("Plan").
+		Preload("Agenda", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).Preload("Agenda.Commitment").
+		Preload("Attendees", func(db *gorm.DB) *gorm.DB { return db.Order("side, position") }).
+		Preload("Documents", func(db *gorm.DB) *gorm.DB { return db.Order("position") })
+}
+
 // FindMeetingByID returns a meeting with its plan, agenda (and the
 // commitments of its items), attendees and documents, each in order.
 func (s *Store) FindMeetingByID(ctx context.Context, id uint) (*model.Meeting, error) {
 	var m model.Meeting
-	err := s.db.WithContext(ctx).Preload("Plan").
-		Preload("Agenda", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).Preload("Agenda.Commitment").
-		Preload("Attendees", func(db *gorm.DB) *gorm.DB { return db.Order("side, position") }).
-		Preload("Documents", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).
-		Take(&m, id).Error
+	err := s.meetingsInFull(ctx).Take(&m, id).Error
 	return &m, notFound(err)
+}
+
+// FindMeetingsInFull returns the meetings of plan planID (of every plan for
+// 0), oldest first, each as FindMeetingByID does, and when each one's
+// transcript was published, for those published.
+func (s *Store) FindMeetingsInFull(ctx context.Context, planID uint) ([]model.Meeting, map[uint]time.Time, error) {
+	var out []model.Meeting
+	q := s.meetingsInFull(ctx).Order("held_on, id")
+	if planID != 0 {
+		q = q.Where("plan_id = ?", planID)
+	}
+	if err := q.Find(&out).Error; err != nil {
+		return nil, nil, err
+	}
+	var published []model.Transcript
+	q = s.db.WithContext(ctx).Select("transcripts.meeting_id, transcripts.published_at").
+		Joins("JOIN meetings ON meetings.id = transcripts.meeting_id").Where("transcripts.published_at IS NOT NULL")
+	if planID != 0 {
+		q = q.Where("meetings.plan_id = ?", planID)
+	}
+	if err := q.Find(&published).Error; err != nil {
+		return nil, nil, err
+	}
+	at := make(map[uint]time.Time, len(published))
+	for _, t := range published {
+		at[t.MeetingID] = *t.PublishedAt
+	}
+	return out, at, nil
 }
 
 // AgendaFromLines makes the agenda of a meeting of plan planID from its

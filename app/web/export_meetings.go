@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -25,17 +24,14 @@ func (s *Server) exportMeetings(c *gin.Context) {
 	if !ok {
 		return
 	}
-	list, err := s.store.FindMeetings(ctx, planID)
+	list, published, err := s.store.FindMeetingsInFull(ctx, planID)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	s.sendCSV(c, fmt.Sprintf("meetings-plan-%s.csv", name), meetingColumns, func(write func([]string) error) error {
-		for i := len(list) - 1; i >= 0; i-- { // oldest first
-			m, err := s.store.FindMeetingByID(ctx, list[i].ID)
-			if err != nil {
-				return err
-			}
+		for i := range list {
+			m := &list[i]
 			row := make([]string, len(meetingColumns))
 			row[0] = strconv.FormatUint(uint64(m.ID), 10)
 			if m.Plan != nil {
@@ -56,12 +52,8 @@ func (s *Server) exportMeetings(c *gin.Context) {
 			}
 			row[8], row[9], row[10], row[11] = strings.Join(agenda, "\n"), strconv.Itoa(sides[model.SideGovernment]),
 				strconv.Itoa(sides[model.SideCivilSociety]), strings.Join(docs, "\n")
-			switch tr, err := s.store.FindTranscriptByMeeting(ctx, m.ID); {
-			case errors.Is(err, model.ErrNotFound):
-			case err != nil:
-				return err
-			case tr.Published():
-				row[12], row[13] = tr.PublishedAt.UTC().Format(time.RFC3339), s.absolute(fmt.Sprintf("/meetings/%d/transcript", m.ID))
+			if at, ok := published[m.ID]; ok {
+				row[12], row[13] = at.UTC().Format(time.RFC3339), s.absolute(fmt.Sprintf("/meetings/%d/transcript", m.ID))
 			}
 			row[14] = s.absolute(fmt.Sprintf("/meetings/%d", m.ID))
 			if err := write(row); err != nil {
