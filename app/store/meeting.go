@@ -78,31 +78,34 @@ func (s *Store) FindMeetingByID(ctx context.Context, id uint) (*model.Meeting, e
 }
 
 // FindMeetingsInFull returns the meetings of plan planID (of every plan for
-// 0), oldest first, each as FindMeetingByID does, and when each one's
-// transcript was published, for those published.
-func (s *Store) FindMeetingsInFull(ctx context.Context, planID uint) ([]model.Meeting, map[uint]time.Time, error) {
+// 0), oldest first, each as FindMeetingByID does.
+func (s *Store) FindMeetingsInFull(ctx context.Context, planID uint) ([]model.Meeting, error) {
 	var out []model.Meeting
 	q := s.meetingsInFull(ctx).Order("held_on, id")
 	if planID != 0 {
 		q = q.Where("plan_id = ?", planID)
 	}
-	if err := q.Find(&out).Error; err != nil {
-		return nil, nil, err
-	}
+	return out, q.Find(&out).Error
+}
+
+// FindTranscriptsPublished says when the published transcripts of plan
+// planID's meetings (of every plan's for 0) were published, by meeting, in
+// one query rather than one a meeting.
+func (s *Store) FindTranscriptsPublished(ctx context.Context, planID uint) (map[uint]time.Time, error) {
 	var published []model.Transcript
-	q = s.db.WithContext(ctx).Select("transcripts.meeting_id, transcripts.published_at").
+	q := s.db.WithContext(ctx).Select("transcripts.meeting_id, transcripts.published_at").
 		Joins("JOIN meetings ON meetings.id = transcripts.meeting_id").Where("transcripts.published_at IS NOT NULL")
 	if planID != 0 {
 		q = q.Where("meetings.plan_id = ?", planID)
 	}
 	if err := q.Find(&published).Error; err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	at := make(map[uint]time.Time, len(published))
 	for _, t := range published {
 		at[t.MeetingID] = *t.PublishedAt
 	}
-	return out, at, nil
+	return at, nil
 }
 
 // AgendaFromLines makes the agenda of a meeting of plan planID from its

@@ -24,7 +24,12 @@ func (s *Server) exportMeetings(c *gin.Context) {
 	if !ok {
 		return
 	}
-	list, published, err := s.store.FindMeetingsInFull(ctx, planID)
+	list, err := s.store.FindMeetingsInFull(ctx, planID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	published, err := s.store.FindTranscriptsPublished(ctx, planID)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -169,6 +168,10 @@ func (s *Server) feedMeetings(c *gin.Context, t *i18n.Translator, f store.Change
 	if err != nil {
 		return err
 	}
+	published, err := s.store.FindTranscriptsPublished(ctx, f.PlanID)
+	if err != nil {
+		return err
+	}
 	for i := range ms {
 		m := &ms[i]
 		link := s.absolute(fmt.Sprintf("/meetings/%d", m.ID))
@@ -181,18 +184,15 @@ func (s *Server) feedMeetings(c *gin.Context, t *i18n.Translator, f store.Change
 			Link: atomLink{Rel: "alternate", Type: "text/html", Href: link}, Author: atomPerson{Name: t.T("site.name")},
 			Content: atomText{Type: "text", Body: body}})
 		*dated = append(*dated, m.CreatedAt)
-		tr, err := s.store.FindTranscriptByMeeting(ctx, m.ID)
-		if errors.Is(err, model.ErrNotFound) || err == nil && !tr.Published() {
+		at, ok := published[m.ID]
+		if !ok {
 			continue
-		}
-		if err != nil {
-			return err
 		}
 		tlink := s.absolute(fmt.Sprintf("/meetings/%d/transcript", m.ID))
 		feed.Entries = append(feed.Entries, atomEntry{ID: tlink, Title: t.T("transcript.title") + " · " + title,
-			Updated: tr.PublishedAt.UTC().Format(time.RFC3339), Link: atomLink{Rel: "alternate", Type: "text/html", Href: tlink},
-			Author: atomPerson{Name: t.T("site.name")}, Content: atomText{Type: "text", Body: t.T("transcript.published.note", "When", t.Time(*tr.PublishedAt))}})
-		*dated = append(*dated, *tr.PublishedAt)
+			Updated: at.UTC().Format(time.RFC3339), Link: atomLink{Rel: "alternate", Type: "text/html", Href: tlink},
+			Author: atomPerson{Name: t.T("site.name")}, Content: atomText{Type: "text", Body: t.T("transcript.published.note", "When", t.Time(at))}})
+		*dated = append(*dated, at)
 	}
 	return nil
 }

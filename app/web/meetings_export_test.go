@@ -12,10 +12,10 @@ import (
 	"github.com/ogptracker/ogptracker/app/model"
 )
 
-// The open-data file of meetings reads each kind of record once, however
-// many meetings it lists: one query per meeting made a plan's file of a
-// hundred meetings cost seven hundred.
-func TestTheMeetingsFileQueriesDoNotGrowWithMeetings(t *testing.T) {
+// The open-data file of meetings and the plan's feed read each kind of
+// record once, however many meetings they list: one query per meeting made
+// a plan's file of a hundred meetings cost seven hundred.
+func TestTheMeetingsFileAndFeedQueriesDoNotGrowWithMeetings(t *testing.T) {
 	srv, st, clock := trackerWithClock(t)
 	ctx := context.Background()
 	plan, err := st.FindPlanOrHome(ctx, 0)
@@ -48,23 +48,32 @@ func TestTheMeetingsFileQueriesDoNotGrowWithMeetings(t *testing.T) {
 	if err := st.OnQuery(func() { queries.Add(1) }); err != nil {
 		t.Fatal(err)
 	}
-	path := fmt.Sprintf("/export/meetings.csv?plan=%d", plan.ID)
-	read := func() (int64, [][]string) {
+	path, feedPath := fmt.Sprintf("/export/meetings.csv?plan=%d", plan.ID), fmt.Sprintf("/feed.atom?plan=%d", plan.ID)
+	read := func() (int64, [][]string, int64, string) {
 		queries.Store(0)
 		body := mustGet(t, srv, path)
 		rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\ufeff"))).ReadAll()
 		if err != nil {
 			t.Fatal(err)
 		}
-		return queries.Load(), rows
+		file := queries.Load()
+		queries.Store(0)
+		feed := mustGet(t, srv, feedPath)
+		return file, rows, queries.Load(), feed
 	}
 	add(1)
-	few, rows := read()
+	few, rows, fewFeed, _ := read()
 	before := len(rows)
 	add(4)
-	many, rows := read()
+	many, rows, manyFeed, feed := read()
 	if few == 0 || many != few {
 		t.Errorf("meetings.csv: %d queries with %d meetings, %d with %d", few, before-1, many, len(rows)-1)
+	}
+	if fewFeed == 0 || manyFeed != fewFeed {
+		t.Errorf("the plan's feed: %d queries with %d meetings, %d with %d", fewFeed, before-1, manyFeed, len(rows)-1)
+	}
+	if n := strings.Count(feed, "/transcript</id>"); n != len(rows)-1 {
+		t.Errorf("the plan's feed tells %d published transcripts, want %d", n, len(rows)-1)
 	}
 	if len(rows) != before+4 {
 		t.Fatalf("meetings.csv: %d rows, want %d", len(rows), before+4)
