@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"slices"
 
@@ -86,25 +87,43 @@ func (s *Server) showEvidence(c *gin.Context) {
 		data.Reports = append(data.Reports, evidenceReport{Period: r.Period, View: newReportView(r, reviews[r.ID], 4)})
 		data.Links += len(r.Evidence)
 	}
-	qs, err := s.store.FindQuestions(ctx, store.QuestionFilter{CommitmentID: id, Thread: true})
+	forum, err := s.answersAndForum(ctx, cm.ID, cm.PlanID, cm.Code)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	slices.Reverse(qs) // in the order asked
-	data.QCounts, data.QStats = store.CountsOf(qs), store.StatsOf(qs, s.now())
-	for i := range qs {
-		data.Questions = append(data.Questions, s.viewQuestion(&qs[i], true))
+	data.QCounts, data.QStats = store.CountsOf(forum.questions), store.StatsOf(forum.questions, s.now())
+	for i := range forum.questions {
+		data.Questions = append(data.Questions, s.viewQuestion(&forum.questions[i], true))
 	}
-	if data.FollowUps, err = s.store.FindFollowUps(ctx, store.FollowUpFilter{CommitmentID: id}); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if data.Speeches, err = s.store.FindSpeechesMentioning(ctx, cm.PlanID, cm.Code); err != nil {
-		s.fail(c, err)
-		return
-	}
+	data.FollowUps, data.Speeches = forum.followUps, forum.speeches
 	s.render(c, 200, "commitments/evidence", data)
+}
+
+// packAnswers is what an evidence pack adds to a commitment's own record:
+// the public's questions with their threads, in the order asked; what the
+// forum decided on it; what was said of it in its plan's published
+// transcripts.
+type packAnswers struct {
+	questions []model.Question
+	followUps []model.FollowUp
+	speeches  []model.Speech
+}
+
+// answersAndForum reads the packAnswers of commitment id, of plan planID,
+// whose code is code: the pack's page and its JSON show the same.
+func (s *Server) answersAndForum(ctx context.Context, id, planID uint, code string) (packAnswers, error) {
+	var out packAnswers
+	var err error
+	if out.questions, err = s.store.FindQuestions(ctx, store.QuestionFilter{CommitmentID: id, Thread: true}); err != nil {
+		return out, err
+	}
+	slices.Reverse(out.questions) // in the order asked
+	if out.followUps, err = s.store.FindFollowUps(ctx, store.FollowUpFilter{CommitmentID: id}); err != nil {
+		return out, err
+	}
+	out.speeches, err = s.store.FindSpeechesMentioning(ctx, planID, code)
+	return out, err
 }
 
 // apiEvidenceLink is one evidence link with the milestone it shows.
@@ -158,23 +177,12 @@ func (s *Server) apiEvidence(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ctx := c.Request.Context()
-	qs, err := s.store.FindQuestions(ctx, store.QuestionFilter{CommitmentID: id, Thread: true})
+	forum, err := s.answersAndForum(c.Request.Context(), id, detail.PlanID, detail.Code)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	slices.Reverse(qs) // in the order asked, as on the pack's page
-	followUps, err := s.store.FindFollowUps(ctx, store.FollowUpFilter{CommitmentID: id})
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	speeches, err := s.store.FindSpeechesMentioning(ctx, detail.PlanID, detail.Code)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
+	qs, followUps, speeches := forum.questions, forum.followUps, forum.speeches
 	out := apiEvidencePack{apiCommitmentDetail: detail, Reports: []apiReport{}, Evidence: []apiEvidenceLink{},
 		Questions: make([]apiQuestion, len(qs)), FollowUps: make([]apiFollowUp, len(followUps)), Speeches: make([]apiEvidenceSpeech, len(speeches)),
 		HTML: fmt.Sprintf("/commitments/%d/evidence", id)}
