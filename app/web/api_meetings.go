@@ -90,6 +90,12 @@ type apiSpeech struct {
 	HTML     string `json:"html"`
 }
 
+// apiSpeechOf is speech sp of meeting meetingID's transcript, as open data.
+func (s *Server) apiSpeechOf(meetingID uint, sp *model.Speech) apiSpeech {
+	return apiSpeech{Position: sp.Position, Speaker: sp.Speaker, Text: sp.Text, Edited: sp.Edited(),
+		HTML: s.absolute(fmt.Sprintf("/meetings/%d/transcript#speech-%d", meetingID, sp.Position))}
+}
+
 func (s *Server) apiFollowUpOf(f *model.FollowUp) apiFollowUp {
 	out := apiFollowUp{ID: f.ID, What: f.What, AgencyID: f.AgencyID, CommitmentID: f.CommitmentID, DueOn: f.DueOn, Status: string(f.Status),
 		DecidedAt: f.MeetingID, ClosedAt: f.ClosedAtID, Closing: f.Closing, Notes: []apiNote{},
@@ -158,8 +164,7 @@ func (s *Server) apiMeetingDetail(c *gin.Context) {
 	case err == nil && t.Published():
 		out.Transcript = &apiTranscript{PublishedAt: t.PublishedAt.UTC(), Speeches: []apiSpeech{}}
 		for _, sp := range t.Speeches {
-			out.Transcript.Speeches = append(out.Transcript.Speeches, apiSpeech{Position: sp.Position, Speaker: sp.Speaker, Text: sp.Text,
-				Edited: sp.Edited(), HTML: s.absolute(fmt.Sprintf("/meetings/%d/transcript#speech-%d", m.ID, sp.Position))})
+			out.Transcript.Speeches = append(out.Transcript.Speeches, s.apiSpeechOf(m.ID, &sp))
 		}
 	case err != nil && !errors.Is(err, model.ErrNotFound):
 		s.fail(c, err)

@@ -87,7 +87,7 @@ func (s *Server) showEvidence(c *gin.Context) {
 		data.Reports = append(data.Reports, evidenceReport{Period: r.Period, View: newReportView(r, reviews[r.ID], 4)})
 		data.Links += len(r.Evidence)
 	}
-	forum, err := s.answersAndForum(ctx, cm.ID, cm.PlanID, cm.Code)
+	forum, err := s.readPackForum(ctx, cm.ID, cm.PlanID, cm.Code)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -100,20 +100,20 @@ func (s *Server) showEvidence(c *gin.Context) {
 	s.render(c, 200, "commitments/evidence", data)
 }
 
-// packAnswers is what an evidence pack adds to a commitment's own record:
+// packForum is what an evidence pack adds to a commitment's own record:
 // the public's questions with their threads, in the order asked; what the
 // forum decided on it; what was said of it in its plan's published
 // transcripts.
-type packAnswers struct {
+type packForum struct {
 	questions []model.Question
 	followUps []model.FollowUp
 	speeches  []model.Speech
 }
 
-// answersAndForum reads the packAnswers of commitment id, of plan planID,
+// readPackForum reads the packForum of commitment id, of plan planID,
 // whose code is code: the pack's page and its JSON show the same.
-func (s *Server) answersAndForum(ctx context.Context, id, planID uint, code string) (packAnswers, error) {
-	var out packAnswers
+func (s *Server) readPackForum(ctx context.Context, id, planID uint, code string) (packForum, error) {
+	var out packForum
 	var err error
 	if out.questions, err = s.store.FindQuestions(ctx, store.QuestionFilter{CommitmentID: id, Thread: true}); err != nil {
 		return out, err
@@ -177,25 +177,24 @@ func (s *Server) apiEvidence(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	forum, err := s.answersAndForum(c.Request.Context(), id, detail.PlanID, detail.Code)
+	forum, err := s.readPackForum(c.Request.Context(), id, detail.PlanID, detail.Code)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	qs, followUps, speeches := forum.questions, forum.followUps, forum.speeches
 	out := apiEvidencePack{apiCommitmentDetail: detail, Reports: []apiReport{}, Evidence: []apiEvidenceLink{},
-		Questions: make([]apiQuestion, len(qs)), FollowUps: make([]apiFollowUp, len(followUps)), Speeches: make([]apiEvidenceSpeech, len(speeches)),
-		HTML: fmt.Sprintf("/commitments/%d/evidence", id)}
-	for i, sp := range speeches {
+		Questions: make([]apiQuestion, len(forum.questions)), FollowUps: make([]apiFollowUp, len(forum.followUps)),
+		Speeches: make([]apiEvidenceSpeech, len(forum.speeches)), HTML: fmt.Sprintf("/commitments/%d/evidence", id)}
+	for i := range forum.questions {
+		out.Questions[i] = s.apiQuestionOf(&forum.questions[i], true)
+	}
+	for i := range forum.followUps {
+		out.FollowUps[i] = s.apiFollowUpOf(&forum.followUps[i])
+	}
+	for i := range forum.speeches {
+		sp := &forum.speeches[i]
 		m := sp.Transcript.Meeting
-		out.Speeches[i] = apiEvidenceSpeech{MeetingID: m.ID, HeldOn: m.HeldOn, apiSpeech: apiSpeech{Position: sp.Position, Speaker: sp.Speaker,
-			Text: sp.Text, Edited: sp.Edited(), HTML: s.absolute(fmt.Sprintf("/meetings/%d/transcript#speech-%d", m.ID, sp.Position))}}
-	}
-	for i := range qs {
-		out.Questions[i] = s.apiQuestionOf(&qs[i], true)
-	}
-	for i := range followUps {
-		out.FollowUps[i] = s.apiFollowUpOf(&followUps[i])
+		out.Speeches[i] = apiEvidenceSpeech{MeetingID: m.ID, HeldOn: m.HeldOn, apiSpeech: s.apiSpeechOf(m.ID, sp)}
 	}
 	for _, m := range detail.Milestones {
 		for _, l := range m.Evidence {

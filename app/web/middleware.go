@@ -181,7 +181,7 @@ func (s *Server) language(c *gin.Context) {
 		q = c.Query("lang")
 	}
 	if q != "" && !i18n.WellFormed(q) {
-		s.setLanguage(c, s.negotiate(c))
+		s.setLanguage(c, s.visitorLanguage(c.Request))
 		if isAPI(c) {
 			s.fail(c, &apiError{status: http.StatusBadRequest, detail: "lang is not a language tag.",
 				fields: []fieldProblem{{Field: "lang", Detail: "is not a BCP 47 language tag such as en, fr or zh-TW"}}})
@@ -205,17 +205,15 @@ func (s *Server) language(c *gin.Context) {
 		return
 	}
 	if !asked {
-		lang = s.negotiate(c)
+		lang = s.visitorLanguage(c.Request)
 	}
 	s.setLanguage(c, lang)
 	c.Next()
 }
 
-// negotiate is the language of a visitor who names none in the address:
-// the one chosen with the switch, then the browser's, then the default.
-func (s *Server) negotiate(c *gin.Context) string { return s.visitorLanguage(c.Request) }
-
-// visitorLanguage is negotiate's rule, for a request outside the router.
+// visitorLanguage is the language of a visitor who names none in the
+// address: the one chosen with the switch, then the browser's, then the
+// default. The language middleware and the page cache's front door ask it.
 func (s *Server) visitorLanguage(r *http.Request) string {
 	if ck, ok := cookie(r, langCookie); ok {
 		if lang, ok := s.catalog.Negotiate(ck); ok {

@@ -272,7 +272,7 @@ func (s *Server) sendKept(w http.ResponseWriter, r *http.Request) bool {
 // kept whole, and send answers them.
 func (s *Server) renderPublic(c *gin.Context, key string) *cachedPage {
 	h := c.Writer.Header()
-	before := h.Clone()
+	cookies := slices.Clone(h.Values("Set-Cookie")) // an answer setting one is not kept
 	inm := c.Request.Header.Values("If-None-Match")
 	c.Request.Header.Del("If-None-Match")
 	rec := &recorder{ResponseWriter: c.Writer, status: http.StatusOK, max: maxKept,
@@ -293,7 +293,7 @@ func (s *Server) renderPublic(c *gin.Context, key string) *cachedPage {
 	}
 	body := rec.buf.Bytes()
 	keep := rec.status == http.StatusOK && !c.GetBool(personalKey) && !c.GetBool(noStoreKey) &&
-		slices.Equal(before.Values("Set-Cookie"), h.Values("Set-Cookie")) &&
+		slices.Equal(cookies, h.Values("Set-Cookie")) &&
 		!strings.Contains(h.Get("Cache-Control"), "no-store") && !strings.Contains(h.Get("Cache-Control"), "private") &&
 		(c.GetString(requestIDKey) == "" || !bytes.Contains(body, []byte(c.GetString(requestIDKey))))
 	if !keep {
