@@ -163,8 +163,10 @@ func serve(ctx context.Context, e env, cfg config.Config, _ []string, _ any) err
 		// The access log writes a line per request: written as they come,
 		// each was a system call, about a twentieth of what a kept page
 		// costs. Buffered, they leave at most a tenth of a second later,
-		// and all of them when the server stops.
-		logs := &zapcore.BufferedWriteSyncer{WS: f, Size: 256 << 10, FlushInterval: 100 * time.Millisecond}
+		// and all of them when the server stops. The buffer only writes:
+		// handed the file itself, each flush also fsynced it, holding the
+		// lock every request's line waits on for as long as the disk took.
+		logs := &zapcore.BufferedWriteSyncer{WS: zapcore.AddSync(struct{ io.Writer }{f}), Size: 256 << 10, FlushInterval: 100 * time.Millisecond}
 		defer logs.Stop()
 		e.stderr = logs
 	}
