@@ -8,7 +8,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -110,46 +109,38 @@ func (m *AgencyMilestone) Milestone() model.Milestone {
 
 // FindAgencyCommitments returns what an agency answers for, reading only
 // what concerns the agency, never whole plans or every milestone of its
-// commitments, in four queries whatever the agency's size.
+// commitments, in five queries whatever the agency's size. The four long
+// ones run at once (readAtOnce): the commitments it leads, those it
+// supports, and its milestones in two halves.
 func (s *Store) FindAgencyCommitments(ctx context.Context, agencyID uint) (AgencyCommitments, error) {
 	var out AgencyCommitments
 	agency := sql.Named("agency", agencyID)
-	// Its milestones are read on a connection of their own meanwhile
-	// (outside a transaction, which has one): at many thousands, the two
-	// longest reads then take the time of one.
-	var milestonesRead sync.WaitGroup
-	var milestones []AgencyMilestone
-	var milestonesErr error
-	readMilestones := func() { milestones, milestonesErr = s.agencyMilestones(ctx, agency) }
-	if s.inTransaction() {
-		readMilestones()
-	} else {
-		milestonesRead.Go(readMilestones)
+	var milestones [2][]AgencyMilestone // by the parity of their ids (agencyMilestones)
+	commitments := func(where string) *gorm.DB {
+		return s.db.WithContext(ctx).Model(&model.Commitment{}).Where(where, agency)
 	}
-	defer milestonesRead.Wait()
-	own, err := s.outlinesOf(s.db.WithContext(ctx).Model(&model.Commitment{}).Where("id IN (SELECT id FROM commitments WHERE lead_agency_id = @agency "+
-		"UNION SELECT commitment_id FROM commitment_agencies WHERE agency_id = @agency)", agency), false)
+	err := s.readAtOnce(
+		func() (err error) {
+			out.Led, err = s.outlinesOf(commitments("lead_agency_id = @agency"), false)
+			return err
+		},
+		func() (err error) {
+			out.Supported, err = s.outlinesOf(commitments("id IN (SELECT commitment_id FROM commitment_agencies WHERE agency_id = @agency) "+
+				"AND (lead_agency_id IS NULL OR lead_agency_id <> @agency)"), false)
+			return err
+		},
+		func() (err error) {
+			milestones[0], err = s.agencyMilestones(ctx, agency, 0)
+			return err
+		},
+		func() (err error) {
+			milestones[1], err = s.agencyMilestones(ctx, agency, 1)
+			return err
+		})
 	if err != nil {
 		return out, err
 	}
-	led, err := s.idSet(s.db.WithContext(ctx).Raw("SELECT "+s.dialect.idList("id")+" FROM commitments WHERE lead_agency_id = @agency", agency))
-	if err != nil {
-		return out, err
-	}
-	// The led keep the outlines' array, filtered in place; at many
-	// thousands, copying them all again weighed on every first page.
-	out.Led, out.Supported = own[:0], make([]CommitmentOutline, 0, max(0, len(own)-led.n))
-	for _, c := range own {
-		if led.has(c.ID) {
-			out.Led = append(out.Led, c)
-		} else {
-			out.Supported = append(out.Supported, c)
-		}
-	}
-	if milestonesRead.Wait(); milestonesErr != nil {
-		return out, milestonesErr
-	}
-	out.Milestones = milestones
+	out.Milestones = append(milestones[0], milestones[1]...)
 	named, err := s.idSet(s.db.WithContext(ctx).Raw("SELECT "+s.dialect.idList("milestone_id")+" FROM milestone_agencies WHERE agency_id = @agency", agency))
 	if err != nil {
 		return out, err
@@ -168,7 +159,7 @@ func (s *Store) FindAgencyCommitments(ctx context.Context, agencyID uint) (Agenc
 // commitments' plans (migrateAgencySchedules): at 41,000 milestones in as
 // many commitments, reading their rows took four times as long. Whether
 // they name it among other agencies is left to the caller.
-func (s *Store) agencyMilestones(ctx context.Context, agency sql.NamedArg) ([]AgencyMilestone, error) {
+func (s *Store) agencyMilestones(ctx context.Context, agency sql.NamedArg, parity int) ([]AgencyMilestone, error) {
 	d := s.dialect
 	// The last field says whether it is a leaf: 1, or 0 for a parent.
 	schedule := d.format(`'%d %d %d %d %s %s %s %s %d %d %d'`, "c.plan_id, m.commitment_id, m.id, m.position, "+
@@ -177,10 +168,11 @@ func (s *Store) agencyMilestones(ctx context.Context, agency sql.NamedArg) ([]Ag
 	planOf := " JOIN commitments c" + d.indexedBy("idx_commitments_plan_of") + " ON c.id = m.commitment_id "
 	var packed sql.NullString
 	err := s.db.WithContext(ctx).Raw("SELECT "+d.concat("schedule")+" FROM ("+
-		"SELECT "+schedule+" FROM milestones m"+planOf+"WHERE m.agency_id = @agency "+
-		"UNION ALL SELECT "+schedule+" FROM milestones m"+planOf+"WHERE m.agency_id IS NULL AND m.commitment_id IN (SELECT id FROM commitments WHERE lead_agency_id = @agency) "+
+		"SELECT "+schedule+" FROM milestones m"+planOf+"WHERE m.agency_id = @agency AND m.id % 2 = @parity "+
+		"UNION ALL SELECT "+schedule+" FROM milestones m"+planOf+"WHERE m.agency_id IS NULL AND m.id % 2 = @parity AND m.commitment_id IN (SELECT id FROM commitments WHERE lead_agency_id = @agency) "+
 		"UNION ALL SELECT "+schedule+" FROM milestone_agencies a JOIN milestones m ON m.id = a.milestone_id JOIN commitments c ON c.id = m.commitment_id "+
-		"WHERE a.agency_id = @agency AND coalesce(m.agency_id, c.lead_agency_id, 0) <> @agency) AS answered", agency).Row().Scan(&packed)
+		"WHERE a.agency_id = @agency AND m.id % 2 = @parity AND coalesce(m.agency_id, c.lead_agency_id, 0) <> @agency) AS answered",
+		agency, sql.Named("parity", parity)).Row().Scan(&packed)
 	if err != nil {
 		return nil, err
 	}

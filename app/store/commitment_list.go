@@ -158,6 +158,28 @@ func (s *Store) idSets(queries []*gorm.DB) ([]*idSet, error) {
 	return sets, errors.Join(errs...)
 }
 
+// readAtOnce runs reads, each on a connection of its own, and waits for
+// all of them: at many thousands of rows, the longest alone then sets the
+// time. Within a transaction, which has one connection, they run one
+// after another.
+func (s *Store) readAtOnce(reads ...func() error) error {
+	if s.inTransaction() {
+		for _, read := range reads {
+			if err := read(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, len(reads))
+	for i, read := range reads {
+		wg.Go(func() { errs[i] = read() })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
 // inTransaction tells whether s is a transaction's store, which has one
 // connection: its queries run one after another.
 func (s *Store) inTransaction() bool {
