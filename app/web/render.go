@@ -136,7 +136,7 @@ func newRenderer() (*renderer, error) {
 		if err != nil {
 			return fmt.Errorf("template %s: %w", path, err)
 		}
-		t, err := template.New(path).Funcs(funcs).ParseFS(templates.FS, append(append([]string{"base.html"}, files...), path)...)
+		t, err := template.New(path).Funcs(funcs).Funcs(cellFuncs).ParseFS(templates.FS, append(append([]string{"base.html"}, files...), path)...)
 		if err != nil {
 			return fmt.Errorf("template %s: %w", path, err)
 		}
