@@ -54,6 +54,44 @@ type planCell struct {
 	Title i18n.Shown
 }
 
+// dateCell is a date as the language writes it, with the plan's own
+// wording of it beside; the wording alone; or the word for unknown.
+type dateCell struct {
+	Date     string     // "" when the plan gave no date
+	Worded   string     // beside a date: the wording, as "worded as …" says it
+	HasWords bool       // no date, but a wording
+	Words    i18n.Shown // the wording alone
+	Unknown  string
+}
+
+// statusCell is a milestone's status as the agency reported it: in the
+// plan's own words, the tracker's beside them, or the tracker's alone.
+type statusCell struct {
+	S       model.MilestoneStatus
+	Words   *i18n.Shown // the plan's word for it; nil: Label alone
+	Label   string      // the tracker's word
+	Tracker string      // beside the plan's word: "tracker: …"
+}
+
+// alsoCell is the agencies that answer for a milestone besides the first.
+type alsoCell struct {
+	Also     string
+	Agencies []agencyCell
+}
+
+// dueLine is a row of a table of milestones due (partials/watch.html).
+type dueLine struct {
+	M          *model.Milestone
+	C          *model.Commitment // with M, for milestone_code
+	Due        dateCell
+	Days       string
+	Title      i18n.Shown
+	Commitment i18n.Shown
+	Agency     agencyCell
+	Others     alsoCell
+	Status     statusCell
+}
+
 // commitmentLine is a row of the table of commitments.
 type commitmentLine struct {
 	ID       uint
@@ -74,11 +112,18 @@ type cellWords struct {
 	percents map[int]string
 	ended    map[model.Date]string
 	words    map[string]string // messages without arguments, by id
+	counted  map[countedWord]string
+}
+
+// countedWord is a message with a count, as "3 days late".
+type countedWord struct {
+	id string
+	n  int
 }
 
 func newCellWords(t *i18n.Translator) *cellWords {
 	return &cellWords{t: t, states: map[model.ScheduleState]stateCell{}, percents: map[int]string{},
-		ended: map[model.Date]string{}, words: map[string]string{}}
+		ended: map[model.Date]string{}, words: map[string]string{}, counted: map[countedWord]string{}}
 }
 
 // kept is m's value for k, or f's, which m keeps unless it is nil.
@@ -99,7 +144,10 @@ func (w *cellWords) word(id string) string {
 
 // agency takes a *model.Agency or a model.Agency, as the pages hold them;
 // nil or anything else is unknown.
-func (w *cellWords) agency(a any) agencyCell {
+func (w *cellWords) agency(a any) agencyCell { return w.agencyOr(a, "agency.unknown") }
+
+// agencyOr is agency with the message unknown for an unknown agency.
+func (w *cellWords) agencyOr(a any, unknown string) agencyCell {
 	var ag *model.Agency
 	switch a := a.(type) {
 	case *model.Agency:
@@ -108,7 +156,7 @@ func (w *cellWords) agency(a any) agencyCell {
 		ag = &a
 	}
 	if ag == nil {
-		return agencyCell{Unknown: w.word("agency.unknown")}
+		return agencyCell{Unknown: w.word(unknown)}
 	}
 	return agencyCell{ID: ag.ID, Name: w.t.Text(ag.Name)}
 }
@@ -141,6 +189,70 @@ func (w *cellWords) update(at time.Time) updateCell {
 	return updateCell{Text: w.t.Time(at)}
 }
 
+func (w *cellWords) count(id string, n int) string {
+	return kept(w.counted, countedWord{id, n}, func() string { return w.t.T(id, "Count", n) })
+}
+
+func (w *cellWords) date(d model.Date, words model.Text) dateCell {
+	switch {
+	case !d.IsZero():
+		c := dateCell{Date: w.t.Date(d)}
+		if len(words) > 0 {
+			c.Worded = w.t.T("words.worded", "Words", w.t.Text(words).Value)
+		}
+		return c
+	case len(words) > 0:
+		return dateCell{HasWords: true, Words: w.t.Text(words)}
+	}
+	return dateCell{Unknown: w.word("date.unknown")}
+}
+
+func (w *cellWords) status(s model.MilestoneStatus, words *model.StatusStep) statusCell {
+	c := statusCell{S: s, Label: w.word("status." + string(s))}
+	if words != nil {
+		shown := w.t.Text(words.Label)
+		c.Words = &shown
+		c.Tracker = w.t.T("words.status.tracker", "Status", c.Label)
+	}
+	return c
+}
+
+func (w *cellWords) also(agencies []model.Agency) alsoCell {
+	if len(agencies) == 0 {
+		return alsoCell{}
+	}
+	c := alsoCell{Also: w.word("words.also"), Agencies: make([]agencyCell, len(agencies))}
+	for i, a := range agencies {
+		c.Agencies[i] = w.agency(a)
+	}
+	return c
+}
+
+// dueLines are items' lines for a table of milestones overdue or upcoming
+// (kind), in the order the table picks their texts.
+func dueLines(t *i18n.Translator, items []dueItem, kind string) []dueLine {
+	w := newCellWords(t)
+	lines := make([]dueLine, len(items))
+	for i := range items {
+		it, l := &items[i], &lines[i]
+		l.M, l.C = it.M, it.C
+		l.Due = w.date(it.M.Due, it.M.DueText)
+		switch {
+		case kind == "overdue":
+			l.Days = w.count("watch.days.late", it.Late())
+		case it.Left == 0:
+			l.Days = w.word("watch.days.today")
+		default:
+			l.Days = w.count("watch.days.left", it.Left)
+		}
+		l.Title, l.Commitment = t.Text(it.M.Title), t.Text(it.C.Title)
+		l.Agency = w.agencyOr(it.Agency, "watch.agency.none")
+		l.Others = w.also(it.M.OtherAgencies)
+		l.Status = w.status(it.M.Status, it.Words)
+	}
+	return lines
+}
+
 // commitmentLines are rows' lines for the table of commitments, with each
 // commitment's plan when withPlan. Texts are picked in the order the table
 // shows them, for the page's note of texts in other languages.
@@ -164,12 +276,23 @@ func commitmentLines(t *i18n.Translator, rows []commitmentRow, withPlan bool) []
 
 // cellFuncs give the partials their cells, one at a time.
 var cellFuncs = map[string]any{
-	"agencyCell":   func(t *i18n.Translator, a any) agencyCell { return (&cellWords{t: t}).agency(a) },
+	"agencyCell": func(t *i18n.Translator, a any) agencyCell { return (&cellWords{t: t}).agency(a) },
+	"agencyCellOr": func(t *i18n.Translator, a any, unknown string) agencyCell {
+		return (&cellWords{t: t}).agencyOr(a, unknown)
+	},
 	"progressCell": func(t *i18n.Translator, p int) progressCell { return (&cellWords{t: t}).progress(p) },
 	"stateCell":    func(t *i18n.Translator, s model.ScheduleState) stateCell { return (&cellWords{t: t}).state(s) },
 	"commitmentStateCell": func(t *i18n.Translator, a model.Assessment) commitmentStateCell {
 		return (&cellWords{t: t}).commitmentState(a)
 	},
-	"updateCell":      func(t *i18n.Translator, at time.Time) updateCell { return (&cellWords{t: t}).update(at) },
+	"updateCell": func(t *i18n.Translator, at time.Time) updateCell { return (&cellWords{t: t}).update(at) },
+	"dateCell": func(t *i18n.Translator, d model.Date, words model.Text) dateCell {
+		return (&cellWords{t: t}).date(d, words)
+	},
+	"statusCell": func(t *i18n.Translator, s model.MilestoneStatus, words *model.StatusStep) statusCell {
+		return (&cellWords{t: t}).status(s, words)
+	},
+	"alsoCell":        func(t *i18n.Translator, agencies []model.Agency) alsoCell { return (&cellWords{t: t}).also(agencies) },
 	"commitmentLines": commitmentLines,
+	"dueLines":        dueLines,
 }
