@@ -126,8 +126,8 @@ func newCellWords(t *i18n.Translator) *cellWords {
 		ended: map[model.Date]string{}, words: map[string]string{}, counted: map[countedWord]string{}}
 }
 
-// kept is m's value for k, or f's, which m keeps unless it is nil.
-func kept[K comparable, V any](m map[K]V, k K, f func() V) V {
+// remember is m's value for k, or f's, which m keeps unless it is nil.
+func remember[K comparable, V any](m map[K]V, k K, f func() V) V {
 	v, ok := m[k]
 	if !ok {
 		v = f()
@@ -139,7 +139,7 @@ func kept[K comparable, V any](m map[K]V, k K, f func() V) V {
 }
 
 func (w *cellWords) word(id string) string {
-	return kept(w.words, id, func() string { return w.t.T(id) })
+	return remember(w.words, id, func() string { return w.t.T(id) })
 }
 
 // agency takes a *model.Agency or a model.Agency, as the pages hold them;
@@ -165,11 +165,11 @@ func (w *cellWords) progress(p int) progressCell {
 	if p < 0 {
 		return progressCell{P: p, Text: w.word("progress.unknown")}
 	}
-	return progressCell{P: p, Text: kept(w.percents, p, func() string { return w.t.Percent(p) })}
+	return progressCell{P: p, Text: remember(w.percents, p, func() string { return w.t.Percent(p) })}
 }
 
 func (w *cellWords) state(s model.ScheduleState) stateCell {
-	return kept(w.states, s, func() stateCell {
+	return remember(w.states, s, func() stateCell {
 		return stateCell{S: s, Icon: stateIcons[s], Label: w.t.T("state." + string(s))}
 	})
 }
@@ -177,7 +177,7 @@ func (w *cellWords) state(s model.ScheduleState) stateCell {
 func (w *cellWords) commitmentState(a model.Assessment) commitmentStateCell {
 	c := commitmentStateCell{State: w.state(a.State)}
 	if a.State == model.StateNotCompleted && !a.PlanEnd.IsZero() {
-		c.Ended = kept(w.ended, a.PlanEnd, func() string { return w.t.T("judge.ended.on", "Date", w.t.Date(a.PlanEnd)) })
+		c.Ended = remember(w.ended, a.PlanEnd, func() string { return w.t.T("judge.ended.on", "Date", w.t.Date(a.PlanEnd)) })
 	}
 	return c
 }
@@ -190,7 +190,7 @@ func (w *cellWords) update(at time.Time) updateCell {
 }
 
 func (w *cellWords) count(id string, n int) string {
-	return kept(w.counted, countedWord{id, n}, func() string { return w.t.T(id, "Count", n) })
+	return remember(w.counted, countedWord{id, n}, func() string { return w.t.T(id, "Count", n) })
 }
 
 func (w *cellWords) date(d model.Date, words model.Text) dateCell {
