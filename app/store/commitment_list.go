@@ -531,12 +531,25 @@ func (s *Store) FindCommitmentSummaries(ctx context.Context, f CommitmentFilter)
 		return nil, err
 	}
 	ids := make([]uint, len(outlines))
-	position := make(map[uint]int, len(outlines))
 	for i, o := range outlines {
-		ids[i], position[o.ID] = o.ID, i
+		ids[i] = o.ID
+	}
+	return s.FindCommitmentSummariesByID(ctx, ids)
+}
+
+// FindCommitmentSummariesByID returns the commitments with the given ids,
+// in the order given, with what FindCommitmentSummaries reads of them; ids
+// that match no commitment are left out.
+func (s *Store) FindCommitmentSummariesByID(ctx context.Context, ids []uint) ([]model.Commitment, error) {
+	if len(ids) == 0 {
+		return []model.Commitment{}, nil
+	}
+	position := make(map[uint]int, len(ids))
+	for i, id := range ids {
+		position[id] = i
 	}
 	var cs []model.Commitment
-	err = s.db.WithContext(ctx).Select("id", "ref", "plan_id", "theme_id", "code", "title", "lead_agency_id", "start", "end", "updated_at", "progress_at").
+	err := s.db.WithContext(ctx).Select("id", "ref", "plan_id", "theme_id", "code", "title", "lead_agency_id", "start", "end", "updated_at", "progress_at").
 		Preload("LeadAgency").Where("id IN ?", ids).Find(&cs).Error
 	if err != nil {
 		return nil, err

@@ -275,12 +275,15 @@ func (s *Server) judgeAgency(c *gin.Context, q agencyQuery, asOf time.Time, data
 			shown = append(shown, od.m.CommitmentID)
 		}
 	}
-	full, err := s.store.FindCommitmentsByID(ctx, shown)
+	// What the tables show of them; their plans, whose status words the
+	// overdue milestones are shown in, are the terms already read.
+	full, err := s.store.FindCommitmentSummariesByID(ctx, shown)
 	if err != nil {
 		return err
 	}
 	byID := make(map[uint]*model.Commitment, len(full))
 	for i := range full {
+		full[i].Plan = plans[full[i].PlanID]
 		byID[full[i].ID] = &full[i]
 	}
 	rows := func(outlines []store.CommitmentOutline) (out []commitmentRow) {

@@ -146,6 +146,14 @@ func TestAPlansOwnWordsShowOnItsPagesAndInTheAPI(t *testing.T) {
 			if _, body := fetch(fmt.Sprintf("/agencies/%d?lang=en", a.ID)); !strings.Contains(body, "1 milestone it is responsible for") {
 				t.Errorf("the court of audit's page does not count milestone 2:\n%s", section(t, body, "<main", "</main>"))
 			}
+			// Once milestone 2 is overdue, the page lists it with its status in the plan's words.
+			_, body := fetch(fmt.Sprintf("/agencies/%d?lang=en&asof=2024-01-01", a.ID))
+			overdue := section(t, body, `id="overdue"`, "</table>")
+			for _, s := range []string{"Publish spending monthly", "Substantial progress", "(in the tracker&#39;s words: In progress)"} {
+				if !strings.Contains(overdue, s) {
+					t.Errorf("the court of audit's overdue milestones lack %q:\n%s", s, overdue)
+				}
+			}
 		}
 	}
 	// About names the plan's source.
