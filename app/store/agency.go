@@ -158,7 +158,9 @@ func (s *Store) FindAgencyCommitments(ctx context.Context, agencyID uint) (Agenc
 // milestones by agency alone, and their plans from the index of
 // commitments' plans (migrateAgencySchedules): at 41,000 milestones in as
 // many commitments, reading their rows took four times as long. Whether
-// they name it among other agencies is left to the caller.
+// they name it among other agencies is left to the caller. Only those
+// whose id leaves parity (0 or 1) when halved are read: two callers read
+// the halves at once, each on a core.
 func (s *Store) agencyMilestones(ctx context.Context, agency sql.NamedArg, parity int) ([]AgencyMilestone, error) {
 	d := s.dialect
 	// The last field says whether it is a leaf: 1, or 0 for a parent.
