@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -511,12 +510,18 @@ func (s *Store) FindCommitmentsByID(ctx context.Context, ids []uint) ([]model.Co
 	if err := s.db.WithContext(ctx).Preload("Plan").Preload("Theme").Preload("LeadAgency").Where("id IN ?", ids).Find(&cs).Error; err != nil {
 		return nil, err
 	}
+	inOrderOf(cs, ids)
+	return cs, nil
+}
+
+// inOrderOf sorts commitments read by id in the order of ids, which names
+// each of them.
+func inOrderOf(cs []model.Commitment, ids []uint) {
 	position := make(map[uint]int, len(ids))
 	for i, id := range ids {
 		position[id] = i
 	}
-	sort.Slice(cs, func(i, j int) bool { return position[cs[i].ID] < position[cs[j].ID] })
-	return cs, nil
+	slices.SortFunc(cs, func(a, b model.Commitment) int { return cmp.Compare(position[a.ID], position[b.ID]) })
 }
 
 // FindCommitmentSummaries returns the commitments matching f in code
@@ -544,17 +549,13 @@ func (s *Store) FindCommitmentSummariesByID(ctx context.Context, ids []uint) ([]
 	if len(ids) == 0 {
 		return []model.Commitment{}, nil
 	}
-	position := make(map[uint]int, len(ids))
-	for i, id := range ids {
-		position[id] = i
-	}
 	var cs []model.Commitment
 	err := s.db.WithContext(ctx).Select("id", "ref", "plan_id", "theme_id", "code", "title", "lead_agency_id", "start", "end", "updated_at", "progress_at").
 		Preload("LeadAgency").Where("id IN ?", ids).Find(&cs).Error
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(cs, func(a, b model.Commitment) int { return cmp.Compare(position[a.ID], position[b.ID]) })
+	inOrderOf(cs, ids)
 	return cs, nil
 }
 
